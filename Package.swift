@@ -1,0 +1,45 @@
+// swift-tools-version:6.0
+import PackageDescription
+
+let package = Package(
+    name: "avc-explain",
+    platforms: [.macOS(.v13)],
+    products: [
+        .executable(name: "avc-explain", targets: ["avc-explain"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
+        .package(url: "https://github.com/apple/swift-system", from: "1.4.0"),
+    ],
+    targets: [
+        // libaudit (syscall, machine and record-type names) and libauparse.
+        .systemLibrary(
+            name: "CAudit",
+            pkgConfig: "audit",
+            providers: [.apt(["libaudit-dev", "libauparse-dev"])]
+        ),
+        // Bytes in, typed audit records out: line reading, record grammar, value decoding.
+        .target(name: "AuditInput", dependencies: [
+            "CAudit", .product(name: "SystemPackage", package: "swift-system"),
+        ]),
+        // Records in, events out: grouping by (node, time, serial) and typed views of an event.
+        .target(name: "AuditEvents", dependencies: ["AuditInput", "CAudit"]),
+        // ELF parsing and an emulation of ld.so's library search.
+        .target(name: "ELFLoader", dependencies: [
+            .product(name: "SystemPackage", package: "swift-system"),
+        ]),
+        // Events in, findings out: which mechanism, which object, which fix.
+        .target(name: "Diagnosis", dependencies: ["AuditEvents", "ELFLoader"]),
+        // Findings in, text or JSON out.
+        .target(name: "Rendering", dependencies: ["Diagnosis"]),
+        .executableTarget(name: "avc-explain", dependencies: [
+            "AuditInput", "AuditEvents", "Diagnosis", "ELFLoader", "Rendering",
+            .product(name: "ArgumentParser", package: "swift-argument-parser"),
+        ]),
+        .testTarget(name: "AuditInputTests", dependencies: ["AuditInput"]),
+        .testTarget(name: "AuditEventsTests", dependencies: ["AuditEvents"]),
+        .testTarget(name: "ELFLoaderTests", dependencies: ["ELFLoader"]),
+        .testTarget(name: "EndToEndTests", dependencies: ["AuditInput", "AuditEvents", "Diagnosis", "ELFLoader", "Rendering"]),
+    ],
+    swiftLanguageModes: [.v6]
+)

@@ -1,0 +1,91 @@
+/// What one line of input turned out to be.
+public enum ParsedLine: Sendable {
+    case record(Record)
+    /// A line that carries no record but is expected in the input.
+    case separator(Separator)
+    /// A line that is not an audit record; the caller counts and reports it.
+    case malformed
+}
+
+public enum Separator: Sendable {
+    /// Blank lines and `ausearch`'s `time->…` lines.
+    case blank
+    /// `ausearch`'s `----`: the records before it form complete events.
+    case eventBoundary
+}
+
+/// The canonical record grammar, as auditd writes it to audit.log and `ausearch --raw` or
+/// `ausearch` (default output) prints it. Works on bytes: the header is located without
+/// decoding the line, and only the body is turned into a String.
+public enum RecordParser {
+    static let enrichmentSeparator: UInt8 = 0x1d
+
+    public static func parse(_ line: [UInt8], source: SourceLocation) -> ParsedLine {
+        var i = 0
+        let n = line.count
+        while i < n, line[i] == UInt8(ascii: " ") || line[i] == UInt8(ascii: "\t") { i += 1 }
+        if i == n { return .separator(.blank) }
+        if line[i...].starts(with: "----".utf8) { return .separator(.eventBoundary) }
+        if line[i...].starts(with: "time->".utf8) { return .separator(.blank) }
+
+        var node: String?
+        for prefix in ["node=", "host="] where line[i...].starts(with: prefix.utf8) {
+            let valueStart = i + prefix.utf8.count
+            guard let space = line[valueStart...].firstIndex(of: UInt8(ascii: " ")), space > valueStart else { return .malformed }
+            node = String(decoding: line[valueStart..<space], as: UTF8.self)
+            i = space + 1
+            while i < n, line[i] == UInt8(ascii: " ") { i += 1 }
+        }
+
+        guard line[i...].starts(with: "type=".utf8) else { return .malformed }
+        let typeStart = i + 5
+        guard let typeEnd = line[typeStart...].firstIndex(of: UInt8(ascii: " ")), typeEnd > typeStart else { return .malformed }
+        let type = String(decoding: line[typeStart..<typeEnd], as: UTF8.self)
+        i = typeEnd + 1
+        guard line[i...].starts(with: "msg=audit(".utf8) else { return .malformed }
+        i += 10
+        guard let (id, afterID) = parseEventID(line, from: i) else { return .malformed }
+        // "): " — auditd writes one space; the body may be empty (EOE).
+        i = afterID
+        guard i < n, line[i] == UInt8(ascii: ")") else { return .malformed }
+        i += 1
+        if i < n, line[i] == UInt8(ascii: ":") { i += 1 }
+        while i < n, line[i] == UInt8(ascii: " ") { i += 1 }
+
+        var bodyEnd = n
+        var enrichment: String?
+        if let sep = line[i...].firstIndex(of: enrichmentSeparator) {
+            bodyEnd = sep
+            enrichment = String(decoding: line[(sep + 1)...], as: UTF8.self)
+        }
+        let body = String(decoding: line[i..<bodyEnd], as: UTF8.self)
+        let record = Record(key: EventKey(node: node, id: id), type: type, body: body,
+                            enrichment: enrichment, source: source)
+        return .record(record)
+    }
+
+    /// `<sec>.<msec>:<serial>` starting at `from`; returns the id and the index after the serial.
+    static func parseEventID(_ line: [UInt8], from: Int) -> (EventID, Int)? {
+        var i = from
+        guard let (sec, a) = number(line, &i), a > 0, a <= 20, i < line.count, line[i] == UInt8(ascii: ".") else { return nil }
+        i += 1
+        guard let (ms, b) = number(line, &i), b > 0, b <= 3, ms <= 999, i < line.count, line[i] == UInt8(ascii: ":") else { return nil }
+        i += 1
+        guard let (serial, c) = number(line, &i), c > 0, c <= 20 else { return nil }
+        return (EventID(seconds: sec, milliseconds: UInt16(ms), serial: serial), i)
+    }
+
+    private static func number(_ line: [UInt8], _ i: inout Int) -> (UInt64, Int)? {
+        var value: UInt64 = 0
+        var digits = 0
+        while i < line.count, line[i] >= UInt8(ascii: "0"), line[i] <= UInt8(ascii: "9") {
+            let (m, o1) = value.multipliedReportingOverflow(by: 10)
+            let (s, o2) = m.addingReportingOverflow(UInt64(line[i] - UInt8(ascii: "0")))
+            if o1 || o2 { return nil }
+            value = s
+            digits += 1
+            i += 1
+        }
+        return (value, digits)
+    }
+}

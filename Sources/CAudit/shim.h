@@ -1,0 +1,2 @@
+#include <libaudit.h>
+#include <auparse.h>

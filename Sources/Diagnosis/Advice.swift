@@ -1,0 +1,99 @@
+/// One remedy, ranked by how much it weakens the system (safest first).
+public struct Fix: Sendable, Equatable {
+    public enum Kind: String, Sendable { case rebuild, stopgap, configuration, policy }
+
+    public var kind: Kind
+    public var text: String
+    public var commands: [String]
+}
+
+/// The plain-words explanation and the ranked fixes for a finding.
+enum Advice {
+    static func why(mechanism: Mechanism, permissions: Set<String>, blocked: Bool, culprits: [Culprit]) -> String {
+        let refused = blocked ? "refused" : "logged as denied (permissive mode, so it was allowed)"
+        let firstCulprit = culprits.first.map { base($0.path) }
+        switch mechanism {
+        case .loaderExecStack:
+            let who = firstCulprit.map { "\($0), which asks for an executable stack" } ?? "a library that asks for an executable stack"
+            let check = permissions.contains("execstack")
+                ? "SELinux checks that as execstack, which was \(refused)"
+                : "SELinux checks that as execstack and then as execmem; execstack was allowed and execmem was \(refused)"
+            let effect = blocked ? " The program then stops with \"cannot enable executable stack as shared object requires: Permission denied\"." : ""
+            return "While loading \(who), the dynamic loader (ld.so) called mprotect(PROT_EXEC|PROT_GROWSDOWN) to make the main stack executable. \(check).\(effect)"
+        case .threadStackExec:
+            let who = firstCulprit.map { "\($0) asks for an executable stack" } ?? "the program or one of its libraries asks for an executable stack"
+            let effect = blocked ? " pthread_create then fails with EAGAIN or EACCES, so the program may stall rather than exit." : ""
+            return "Because \(who), glibc makes every new thread's stack read-write-execute. Thread stacks are anonymous memory, so SELinux checks execmem, which was \(refused).\(effect)"
+        case .jitRWXMapping:
+            return "The program mapped anonymous memory readable, writable and executable at once, which is what a JIT compiler or runtime code generator does. SELinux checks that as execmem, which was \(refused)."
+        case .jitWXFlip:
+            return "The program wrote code into anonymous memory and then made it executable (a W^X JIT). Making any anonymous memory executable is execmem to SELinux, even without write access, and it was \(refused)."
+        case .heapExec:
+            return "The program asked to make part of its brk heap (malloc'd memory) executable. SELinux checks that as execheap, which was \(refused); no correct program needs it."
+        case .textRelocation:
+            let who = firstCulprit ?? "a library"
+            if permissions.contains("execmod") {
+                return "\(who) was patched in memory (text relocations or a loader that writes into code) and then made executable again. SELinux checks executing modified file pages as execmod, which was \(refused)."
+            }
+            return "\(who) has text relocations, so glibc (2.29 and later) makes its code segment writable and executable while relocating it. SELinux checks that as execmem, which was \(refused)."
+        case .rwxSegment:
+            return "A segment of the program or a library is marked read-write-execute, so mapping it needs execmem, which was \(refused)."
+        case .readImpliesExec:
+            return "The process runs with the READ_IMPLIES_EXEC personality, so every readable mapping is made executable too, and ordinary allocations need execmem, which was \(refused)."
+        case .memfdDoubleMap:
+            return "The program maps the same memfd or temporary file twice, writable and executable, to run generated code without execmem. SELinux checks the executable view on that file, and it was \(refused)."
+        case .unknown:
+            return "SELinux \(refused) \(permissions.sorted().joined(separator: " and ")), but the log does not say enough to tell why; see what would settle it below."
+        }
+    }
+
+    static func fixes(mechanism: Mechanism, culprits: [Culprit], booleans: [PolicyBoolean], domain: String?) -> [Fix] {
+        var out: [Fix] = []
+        let stackCulprits = culprits.filter { $0.reason == .gnuStackExecutable || $0.reason == .gnuStackMissing }
+        if !stackCulprits.isEmpty {
+            let names = stackCulprits.map { base($0.path) }.joined(separator: ", ")
+            out.append(Fix(kind: .rebuild, text: "Rebuild \(names) without an executable stack: link with -Wl,-z,noexecstack, and give each assembly source the line .section .note.GNU-stack,\"\",@progbits (or assemble with -Wa,--noexecstack). GNU ld 2.39 and later names the object: \"missing .note.GNU-stack section implies executable stack\".", commands: []))
+            out.append(Fix(kind: .stopgap, text: "On the affected host, clear the flag in the installed file (patchelf 0.18 or later, or prelink's execstack). Safe unless the code really runs on the stack, as GCC nested-function trampolines do; a package update will undo it.",
+                           commands: stackCulprits.map { "patchelf --clear-execstack \($0.path)" } + stackCulprits.map { "execstack -c \($0.path)" }))
+        }
+        let textrel = culprits.filter { $0.reason == .textRelocations }
+        if mechanism == .textRelocation {
+            let names = textrel.isEmpty ? "the library" : textrel.map { base($0.path) }.joined(separator: ", ")
+            out.append(Fix(kind: .rebuild, text: "Rebuild \(names) as position-independent code (-fPIC for every object; in assembly, reach symbols through the GOT or RIP-relative addressing). The linker warns \"creating DT_TEXTREL in a shared object\"; scanelf -T names the offending code.", commands: []))
+            out.append(Fix(kind: .policy, text: "Allow execmod for this one file rather than a whole domain (Fedora/RHEL): label it textrel_shlib_t.",
+                           commands: (textrel.isEmpty ? ["/path/to/library.so"] : textrel.map(\.path)).flatMap {
+                               ["semanage fcontext -a -t textrel_shlib_t '\($0)'", "restorecon -v '\($0)'"]
+                           }))
+        }
+        if mechanism == .rwxSegment {
+            out.append(Fix(kind: .rebuild, text: "Relink so no PT_LOAD segment is both writable and executable (drop -N/--omagic and custom linker scripts that merge .text and .data); GNU ld warns \"has a LOAD segment with RWX permissions\".", commands: []))
+        }
+        let jits = culprits.filter { $0.reason == .jitLibrary }
+        if [.jitRWXMapping, .jitWXFlip, .heapExec, .memfdDoubleMap].contains(mechanism) {
+            if jits.isEmpty {
+                out.append(Fix(kind: .configuration, text: "Find the code generator: no known JIT library is in the DT_NEEDED closure, so it is built into the program or loaded with dlopen(). Look for a switch that disables JIT compilation in its documentation.", commands: []))
+            } else {
+                for j in jits {
+                    out.append(Fix(kind: .configuration, text: "\(j.detail.prefix(1).uppercased() + j.detail.dropFirst()) (\(base(j.path))).", commands: []))
+                }
+            }
+        }
+        if mechanism == .readImpliesExec {
+            out.append(Fix(kind: .rebuild, text: "Give the program a PT_GNU_STACK header without PF_X (link with -Wl,-z,noexecstack); 32-bit programs without one get READ_IMPLIES_EXEC from the kernel.", commands: []))
+        }
+        if !booleans.isEmpty {
+            let weak = "This weakens the whole domain\(domain.map { " (\($0))" } ?? ""): every program in it may then create executable memory, which is what exploits need."
+            let families = Dictionary(grouping: booleans, by: \.family)
+            for family in [PolicyBoolean.Family.fedora, .refpolicy] {
+                guard let list = families[family] else { continue }
+                let label = family == .fedora ? "Fedora/RHEL policy" : "Reference policy (Debian, Gentoo, Arch)"
+                let notes = list.compactMap(\.note)
+                out.append(Fix(kind: .policy, text: "Last resort (\(label)). \(weak)\(notes.isEmpty ? "" : " Note: " + Set(notes).sorted().joined(separator: "; ") + ".")",
+                               commands: list.map(\.command)))
+            }
+        }
+        return out
+    }
+
+    static func base(_ path: String) -> String { path.split(separator: "/").last.map(String.init) ?? path }
+}

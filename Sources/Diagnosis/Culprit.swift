@@ -1,0 +1,77 @@
+import ELFLoader
+
+/// An object named as the cause, with the DT_NEEDED chain from the executable to it.
+public struct Culprit: Sendable, Equatable {
+    public enum Reason: String, Sendable {
+        case gnuStackExecutable = "gnu-stack-rwe"
+        case gnuStackMissing = "gnu-stack-missing"
+        case textRelocations = "textrel"
+        case rwxSegment = "rwx-load-segment"
+        case jitLibrary = "jit-library"
+        case deniedFile = "denied-file"
+    }
+
+    public var path: String
+    public var reason: Reason
+    /// One sentence on what the ELF file says.
+    public var detail: String
+    /// Paths from the executable down to this object; one element when it is the executable.
+    public var chain: [String]
+    /// How ld.so finds each link of the chain (parallel to `chain`).
+    public var foundVia: [String]
+}
+
+/// Picks, from a program's closure, the objects a mechanism implicates.
+enum CulpritFinder {
+    static func culprits(for mechanism: Mechanism, facts: ProgramFacts, deniedFile: String?) -> [Culprit] {
+        switch mechanism {
+        case .loaderExecStack:
+            return facts.execStackLibraries.map { stackCulprit(facts, $0) }
+        case .threadStackExec:
+            var indices = facts.executableStack.asksForExecutableStack ? [0] : []
+            indices += facts.execStackLibraries
+            return indices.map { stackCulprit(facts, $0) }
+        case .textRelocation:
+            let objects = facts.textRelocationObjects
+            if let deniedFile {
+                let matching = objects.filter { facts.closure.objects[$0].path == deniedFile || facts.closure.objects[$0].realPath == deniedFile }
+                if !matching.isEmpty { return matching.map { textrelCulprit(facts, $0) } }
+            }
+            return objects.map { textrelCulprit(facts, $0) }
+        case .rwxSegment:
+            return facts.rwxSegmentObjects.map { i in
+                let segs = facts.closure.objects[i].elf.writableExecutableSegments.count
+                return make(facts, i, .rwxSegment, "has \(segs) PT_LOAD segment\(segs == 1 ? "" : "s") with read, write and execute permission")
+            }
+        case .jitRWXMapping, .jitWXFlip, .heapExec, .memfdDoubleMap:
+            return facts.jitComponents.map { make(facts, $0.index, .jitLibrary, "is \($0.component.name), which generates machine code at run time; off switch: \($0.component.offSwitch)") }
+        case .readImpliesExec:
+            return facts.executableStack == .missing ? [stackCulprit(facts, 0)] : []
+        case .unknown:
+            return []
+        }
+    }
+
+    private static func stackCulprit(_ facts: ProgramFacts, _ i: Int) -> Culprit {
+        let elf = facts.closure.objects[i].elf
+        if StackRequest(elf) == .missing {
+            return make(facts, i, .gnuStackMissing, "has no PT_GNU_STACK header, and glibc's default on \(facts.machine.name) is an executable stack")
+        }
+        return make(facts, i, .gnuStackExecutable, "has PT_GNU_STACK with flags \(flagText(elf.gnuStackFlags ?? 0)): it asks for an executable stack")
+    }
+
+    private static func textrelCulprit(_ facts: ProgramFacts, _ i: Int) -> Culprit {
+        make(facts, i, .textRelocations, "has text relocations (DT_TEXTREL): the loader must write into its code to relocate it")
+    }
+
+    private static func make(_ facts: ProgramFacts, _ i: Int, _ reason: Culprit.Reason, _ detail: String) -> Culprit {
+        let chain = facts.closure.chain(to: i)
+        // Real paths: the file to rebuild or patch, without the `bin/../lib` a RUNPATH leaves.
+        return Culprit(path: facts.closure.objects[i].realPath, reason: reason, detail: detail,
+                       chain: chain.map(\.realPath), foundVia: chain.map(\.foundVia))
+    }
+
+    static func flagText(_ flags: UInt32) -> String {
+        (flags & 4 != 0 ? "R" : "") + (flags & 2 != 0 ? "W" : "") + (flags & 1 != 0 ? "E" : "")
+    }
+}

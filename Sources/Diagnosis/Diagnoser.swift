@@ -1,0 +1,172 @@
+import AuditInput
+import AuditEvents
+import ELFLoader
+
+/// Turns events into findings: classifies each exec* denial, names the objects at fault
+/// through the ELF closure of the process's executable, and folds identical denials together.
+public struct Diagnoser {
+    public let loader: LoaderSearch
+    private var programs: [String: Result<ProgramFacts, ELFError>] = [:]
+    private var findings: [Finding] = []
+    private var index: [String: Int] = [:]
+    public private(set) var eventsSeen = 0
+    public private(set) var denialCount = 0
+
+    public init(loader: LoaderSearch) {
+        self.loader = loader
+    }
+
+    /// All findings so far, exec* ones first, each group in order of first appearance.
+    public var results: [Finding] {
+        findings.filter(\.isExec) + findings.filter { !$0.isExec }
+    }
+
+    public mutating func add(_ event: Event) {
+        eventsSeen += 1
+        let denied = event.avcs.filter(\.denied)
+        guard !denied.isEmpty else { return }
+        denialCount += denied.reduce(0) { $0 + $1.permissions.count }
+        let exec = denied.filter { !Set($0.permissions).isDisjoint(with: Mechanism.execPermissions) }
+        if !exec.isEmpty { addExec(event, exec) }
+        for avc in denied {
+            let others = avc.permissions.filter { !Mechanism.execPermissions.contains($0) }
+            if !others.isEmpty { addOther(event, avc, others) }
+        }
+    }
+
+    // MARK: exec* denials
+
+    private mutating func addExec(_ event: Event, _ avcs: [AVC]) {
+        let syscall = event.syscall
+        let first = avcs[0]
+        // In the order the kernel checks them (execstack, execheap or execmod before execmem),
+        // whatever order the input printed the records in.
+        let permissions = Mechanism.checkOrder.filter { p in avcs.contains { $0.permissions.contains(p) } }
+        let permSet = Set(permissions)
+        let exe = syscall?.exe ?? first.exe
+        let targetPath = avcs.lazy.compactMap { $0.path }.first ?? event.avcPath ?? avcs.lazy.compactMap { $0.name }.first
+        let facts = exe.map { program($0) }
+        let analysed = facts.flatMap { try? $0.get() }
+        let classification = Classifier.classify(permissions: permSet, syscall: syscall, mmap: event.mmap,
+                                                 targetPath: targetPath, facts: analysed)
+        var culprits = analysed.map { CulpritFinder.culprits(for: classification.mechanism, facts: $0, deniedFile: targetPath) } ?? []
+        if culprits.isEmpty, permSet.contains("execmod"), let targetPath {
+            culprits = [Culprit(path: targetPath, reason: .deniedFile, detail: "is the file the execmod denial names", chain: [targetPath], foundVia: ["AVC record"])]
+        }
+        let blocked = isBlocked(avcs, syscall)
+        let domain = first.scontext?.type ?? syscall?.subject?.type
+        let booleans = PolicyKnowledge.booleans(for: permSet, domain: domain)
+        var needed = classification.evidenceNeeded
+        let elfStatus: ELFStatus
+        switch facts {
+        case .some(.success(let f)):
+            elfStatus = .analysed
+            if culprits.isEmpty {
+                needed += f.closure.problems.map { "\($0.name), needed by \(f.closure.objects[$0.requester].realPath), was not found (\($0.reason)); it may be the object at fault" }
+            }
+            if (classification.mechanism == .loaderExecStack || classification.mechanism == .threadStackExec) && culprits.isEmpty {
+                needed.append("no object in the DT_NEEDED closure asks for an executable stack: the library was probably loaded with dlopen() or LD_PRELOAD; look for it in /proc/PID/maps while the program runs, or run it with LD_DEBUG=libs")
+            }
+        case .some(.failure(let error)):
+            elfStatus = .unavailable(error.reason)
+            if let exe { needed += Diagnoser.commandsForOtherHost(exe) }
+        case .none:
+            elfStatus = .unavailable("the records name no executable")
+        }
+        let key = ["exec", classification.mechanism.rawValue, exe ?? first.comm ?? "?", culprits.map(\.path).joined(separator: ","), domain ?? "?"].joined(separator: "\u{1}")
+        let call = syscall.map(Self.summary)
+        let finding = Finding(
+            mechanism: classification.mechanism, permissions: permissions, tclass: first.tclass, target: targetPath,
+            tcontext: first.tcontext?.description, blocked: blocked,
+            process: ProcessInfo(exe: exe, comm: syscall?.comm ?? first.comm, pids: [syscall?.pid ?? first.pid].compactMap { $0 },
+                                 scontext: first.scontext?.description, domain: domain),
+            count: 1, denials: avcs.reduce(0) { $0 + $1.permissions.filter(Mechanism.execPermissions.contains).count },
+            firstSeen: event.key.id, lastSeen: event.key.id, events: [event.key], call: call, proctitle: event.proctitle,
+            why: Advice.why(mechanism: classification.mechanism, permissions: permSet, blocked: blocked, culprits: culprits),
+            evidence: classification.evidence, evidenceNeeded: needed, culprits: culprits, booleans: booleans,
+            fixes: Advice.fixes(mechanism: classification.mechanism, culprits: culprits, booleans: booleans, domain: domain),
+            elf: elfStatus, source: first.source)
+        merge(finding, key: key)
+    }
+
+    private mutating func program(_ exe: String) -> Result<ProgramFacts, ELFError> {
+        if let known = programs[exe] { return known }
+        let result = ProgramFacts.analyse(executable: exe, loader: loader)
+        programs[exe] = result
+        return result
+    }
+
+    /// Commands to run where the program lives; none of them executes the program.
+    static func commandsForOtherHost(_ exe: String) -> [String] {
+        [
+            "on the host where \(exe) runs: readelf -lW \(exe) | grep GNU_STACK",
+            "readelf -dW \(exe) | grep -E 'NEEDED|RPATH|RUNPATH|TEXTREL'",
+            "lddtree \(exe)   (pax-utils; reads the files, runs nothing)",
+            "scanelf -qe $(lddtree -l \(exe))   (lists every object asking for an executable stack)",
+            "or copy the program's files here and run avc-explain --sysroot DIR on the same log",
+        ]
+    }
+
+    // MARK: other denials
+
+    private mutating func addOther(_ event: Event, _ avc: AVC, _ permissions: [String]) {
+        let syscall = event.syscall
+        let exe = syscall?.exe ?? avc.exe
+        let domain = avc.scontext?.type
+        let target = avc.path ?? event.avcPath ?? avc.name
+        let key = ["other", permissions.joined(separator: " "), avc.tclass ?? "?", domain ?? "?", avc.tcontext?.type ?? "?", exe ?? avc.comm ?? "?"].joined(separator: "\u{1}")
+        let blocked = isBlocked([avc], syscall)
+        let finding = Finding(
+            mechanism: nil, permissions: permissions, tclass: avc.tclass, target: target, tcontext: avc.tcontext?.description,
+            blocked: blocked,
+            process: ProcessInfo(exe: exe, comm: syscall?.comm ?? avc.comm, pids: [syscall?.pid ?? avc.pid].compactMap { $0 },
+                                 scontext: avc.scontext?.description, domain: domain),
+            count: 1, denials: permissions.count, firstSeen: event.key.id, lastSeen: event.key.id, events: [event.key],
+            call: syscall.map(Self.summary), proctitle: event.proctitle,
+            why: "Not an exec* denial: \(domain ?? "the process") was denied \(permissions.joined(separator: " ")) on a \(avc.tclass ?? "?") labelled \(avc.tcontext?.type ?? "?"). audit2why explains such denials.",
+            evidence: [], evidenceNeeded: [], culprits: [], booleans: [], fixes: [], elf: .notNeeded, source: avc.source)
+        merge(finding, key: key)
+    }
+
+    // MARK: shared
+
+    private mutating func merge(_ finding: Finding, key: String) {
+        guard let i = index[key] else {
+            index[key] = findings.count
+            findings.append(finding)
+            return
+        }
+        var f = findings[i]
+        f.count += 1
+        f.denials += finding.denials
+        f.blocked = f.blocked || finding.blocked
+        f.permissions = orderedUnion([f.permissions, finding.permissions])
+        f.firstSeen = min(f.firstSeen, finding.firstSeen)
+        f.lastSeen = max(f.lastSeen, finding.lastSeen)
+        for pid in finding.process.pids where !f.process.pids.contains(pid) { f.process.pids.append(pid) }
+        if f.events.count < Finding.maxEventIDs { f.events += finding.events }
+        findings[i] = f
+    }
+
+    /// Enforcing unless the AVC says permissive=1; kernels before 4.17 did not log that,
+    /// so a successful syscall is then the sign of permissive mode.
+    private func isBlocked(_ avcs: [AVC], _ syscall: Syscall?) -> Bool {
+        let flags = avcs.compactMap(\.permissive)
+        if !flags.isEmpty { return flags.contains(false) }
+        if let success = syscall?.success { return !success }
+        return true
+    }
+
+    static func summary(_ syscall: Syscall) -> CallSummary {
+        let call = MemoryCall(syscall)
+        return CallSummary(name: call.name, arch: syscall.machine, number: syscall.number, args: syscall.args,
+                           exit: syscall.exit, success: syscall.success,
+                           rendered: call.rendered(exit: syscall.exit, success: syscall.success))
+    }
+
+    private func orderedUnion(_ lists: [[String]]) -> [String] {
+        var out: [String] = []
+        for list in lists { for p in list where !out.contains(p) { out.append(p) } }
+        return out
+    }
+}

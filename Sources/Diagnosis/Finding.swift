@@ -1,0 +1,64 @@
+import AuditInput
+import AuditEvents
+
+/// The process a finding is about.
+public struct ProcessInfo: Sendable, Equatable {
+    public var exe: String?
+    public var comm: String?
+    public var pids: [Int64]
+    public var scontext: String?
+    /// The type of the source context (the SELinux domain), e.g. `unconfined_service_t`.
+    public var domain: String?
+}
+
+/// The memory call behind the finding, as logged.
+public struct CallSummary: Sendable, Equatable {
+    public var name: String
+    public var arch: String?
+    public var number: Int?
+    public var args: [UInt64?]
+    public var exit: Int64?
+    public var success: Bool?
+    /// The call as C, e.g. `mprotect(0x7ffc…, 4096, PROT_READ|…)`.
+    public var rendered: String
+}
+
+/// What the ELF side could or could not establish.
+public enum ELFStatus: Sendable, Equatable {
+    case analysed
+    case unavailable(String)
+    case notNeeded
+}
+
+/// One explained denial, or several identical ones (same mechanism, program, culprits, domain).
+public struct Finding: Sendable {
+    public var mechanism: Mechanism?
+    public var permissions: [String]
+    public var tclass: String?
+    public var target: String?
+    public var tcontext: String?
+    public var blocked: Bool
+    public var process: ProcessInfo
+    public var count: Int
+    /// Denied permission instances (an event with execstack and execmem counts two).
+    public var denials: Int
+    public var firstSeen: EventID
+    public var lastSeen: EventID
+    public var events: [EventKey]
+    public var call: CallSummary?
+    public var proctitle: String?
+    public var why: String
+    public var evidence: [String]
+    public var evidenceNeeded: [String]
+    public var culprits: [Culprit]
+    public var booleans: [PolicyBoolean]
+    public var fixes: [Fix]
+    public var elf: ELFStatus
+    /// Where the first record of the first event was read.
+    public var source: SourceLocation
+
+    public var isExec: Bool { mechanism != nil }
+
+    /// Findings keep at most this many event ids; `count` has the full number.
+    static let maxEventIDs = 64
+}

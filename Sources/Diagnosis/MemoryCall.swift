@@ -1,0 +1,106 @@
+import AuditEvents
+
+/// mmap/mprotect constants from the kernel's uapi headers (asm-generic/mman-common.h).
+enum Prot {
+    static let read: UInt64 = 0x1, write: UInt64 = 0x2, exec: UInt64 = 0x4
+    static let growsDown: UInt64 = 0x0100_0000, growsUp: UInt64 = 0x0200_0000
+
+    static func describe(_ value: UInt64) -> String {
+        var parts: [String] = []
+        var rest = value
+        for (bit, name) in [(read, "PROT_READ"), (write, "PROT_WRITE"), (exec, "PROT_EXEC"),
+                            (growsDown, "PROT_GROWSDOWN"), (growsUp, "PROT_GROWSUP")] where rest & bit != 0 {
+            parts.append(name)
+            rest &= ~bit
+        }
+        if rest != 0 { parts.append("0x" + String(rest, radix: 16)) }
+        return parts.isEmpty ? "PROT_NONE" : parts.joined(separator: "|")
+    }
+}
+
+enum MapFlags {
+    static let shared: UInt64 = 0x1, privateMap: UInt64 = 0x2, fixed: UInt64 = 0x10, anonymous: UInt64 = 0x20
+    static let denyWrite: UInt64 = 0x800, stack: UInt64 = 0x20000
+
+    static func describe(_ value: UInt64) -> String {
+        var parts: [String] = []
+        var rest = value
+        for (bit, name) in [(shared, "MAP_SHARED"), (privateMap, "MAP_PRIVATE"), (fixed, "MAP_FIXED"), (anonymous, "MAP_ANONYMOUS"),
+                            (UInt64(0x100), "MAP_GROWSDOWN"), (denyWrite, "MAP_DENYWRITE"), (UInt64(0x4000), "MAP_NORESERVE"),
+                            (stack, "MAP_STACK")] where rest & bit != 0 {
+            parts.append(name)
+            rest &= ~bit
+        }
+        if rest != 0 { parts.append("0x" + String(rest, radix: 16)) }
+        return parts.isEmpty ? "0" : parts.joined(separator: "|")
+    }
+}
+
+/// The memory call behind a denial, read from the SYSCALL record's a0…a3.
+public struct MemoryCall: Sendable, Equatable {
+    public enum Kind: String, Sendable { case mprotect, mmap, execve, shmat, other }
+
+    public var kind: Kind
+    public var name: String
+    public var address: UInt64?
+    public var length: UInt64?
+    public var prot: UInt64?
+    public var flags: UInt64?
+    /// False where the ABI passes mmap's arguments through memory (s390x, i386 old_mmap),
+    /// so a2 and a3 are not the protection and flags.
+    public var argumentsMeaningful: Bool
+
+    init(_ syscall: Syscall) {
+        let name = syscall.name ?? syscall.number.map { "syscall \($0)" } ?? "unknown syscall"
+        self.name = name
+        let a = syscall.args
+        let machine = syscall.machine
+        switch name {
+        case "mprotect", "pkey_mprotect":
+            kind = .mprotect
+            argumentsMeaningful = true
+        case "mmap", "mmap2":
+            kind = .mmap
+            let oldMmap = name == "mmap" && (machine == "s390x" || machine == "i386" || machine == "s390")
+            argumentsMeaningful = !oldMmap
+        case "execve", "execveat":
+            kind = .execve
+            argumentsMeaningful = false
+        case "shmat":
+            kind = .shmat
+            argumentsMeaningful = true
+        default:
+            kind = .other
+            argumentsMeaningful = false
+        }
+        address = a.count > 0 ? a[0] : nil
+        length = a.count > 1 ? a[1] : nil
+        prot = (kind == .mprotect || kind == .mmap) && argumentsMeaningful && a.count > 2 ? a[2] : nil
+        flags = kind == .mmap && argumentsMeaningful && a.count > 3 ? a[3] : nil
+    }
+
+    /// The call as C, e.g. `mprotect(0x7ffc1000, 4096, PROT_READ|PROT_WRITE|PROT_EXEC|PROT_GROWSDOWN)`.
+    public func rendered(exit: Int64?, success: Bool?) -> String {
+        func hex(_ v: UInt64?) -> String { v.map { "0x" + String($0, radix: 16) } ?? "?" }
+        let args: String
+        switch kind {
+        case .mprotect:
+            args = "\(hex(address)), \(length.map(String.init) ?? "?"), \(prot.map(Prot.describe) ?? "?")"
+        case .mmap where argumentsMeaningful:
+            args = "\(hex(address)), \(length.map(String.init) ?? "?"), \(prot.map(Prot.describe) ?? "?"), \(flags.map(MapFlags.describe) ?? "?"), …"
+        case .mmap:
+            args = "\(hex(address)) /* argument block in memory: protection not logged */"
+        default:
+            args = "…"
+        }
+        return "\(name)(\(args))" + Self.result(exit: exit, success: success)
+    }
+
+    static func result(exit: Int64?, success: Bool?) -> String {
+        guard let exit else { return "" }
+        if exit == -13 { return " = -13 (EACCES)" }
+        if exit == -1 { return " = -1 (EPERM)" }
+        if exit < 0 { return " = \(exit)" }
+        return success == true && exit > 0xffff ? " = 0x" + String(exit, radix: 16) : " = \(exit)"
+    }
+}

@@ -1,0 +1,79 @@
+/// A policy boolean that would allow the denied access, and in which policy family it exists.
+public struct PolicyBoolean: Sendable, Equatable {
+    public enum Family: String, Sendable { case fedora, refpolicy }
+
+    public var name: String
+    public var family: Family
+    /// The value that allows the access (deny_execmem must be *off*).
+    public var allowingValue: Bool
+    public var grants: [String]
+    public var note: String?
+
+    public var command: String { "setsebool -P \(name) \(allowingValue ? "on" : "off")" }
+}
+
+/// Which booleans govern exec* for which domains, from fedora-selinux/selinux-policy and
+/// SELinuxProject/refpolicy (policy/global_tunables and the domain modules).
+enum PolicyKnowledge {
+    /// Domains covered by the user/unconfined templates, where the global booleans apply.
+    static let userDomains: Set<String> = [
+        "unconfined_t", "unconfined_service_t", "user_t", "staff_t", "sysadm_t", "guest_t", "xguest_t",
+        "unconfined_dbusd_t", "initrc_t", "init_t",
+    ]
+
+    /// Service booleans that grant `{ execmem execstack }` (or more) to their domains.
+    static let serviceBooleans: [(domains: [String], fedora: String?, refpolicy: String?, grants: [String])] = [
+        (["httpd_t", "httpd_sys_script_t", "httpd_suexec_t"], "httpd_execmem", "httpd_execmem", ["execmem", "execstack"]),
+        (["java_t"], "java_execstack", "allow_java_execstack", ["execmem", "execstack"]),
+        (["mozilla_t", "mozilla_plugin_t"], nil, "mozilla_execstack", ["execmem", "execstack"]),
+        (["mplayer_t", "mencoder_t"], "mplayer_execstack", nil, ["execmem", "execstack"]),
+        (["xserver_t"], "xserver_execmem", nil, ["execheap", "execmem", "execstack"]),
+        (["svirt_t", "svirt_tcg_t", "svirt_kvm_net_t"], "virt_use_execmem", "virt_use_execmem", ["execmem", "execstack"]),
+        (["cupsd_t"], "cups_execmem", nil, ["execmem", "execstack"]),
+        (["tomcat_t"], "tomcat_use_execmem", nil, ["execmem", "execstack"]),
+        (["postgresql_t"], nil, "psql_allow_execmem", ["execmem"]),
+        (["pulseaudio_t"], nil, "pulseaudio_execmem", ["execmem"]),
+        (["spamd_t"], nil, "spamd_execmem", ["execmem"]),
+    ]
+
+    static func booleans(for permissions: Set<String>, domain: String?) -> [PolicyBoolean] {
+        var out: [PolicyBoolean] = []
+        if let domain, let entry = serviceBooleans.first(where: { $0.domains.contains(domain) }),
+           !permissions.isDisjoint(with: entry.grants) {
+            if let f = entry.fedora { out.append(PolicyBoolean(name: f, family: .fedora, allowingValue: true, grants: entry.grants)) }
+            if let r = entry.refpolicy { out.append(PolicyBoolean(name: r, family: .refpolicy, allowingValue: true, grants: entry.grants)) }
+            return out
+        }
+        let unconfinedOnly = "only for unconfined domains"
+        if permissions.contains("execstack") {
+            out.append(PolicyBoolean(name: "selinuxuser_execstack", family: .fedora, allowingValue: true, grants: ["execstack"],
+                                     note: "execstack is followed by an execmem check, so deny_execmem must also be off"))
+        }
+        if permissions.contains("execmem") || permissions.contains("execstack") {
+            out.append(PolicyBoolean(name: "deny_execmem", family: .fedora, allowingValue: false, grants: ["execmem"]))
+        }
+        if permissions.contains("execheap") {
+            out.append(PolicyBoolean(name: "selinuxuser_execheap", family: .fedora, allowingValue: true, grants: ["execheap"], note: unconfinedOnly))
+        }
+        if permissions.contains("execmod") {
+            out.append(PolicyBoolean(name: "selinuxuser_execmod", family: .fedora, allowingValue: true, grants: ["execmod"]))
+        }
+        if permissions.contains("execmem") || permissions.contains("execstack") {
+            out.append(PolicyBoolean(name: "allow_execmem", family: .refpolicy, allowingValue: true, grants: ["execmem"]))
+        }
+        if permissions.contains("execstack") {
+            out.append(PolicyBoolean(name: "allow_execstack", family: .refpolicy, allowingValue: true, grants: ["execmem", "execstack"],
+                                     note: "refpolicy grants execstack to user domains only when allow_execmem is on too"))
+        }
+        if permissions.contains("execheap") {
+            out.append(PolicyBoolean(name: "allow_execheap", family: .refpolicy, allowingValue: true, grants: ["execheap"], note: unconfinedOnly))
+        }
+        if permissions.contains("execmod") {
+            out.append(PolicyBoolean(name: "allow_execmod", family: .refpolicy, allowingValue: true, grants: ["execmod"]))
+        }
+        if let domain, !userDomains.contains(domain) {
+            return out.map { var b = $0; b.note = [b.note, "these global booleans cover user and unconfined domains; \(domain) may need a service boolean or a local module"].compactMap { $0 }.joined(separator: "; "); return b }
+        }
+        return out
+    }
+}

@@ -1,0 +1,54 @@
+import SystemPackage
+
+/// Random access to the bytes of a file, so an ELF is read piecewise: headers and the
+/// dynamic section, never the whole of a 100 MB library.
+public protocol ByteSource {
+    var size: UInt64 { get }
+    /// Exactly `count` bytes at `offset`, or nil if they are not all there.
+    func read(at offset: UInt64, count: Int) -> [UInt8]?
+}
+
+public struct MemoryBytes: ByteSource {
+    public let bytes: [UInt8]
+    public init(_ bytes: [UInt8]) { self.bytes = bytes }
+    public var size: UInt64 { UInt64(bytes.count) }
+    public func read(at offset: UInt64, count: Int) -> [UInt8]? {
+        guard count >= 0, offset <= size, UInt64(count) <= size - offset else { return nil }
+        let start = Int(offset)
+        return Array(bytes[start..<(start + count)])
+    }
+}
+
+/// A file opened read-only; reads use pread, so the descriptor has no shared position.
+public final class FileBytes: ByteSource {
+    private let fd: FileDescriptor
+    public let size: UInt64
+
+    public init(path: String) throws {
+        fd = try FileDescriptor.open(FilePath(path), .readOnly, options: [.closeOnExec, .noFollow])
+        do {
+            let end = try fd.seek(offset: 0, from: .end)
+            size = UInt64(max(end, 0))
+        } catch {
+            try? fd.close()
+            throw error
+        }
+    }
+
+    deinit { try? fd.close() }
+
+    public func read(at offset: UInt64, count: Int) -> [UInt8]? {
+        guard count >= 0, offset <= size, UInt64(count) <= size - offset, offset <= UInt64(Int64.max) else { return nil }
+        var out = [UInt8](repeating: 0, count: count)
+        var done = 0
+        while done < count {
+            let n = out.withUnsafeMutableBytes { raw in
+                try? fd.read(fromAbsoluteOffset: Int64(offset) + Int64(done),
+                             into: UnsafeMutableRawBufferPointer(rebasing: raw[done...]))
+            }
+            guard let n, n > 0 else { return nil }
+            done += n
+        }
+        return out
+    }
+}

@@ -1,0 +1,87 @@
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Musl)
+import Musl
+#endif
+
+/// A directory treated as `/`: the real root, or a copy of another host's files (an
+/// sosreport, an unpacked image). Paths are resolved one component at a time, symlinks
+/// included, and `..` and absolute link targets are clamped at the root, so no path ever leads out.
+public struct FileSystemRoot: Sendable, Equatable {
+    /// The host directory that plays `/`, without a trailing slash ("" for the real root).
+    public let hostPrefix: String
+
+    public static let system = FileSystemRoot(hostPrefix: "")
+
+    /// `directory` must be an absolute or relative path to an existing directory.
+    public init(directory: String) {
+        var d = directory
+        while d.count > 1, d.hasSuffix("/") { d.removeLast() }
+        self.init(hostPrefix: d == "/" ? "" : d)
+    }
+
+    private init(hostPrefix: String) { self.hostPrefix = hostPrefix }
+
+    public var isSystemRoot: Bool { hostPrefix.isEmpty }
+
+    /// Where a path inside the root lives on this host.
+    public func hostPath(_ path: String) -> String { hostPrefix + (path.hasPrefix("/") ? path : "/" + path) }
+
+    static let maxSymlinks = 40
+
+    /// The canonical path inside the root of an existing file, following every symlink;
+    /// nil if a component is missing or links loop.
+    public func resolve(_ path: String) -> String? {
+        guard !path.utf8.contains(0) else { return nil }
+        var pending = components(path).reversed() as [Substring]
+        var resolved: [Substring] = []
+        var links = 0
+        while let part = pending.popLast() {
+            if part == "." || part.isEmpty { continue }
+            if part == ".." { _ = resolved.popLast(); continue }
+            let candidate = "/" + (resolved + [part]).joined(separator: "/")
+            var st = stat()
+            guard lstat(hostPath(candidate), &st) == 0 else { return nil }
+            if st.st_mode & S_IFMT == S_IFLNK {
+                links += 1
+                guard links <= Self.maxSymlinks, let target = readLink(hostPath(candidate)) else { return nil }
+                if target.hasPrefix("/") { resolved.removeAll() }
+                pending.append(contentsOf: components(target).reversed())
+            } else {
+                resolved.append(part)
+            }
+        }
+        return "/" + resolved.joined(separator: "/")
+    }
+
+    /// True if the path resolves to a regular file inside the root.
+    public func regularFile(_ path: String) -> String? {
+        guard let real = resolve(path) else { return nil }
+        var st = stat()
+        guard stat(hostPath(real), &st) == 0, st.st_mode & S_IFMT == S_IFREG else { return nil }
+        return real
+    }
+
+    /// Opens a file inside the root for reading, after resolving it.
+    public func open(_ path: String) throws -> FileBytes {
+        guard let real = regularFile(path) else { throw ELFError("no such file inside the analysed root") }
+        return try FileBytes(path: hostPath(real))
+    }
+
+    /// Reads a whole small file inside the root (ld.so.cache, ld.so.conf), at most `limit` bytes.
+    public func contents(_ path: String, limit: Int = 64 << 20) -> [UInt8]? {
+        guard let file = try? open(path), file.size <= UInt64(limit) else { return nil }
+        return file.read(at: 0, count: Int(file.size))
+    }
+
+    private func components(_ path: String) -> [Substring] {
+        path.split(separator: "/", omittingEmptySubsequences: true)
+    }
+
+    private func readLink(_ path: String) -> String? {
+        var buffer = [CChar](repeating: 0, count: Int(PATH_MAX) + 1)
+        let n = readlink(path, &buffer, buffer.count - 1)
+        guard n > 0 else { return nil }
+        return String(decoding: buffer[0..<n].map { UInt8(bitPattern: $0) }, as: UTF8.self)
+    }
+}

@@ -1,0 +1,197 @@
+/// One object in a program's load closure, and how ld.so would have found it.
+public struct LoadedObject: Sendable {
+    /// The path ld.so would open (before symlinks), inside the analysed root.
+    public var path: String
+    /// The same file with every symlink resolved.
+    public var realPath: String
+    /// The DT_NEEDED string that pulled it in (the executable's own path for the executable).
+    public var neededName: String
+    public var elf: ELFFile
+    /// Index in `LoadClosure.objects` of the object whose DT_NEEDED named this one.
+    public var parent: Int?
+    /// How the path was found: "executable", "RUNPATH $ORIGIN/../lib", "ld.so.cache", …
+    public var foundVia: String
+}
+
+/// A DT_NEEDED name the search could not satisfy, or a file it found but could not read.
+public struct LoadProblem: Sendable {
+    public var name: String
+    public var requester: Int
+    public var reason: String
+}
+
+/// A program's dependency closure in ld.so's breadth-first load order.
+public struct LoadClosure: Sendable {
+    public var objects: [LoadedObject]
+    public var problems: [LoadProblem]
+
+    /// The executable first, down to the object at `index`.
+    public func chain(to index: Int) -> [LoadedObject] {
+        var out: [LoadedObject] = []
+        var i: Int? = index
+        var guardCount = 0
+        while let j = i, guardCount <= objects.count {
+            out.append(objects[j])
+            i = objects[j].parent
+            guardCount += 1
+        }
+        return out.reversed()
+    }
+}
+
+/// An emulation of glibc's `_dl_map_object` search (elf/dl-load.c), over files only:
+/// DT_RPATH of the requester and its loaders (unless the requester has DT_RUNPATH), then
+/// LD_LIBRARY_PATH when known, DT_RUNPATH of the requester, /etc/ld.so.cache, and the default
+/// directories (both skipped for DF_1_NODEFLIB). Candidates of the wrong class or machine are
+/// passed over, as ld.so does. Nothing is ever executed.
+public struct LoaderSearch: Sendable {
+    public let root: FileSystemRoot
+    public let libraryPath: [String]
+    private let cache: LdCache?
+    /// Why /etc/ld.so.cache could not be used, if it could not.
+    public let cacheProblem: String?
+
+    static let maxObjects = 2048
+
+    public init(root: FileSystemRoot = .system, libraryPath: [String] = []) {
+        self.root = root
+        self.libraryPath = libraryPath
+        if let bytes = root.contents("/etc/ld.so.cache") {
+            do {
+                cache = try LdCache(bytes)
+                cacheProblem = nil
+            } catch {
+                cache = nil
+                cacheProblem = "\(error)"
+            }
+        } else {
+            cache = nil
+            cacheProblem = "no /etc/ld.so.cache"
+        }
+    }
+
+    /// Opens and parses one ELF file inside the root.
+    public func readELF(_ path: String) throws -> ELFFile {
+        try ELFFile(root.open(path))
+    }
+
+    /// The closure of an executable. Throws only if the executable itself cannot be read.
+    public func closure(executable: String) throws -> LoadClosure {
+        guard let real = root.regularFile(executable) else {
+            throw ELFError(root.isSystemRoot ? "not found on this machine" : "not found under \(root.hostPrefix)")
+        }
+        let elf = try ELFFile(FileBytes(path: root.hostPath(real)))
+        let machine = Machine(of: elf)
+        var objects = [LoadedObject(path: executable, realPath: real, neededName: executable, elf: elf, parent: nil, foundVia: "executable")]
+        var problems: [LoadProblem] = []
+        var queue = 0
+        while queue < objects.count, objects.count < Self.maxObjects {
+            let requester = queue
+            queue += 1
+            for name in objects[requester].elf.dynamic?.needed ?? [] {
+                if alreadyLoaded(name, objects) { continue }
+                switch find(name, requester: requester, objects: objects, machine: machine) {
+                case .found(let path, let real, let elf, let via):
+                    if objects.contains(where: { $0.realPath == real }) { continue }
+                    objects.append(LoadedObject(path: path, realPath: real, neededName: name, elf: elf, parent: requester, foundVia: via))
+                case .missing(let reason):
+                    problems.append(LoadProblem(name: name, requester: requester, reason: reason))
+                }
+            }
+        }
+        return LoadClosure(objects: objects, problems: problems)
+    }
+
+    private func alreadyLoaded(_ name: String, _ objects: [LoadedObject]) -> Bool {
+        objects.contains { $0.neededName == name || $0.path == name || $0.elf.dynamic?.soname == name }
+    }
+
+    private enum SearchResult {
+        case found(path: String, real: String, elf: ELFFile, via: String)
+        case missing(String)
+    }
+
+    private func find(_ name: String, requester: Int, objects: [LoadedObject], machine: Machine) -> SearchResult {
+        var unreadable: [String] = []
+        func attempt(_ path: String, _ via: String) -> SearchResult? {
+            guard let real = root.regularFile(path) else { return nil }
+            do {
+                let elf = try ELFFile(FileBytes(path: root.hostPath(real)))
+                guard Machine(of: elf) == machine else { return nil }   // wrong class or machine: ld.so keeps looking
+                return .found(path: path, real: real, elf: elf, via: via)
+            } catch {
+                unreadable.append("\(path): \(error)")
+                return nil
+            }
+        }
+        if name.contains("/") {
+            return attempt(name, "path in DT_NEEDED") ?? .missing(unreadable.first ?? "no such file")
+        }
+        let requesterObject = objects[requester]
+        let dyn = requesterObject.elf.dynamic
+        // 1. DT_RPATH of the requester and each loader above it, when the requester has no DT_RUNPATH.
+        if dyn?.runpath == nil {
+            var i: Int? = requester
+            while let j = i {
+                for dir in objects[j].elf.dynamic?.rpath ?? [] {
+                    for expanded in expand(dir, origin: objects[j], machine: machine) {
+                        if let hit = attempt(join(expanded, name), "RPATH \(dir) of \(objects[j].path)") { return hit }
+                    }
+                }
+                i = objects[j].parent
+            }
+        }
+        // 2. LD_LIBRARY_PATH, when the caller knows it.
+        for dir in libraryPath {
+            if let hit = attempt(join(dir, name), "LD_LIBRARY_PATH") { return hit }
+        }
+        // 3. DT_RUNPATH of the requester only.
+        for dir in dyn?.runpath ?? [] {
+            for expanded in expand(dir, origin: requesterObject, machine: machine) {
+                if let hit = attempt(join(expanded, name), "RUNPATH \(dir)") { return hit }
+            }
+        }
+        let noDefaults = dyn?.noDefaultLibraries ?? false
+        // 4. /etc/ld.so.cache.
+        if let cache {
+            for path in cache.lookup(name, flags: LdCache.flags(machine: machine.elfMachine, elf64: machine.elf64)) {
+                if noDefaults, machine.defaultDirectories.contains(where: { path.hasPrefix($0 + "/") }) { continue }
+                if let hit = attempt(path, "ld.so.cache") { return hit }
+            }
+        }
+        // 5. The default directories.
+        if !noDefaults {
+            for dir in machine.defaultDirectories {
+                if let hit = attempt(join(dir, name), "default directory \(dir)") { return hit }
+            }
+        }
+        return .missing(unreadable.first ?? "not found in any directory ld.so would search")
+    }
+
+    private func join(_ dir: String, _ name: String) -> String {
+        dir.isEmpty ? name : (dir.hasSuffix("/") ? dir + name : dir + "/" + name)
+    }
+
+    /// Dynamic string tokens: `$ORIGIN` is the directory of the object holding the path
+    /// (for the executable, its real location, as the kernel reports it); `$LIB` and
+    /// `$PLATFORM` depend on the target's ld.so, so each plausible value is tried.
+    func expand(_ dir: String, origin: LoadedObject, machine: Machine) -> [String] {
+        let originPath = origin.parent == nil ? origin.realPath : origin.path
+        let originDir = originPath.split(separator: "/").dropLast().joined(separator: "/")
+        var results = [dir]
+        let tokens: [(String, [String])] = [
+            ("ORIGIN", ["/" + originDir]),
+            ("LIB", machine.libExpansions),
+            ("PLATFORM", [machine.name]),
+        ]
+        for (token, values) in tokens {
+            results = results.flatMap { path -> [String] in
+                guard path.contains("$\(token)") || path.contains("${\(token)}") else { return [path] }
+                return values.map {
+                    path.replacing("${\(token)}", with: $0).replacing("$\(token)", with: $0)
+                }
+            }
+        }
+        return results
+    }
+}

@@ -1,0 +1,112 @@
+import AuditInput
+import Diagnosis
+
+/// The machine-readable report, schema `avc-explain/1` (documented in README.md).
+/// Fields are only ever added within a schema version; a removal or a change of meaning
+/// bumps it.
+public enum JSONRenderer {
+    public static let schema = "avc-explain/1"
+
+    public static func render(_ report: Report) -> JSON {
+        .object([
+            ("schema", .string(schema)),
+            ("summary", .object([
+                ("events", .int(Int64(report.events))),
+                ("denials", .int(Int64(report.denials))),
+                ("findings", .int(Int64(report.findings.count))),
+                ("exec_findings", .int(Int64(report.execFindings.count))),
+                ("inputs", .array(report.inputs.map(input))),
+                ("sysroot", .string(report.sysroot)),
+            ])),
+            ("findings", .array(report.findings.map(finding))),
+        ])
+    }
+
+    static func input(_ s: InputStats) -> JSON {
+        .object([
+            ("name", .string(s.name)),
+            ("lines", .int(Int64(s.lines))),
+            ("records", .int(Int64(s.records))),
+            ("malformed_lines", .int(Int64(s.malformed))),
+            ("malformed_sample", .array(s.malformedSample.map { .int(Int64($0)) })),
+            ("truncated_lines", .int(Int64(s.truncated))),
+        ])
+    }
+
+    public static func finding(_ f: Finding) -> JSON {
+        .object([
+            ("mechanism", .string(f.mechanism?.rawValue)),
+            ("permissions", .strings(f.permissions)),
+            ("class", .string(f.tclass)),
+            ("blocked", .bool(f.blocked)),
+            ("process", .object([
+                ("exe", .string(f.process.exe)),
+                ("comm", .string(f.process.comm)),
+                ("pids", .array(f.process.pids.map { .int($0) })),
+                ("domain", .string(f.process.domain)),
+                ("scontext", .string(f.process.scontext)),
+            ])),
+            ("target", .object([("path", .string(f.target)), ("tcontext", .string(f.tcontext))])),
+            ("count", .int(Int64(f.count))),
+            ("denials", .int(Int64(f.denials))),
+            ("first_seen", .string(Timestamp.utc(f.firstSeen))),
+            ("last_seen", .string(Timestamp.utc(f.lastSeen))),
+            ("events", .strings(f.events.map(\.description))),
+            ("syscall", f.call.map(call) ?? .null),
+            ("proctitle", .string(f.proctitle)),
+            ("explanation", .string(f.why)),
+            ("evidence", .strings(f.evidence)),
+            ("evidence_needed", .strings(f.evidenceNeeded)),
+            ("elf", elf(f.elf)),
+            ("culprits", .array(f.culprits.map(culprit))),
+            ("booleans", .array(f.booleans.map(boolean))),
+            ("fixes", .array(f.fixes.map(fix))),
+            ("source", .object([("input", .string(f.source.input)), ("line", .int(Int64(f.source.line)))])),
+        ])
+    }
+
+    static func call(_ c: CallSummary) -> JSON {
+        .object([
+            ("name", .string(c.name)),
+            ("arch", .string(c.arch)),
+            ("number", c.number.map { .int(Int64($0)) } ?? .null),
+            ("args", .array(c.args.map { $0.map { .string(String($0, radix: 16)) } ?? .null })),
+            ("exit", c.exit.map(JSON.int) ?? .null),
+            ("success", c.success.map(JSON.bool) ?? .null),
+            ("decoded", .string(c.rendered)),
+        ])
+    }
+
+    static func elf(_ status: ELFStatus) -> JSON {
+        switch status {
+        case .analysed: return .object([("status", .string("analysed")), ("error", .null)])
+        case .unavailable(let why): return .object([("status", .string("unavailable")), ("error", .string(why))])
+        case .notNeeded: return .object([("status", .string("not-needed")), ("error", .null)])
+        }
+    }
+
+    static func culprit(_ c: Culprit) -> JSON {
+        .object([
+            ("path", .string(c.path)),
+            ("reason", .string(c.reason.rawValue)),
+            ("detail", .string(c.detail)),
+            ("chain", .strings(c.chain)),
+            ("found_via", .strings(c.foundVia)),
+        ])
+    }
+
+    static func boolean(_ b: PolicyBoolean) -> JSON {
+        .object([
+            ("name", .string(b.name)),
+            ("policy", .string(b.family.rawValue)),
+            ("allowing_value", .bool(b.allowingValue)),
+            ("grants", .strings(b.grants)),
+            ("command", .string(b.command)),
+            ("note", .string(b.note)),
+        ])
+    }
+
+    static func fix(_ f: Fix) -> JSON {
+        .object([("kind", .string(f.kind.rawValue)), ("text", .string(f.text)), ("commands", .strings(f.commands))])
+    }
+}

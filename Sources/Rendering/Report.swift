@@ -1,0 +1,23 @@
+import AuditInput
+import Diagnosis
+
+/// Everything one run found, ready to render.
+public struct Report: Sendable {
+    public var findings: [Finding]
+    public var events: Int
+    public var denials: Int
+    public var inputs: [InputStats]
+    /// The directory analysed as `/`, when not the real root.
+    public var sysroot: String?
+
+    public init(findings: [Finding], events: Int, denials: Int, inputs: [InputStats], sysroot: String?) {
+        self.findings = findings
+        self.events = events
+        self.denials = denials
+        self.inputs = inputs
+        self.sysroot = sysroot
+    }
+
+    public var execFindings: [Finding] { findings.filter(\.isExec) }
+    public var otherFindings: [Finding] { findings.filter { !$0.isExec } }
+}

@@ -1,0 +1,108 @@
+import AuditInput
+import Diagnosis
+
+/// The human-readable report: one block per exec* finding, a short list of other denials.
+public struct TextRenderer {
+    public var color: Bool
+    public var width: Int
+
+    public init(color: Bool, width: Int = 100) {
+        self.color = color
+        self.width = width
+    }
+
+    public func render(_ report: Report) -> String {
+        let s = Style(enabled: color)
+        var out = ""
+        let exec = report.execFindings
+        let other = report.otherFindings
+        out += s.bold("avc-explain: \(plural(exec.count, "exec* finding")), \(plural(other.count, "other denial"))")
+            + " (\(plural(report.denials, "denied permission")); \(plural(report.events, "event")) read)\n"
+        if let root = report.sysroot { out += "Files read under \(clean(root)) as if it were /.\n" }
+        if exec.isEmpty { out += "No execmem, execstack, execheap or execmod denials found.\n" }
+        for (i, finding) in exec.enumerated() {
+            out += "\n" + block(finding, number: i + 1, style: s)
+        }
+        if !other.isEmpty {
+            out += "\n" + s.bold("Other denials (not exec*)") + "\n"
+            for f in other { out += "  - " + otherLine(f) + "\n" }
+        }
+        return out
+    }
+
+    private func block(_ f: Finding, number: Int, style s: Style) -> String {
+        var out = ""
+        let perms = f.permissions.joined(separator: " ")
+        let mech = f.mechanism ?? .unknown
+        out += s.bold("[\(number)] \(perms) denied") + " — " + s.cyan(mech.rawValue) + ": \(mech.summary)\n"
+        let proc = [f.process.comm.map { "\"\(clean($0))\"" }, f.process.exe.map { "(\(clean($0)))" }].compactMap { $0 }.joined(separator: " ")
+        let pids = f.process.pids.isEmpty ? "" : ", pid" + (f.process.pids.count > 1 ? "s " : " ") + f.process.pids.prefix(8).map(String.init).joined(separator: ", ")
+        row(&out, "process", (proc.isEmpty ? "unknown" : proc) + pids)
+        row(&out, "domain", clean(f.process.scontext ?? f.process.domain ?? "unknown") + (f.tclass.map { "   class \(clean($0))" } ?? ""))
+        if let target = f.target { row(&out, "object", clean(target) + (f.tcontext.map { " (\(clean($0)))" } ?? "")) }
+        row(&out, "outcome", f.blocked ? s.red("blocked") + " (enforcing: the access was refused)" : s.yellow("not blocked") + " (permissive: logged, then allowed)")
+        let when = f.count == 1 ? "once, \(Timestamp.local(f.firstSeen))" : "\(f.count) times, \(Timestamp.local(f.firstSeen)) to \(Timestamp.local(f.lastSeen))"
+        row(&out, "seen", when + " (event \(clean(f.events[0].description))\(f.count > 1 ? ", …" : ""))")
+        if let call = f.call { row(&out, "call", call.rendered + (call.arch.map { "   [\($0)]" } ?? "")) }
+        if let title = f.proctitle { row(&out, "command", clean(title)) }
+        row(&out, "log", "\(clean(f.source.input)):\(f.source.line)")
+
+        out += "\n  " + s.bold("Why") + "\n    " + TerminalText.wrap(clean(f.why), width: width - 4, indent: "    ") + "\n"
+
+        out += "\n  " + s.bold("At fault") + "\n"
+        if f.culprits.isEmpty {
+            out += "    " + (f.elf == .analysed ? "No object in the program's DT_NEEDED closure explains it (see below)." : "Not determined: could not read the executable.") + "\n"
+        }
+        for c in f.culprits {
+            out += "    " + s.red(clean(c.path)) + "\n"
+            out += "      " + TerminalText.wrap(clean(c.detail), width: width - 6, indent: "      ") + "\n"
+            if c.chain.count > 1 {
+                out += "      chain: " + clean(c.chain[0]) + "\n"
+                for (path, via) in zip(c.chain.dropFirst(), c.foundVia.dropFirst()) {
+                    out += "             → " + clean(path) + s.dim("  (\(clean(via)))") + "\n"
+                }
+            } else if c.reason != .deniedFile {
+                out += "      (the executable itself)\n"
+            }
+        }
+        if case .unavailable(let reason) = f.elf {
+            out += "    could not read ELF: \(clean(f.process.exe ?? "?")): \(clean(reason))\n"
+        }
+
+        if !f.evidence.isEmpty {
+            out += "\n  " + s.bold("Evidence") + "\n"
+            for e in f.evidence { out += "    - " + TerminalText.wrap(clean(e), width: width - 6, indent: "      ") + "\n" }
+        }
+        if !f.evidenceNeeded.isEmpty {
+            out += "\n  " + s.bold("What would settle it") + "\n"
+            for e in f.evidenceNeeded { out += "    - " + TerminalText.wrap(clean(e), width: width - 6, indent: "      ") + "\n" }
+        }
+        if !f.fixes.isEmpty {
+            out += "\n  " + s.bold("Fix, safest first") + "\n"
+            for (i, fix) in f.fixes.enumerated() {
+                out += "    \(i + 1). [\(fix.kind.rawValue)] " + TerminalText.wrap(clean(fix.text), width: width - 8, indent: "       ") + "\n"
+                for c in fix.commands { out += "         " + s.cyan(clean(c)) + "\n" }
+            }
+        }
+        return out
+    }
+
+    private func otherLine(_ f: Finding) -> String {
+        let who = [f.process.comm.map { "\"\(clean($0))\"" }, f.process.exe.map { "(\(clean($0)))" }].compactMap { $0 }.joined(separator: " ")
+        let target = [f.target.map(clean), f.tcontext.map { "[\(clean($0))]" }].compactMap { $0 }.joined(separator: " ")
+        return "{ \(f.permissions.map(clean).joined(separator: " ")) } on \(clean(f.tclass ?? "?")) \(target) for \(clean(f.process.domain ?? "?")) "
+            + "\(who), \(f.count == 1 ? "once" : "\(f.count) times"), \(f.blocked ? "blocked" : "permissive")"
+    }
+
+    private func row(_ out: inout String, _ label: String, _ value: String) {
+        out += "    " + label.padding(toLength: 9) + " " + value + "\n"
+    }
+
+    private func clean(_ s: String) -> String { TerminalText.sanitize(s) }
+
+    private func plural(_ n: Int, _ word: String) -> String { "\(n) \(word)\(n == 1 ? "" : "s")" }
+}
+
+extension String {
+    func padding(toLength n: Int) -> String { count >= n ? self : self + String(repeating: " ", count: n - count) }
+}

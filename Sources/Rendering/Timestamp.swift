@@ -1,0 +1,26 @@
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Musl)
+import Musl
+#endif
+import AuditInput
+
+/// Event times as people and scripts read them.
+enum Timestamp {
+    /// Local time as the analysing host's TZ says, like ausearch: `2026-11-27 09:14:03.120`.
+    static func local(_ id: EventID) -> String { format(id, utc: false, separator: " ", suffix: "") }
+
+    /// RFC 3339 in UTC, for JSON: `2026-11-27T09:14:03.120Z`.
+    static func utc(_ id: EventID) -> String { format(id, utc: true, separator: "T", suffix: "Z") }
+
+    private static func format(_ id: EventID, utc: Bool, separator: String, suffix: String) -> String {
+        var t = time_t(clamping: id.seconds)
+        var parts = tm()
+        let ok = utc ? gmtime_r(&t, &parts) != nil : localtime_r(&t, &parts) != nil
+        guard ok else { return String(id.seconds) }
+        func two(_ v: Int32) -> String { v < 10 ? "0\(v)" : "\(v)" }
+        let ms = String(id.milliseconds)
+        return "\(parts.tm_year + 1900)-\(two(parts.tm_mon + 1))-\(two(parts.tm_mday))\(separator)"
+            + "\(two(parts.tm_hour)):\(two(parts.tm_min)):\(two(parts.tm_sec)).\(String(repeating: "0", count: 3 - ms.count))\(ms)\(suffix)"
+    }
+}

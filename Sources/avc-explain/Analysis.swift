@@ -1,0 +1,73 @@
+import AuditInput
+import AuditEvents
+import Diagnosis
+import ELFLoader
+import SystemPackage
+
+/// The one-way flow of a run: inputs → records → events → findings. Problems with an input
+/// are reported through `warn` and the run goes on with the next one.
+enum Analysis {
+    struct Outcome {
+        var findings: [Finding]
+        var events: Int
+        var denials: Int
+        var inputs: [InputStats]
+        var inputFailed: Bool
+    }
+
+    static func run(sources: [InputSource], loader: LoaderSearch, warn: (String) -> Void) -> Outcome {
+        var assembler = Assembler()
+        var diagnoser = Diagnoser(loader: loader)
+        var inputs: [InputStats] = []
+        var failed = false
+        for source in sources {
+            let stream: RecordStream
+            do {
+                stream = try RecordStream(source)
+            } catch {
+                warn("\(source.name): cannot open: \(describe(error))")
+                failed = true
+                continue
+            }
+            var s = stream
+            defer { s.close() }
+            do {
+                while let item = try s.next() {
+                    let done: [Event]
+                    switch item {
+                    case .record(let record): done = assembler.add(record)
+                    case .boundary: done = assembler.boundary()
+                    }
+                    for event in done { diagnoser.add(event) }
+                }
+            } catch {
+                warn("\(source.name): read error after line \(s.stats.lines): \(describe(error))")
+                failed = true
+            }
+            report(s.stats, warn: warn)
+            inputs.append(s.stats)
+        }
+        for event in assembler.flush() { diagnoser.add(event) }
+        return Outcome(findings: diagnoser.results, events: diagnoser.eventsSeen, denials: diagnoser.denialCount,
+                       inputs: inputs, inputFailed: failed)
+    }
+
+    private static func report(_ stats: InputStats, warn: (String) -> Void) {
+        if stats.malformed > 0 {
+            let sample = stats.malformedSample.map(String.init).joined(separator: ", ")
+            let more = stats.malformed > stats.malformedSample.count ? ", …" : ""
+            warn("\(stats.name): skipped \(stats.malformed) line\(stats.malformed == 1 ? "" : "s") that \(stats.malformed == 1 ? "is" : "are") not audit records (line\(stats.malformedSample.count == 1 ? "" : "s") \(sample)\(more))")
+        }
+        if stats.truncated > 0 {
+            warn("\(stats.name): \(stats.truncated) line\(stats.truncated == 1 ? " was" : "s were") longer than \(LineReader.defaultMaxLineLength >> 20) MiB and cut there")
+        }
+        if stats.lines > 0 && stats.records == 0 {
+            warn("\(stats.name): no audit records found; expected audit.log lines or `ausearch --raw` output")
+        }
+    }
+
+    private static func describe(_ error: Error) -> String {
+        if let errno = error as? Errno { return errno.description }
+        return "\(error)"
+    }
+}
