@@ -36,10 +36,13 @@ let package = Package(
             "AuditInput", "AuditEvents", "Diagnosis", "ELFLoader", "Rendering",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
         ]),
-        .testTarget(name: "AuditInputTests", dependencies: ["AuditInput"]),
+        // Helpers for tests: temporary directories, the C toolchain, running the built tool.
+        .target(name: "TestSupport", path: "Tests/TestSupport"),
+        .testTarget(name: "AuditInputTests", dependencies: ["AuditInput", "TestSupport"]),
         .testTarget(name: "AuditEventsTests", dependencies: ["AuditEvents"]),
-        .testTarget(name: "ELFLoaderTests", dependencies: ["ELFLoader"]),
-        .testTarget(name: "EndToEndTests", dependencies: ["AuditInput", "AuditEvents", "Diagnosis", "ELFLoader", "Rendering"]),
+        .testTarget(name: "ELFLoaderTests", dependencies: ["ELFLoader", "TestSupport"]),
+        .testTarget(name: "DiagnosisTests", dependencies: ["Diagnosis", "Rendering", "AuditEvents"]),
+        .testTarget(name: "EndToEndTests", dependencies: ["TestSupport", "avc-explain"]),
     ],
     swiftLanguageModes: [.v6]
 )

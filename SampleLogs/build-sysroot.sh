@@ -21,8 +21,7 @@ libdir="$out/usr/lib/$multiarch"
 mkdir -p "$libdir" "$out/lib" "$out/usr/local/bin" "$out/opt/fluent-bit/bin" "$out/opt/fluent-bit/lib" \
          "$out/opt/chain/bin" "$out/opt/chain/lib" "$out/opt/vendor/bin" "$out/opt/vendor/lib"
 [ -e "$out/lib/$multiarch" ] || ln -s "../usr/lib/$multiarch" "$out/lib/$multiarch"
-interp=$(readelf -lW /bin/sh | sed -n 's/.*interpreter: \(.*\)]$/\1/p')
-for name in libc.so.6 libpcre2-8.so.0 "$(basename "$interp")"; do
+for name in libc.so.6 libpcre2-8.so.0; do
     real=$($cc -print-file-name="$name")
     [ -f "$real" ] || real=$(find /lib /usr/lib -name "$name" 2>/dev/null | head -n 1)
     [ -n "$real" ] && cp -L "$real" "$libdir/$name"

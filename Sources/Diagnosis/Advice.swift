@@ -15,9 +15,12 @@ enum Advice {
         switch mechanism {
         case .loaderExecStack:
             let who = firstCulprit.map { "\($0), which asks for an executable stack" } ?? "a library that asks for an executable stack"
-            let check = permissions.contains("execstack")
-                ? "SELinux checks that as execstack, which was \(refused)"
-                : "SELinux checks that as execstack and then as execmem; execstack was allowed and execmem was \(refused)"
+            let check: String
+            switch (permissions.contains("execstack"), permissions.contains("execmem")) {
+            case (true, true): check = "SELinux checks that as execstack and then as execmem; both were \(refused)"
+            case (true, false): check = "SELinux checks that as execstack, which was \(refused)"
+            default: check = "SELinux checks that as execstack and then as execmem; execstack was allowed and execmem was \(refused)"
+            }
             let effect = blocked ? " The program then stops with \"cannot enable executable stack as shared object requires: Permission denied\"." : ""
             return "While loading \(who), the dynamic loader (ld.so) called mprotect(PROT_EXEC|PROT_GROWSDOWN) to make the main stack executable. \(check).\(effect)"
         case .threadStackExec:
@@ -74,7 +77,8 @@ enum Advice {
                 out.append(Fix(kind: .configuration, text: "Find the code generator: no known JIT library is in the DT_NEEDED closure, so it is built into the program or loaded with dlopen(). Look for a switch that disables JIT compilation in its documentation.", commands: []))
             } else {
                 for j in jits {
-                    out.append(Fix(kind: .configuration, text: "\(j.detail.prefix(1).uppercased() + j.detail.dropFirst()) (\(base(j.path))).", commands: []))
+                    guard let component = j.jit else { continue }
+                    out.append(Fix(kind: .configuration, text: "Turn off run-time code generation in \(component.name) (\(base(j.path))): \(component.offSwitch).", commands: []))
                 }
             }
         }
@@ -82,13 +86,16 @@ enum Advice {
             out.append(Fix(kind: .rebuild, text: "Give the program a PT_GNU_STACK header without PF_X (link with -Wl,-z,noexecstack); 32-bit programs without one get READ_IMPLIES_EXEC from the kernel.", commands: []))
         }
         if !booleans.isEmpty {
-            let weak = "This weakens the whole domain\(domain.map { " (\($0))" } ?? ""): every program in it may then create executable memory, which is what exploits need."
-            let families = Dictionary(grouping: booleans, by: \.family)
-            for family in [PolicyBoolean.Family.fedora, .refpolicy] {
-                guard let list = families[family] else { continue }
-                let label = family == .fedora ? "Fedora/RHEL policy" : "Reference policy (Debian, Gentoo, Arch)"
-                let notes = list.compactMap(\.note)
-                out.append(Fix(kind: .policy, text: "Last resort (\(label)). \(weak)\(notes.isEmpty ? "" : " Note: " + Set(notes).sorted().joined(separator: "; ") + ".")",
+            let weak = "this weakens the whole domain\(domain.map { " (\($0))" } ?? ""): every program in it may then create executable memory, which is what exploits need."
+            let fedora = booleans.filter { $0.family == .fedora }
+            let refpolicy = booleans.filter { $0.family == .refpolicy }
+            // Service booleans often have the same name in both families: say it once.
+            let groups: [(String, [PolicyBoolean])] = fedora.map(\.command) == refpolicy.map(\.command)
+                ? [("Fedora/RHEL and the reference policy", fedora)]
+                : [("Fedora/RHEL", fedora), ("the reference policy (Debian, Gentoo, Arch)", refpolicy)]
+            for (label, list) in groups where !list.isEmpty {
+                let notes = Set(list.compactMap(\.note)).sorted()
+                out.append(Fix(kind: .policy, text: "Last resort, on \(label): \(weak)\(notes.isEmpty ? "" : " Note: " + notes.joined(separator: "; ") + ".")",
                                commands: list.map(\.command)))
             }
         }

@@ -19,6 +19,8 @@ public struct Culprit: Sendable, Equatable {
     public var chain: [String]
     /// How ld.so finds each link of the chain (parallel to `chain`).
     public var foundVia: [String]
+    /// The code generator, for `jit-library`.
+    public var jit: JITComponent?
 }
 
 /// Picks, from a program's closure, the objects a mechanism implicates.
@@ -44,7 +46,11 @@ enum CulpritFinder {
                 return make(facts, i, .rwxSegment, "has \(segs) PT_LOAD segment\(segs == 1 ? "" : "s") with read, write and execute permission")
             }
         case .jitRWXMapping, .jitWXFlip, .heapExec, .memfdDoubleMap:
-            return facts.jitComponents.map { make(facts, $0.index, .jitLibrary, "is \($0.component.name), which generates machine code at run time; off switch: \($0.component.offSwitch)") }
+            return facts.jitComponents.map { j in
+                var c = make(facts, j.index, .jitLibrary, "is \(j.component.name), which generates machine code at run time")
+                c.jit = j.component
+                return c
+            }
         case .readImpliesExec:
             return facts.executableStack == .missing ? [stackCulprit(facts, 0)] : []
         case .unknown:

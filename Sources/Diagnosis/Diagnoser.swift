@@ -51,7 +51,7 @@ public struct Diagnoser {
                                                  targetPath: targetPath, facts: analysed)
         var culprits = analysed.map { CulpritFinder.culprits(for: classification.mechanism, facts: $0, deniedFile: targetPath) } ?? []
         if culprits.isEmpty, permSet.contains("execmod"), let targetPath {
-            culprits = [Culprit(path: targetPath, reason: .deniedFile, detail: "is the file the execmod denial names", chain: [targetPath], foundVia: ["AVC record"])]
+            culprits = [Culprit(path: targetPath, reason: .deniedFile, detail: "is the file the execmod denial names", chain: [targetPath], foundVia: ["AVC record"], jit: nil)]
         }
         let blocked = isBlocked(avcs, syscall)
         let domain = first.scontext?.type ?? syscall?.subject?.type
@@ -69,7 +69,9 @@ public struct Diagnoser {
             }
         case .some(.failure(let error)):
             elfStatus = .unavailable(error.reason)
-            if let exe { needed += Diagnoser.commandsForOtherHost(exe) }
+            if exe != nil {
+                needed.append("the ELF headers of the executable and its libraries: run the commands below where the program is installed, or copy its files here and run avc-explain --sysroot DIR on the same log")
+            }
         case .none:
             elfStatus = .unavailable("the records name no executable")
         }
@@ -85,6 +87,7 @@ public struct Diagnoser {
             why: Advice.why(mechanism: classification.mechanism, permissions: permSet, blocked: blocked, culprits: culprits),
             evidence: classification.evidence, evidenceNeeded: needed, culprits: culprits, booleans: booleans,
             fixes: Advice.fixes(mechanism: classification.mechanism, culprits: culprits, booleans: booleans, domain: domain),
+            commandsToRun: elfStatus == .analysed ? [] : exe.map(Diagnoser.commandsForOtherHost) ?? [],
             elf: elfStatus, source: first.source)
         merge(finding, key: key)
     }
@@ -96,14 +99,15 @@ public struct Diagnoser {
         return result
     }
 
-    /// Commands to run where the program lives; none of them executes the program.
+    /// Commands to run where the program lives; none of them executes the program
+    /// (lddtree and scanelf come with pax-utils and only read files).
     static func commandsForOtherHost(_ exe: String) -> [String] {
-        [
-            "on the host where \(exe) runs: readelf -lW \(exe) | grep GNU_STACK",
-            "readelf -dW \(exe) | grep -E 'NEEDED|RPATH|RUNPATH|TEXTREL'",
-            "lddtree \(exe)   (pax-utils; reads the files, runs nothing)",
-            "scanelf -qe $(lddtree -l \(exe))   (lists every object asking for an executable stack)",
-            "or copy the program's files here and run avc-explain --sysroot DIR on the same log",
+        let q = "'" + exe.replacing("'", with: "'\\''") + "'"
+        return [
+            "readelf -lW \(q) | grep GNU_STACK",
+            "readelf -dW \(q) | grep -E 'NEEDED|RPATH|RUNPATH|TEXTREL'",
+            "lddtree \(q)",
+            "scanelf -qeR $(lddtree -l \(q))",
         ]
     }
 
@@ -124,7 +128,7 @@ public struct Diagnoser {
             count: 1, denials: permissions.count, firstSeen: event.key.id, lastSeen: event.key.id, events: [event.key],
             call: syscall.map(Self.summary), proctitle: event.proctitle,
             why: "Not an exec* denial: \(domain ?? "the process") was denied \(permissions.joined(separator: " ")) on a \(avc.tclass ?? "?") labelled \(avc.tcontext?.type ?? "?"). audit2why explains such denials.",
-            evidence: [], evidenceNeeded: [], culprits: [], booleans: [], fixes: [], elf: .notNeeded, source: avc.source)
+            evidence: [], evidenceNeeded: [], culprits: [], booleans: [], fixes: [], commandsToRun: [], elf: .notNeeded, source: avc.source)
         merge(finding, key: key)
     }
 

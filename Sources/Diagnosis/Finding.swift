@@ -53,6 +53,8 @@ public struct Finding: Sendable {
     public var culprits: [Culprit]
     public var booleans: [PolicyBoolean]
     public var fixes: [Fix]
+    /// Read-only commands for the host where the program lives, when its files were not readable here.
+    public var commandsToRun: [String]
     public var elf: ELFStatus
     /// Where the first record of the first event was read.
     public var source: SourceLocation

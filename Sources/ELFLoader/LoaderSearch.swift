@@ -84,12 +84,14 @@ public struct LoaderSearch: Sendable {
         let machine = Machine(of: elf)
         var objects = [LoadedObject(path: executable, realPath: real, neededName: executable, elf: elf, parent: nil, foundVia: "executable")]
         var problems: [LoadProblem] = []
+        // ld.so itself is in memory before any search: libc's DT_NEEDED on it matches by soname.
+        let interpreter = elf.interpreter.flatMap { $0.split(separator: "/").last.map(String.init) }
         var queue = 0
         while queue < objects.count, objects.count < Self.maxObjects {
             let requester = queue
             queue += 1
             for name in objects[requester].elf.dynamic?.needed ?? [] {
-                if alreadyLoaded(name, objects) { continue }
+                if name == interpreter || alreadyLoaded(name, objects) { continue }
                 switch find(name, requester: requester, objects: objects, machine: machine) {
                 case .found(let path, let real, let elf, let via):
                     if objects.contains(where: { $0.realPath == real }) { continue }

@@ -57,6 +57,7 @@ public enum JSONRenderer {
             ("explanation", .string(f.why)),
             ("evidence", .strings(f.evidence)),
             ("evidence_needed", .strings(f.evidenceNeeded)),
+            ("commands_to_run", .strings(f.commandsToRun)),
             ("elf", elf(f.elf)),
             ("culprits", .array(f.culprits.map(culprit))),
             ("booleans", .array(f.booleans.map(boolean))),
@@ -92,6 +93,7 @@ public enum JSONRenderer {
             ("detail", .string(c.detail)),
             ("chain", .strings(c.chain)),
             ("found_via", .strings(c.foundVia)),
+            ("jit", c.jit.map { .object([("component", .string($0.name)), ("off_switch", .string($0.offSwitch))]) } ?? .null),
         ])
     }
 

@@ -77,6 +77,10 @@ public struct TextRenderer {
             out += "\n  " + s.bold("What would settle it") + "\n"
             for e in f.evidenceNeeded { out += "    - " + TerminalText.wrap(clean(e), width: width - 6, indent: "      ") + "\n" }
         }
+        if !f.commandsToRun.isEmpty {
+            out += "\n  " + s.bold("Run where the program is installed") + s.dim("  (they only read files)") + "\n"
+            for c in f.commandsToRun { out += "    " + s.cyan(clean(c)) + "\n" }
+        }
         if !f.fixes.isEmpty {
             out += "\n  " + s.bold("Fix, safest first") + "\n"
             for (i, fix) in f.fixes.enumerated() {

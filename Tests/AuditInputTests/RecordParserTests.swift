@@ -1,0 +1,132 @@
+import Testing
+@testable import AuditInput
+
+private func parse(_ line: String) -> ParsedLine {
+    RecordParser.parse(Array(line.utf8), source: SourceLocation(input: "t", line: 1))
+}
+
+private func record(_ line: String) throws -> Record {
+    guard case .record(let r) = parse(line) else { throw ParseFailure(line: line) }
+    return r
+}
+
+private struct ParseFailure: Error { var line: String }
+
+@Suite struct RecordParserTests {
+    @Test func rawRecord() throws {
+        let r = try record(#"type=AVC msg=audit(1163773049.845:11390): avc:  denied  { execstack } for  pid=6507 comm="firefox-bin" scontext=staff_u:staff_r:staff_mozilla_t:s0 tcontext=staff_u:staff_r:staff_mozilla_t:s0 tclass=process"#)
+        #expect(r.type == "AVC")
+        #expect(r.key == EventKey(node: nil, id: EventID(seconds: 1163773049, milliseconds: 845, serial: 11390)))
+        #expect(r.body.hasPrefix("avc:  denied"))
+        #expect(r.enrichment == nil)
+    }
+
+    @Test func nodeAndHostPrefixesBecomeTheNode() throws {
+        let a = try record("node=web1.example.com type=EOE msg=audit(1451781471.394:194435): ")
+        #expect(a.key.node == "web1.example.com")
+        #expect(a.type == "EOE")
+        #expect(a.body == "")
+        let b = try record("host=dhcppc2 type=AVC msg=audit(1166045975.667:1128): avc:  denied  { execmod } for  pid=1")
+        #expect(b.key.node == "dhcppc2")
+    }
+
+    @Test func enrichedTailIsSplitOff() throws {
+        let r = try record("type=SYSCALL msg=audit(1615114232.375:15558): arch=c000003e syscall=59 key=(null)\u{1d}ARCH=x86_64 SYSCALL=execve AUID=\"user\"")
+        #expect(r.body == "arch=c000003e syscall=59 key=(null)")
+        #expect(r.enrichment == "ARCH=x86_64 SYSCALL=execve AUID=\"user\"")
+    }
+
+    @Test func millisecondsKeepTheirLeadingZeros() throws {
+        let r = try record("type=EOE msg=audit(1700000000.007:5):")
+        #expect(r.key.id.milliseconds == 7)
+        #expect(r.key.id.description == "1700000000.007:5")
+    }
+
+    @Test func ausearchSeparatorsAreNotRecords() {
+        guard case .separator(.eventBoundary) = parse("----") else { Issue.record("---- is a boundary"); return }
+        guard case .separator(.blank) = parse("time->Fri Nov 17 14:17:29 2006") else { Issue.record("time-> is skipped"); return }
+        guard case .separator(.blank) = parse("   ") else { Issue.record("blank"); return }
+    }
+
+    @Test(arguments: [
+        "# source: a comment",
+        "Nov 17 14:17:29 host kernel: something else",
+        "type=AVC msg=audit(abc.845:1): body",
+        "type=AVC msg=audit(1.2345:1): body",             // four-digit milliseconds
+        "type=AVC msg=audit(99999999999999999999999.1:1): x", // overflows 64 bits
+        "type=AVC msg=audit(1.1:1",                        // no closing parenthesis
+        "node= type=AVC msg=audit(1.1:1): x",
+        "type=",
+        "",
+    ])
+    func notARecord(_ line: String) {
+        if line.isEmpty {
+            guard case .separator = parse(line) else { Issue.record("empty line is blank"); return }
+            return
+        }
+        guard case .malformed = parse(line) else { Issue.record("accepted: \(line)"); return }
+    }
+}
+
+@Suite struct FieldsTests {
+    @Test func avcPermissionsAndResult() {
+        let f = Fields(parsing: #"avc:  denied  { read write execmem } for  pid=12 comm="a b" path="/x y" scontext=u:r:t:s0 tcontext=u:r:t:s0 tclass=process permissive=1"#)
+        #expect(f.avcResult == "denied")
+        #expect(f.avcPermissions == ["read", "write", "execmem"])
+        #expect(f["comm"] == "a b")
+        #expect(f["path"] == "/x y")
+        #expect(f["permissive"] == "1")
+        #expect(f.int("pid") == 12)
+    }
+
+    @Test func hexEncodedStringsAreDecoded() {
+        let f = Fields(parsing: "proctitle=2F6F70742F62696E2F6100202D63 exe=2F7573722F62696E2F646275732D6461656D6F6E202864656C6574656429 name=[32611]")
+        #expect(f["proctitle"] == "/opt/bin/a  -c")
+        #expect(f["exe"] == "/usr/bin/dbus-daemon (deleted)")
+        #expect(f["name"] == "[32611]")
+    }
+
+    @Test func sentinelsReadAsAbsent() {
+        let f = Fields(parsing: "key=(null) tty=(none) hostname=?")
+        #expect(f["key"] == nil)
+        #expect(f["tty"] == nil)
+        #expect(f["hostname"] == nil)
+    }
+
+    @Test func numericFields() {
+        let f = Fields(parsing: "arch=c000003e a0=7ffd7caa3000 a2=1000007 exit=-13 flags=0x22")
+        #expect(f.hex("arch") == 0xc000_003e)
+        #expect(f.hex("a2") == 0x100_0007)
+        #expect(f.hex("flags") == 0x22)
+        #expect(f.int("exit") == -13)
+    }
+
+    @Test func userMessageKeepsItsInnerText() {
+        let f = Fields(parsing: "pid=854 uid=81 msg='avc:  denied  { send_msg } for msgtype=method_call exe=\"/usr/bin/dbus-daemon\" tclass=dbus'")
+        let inner = Fields(parsing: f["msg"] ?? "")
+        #expect(inner.avcPermissions == ["send_msg"])
+        #expect(inner["tclass"] == "dbus")
+    }
+
+    @Test func unterminatedQuoteDoesNotCrash() {
+        let f = Fields(parsing: #"comm="abc path=/x"#)
+        #expect(f.raw("comm") == #""abc path=/x"#)
+    }
+}
+
+@Suite struct AuditNamesTests {
+    @Test func syscallNamesComeFromLibaudit() {
+        #expect(AuditNames.syscall(10, arch: 0xc000_003e) == "mprotect")
+        #expect(AuditNames.syscall(9, arch: 0xc000_003e) == "mmap")
+        #expect(AuditNames.syscall(226, arch: 0xc000_00b7) == "mprotect")
+        #expect(AuditNames.syscall(125, arch: 0x4000_0003) == "mprotect")
+        #expect(AuditNames.machine(arch: 0xc000_003e) == "x86_64")
+        #expect(AuditNames.machine(arch: 0x1234) == nil)
+    }
+
+    @Test func recordTypeNames() {
+        #expect(AuditNames.recordType(1400) == "AVC")
+        #expect(AuditNames.recordType(1300) == "SYSCALL")
+        #expect(AuditNames.recordType(99999) == "UNKNOWN[99999]")
+    }
+}

@@ -1,0 +1,90 @@
+import Testing
+import AuditInput
+import AuditEvents
+@testable import Diagnosis
+
+/// A SYSCALL record shaped like kernel/auditsc.c writes it, with the given call and arguments.
+private func syscall(arch: String = "c000003e", _ nr: Int, _ a0: String, _ a1: String, _ a2: String, _ a3: String = "0", per: String? = nil) -> Syscall {
+    let perText = per.map { " per=\($0)" } ?? ""
+    let line = "type=SYSCALL msg=audit(1700000000.100:1): arch=\(arch) syscall=\(nr)\(perText) success=no exit=-13 a0=\(a0) a1=\(a1) a2=\(a2) a3=\(a3) items=0 ppid=1 pid=2 auid=0 uid=0 comm=\"p\" exe=\"/bin/p\" subj=u:r:t_t:s0 key=(null)"
+    guard case .record(let r) = RecordParser.parse(Array(line.utf8), source: SourceLocation(input: "t", line: 1)) else { fatalError() }
+    return Event(key: r.key, records: [r]).syscall!
+}
+
+private func classify(_ perms: Set<String>, _ s: Syscall?, path: String? = nil) -> Mechanism {
+    Classifier.classify(permissions: perms, syscall: s, mmap: nil, targetPath: path, facts: nil).mechanism
+}
+
+@Suite struct ClassifierTests {
+    @Test func loaderStackMprotectWhateverPermissionWasDenied() {
+        let s = syscall(10, "7ffd7caa3000", "1000", "1000007")
+        #expect(classify(["execstack"], s) == .loaderExecStack)
+        #expect(classify(["execmem"], s) == .loaderExecStack)
+        #expect(classify(["execstack", "execmem"], s) == .loaderExecStack)
+    }
+
+    @Test func otherArchitecturesByName() {
+        #expect(classify(["execmem"], syscall(arch: "c00000b7", 226, "ffffd000", "10000", "1000007")) == .loaderExecStack)
+        #expect(classify(["execmem"], syscall(arch: "40000003", 125, "bfcff000", "1000", "1000007")) == .loaderExecStack)
+        #expect(classify(["execmem"], syscall(arch: "80000016", 90, "3ffd000", "0", "0")) == .unknown,
+                "s390x mmap passes its arguments in memory")
+    }
+
+    @Test func threadStackOfDefaultSizeWithoutELF() {
+        #expect(classify(["execmem"], syscall(10, "7f0e49f1d000", "800000", "7")) == .threadStackExec)
+        #expect(classify(["execmem"], syscall(9, "0", "801000", "7", "20022")) == .threadStackExec)
+    }
+
+    @Test func smallRWXProtectNeedsTheELFToDecide() {
+        let c = Classifier.classify(permissions: ["execmem"], syscall: syscall(10, "7fa184ee1000", "1000", "7"), mmap: nil, targetPath: nil, facts: nil)
+        #expect(c.mechanism == .unknown)
+        #expect(!c.evidenceNeeded.isEmpty)
+    }
+
+    @Test func jitPatterns() {
+        #expect(classify(["execmem"], syscall(9, "0", "10000", "7", "22")) == .jitRWXMapping)
+        #expect(classify(["execmem"], syscall(10, "7f0000001000", "4000", "5")) == .jitWXFlip)
+    }
+
+    @Test func heapTextrelMemfdPersonality() {
+        #expect(classify(["execheap", "execmem"], syscall(10, "55c85e3c4000", "1000", "7")) == .heapExec)
+        #expect(classify(["execmod"], syscall(10, "7f00", "1000", "5"), path: "/usr/lib/libx.so") == .textRelocation)
+        #expect(classify(["execute"], syscall(9, "0", "1000", "5", "1"), path: "/memfd:libffi (deleted)") == .memfdDoubleMap)
+        #expect(classify(["execmem"], syscall(9, "0", "1000", "3", "22", per: "400000")) == .readImpliesExec)
+        #expect(classify(["execmem"], syscall(59, "55d0", "55d1", "55d2")) == .rwxSegment)
+    }
+
+    @Test func withoutSyscallRecord() {
+        let c = Classifier.classify(permissions: ["execstack"], syscall: nil, mmap: nil, targetPath: nil, facts: nil)
+        #expect(c.mechanism == .loaderExecStack)
+        #expect(c.evidenceNeeded.contains { $0.contains("task,never") })
+        #expect(classify(["execmem"], nil) == .unknown)
+    }
+
+    @Test func renderedCall() {
+        let s = syscall(10, "7ffd7caa3000", "1000", "1000007")
+        #expect(MemoryCall(s).rendered(exit: -13, success: false) == "mprotect(0x7ffd7caa3000, 4096, PROT_READ|PROT_WRITE|PROT_EXEC|PROT_GROWSDOWN) = -13 (EACCES)")
+        let m = syscall(9, "0", "10000", "7", "22")
+        #expect(MemoryCall(m).rendered(exit: nil, success: nil) == "mmap(0x0, 65536, PROT_READ|PROT_WRITE|PROT_EXEC, MAP_PRIVATE|MAP_ANONYMOUS, …)")
+    }
+}
+
+@Suite struct PolicyTests {
+    @Test func userDomainsGetTheGlobalBooleans() {
+        let b = PolicyKnowledge.booleans(for: ["execmem"], domain: "unconfined_service_t")
+        #expect(b.contains { $0.name == "deny_execmem" && $0.family == .fedora && !$0.allowingValue })
+        #expect(b.contains { $0.name == "allow_execmem" && $0.family == .refpolicy && $0.allowingValue })
+    }
+
+    @Test func serviceDomainsGetTheirOwnBoolean() {
+        let b = PolicyKnowledge.booleans(for: ["execmem"], domain: "httpd_t")
+        #expect(b.map(\.name) == ["httpd_execmem", "httpd_execmem"])
+        #expect(b.first?.command == "setsebool -P httpd_execmem on")
+    }
+
+    @Test func execstackNeedsBothOnRefpolicy() {
+        let b = PolicyKnowledge.booleans(for: ["execstack"], domain: "user_t")
+        #expect(b.contains { $0.name == "selinuxuser_execstack" })
+        #expect(b.contains { $0.name == "allow_execstack" && $0.note?.contains("allow_execmem") == true })
+    }
+}

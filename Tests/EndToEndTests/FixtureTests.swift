@@ -1,0 +1,187 @@
+import Foundation
+import Testing
+import TestSupport
+
+/// Programs compiled for this run, placed in a root directory, and records shaped exactly
+/// like the kernel writes them for the calls glibc makes (values seen with strace on Debian 12).
+final class FixtureRoot: @unchecked Sendable {
+    let dir: TemporaryDirectory
+    var path: String { dir.path }
+
+    init() throws {
+        dir = try TemporaryDirectory("e2e-root")
+        let r = dir.path
+        let w = r + "/work"
+        for sub in ["work", "opt/a/bin", "opt/a/lib", "usr/lib/x86_64-linux-gnu"] {
+            try FileManager.default.createDirectory(atPath: r + "/" + sub, withIntermediateDirectories: true)
+        }
+        let libc = try Shell.run("/usr/bin/gcc", ["-print-file-name=libc.so.6"]).stdout.trimmingCharacters(in: .whitespacesAndNewlines)
+        try FileManager.default.copyItem(atPath: libc, toPath: r + "/usr/lib/x86_64-linux-gnu/libc.so.6")
+        _ = try Toolchain.source("lib.c", "int lib_entry(void) { return 1; }\n", in: w)
+        _ = try Toolchain.source("main.c", "int lib_entry(void); int main(void) { return lib_entry(); }\n", in: w)
+        _ = try Toolchain.source("plain.c", "int main(void) { return 0; }\n", in: w)
+        _ = try Toolchain.source("textrel.s", """
+                .data
+                .globl counter
+        counter: .quad 0
+                .text
+                .globl lib_entry
+        lib_entry: movabsq $counter, %rax
+                ret
+                .section .note.GNU-stack,"",@progbits
+        """, in: w)
+        // A library linked -z execstack, and a program that needs it through RUNPATH $ORIGIN.
+        try Toolchain.gcc(["-shared", "-fPIC", "-Wl,-z,execstack", "-Wl,-soname,libexec.so", "-o", r + "/opt/a/lib/libexec.so", "lib.c"], in: w)
+        try Toolchain.gcc(["-o", r + "/opt/a/bin/uses-exec", "main.c", "-L" + r + "/opt/a/lib", "-lexec", "-Wl,--enable-new-dtags,-rpath,$ORIGIN/../lib"], in: w)
+        // A TEXTREL library and its program.
+        try Toolchain.gcc(["-shared", "-Wl,-z,notext", "-Wl,-soname,libtr.so", "-o", r + "/opt/a/lib/libtr.so", "textrel.s"], in: w)
+        try Toolchain.gcc(["-o", r + "/opt/a/bin/uses-textrel", "main.c", "-L" + r + "/opt/a/lib", "-ltr", "-Wl,--enable-new-dtags,-rpath,$ORIGIN/../lib"], in: w)
+        // A program with no PT_GNU_STACK at all.
+        try Toolchain.gcc(["-o", r + "/opt/a/bin/no-stack-note", "plain.c"], in: w)
+        try Shell.must(Package.stripGNUStack, [r + "/opt/a/bin/no-stack-note"])
+        // A truncated ELF, as a damaged sosreport might hold.
+        let whole = try Data(contentsOf: URL(fileURLWithPath: r + "/opt/a/bin/uses-exec"))
+        try whole.prefix(100).write(to: URL(fileURLWithPath: r + "/opt/a/bin/truncated"))
+    }
+
+    /// One event: AVC(s), SYSCALL, PROCTITLE, EOE, as a 6.x kernel and auditd write them.
+    static func event(serial: Int, perms: [[String]], syscall: Int, args: [String], exe: String,
+                      comm: String = "prog", permissive: Int = 0, domain: String = "unconfined_service_t") -> String {
+        let ctx = "system_u:system_r:\(domain):s0"
+        let stamp = "audit(1795770000.\(String(format: "%03d", serial % 1000)):\(serial))"
+        let success = permissive == 1 ? "yes" : "no"
+        let exit = permissive == 1 ? "0" : "-13"
+        var lines = perms.map { p in
+            "type=AVC msg=\(stamp): avc:  denied  { \(p.joined(separator: " ")) } for  pid=4242 comm=\"\(comm)\" scontext=\(ctx) tcontext=\(ctx) tclass=process permissive=\(permissive)"
+        }
+        lines.append("type=SYSCALL msg=\(stamp): arch=c000003e syscall=\(syscall) success=\(success) exit=\(exit) a0=\(args[0]) a1=\(args[1]) a2=\(args[2]) a3=\(args[3]) items=0 ppid=1 pid=4242 auid=4294967295 uid=0 gid=0 euid=0 suid=0 fsuid=0 egid=0 sgid=0 fsgid=0 tty=(none) ses=4294967295 comm=\"\(comm)\" exe=\"\(exe)\" subj=\(ctx) key=(null)")
+        lines.append("type=PROCTITLE msg=\(stamp): proctitle=" + exe.utf8.map { String(format: "%02X", $0) }.joined())
+        lines.append("type=EOE msg=\(stamp): ")
+        return lines.joined(separator: "\n") + "\n"
+    }
+}
+
+@Suite struct FixtureTests {
+    let root: FixtureRoot
+    init() throws { root = try FixtureRoot() }
+
+    private func explain(_ log: String) throws -> [[String: Any]] {
+        let (result, report) = try Tool.json(["--sysroot", root.path, "-"], input: log)
+        #expect(result.status <= 1, "\(result.stderr)")
+        return Tool.findings(report)
+    }
+
+    @Test func execstackLibraryFoundThroughRunpath() throws {
+        let log = FixtureRoot.event(serial: 11, perms: [["execstack"]], syscall: 10,
+                                    args: ["7ffd7caa3000", "1000", "1000007", "0"], exe: "/opt/a/bin/uses-exec")
+        let f = try #require(try explain(log).first)
+        #expect(f["mechanism"] as? String == "loader-exec-stack")
+        #expect(Tool.culpritPaths(f) == ["/opt/a/lib/libexec.so"])
+        let culprit = (f["culprits"] as? [[String: Any]])?.first
+        #expect(culprit?["found_via"] as? [String] == ["executable", "RUNPATH $ORIGIN/../lib"])
+    }
+
+    @Test func executableWithoutGnuStackStartingThreads() throws {
+        let log = (0..<3).map { FixtureRoot.event(serial: 20 + $0, perms: [["execmem"]], syscall: 10,
+                                                   args: ["7f0e49f1d000", "800000", "7", "22"], exe: "/opt/a/bin/no-stack-note") }.joined()
+        let findings = try explain(log)
+        #expect(findings.count == 1, "identical denials fold into one finding")
+        let f = try #require(findings.first)
+        #expect(f["mechanism"] as? String == "thread-stack-exec")
+        #expect(f["count"] as? Int == 3)
+        #expect((f["events"] as? [String])?.count == 3)
+        #expect(Tool.culpritPaths(f) == ["/opt/a/bin/no-stack-note"])
+        #expect((f["culprits"] as? [[String: Any]])?.first?["reason"] as? String == "gnu-stack-missing")
+    }
+
+    @Test func textrelLibraryOnModernGlibc() throws {
+        let log = FixtureRoot.event(serial: 30, perms: [["execmem"]], syscall: 10,
+                                    args: ["7fa184ee1000", "1000", "7", "7fa184ee1000"], exe: "/opt/a/bin/uses-textrel")
+        let f = try #require(try explain(log).first)
+        #expect(f["mechanism"] as? String == "text-relocation")
+        #expect(Tool.culpritPaths(f) == ["/opt/a/lib/libtr.so"])
+    }
+
+    @Test func permissiveEventWithTwoDenialsIsOneFinding() throws {
+        let log = FixtureRoot.event(serial: 40, perms: [["execstack"], ["execmem"]], syscall: 10,
+                                    args: ["7ffd7caa3000", "1000", "1000007", "0"], exe: "/opt/a/bin/uses-exec", permissive: 1)
+        let (result, report) = try Tool.json(["--sysroot", root.path, "-"], input: log)
+        #expect(result.status == 0)
+        let findings = Tool.findings(report)
+        #expect(findings.count == 1)
+        #expect(findings.first?["blocked"] as? Bool == false)
+        #expect((report["summary"] as? [String: Any])?["denials"] as? Int == 2)
+    }
+
+    @Test func executableNotOnThisMachine() throws {
+        let log = FixtureRoot.event(serial: 50, perms: [["execmem"]], syscall: 10,
+                                    args: ["7ffd7caa3000", "1000", "1000007", "0"], exe: "/opt/elsewhere/bin/app")
+        let result = try Tool.run(["--sysroot", root.path, "-"], input: log)
+        #expect(result.stdout.contains("could not read ELF: /opt/elsewhere/bin/app: not found under"))
+        #expect(result.stdout.contains("readelf -lW '/opt/elsewhere/bin/app' | grep GNU_STACK"))
+    }
+
+    @Test func truncatedExecutableIsReportedNotFatal() throws {
+        let log = FixtureRoot.event(serial: 60, perms: [["execmem"]], syscall: 10,
+                                    args: ["7ffd7caa3000", "1000", "1000007", "0"], exe: "/opt/a/bin/truncated")
+        let result = try Tool.run(["--sysroot", root.path, "-"], input: log)
+        #expect(result.status == 0)
+        #expect(result.stdout.contains("could not read ELF: /opt/a/bin/truncated: program headers lie past the end of the file"))
+    }
+
+    @Test func controlCharactersFromTheLogAreEscaped() throws {
+        // comm is hex-encoded by the kernel because it holds an ESC byte.
+        var log = FixtureRoot.event(serial: 70, perms: [["execmem"]], syscall: 9, args: ["0", "10000", "7", "22"], exe: "/opt/a/bin/uses-exec")
+        log = log.replacingOccurrences(of: "comm=\"prog\"", with: "comm=1B5D303B70776E6564071B5B324A")
+        let result = try Tool.run(["--sysroot", root.path, "-"], input: log)
+        #expect(!result.stdout.contains("\u{1b}"))
+        #expect(result.stdout.contains("\\x1b]0;pwned\\x07\\x1b[2J"))
+    }
+}
+
+@Suite struct BadInputTests {
+    @Test func unreadableFileIsNamedAndTheRestIsRead() throws {
+        let dir = try TemporaryDirectory()
+        let good = try dir.write("good.log", FixtureRoot.event(serial: 1, perms: [["execmem"]], syscall: 9,
+                                                               args: ["0", "10000", "7", "22"], exe: "/nonexistent/jit"))
+        let result = try Tool.run([dir.path + "/missing.log", good])
+        #expect(result.status == 2)
+        #expect(result.stderr.contains("avc-explain: \(dir.path)/missing.log: cannot open: No such file or directory"))
+        #expect(result.stdout.contains("jit-rwx-mapping"))
+    }
+
+    @Test func directoryAsInputIsAnError() throws {
+        let dir = try TemporaryDirectory()
+        let result = try Tool.run([dir.path])
+        #expect(result.status == 2)
+        #expect(result.stderr.contains("read error"))
+    }
+
+    @Test func nonRecordLinesAreCountedOnOneLine() throws {
+        let dir = try TemporaryDirectory()
+        let body = "hello\n" + FixtureRoot.event(serial: 2, perms: [["execmem"]], syscall: 9, args: ["0", "10000", "7", "22"], exe: "/x")
+            + "world\n\u{0}\u{ff}binary\n"
+        let log = try dir.write("mixed.log", body)
+        let result = try Tool.run([log])
+        #expect(result.status == 0)
+        let lines = result.stderr.split(separator: "\n")
+        #expect(lines.count == 1)
+        #expect(lines.first?.contains("mixed.log: skipped 3 lines that are not audit records (lines 1, 6, 7)") == true)
+    }
+
+    @Test func noExecDenialsExitsOne() throws {
+        let log = #"type=AVC msg=audit(1795770000.001:9): avc:  denied  { read } for  pid=1 comm="a" name="f" scontext=u:r:a_t:s0 tcontext=u:object_r:b_t:s0 tclass=file permissive=0"# + "\n"
+        let (result, report) = try Tool.json(["-"], input: log)
+        #expect(result.status == 1)
+        let f = try #require(Tool.findings(report).first)
+        #expect(f["mechanism"] is NSNull)
+        #expect(f["permissions"] as? [String] == ["read"])
+    }
+
+    @Test func helpAndVersion() throws {
+        let help = try Tool.run(["--help"])
+        #expect(help.status == 0)
+        #expect(help.stdout.contains("EXIT STATUS"))
+        #expect(try Tool.run(["--format", "xml"]).status == 64)
+    }
+}

@@ -1,0 +1,46 @@
+import Foundation
+import TestSupport
+
+/// Runs the built avc-explain from the package root, in a fixed time zone and without colour.
+enum Tool {
+    static func run(_ args: [String], input: String? = nil) throws -> ProcessResult {
+        var env = ProcessInfo.processInfo.environment
+        env["TZ"] = "UTC"
+        env["NO_COLOR"] = "1"
+        return try Shell.run(Package.tool, args, input: input.map { Data($0.utf8) }, environment: env, directory: Package.root)
+    }
+
+    /// `--format json`, parsed.
+    static func json(_ args: [String], input: String? = nil) throws -> (ProcessResult, [String: Any]) {
+        let r = try run(["--format", "json"] + args, input: input)
+        guard let object = try JSONSerialization.jsonObject(with: Data(r.stdout.utf8)) as? [String: Any] else {
+            throw TestFailure("not a JSON object:\n\(r.stdout)\n\(r.stderr)")
+        }
+        return (r, object)
+    }
+
+    static func findings(_ report: [String: Any]) -> [[String: Any]] {
+        report["findings"] as? [[String: Any]] ?? []
+    }
+
+    static func culpritPaths(_ finding: [String: Any]) -> [String] {
+        (finding["culprits"] as? [[String: Any]] ?? []).compactMap { $0["path"] as? String }
+    }
+}
+
+/// The programs the sample logs name, built once per test run under .build/ (git ignores it).
+enum SampleRoot {
+    static let relative = ".build/sample-sysroot"
+
+    static let built: Result<String, TestFailure> = {
+        let dir = Package.root + "/" + relative
+        try? FileManager.default.removeItem(atPath: dir)
+        do {
+            let r = try Shell.run("/bin/sh", [Package.root + "/SampleLogs/build-sysroot.sh", dir])
+            guard r.status == 0 else { return .failure(TestFailure("build-sysroot.sh failed:\n\(r.stdout)\(r.stderr)")) }
+            return .success(relative)
+        } catch {
+            return .failure(TestFailure("\(error)"))
+        }
+    }()
+}
