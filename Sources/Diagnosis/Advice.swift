@@ -35,10 +35,16 @@ enum Advice {
             return "The program asked to make part of its brk heap (malloc'd memory) executable. SELinux checks that as execheap, which was \(refused); no correct program needs it."
         case .textRelocation:
             let who = firstCulprit ?? "a library"
-            if permissions.contains("execmod") {
-                return "\(who) was patched in memory (text relocations or a loader that writes into code) and then made executable again. SELinux checks executing modified file pages as execmod, which was \(refused)."
+            let modern = "with glibc 2.29 and later the loader makes its code segment writable and executable while relocating it, which SELinux checks as execmem"
+            let old = "with glibc 2.28 and older it makes the code writable, then executable again, and SELinux checks executing modified file pages as execmod"
+            switch (permissions.contains("execmem"), permissions.contains("execmod")) {
+            case (true, true):
+                return "\(who) has text relocations: the loader must write into its code. \(modern.prefix(1).uppercased() + modern.dropFirst()); \(old). Both were \(refused)."
+            case (false, true):
+                return "\(who) was patched in memory (text relocations, or a loader that writes into code): \(old). It was \(refused)."
+            default:
+                return "\(who) has text relocations: \(modern). It was \(refused)."
             }
-            return "\(who) has text relocations, so glibc (2.29 and later) makes its code segment writable and executable while relocating it. SELinux checks that as execmem, which was \(refused)."
         case .rwxSegment:
             return "A segment of the program or a library is marked read-write-execute, so mapping it needs execmem, which was \(refused)."
         case .readImpliesExec:
@@ -50,7 +56,7 @@ enum Advice {
         }
     }
 
-    static func fixes(mechanism: Mechanism, culprits: [Culprit], booleans: [PolicyBoolean], domain: String?) -> [Fix] {
+    static func fixes(mechanism: Mechanism, permissions: Set<String>, culprits: [Culprit], booleans: [PolicyBoolean], domain: String?) -> [Fix] {
         var out: [Fix] = []
         let stackCulprits = culprits.filter { $0.reason == .gnuStackExecutable || $0.reason == .gnuStackMissing }
         if !stackCulprits.isEmpty {
@@ -63,10 +69,12 @@ enum Advice {
         if mechanism == .textRelocation {
             let names = textrel.isEmpty ? "the library" : textrel.map { base($0.path) }.joined(separator: ", ")
             out.append(Fix(kind: .rebuild, text: "Rebuild \(names) as position-independent code (-fPIC for every object; in assembly, reach symbols through the GOT or RIP-relative addressing). The linker warns \"creating DT_TEXTREL in a shared object\"; scanelf -T names the offending code.", commands: []))
-            out.append(Fix(kind: .policy, text: "Allow execmod for this one file rather than a whole domain (Fedora/RHEL): label it textrel_shlib_t.",
+            if permissions.contains("execmod") {
+                out.append(Fix(kind: .policy, text: "Allow execmod for this one file rather than a whole domain (Fedora/RHEL): label it textrel_shlib_t. This does not help the execmem check of newer glibc.",
                            commands: (textrel.isEmpty ? ["/path/to/library.so"] : textrel.map(\.path)).flatMap {
                                ["semanage fcontext -a -t textrel_shlib_t '\($0)'", "restorecon -v '\($0)'"]
                            }))
+            }
         }
         if mechanism == .rwxSegment {
             out.append(Fix(kind: .rebuild, text: "Relink so no PT_LOAD segment is both writable and executable (drop -N/--omagic and custom linker scripts that merge .text and .data); GNU ld warns \"has a LOAD segment with RWX permissions\".", commands: []))

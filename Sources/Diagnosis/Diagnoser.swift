@@ -17,8 +17,20 @@ public struct Diagnoser {
     }
 
     /// All findings so far, exec* ones first, each group in order of first appearance.
+    /// The prose, booleans and fixes are written here, once every identical denial has been
+    /// folded in, so they speak of all the permissions a finding gathered.
     public var results: [Finding] {
-        findings.filter(\.isExec) + findings.filter { !$0.isExec }
+        let exec = findings.filter(\.isExec).map { f -> Finding in
+            var f = f
+            let mechanism = f.mechanism ?? .unknown
+            let permissions = Set(f.permissions)
+            f.booleans = PolicyKnowledge.booleans(for: permissions, domain: f.process.domain)
+            f.why = Advice.why(mechanism: mechanism, permissions: permissions, blocked: f.blocked, culprits: f.culprits)
+            f.fixes = Advice.fixes(mechanism: mechanism, permissions: permissions, culprits: f.culprits,
+                                   booleans: f.booleans, domain: f.process.domain)
+            return f
+        }
+        return exec + findings.filter { !$0.isExec }
     }
 
     public mutating func add(_ event: Event) {
@@ -55,7 +67,6 @@ public struct Diagnoser {
         }
         let blocked = isBlocked(avcs, syscall)
         let domain = first.scontext?.type ?? syscall?.subject?.type
-        let booleans = PolicyKnowledge.booleans(for: permSet, domain: domain)
         var needed = classification.evidenceNeeded
         let elfStatus: ELFStatus
         switch facts {
@@ -84,9 +95,7 @@ public struct Diagnoser {
                                  scontext: first.scontext?.description, domain: domain),
             count: 1, denials: avcs.reduce(0) { $0 + $1.permissions.filter(Mechanism.execPermissions.contains).count },
             firstSeen: event.key.id, lastSeen: event.key.id, events: [event.key], call: call, proctitle: event.proctitle,
-            why: Advice.why(mechanism: classification.mechanism, permissions: permSet, blocked: blocked, culprits: culprits),
-            evidence: classification.evidence, evidenceNeeded: needed, culprits: culprits, booleans: booleans,
-            fixes: Advice.fixes(mechanism: classification.mechanism, culprits: culprits, booleans: booleans, domain: domain),
+            why: "", evidence: classification.evidence, evidenceNeeded: needed, culprits: culprits, booleans: [], fixes: [],
             commandsToRun: elfStatus == .analysed ? [] : exe.map(Diagnoser.commandsForOtherHost) ?? [],
             elf: elfStatus, source: first.source)
         merge(finding, key: key)
