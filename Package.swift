@@ -42,7 +42,7 @@ let package = Package(
         .testTarget(name: "AuditEventsTests", dependencies: ["AuditEvents"]),
         .testTarget(name: "ELFLoaderTests", dependencies: ["ELFLoader", "TestSupport"]),
         .testTarget(name: "DiagnosisTests", dependencies: ["Diagnosis", "Rendering", "AuditEvents"]),
-        .testTarget(name: "EndToEndTests", dependencies: ["TestSupport", "avc-explain"]),
+        .testTarget(name: "EndToEndTests", dependencies: ["TestSupport", "avc-explain"], exclude: ["Golden"]),
     ],
     swiftLanguageModes: [.v6]
 )

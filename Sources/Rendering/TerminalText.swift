@@ -15,20 +15,23 @@ public enum TerminalText {
         return out
     }
 
-    /// Greedy word wrap to `width` columns; the first line carries no indent, the rest `indent`.
-    static func wrap(_ text: String, width: Int, indent: String) -> String {
+    /// Greedy word wrap: the first line starts with `prefix`, the rest with `indent`, and no
+    /// line is longer than `width` unless a single word is.
+    static func wrap(_ text: String, prefix: String, indent: String, width: Int) -> String {
         var lines: [String] = []
-        var current = ""
+        var current = prefix
+        var empty = true
         for word in text.split(separator: " ", omittingEmptySubsequences: true) {
-            if !current.isEmpty, current.count + 1 + word.count > width {
+            if !empty, current.count + 1 + word.count > width {
                 lines.append(current)
-                current = String(word)
+                current = indent + word
             } else {
-                current += (current.isEmpty ? "" : " ") + word
+                current += (empty ? "" : " ") + word
             }
+            empty = false
         }
-        if !current.isEmpty { lines.append(current) }
-        return lines.joined(separator: "\n" + indent)
+        lines.append(current)
+        return lines.joined(separator: "\n")
     }
 }
 

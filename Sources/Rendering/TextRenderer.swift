@@ -47,7 +47,7 @@ public struct TextRenderer {
         if let title = f.proctitle { row(&out, "command", clean(title)) }
         row(&out, "log", "\(clean(f.source.input)):\(f.source.line)")
 
-        out += "\n  " + s.bold("Why") + "\n    " + TerminalText.wrap(clean(f.why), width: width - 4, indent: "    ") + "\n"
+        out += "\n  " + s.bold("Why") + "\n" + TerminalText.wrap(clean(f.why), prefix: "    ", indent: "    ", width: width) + "\n"
 
         out += "\n  " + s.bold("At fault") + "\n"
         if f.culprits.isEmpty {
@@ -55,7 +55,7 @@ public struct TextRenderer {
         }
         for c in f.culprits {
             out += "    " + s.red(clean(c.path)) + "\n"
-            out += "      " + TerminalText.wrap(clean(c.detail), width: width - 6, indent: "      ") + "\n"
+            out += TerminalText.wrap(clean(c.detail), prefix: "      ", indent: "      ", width: width) + "\n"
             if c.chain.count > 1 {
                 out += "      chain: " + clean(c.chain[0]) + "\n"
                 for (path, via) in zip(c.chain.dropFirst(), c.foundVia.dropFirst()) {
@@ -71,11 +71,11 @@ public struct TextRenderer {
 
         if !f.evidence.isEmpty {
             out += "\n  " + s.bold("Evidence") + "\n"
-            for e in f.evidence { out += "    - " + TerminalText.wrap(clean(e), width: width - 6, indent: "      ") + "\n" }
+            for e in f.evidence { out += TerminalText.wrap(clean(e), prefix: "    - ", indent: "      ", width: width) + "\n" }
         }
         if !f.evidenceNeeded.isEmpty {
             out += "\n  " + s.bold("What would settle it") + "\n"
-            for e in f.evidenceNeeded { out += "    - " + TerminalText.wrap(clean(e), width: width - 6, indent: "      ") + "\n" }
+            for e in f.evidenceNeeded { out += TerminalText.wrap(clean(e), prefix: "    - ", indent: "      ", width: width) + "\n" }
         }
         if !f.commandsToRun.isEmpty {
             out += "\n  " + s.bold("Run where the program is installed") + s.dim("  (they only read files)") + "\n"
@@ -84,7 +84,7 @@ public struct TextRenderer {
         if !f.fixes.isEmpty {
             out += "\n  " + s.bold("Fix, safest first") + "\n"
             for (i, fix) in f.fixes.enumerated() {
-                out += "    \(i + 1). [\(fix.kind.rawValue)] " + TerminalText.wrap(clean(fix.text), width: width - 8, indent: "       ") + "\n"
+                out += TerminalText.wrap(clean(fix.text), prefix: "    \(i + 1). [\(fix.kind.rawValue)] ", indent: "       ", width: width) + "\n"
                 for c in fix.commands { out += "         " + s.cyan(clean(c)) + "\n" }
             }
         }

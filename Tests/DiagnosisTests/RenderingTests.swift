@@ -14,6 +14,7 @@ import Testing
     }
 
     @Test func wrapKeepsWordsWhole() {
-        #expect(TerminalText.wrap("aaa bbb ccc", width: 7, indent: "  ") == "aaa bbb\n  ccc")
+        #expect(TerminalText.wrap("aaa bbb ccc", prefix: "> ", indent: "  ", width: 9) == "> aaa bbb\n  ccc")
+        #expect(TerminalText.wrap("", prefix: "> ", indent: "  ", width: 9) == "> ")
     }
 }

@@ -1,0 +1,42 @@
+# avc-explain: the two entry points are `make demo` and `make test`; both install what is missing.
+SHELL := /bin/sh
+SWIFT ?= swift
+APT_PACKAGES := libaudit-dev libauparse-dev pkg-config gcc libc6-dev binutils
+DEMO_ROOT := .build/demo-sysroot
+DEMO_LOG := SampleLogs/seed-fluent-bit.log
+
+.PHONY: all deps build demo test samples clean
+
+all: build
+
+# Debian packages the build and the tests need; installed only when missing.
+deps:
+	@missing=""; for p in $(APT_PACKAGES); do dpkg -s $$p >/dev/null 2>&1 || missing="$$missing $$p"; done; \
+	if [ -n "$$missing" ]; then \
+		echo "make: installing$$missing"; \
+		if [ "$$(id -u)" -eq 0 ]; then apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $$missing; \
+		else sudo apt-get update -qq && sudo DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $$missing; fi; \
+	fi
+	@command -v $(SWIFT) >/dev/null 2>&1 || { echo "make: swift (6.0 or later) is not on PATH; install a Swift toolchain from swift.org" >&2; exit 1; }
+
+build: deps
+	$(SWIFT) build
+
+# Builds the programs the seed-case log names, then explains the log against them.
+demo: build
+	@SampleLogs/build-sysroot.sh $(DEMO_ROOT) >/dev/null
+	@echo "\$$ avc-explain --sysroot $(DEMO_ROOT) $(DEMO_LOG)"
+	@$(SWIFT) run --skip-build avc-explain --sysroot $(DEMO_ROOT) $(DEMO_LOG)
+
+# Every test: unit tests, ELF fixtures compiled with gcc, end-to-end runs of the tool, golden text.
+test: deps
+	$(SWIFT) build --build-tests
+	$(SWIFT) test
+
+# Explain every bundled sample (JSON), for a quick look.
+samples: build
+	@SampleLogs/build-sysroot.sh $(DEMO_ROOT) >/dev/null
+	@for f in SampleLogs/*.log; do echo "== $$f"; $(SWIFT) run --skip-build avc-explain --sysroot $(DEMO_ROOT) $$f; done
+
+clean:
+	rm -rf .build
