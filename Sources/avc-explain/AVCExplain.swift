@@ -21,7 +21,8 @@ struct AVCExplain: ParsableCommand {
         EXIT STATUS
           0  at least one exec* denial was explained
           1  no exec* denial was found (other denials may be listed)
-          2  an input could not be read, or the command line was wrong
+          2  an input could not be read (the others were still read and reported)
+         64  the command line was wrong
         """,
         version: "0.1.0"
     )
