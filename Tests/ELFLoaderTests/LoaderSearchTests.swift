@@ -16,14 +16,13 @@ final class MiniRoot: @unchecked Sendable {
             try FileManager.default.createDirectory(atPath: d + "/" + sub, withIntermediateDirectories: true)
         }
         let w = d + "/work"
-        _ = try Toolchain.source("b.s", ELFFixtures.noNoteAssembly.replacingOccurrences(of: "asm_entry", with: "b_entry"), in: w)
-        _ = try Toolchain.source("a.c", "void b_entry(void); void a_entry(void) { b_entry(); }\n", in: w)
+        _ = try Toolchain.source("a.c", "long b_entry(long); void a_entry(void) { b_entry(1); }\n", in: w)
         _ = try Toolchain.source("m.c", "void a_entry(void); int main(void) { a_entry(); return 0; }\n", in: w)
         _ = try Toolchain.source("c.c", "int c_entry(void) { return 3; }\n", in: w)
         _ = try Toolchain.source("d.c", "int c_entry(void); int d_entry(void) { return c_entry(); }\n", in: w)
         _ = try Toolchain.source("md.c", "void a_entry(void); int d_entry(void); int main(void) { a_entry(); return d_entry(); }\n", in: w)
         // The chain exe -> libA -> libB through RUNPATH $ORIGIN.
-        try Toolchain.gcc(["-shared", "-o", d + "/app/lib/libB.so", "-Wl,-soname,libB.so", "b.s"], in: w)
+        try Toolchain.gcc(["-shared", "-o", d + "/app/lib/libB.so", "-Wl,-soname,libB.so", Package.program("chain-b.s")], in: w)
         try Toolchain.gcc(["-shared", "-fPIC", "-o", d + "/app/lib/libA.so", "-Wl,-soname,libA.so", "a.c", "-L" + d + "/app/lib", "-lB",
                            "-Wl,--enable-new-dtags,-rpath,$ORIGIN"], in: w)
         try Toolchain.gcc(["-o", d + "/app/bin/app", "m.c", "-L" + d + "/app/lib", "-lA",

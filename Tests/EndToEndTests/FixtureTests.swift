@@ -20,22 +20,13 @@ final class FixtureRoot: @unchecked Sendable {
         _ = try Toolchain.source("lib.c", "int lib_entry(void) { return 1; }\n", in: w)
         _ = try Toolchain.source("main.c", "int lib_entry(void); int main(void) { return lib_entry(); }\n", in: w)
         _ = try Toolchain.source("plain.c", "int main(void) { return 0; }\n", in: w)
-        _ = try Toolchain.source("textrel.s", """
-                .data
-                .globl counter
-        counter: .quad 0
-                .text
-                .globl lib_entry
-        lib_entry: movabsq $counter, %rax
-                ret
-                .section .note.GNU-stack,"",@progbits
-        """, in: w)
+        _ = try Toolchain.source("textrel-main.c", "long textrel_get(void); int main(void) { return (int)textrel_get(); }\n", in: w)
         // A library linked -z execstack, and a program that needs it through RUNPATH $ORIGIN.
         try Toolchain.gcc(["-shared", "-fPIC", "-Wl,-z,execstack", "-Wl,-soname,libexec.so", "-o", r + "/opt/a/lib/libexec.so", "lib.c"], in: w)
         try Toolchain.gcc(["-o", r + "/opt/a/bin/uses-exec", "main.c", "-L" + r + "/opt/a/lib", "-lexec", "-Wl,--enable-new-dtags,-rpath,$ORIGIN/../lib"], in: w)
         // A TEXTREL library and its program.
-        try Toolchain.gcc(["-shared", "-Wl,-z,notext", "-Wl,-soname,libtr.so", "-o", r + "/opt/a/lib/libtr.so", "textrel.s"], in: w)
-        try Toolchain.gcc(["-o", r + "/opt/a/bin/uses-textrel", "main.c", "-L" + r + "/opt/a/lib", "-ltr", "-Wl,--enable-new-dtags,-rpath,$ORIGIN/../lib"], in: w)
+        try Toolchain.gcc(["-shared", "-Wl,-z,notext", "-Wl,-soname,libtr.so", "-o", r + "/opt/a/lib/libtr.so", Package.program("textrel.s")], in: w)
+        try Toolchain.gcc(["-o", r + "/opt/a/bin/uses-textrel", "textrel-main.c", "-L" + r + "/opt/a/lib", "-ltr", "-Wl,--enable-new-dtags,-rpath,$ORIGIN/../lib"], in: w)
         // A program with no PT_GNU_STACK at all.
         try Toolchain.gcc(["-o", r + "/opt/a/bin/no-stack-note", "plain.c"], in: w)
         try Shell.must(Package.stripGNUStack, [r + "/opt/a/bin/no-stack-note"])

@@ -115,4 +115,8 @@ public enum Package {
     }()
 
     public static let stripGNUStack = root + "/SampleLogs/programs/strip-gnu-stack.sh"
+
+    /// The sample programs' sources, shared with the tests so each fixture is written once:
+    /// `invokeNative_em64.s` and `chain-b.s` lack .note.GNU-stack, `textrel.s` makes a TEXTREL library.
+    public static func program(_ name: String) -> String { root + "/SampleLogs/programs/" + name }
 }
