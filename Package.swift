@@ -41,7 +41,7 @@ let package = Package(
         .testTarget(name: "AuditInputTests", dependencies: ["AuditInput", "TestSupport"]),
         .testTarget(name: "AuditEventsTests", dependencies: ["AuditEvents"]),
         .testTarget(name: "ELFLoaderTests", dependencies: ["ELFLoader", "TestSupport"]),
-        .testTarget(name: "DiagnosisTests", dependencies: ["Diagnosis", "Rendering", "AuditEvents"]),
+        .testTarget(name: "DiagnosisTests", dependencies: ["Diagnosis", "Rendering", "AuditEvents", "AuditInput", "ELFLoader", "TestSupport"]),
         .testTarget(name: "EndToEndTests", dependencies: ["TestSupport", "avc-explain"], exclude: ["Golden"]),
     ],
     swiftLanguageModes: [.v6]

@@ -11,6 +11,12 @@ public struct Diagnoser {
     private var index: [String: Int] = [:]
     public private(set) var eventsSeen = 0
     public private(set) var denialCount = 0
+    /// Denials that would have opened a new finding after `maxFindings` were kept.
+    public private(set) var unkeptDenials = 0
+
+    /// Bounds on what a hostile or enormous log can make this hold.
+    static let maxFindings = 10_000
+    static let maxPrograms = 4_096
 
     public init(loader: LoaderSearch) {
         self.loader = loader
@@ -104,6 +110,7 @@ public struct Diagnoser {
     private mutating func program(_ exe: String) -> Result<ProgramFacts, ELFError> {
         if let known = programs[exe] { return known }
         let result = ProgramFacts.analyse(executable: exe, loader: loader)
+        if programs.count >= Self.maxPrograms { programs.removeAll(keepingCapacity: true) }
         programs[exe] = result
         return result
     }
@@ -145,6 +152,10 @@ public struct Diagnoser {
 
     private mutating func merge(_ finding: Finding, key: String) {
         guard let i = index[key] else {
+            guard findings.count < Self.maxFindings else {
+                unkeptDenials += finding.denials
+                return
+            }
             index[key] = findings.count
             findings.append(finding)
             return

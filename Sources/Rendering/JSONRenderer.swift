@@ -15,6 +15,7 @@ public enum JSONRenderer {
                 ("denials", .int(Int64(report.denials))),
                 ("findings", .int(Int64(report.findings.count))),
                 ("exec_findings", .int(Int64(report.execFindings.count))),
+                ("unkept_denials", .int(Int64(report.unkeptDenials))),
                 ("inputs", .array(report.inputs.map(input))),
                 ("sysroot", .string(report.sysroot)),
             ])),

@@ -9,9 +9,12 @@ public struct Report: Sendable {
     public var inputs: [InputStats]
     /// The directory analysed as `/`, when not the real root.
     public var sysroot: String?
+    /// Denials not kept because the number of distinct findings reached its bound.
+    public var unkeptDenials: Int
 
-    public init(findings: [Finding], events: Int, denials: Int, inputs: [InputStats], sysroot: String?) {
+    public init(findings: [Finding], events: Int, denials: Int, inputs: [InputStats], sysroot: String?, unkeptDenials: Int = 0) {
         self.findings = findings
+        self.unkeptDenials = unkeptDenials
         self.events = events
         self.denials = denials
         self.inputs = inputs

@@ -19,6 +19,9 @@ public struct TextRenderer {
         out += s.bold("avc-explain: \(plural(exec.count, "exec* finding")), \(plural(other.count, "other denial"))")
             + " (\(plural(report.denials, "denied permission")); \(plural(report.events, "event")) read)\n"
         if let root = report.sysroot { out += "Files read under \(clean(root)) as if it were /.\n" }
+        if report.unkeptDenials > 0 {
+            out += s.yellow("\(plural(report.unkeptDenials, "further denial")) opened more distinct findings than are kept; narrow the input.") + "\n"
+        }
         if exec.isEmpty { out += "No execmem, execstack, execheap or execmod denials found.\n" }
         for (i, finding) in exec.enumerated() {
             out += "\n" + block(finding, number: i + 1, style: s)

@@ -61,7 +61,7 @@ struct AVCExplain: ParsableCommand {
             Diagnostics.warn(message)
         }
         let report = Report(findings: outcome.findings, events: outcome.events, denials: outcome.denials,
-                            inputs: outcome.inputs, sysroot: sysroot)
+                            inputs: outcome.inputs, sysroot: sysroot, unkeptDenials: outcome.unkeptDenials)
         switch format {
         case .text: print(TextRenderer(color: color.enabled(forDescriptor: 1)).render(report), terminator: "")
         case .json: print(JSONRenderer.render(report).pretty())

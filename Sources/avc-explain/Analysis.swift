@@ -13,6 +13,7 @@ enum Analysis {
         var denials: Int
         var inputs: [InputStats]
         var inputFailed: Bool
+        var unkeptDenials: Int
     }
 
     static func run(sources: [InputSource], loader: LoaderSearch, warn: (String) -> Void) -> Outcome {
@@ -49,7 +50,7 @@ enum Analysis {
         }
         for event in assembler.flush() { diagnoser.add(event) }
         return Outcome(findings: diagnoser.results, events: diagnoser.eventsSeen, denials: diagnoser.denialCount,
-                       inputs: inputs, inputFailed: failed)
+                       inputs: inputs, inputFailed: failed, unkeptDenials: diagnoser.unkeptDenials)
     }
 
     private static func report(_ stats: InputStats, warn: (String) -> Void) {

@@ -60,16 +60,3 @@ import TestSupport
         #expect(throws: ELFError.self) { try ELFFile(MemoryBytes([0x7f, 0x45, 0x4c, 0x46, 9, 1])) }
     }
 }
-
-/// A small deterministic generator, so a failing mutation can be replayed.
-struct SplitMix {
-    var state: UInt64
-    init(seed: UInt64) { state = seed }
-    mutating func next() -> UInt64 {
-        state &+= 0x9e37_79b9_7f4a_7c15
-        var z = state
-        z = (z ^ (z >> 30)) &* 0xbf58_476d_1ce4_e5b9
-        z = (z ^ (z >> 27)) &* 0x94d0_49bb_1331_11eb
-        return z ^ (z >> 31)
-    }
-}

@@ -120,3 +120,16 @@ public enum Package {
     /// `invokeNative_em64.s` and `chain-b.s` lack .note.GNU-stack, `textrel.s` makes a TEXTREL library.
     public static func program(_ name: String) -> String { root + "/SampleLogs/programs/" + name }
 }
+
+/// A small deterministic generator, so a failing mutation can be replayed.
+public struct SplitMix {
+    var state: UInt64
+    public init(seed: UInt64) { state = seed }
+    public mutating func next() -> UInt64 {
+        state &+= 0x9e37_79b9_7f4a_7c15
+        var z = state
+        z = (z ^ (z >> 30)) &* 0xbf58_476d_1ce4_e5b9
+        z = (z ^ (z >> 27)) &* 0x94d0_49bb_1331_11eb
+        return z ^ (z >> 31)
+    }
+}
