@@ -65,6 +65,9 @@ enum Advice {
             out.append(Fix(kind: .stopgap, text: "On the affected host, clear the flag in the installed file (patchelf 0.18 or later, or prelink's execstack). Safe unless the code really runs on the stack, as GCC nested-function trampolines do; a package update will undo it.",
                            commands: stackCulprits.map { "patchelf --clear-execstack \($0.path)" } + stackCulprits.map { "execstack -c \($0.path)" }))
         }
+        if stackCulprits.isEmpty, mechanism == .loaderExecStack || mechanism == .threadStackExec {
+            out.append(Fix(kind: .rebuild, text: "Find the object that asks for an executable stack (scanelf -qeR over the program's library directories lists every one) and rebuild it with -Wl,-z,noexecstack; in assembly sources add .section .note.GNU-stack,\"\",@progbits. Until then, patchelf --clear-execstack on that file is the stopgap.", commands: []))
+        }
         let textrel = culprits.filter { $0.reason == .textRelocations }
         if mechanism == .textRelocation {
             let names = textrel.isEmpty ? "the library" : textrel.map { base($0.path) }.joined(separator: ", ")
@@ -101,8 +104,9 @@ enum Advice {
             let groups: [(String, [PolicyBoolean])] = fedora.map(\.command) == refpolicy.map(\.command)
                 ? [("Fedora/RHEL and the reference policy", fedora)]
                 : [("Fedora/RHEL", fedora), ("the reference policy (Debian, Gentoo, Arch)", refpolicy)]
+            let caveat = PolicyKnowledge.caveat(for: booleans, domain: domain)
             for (label, list) in groups where !list.isEmpty {
-                let notes = Set(list.compactMap(\.note)).sorted()
+                let notes = Set(list.compactMap(\.note)).sorted() + [caveat].compactMap { $0 }
                 out.append(Fix(kind: .policy, text: "Last resort, on \(label): \(weak)\(notes.isEmpty ? "" : " Note: " + notes.joined(separator: "; ") + ".")",
                                commands: list.map(\.command)))
             }

@@ -36,6 +36,14 @@ enum PolicyKnowledge {
         (["spamd_t"], nil, "spamd_execmem", ["execmem"]),
     ]
 
+    /// A warning when the only booleans found are the global ones and the domain is not one
+    /// they reach (the user and unconfined templates).
+    static func caveat(for booleans: [PolicyBoolean], domain: String?) -> String? {
+        let serviceNames = Set(serviceBooleans.flatMap { [$0.fedora, $0.refpolicy].compactMap { $0 } })
+        guard let domain, !userDomains.contains(domain), !booleans.contains(where: { serviceNames.contains($0.name) }) else { return nil }
+        return "these global booleans cover user and unconfined domains; \(domain) may need its own boolean or a local policy module"
+    }
+
     static func booleans(for permissions: Set<String>, domain: String?) -> [PolicyBoolean] {
         var out: [PolicyBoolean] = []
         if let domain, let entry = serviceBooleans.first(where: { $0.domains.contains(domain) }),
@@ -70,9 +78,6 @@ enum PolicyKnowledge {
         }
         if permissions.contains("execmod") {
             out.append(PolicyBoolean(name: "allow_execmod", family: .refpolicy, allowingValue: true, grants: ["execmod"]))
-        }
-        if let domain, !userDomains.contains(domain) {
-            return out.map { var b = $0; b.note = [b.note, "these global booleans cover user and unconfined domains; \(domain) may need a service boolean or a local module"].compactMap { $0 }.joined(separator: "; "); return b }
         }
         return out
     }

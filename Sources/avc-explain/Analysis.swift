@@ -57,7 +57,7 @@ enum Analysis {
         if stats.malformed > 0 {
             let sample = stats.malformedSample.map(String.init).joined(separator: ", ")
             let more = stats.malformed > stats.malformedSample.count ? ", …" : ""
-            warn("\(stats.name): skipped \(stats.malformed) line\(stats.malformed == 1 ? "" : "s") that \(stats.malformed == 1 ? "is" : "are") not audit records (line\(stats.malformedSample.count == 1 ? "" : "s") \(sample)\(more))")
+            warn("\(stats.name): skipped \(stats.malformed) line\(stats.malformed == 1 ? "" : "s") that \(stats.malformed == 1 ? "is not an audit record" : "are not audit records") (line\(stats.malformedSample.count == 1 ? "" : "s") \(sample)\(more))")
         }
         if stats.truncated > 0 {
             warn("\(stats.name): \(stats.truncated) line\(stats.truncated == 1 ? " was" : "s were") longer than \(LineReader.defaultMaxLineLength >> 20) MiB and cut there")

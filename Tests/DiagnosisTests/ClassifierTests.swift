@@ -82,6 +82,14 @@ private func classify(_ perms: Set<String>, _ s: Syscall?, path: String? = nil) 
         #expect(b.first?.command == "setsebool -P httpd_execmem on")
     }
 
+    @Test func confinedDomainsAreWarnedThatGlobalBooleansMayNotReachThem() {
+        let global = PolicyKnowledge.booleans(for: ["execmem"], domain: "staff_mozilla_t")
+        #expect(PolicyKnowledge.caveat(for: global, domain: "staff_mozilla_t")?.contains("staff_mozilla_t") == true)
+        #expect(PolicyKnowledge.caveat(for: global, domain: "unconfined_t") == nil)
+        let service = PolicyKnowledge.booleans(for: ["execmem"], domain: "httpd_t")
+        #expect(PolicyKnowledge.caveat(for: service, domain: "httpd_t") == nil)
+    }
+
     @Test func execstackNeedsBothOnRefpolicy() {
         let b = PolicyKnowledge.booleans(for: ["execstack"], domain: "user_t")
         #expect(b.contains { $0.name == "selinuxuser_execstack" })
