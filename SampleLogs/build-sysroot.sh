@@ -28,8 +28,12 @@ for name in libc.so.6 libpcre2-8.so.0; do
 done
 
 # Seed case: libfluent-bit.so carries assembly without .note.GNU-stack (RWE PT_GNU_STACK).
-run $cc -c -o "$work/invokeNative_em64.o" "$src/invokeNative_em64.s"
-run $cc -shared -fPIC -o "$out/opt/fluent-bit/lib/libfluent-bit.so" -Wl,-soname,libfluent-bit.so "$src/flb-core.c" "$work/invokeNative_em64.o"
+# Built with -g, as release builds with debug info are, so the DWARF names the assembly source.
+# A relative source path, laid out as in WAMR's tree, keeps the DWARF name the same on every machine.
+mkdir -p "$work/wamr/core/iwasm/common/arch"
+cp "$src/invokeNative_em64.s" "$work/wamr/core/iwasm/common/arch/"
+(cd "$work/wamr" && run $cc -g -c -o "$work/invokeNative_em64.o" core/iwasm/common/arch/invokeNative_em64.s)
+run $cc -g -shared -fPIC -o "$out/opt/fluent-bit/lib/libfluent-bit.so" -Wl,-soname,libfluent-bit.so "$src/flb-core.c" "$work/invokeNative_em64.o"
 run $cc -o "$out/opt/fluent-bit/bin/flb-tail" "$src/flb-tail.c" -L"$out/opt/fluent-bit/lib" -lfluent-bit \
     -Wl,--enable-new-dtags,-rpath,'$ORIGIN/../lib'
 

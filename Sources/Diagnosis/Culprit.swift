@@ -1,5 +1,6 @@
 import ELFLoader
 
+
 /// An object named as the cause, with the DT_NEEDED chain from the executable to it.
 public struct Culprit: Sendable, Equatable {
     public enum Reason: String, Sendable {
@@ -21,6 +22,10 @@ public struct Culprit: Sendable, Equatable {
     public var foundVia: [String]
     /// The code generator, for `jit-library`.
     public var jit: JITComponent?
+    /// For a stack request: the compile units written in assembly, when debug info was readable.
+    public var assemblerUnits: [CompileUnit]? = nil
+    /// For a stack request: where the request came from, or how to find out.
+    public var origin: String? = nil
 }
 
 /// Picks, from a program's closure, the objects a mechanism implicates.
@@ -47,7 +52,7 @@ enum CulpritFinder {
             }
         case .jitRWXMapping, .jitWXFlip, .heapExec, .memfdDoubleMap:
             return facts.jitComponents.map { j in
-                var c = make(facts, j.index, .jitLibrary, "is \(j.component.name), which generates machine code at run time")
+                var c = make(facts, j.index, .jitLibrary, "\(j.component.name) generates machine code at run time (\(j.clue))")
                 c.jit = j.component
                 return c
             }

@@ -7,6 +7,7 @@ import ELFLoader
 public struct Diagnoser {
     public let loader: LoaderSearch
     private var programs: [String: Result<ProgramFacts, ELFError>] = [:]
+    private var assemblerScans: [String: AssemblerScan] = [:]
     private var findings: [Finding] = []
     private var index: [String: Int] = [:]
     public private(set) var eventsSeen = 0
@@ -68,6 +69,7 @@ public struct Diagnoser {
         let classification = Classifier.classify(permissions: permSet, syscall: syscall, mmap: event.mmap,
                                                  targetPath: targetPath, facts: analysed)
         var culprits = analysed.map { CulpritFinder.culprits(for: classification.mechanism, facts: $0, deniedFile: targetPath) } ?? []
+        for i in culprits.indices { culprits[i] = traceStackRequest(culprits[i]) }
         if culprits.isEmpty, permSet.contains("execmod"), let targetPath {
             culprits = [Culprit(path: targetPath, reason: .deniedFile, detail: "is the file the execmod denial names", chain: [targetPath], foundVia: ["AVC record"], jit: nil)]
         }
@@ -113,6 +115,34 @@ public struct Diagnoser {
         if programs.count >= Self.maxPrograms { programs.removeAll(keepingCapacity: true) }
         programs[exe] = result
         return result
+    }
+
+    /// Names, from debug info, the assembly sources that most likely lack .note.GNU-stack.
+    private mutating func traceStackRequest(_ culprit: Culprit) -> Culprit {
+        guard culprit.reason == .gnuStackExecutable || culprit.reason == .gnuStackMissing else { return culprit }
+        let scan: AssemblerScan
+        if let known = assemblerScans[culprit.path] {
+            scan = known
+        } else {
+            scan = loader.assemblerUnits(ofFile: culprit.path)
+            if assemblerScans.count < Self.maxPrograms { assemblerScans[culprit.path] = scan }
+        }
+        var c = culprit
+        let howToFind = "rebuild with binutils 2.39 or later, whose ld warns \"missing .note.GNU-stack section implies executable stack\" naming each object, or run scanelf -qeR on the build tree and static archives (objects without the note show as !WX)"
+        switch scan {
+        case .units(let units, let file) where !units.isEmpty:
+            c.assemblerUnits = units
+            let names = units.map { u in [u.name, u.producer.map { "(\($0))" }].compactMap { $0 }.joined(separator: " ") }
+            c.origin = "debug info (\(file)) lists \(units.count) compile unit\(units.count == 1 ? "" : "s") written in assembly, the likely source\(units.count == 1 ? "" : "s") without .note.GNU-stack: " + names.joined(separator: ", ")
+        case .units(_, let file):
+            c.assemblerUnits = []
+            c.origin = "debug info (\(file)) has no assembly units: look for objects built without debug info or for GNU C nested functions; \(howToFind)"
+        case .noDebugInfo:
+            c.origin = "no debug info to say which object lacks .note.GNU-stack: \(howToFind)"
+        case .unreadable(let why):
+            c.origin = "debug info unreadable (\(why)): \(howToFind)"
+        }
+        return c
     }
 
     /// Commands to run where the program lives; none of them executes the program

@@ -18,6 +18,8 @@ public struct ELFFile: Sendable {
     public var programHeaders: [ProgramHeader]
     public var interpreter: String?
     public var dynamic: DynamicInfo?
+    /// Where the section header table is, for the lazy readers (symbols, DWARF).
+    var sectionTable: (offset: UInt64, entrySize: Int, count: Int, nameIndex: Int)
 
     /// `p_flags` of PT_GNU_STACK, nil if the object has none.
     public var gnuStackFlags: UInt32? {
@@ -55,6 +57,8 @@ public struct ELFFile: Sendable {
         let phoff = is64 ? r.u64(32) : UInt64(r.u32(28))
         let phentsize = Int(r.u16(is64 ? 54 : 42))
         let phnum = Int(r.u16(is64 ? 56 : 44))
+        sectionTable = (offset: is64 ? r.u64(40) : UInt64(r.u32(32)), entrySize: Int(r.u16(is64 ? 58 : 46)),
+                        count: Int(r.u16(is64 ? 60 : 48)), nameIndex: Int(r.u16(is64 ? 62 : 50)))
         let minEntry = is64 ? 56 : 32
         programHeaders = []
         interpreter = nil

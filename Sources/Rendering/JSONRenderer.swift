@@ -95,6 +95,10 @@ public enum JSONRenderer {
             ("chain", .strings(c.chain)),
             ("found_via", .strings(c.foundVia)),
             ("jit", c.jit.map { .object([("component", .string($0.name)), ("off_switch", .string($0.offSwitch))]) } ?? .null),
+            ("assembler_units", c.assemblerUnits.map { .array($0.map { u in
+                .object([("name", .string(u.name)), ("producer", .string(u.producer)), ("language", u.language.map { .int(Int64(truncatingIfNeeded: $0)) } ?? .null)])
+            }) } ?? .null),
+            ("origin", .string(c.origin)),
         ])
     }
 

@@ -59,6 +59,7 @@ public struct TextRenderer {
         for c in f.culprits {
             out += "    " + s.red(clean(c.path)) + "\n"
             out += TerminalText.wrap(clean(c.detail), prefix: "      ", indent: "      ", width: width) + "\n"
+            if let origin = c.origin { out += TerminalText.wrap(clean(origin), prefix: "      ", indent: "      ", width: width) + "\n" }
             if c.chain.count > 1 {
                 out += "      chain: " + clean(c.chain[0]) + "\n"
                 for (path, via) in zip(c.chain.dropFirst(), c.foundVia.dropFirst()) {

@@ -1,0 +1,94 @@
+/// One section header, with its name resolved.
+public struct Section: Sendable, Equatable {
+    public var name: String
+    public var type: UInt32
+    public var flags: UInt64
+    public var offset: UInt64
+    public var size: UInt64
+    public var link: UInt32
+    public var entrySize: UInt64
+
+    static let noBits: UInt32 = 8
+    static let dynamicSymbols: UInt32 = 11
+}
+
+/// A symbol from `.dynsym`.
+public struct DynamicSymbol: Sendable, Equatable {
+    public var name: String
+    /// False for imports (SHN_UNDEF): the object uses it from a library.
+    public var defined: Bool
+}
+
+/// The section-based views of an ELF file, read on demand: most callers need only program headers.
+extension ELFFile {
+    static let maxSections = 4096
+    static let maxSymbols = 2_000_000
+
+    public func sections(_ source: ByteSource) throws -> [Section] {
+        let t = sectionTable
+        guard t.count > 0 else { return [] }
+        let is64 = elfClass == .elf64
+        guard t.count <= Self.maxSections, t.entrySize >= (is64 ? 64 : 40), t.entrySize <= 256 else {
+            throw ELFError("implausible section header table (\(t.count) entries of \(t.entrySize) bytes)")
+        }
+        guard let table = source.read(at: t.offset, count: t.count * t.entrySize) else {
+            throw ELFError("section headers lie past the end of the file")
+        }
+        let r = Reader(bytes: table, bigEndian: bigEndian)
+        var raw: [(nameOffset: UInt32, Section)] = []
+        for i in 0..<t.count {
+            let o = i * t.entrySize
+            let s: Section
+            if is64 {
+                s = Section(name: "", type: r.u32(o + 4), flags: r.u64(o + 8), offset: r.u64(o + 24), size: r.u64(o + 32),
+                            link: r.u32(o + 40), entrySize: r.u64(o + 56))
+            } else {
+                s = Section(name: "", type: r.u32(o + 4), flags: UInt64(r.u32(o + 8)), offset: UInt64(r.u32(o + 16)),
+                            size: UInt64(r.u32(o + 20)), link: r.u32(o + 24), entrySize: UInt64(r.u32(o + 36)))
+            }
+            raw.append((r.u32(o), s))
+        }
+        var names: [UInt8] = []
+        if t.nameIndex < raw.count {
+            let strtab = raw[t.nameIndex].1
+            if strtab.size <= 1 << 20, let bytes = source.read(at: strtab.offset, count: Int(strtab.size)) { names = bytes }
+        }
+        return raw.map { entry in
+            var s = entry.1
+            s.name = Self.string(in: names, at: UInt64(entry.nameOffset)) ?? ""
+            return s
+        }
+    }
+
+    /// The dynamic symbol table: what the object exports and what it imports.
+    public func dynamicSymbols(_ source: ByteSource) throws -> [DynamicSymbol] {
+        let all = try sections(source)
+        guard let symtab = all.first(where: { $0.type == Section.dynamicSymbols }) else { return [] }
+        guard Int(symtab.link) < all.count else { throw ELFError(".dynsym names a string table that does not exist") }
+        let strtab = all[Int(symtab.link)]
+        let entrySize = elfClass == .elf64 ? 24 : 16
+        let count = Int(symtab.size / UInt64(entrySize))
+        guard count <= Self.maxSymbols, strtab.size <= UInt64(ELFFile.maxStringTable) else { throw ELFError(".dynsym is implausibly large") }
+        guard let table = source.read(at: symtab.offset, count: count * entrySize),
+              let names = source.read(at: strtab.offset, count: Int(strtab.size)) else {
+            throw ELFError(".dynsym lies past the end of the file")
+        }
+        let r = Reader(bytes: table, bigEndian: bigEndian)
+        var out: [DynamicSymbol] = []
+        out.reserveCapacity(count)
+        for i in 1..<max(count, 1) {
+            let o = i * entrySize
+            let shndx = elfClass == .elf64 ? r.u16(o + 6) : r.u16(o + 14)
+            guard let name = Self.string(in: names, at: UInt64(r.u32(o))), !name.isEmpty else { continue }
+            out.append(DynamicSymbol(name: name, defined: shndx != 0))
+        }
+        return out
+    }
+
+    static func string(in table: [UInt8], at offset: UInt64) -> String? {
+        guard offset < UInt64(table.count) else { return nil }
+        let tail = table[Int(offset)...]
+        guard let end = tail.firstIndex(of: 0) else { return nil }
+        return String(decoding: tail[..<end], as: UTF8.self)
+    }
+}
