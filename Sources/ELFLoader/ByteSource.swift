@@ -22,23 +22,22 @@ public struct MemoryBytes: ByteSource {
 /// A file opened read-only; reads use pread, so the descriptor has no shared position.
 public final class FileBytes: ByteSource {
     private let fd: FileDescriptor
-    public let size: UInt64
 
+    /// Opens without following a final symlink: callers resolve paths themselves, inside their root.
     public init(path: String) throws {
         fd = try FileDescriptor.open(FilePath(path), .readOnly, options: [.closeOnExec, .noFollow])
-        do {
-            let end = try fd.seek(offset: 0, from: .end)
-            size = UInt64(max(end, 0))
-        } catch {
-            try? fd.close()
-            throw error
-        }
     }
 
     deinit { try? fd.close() }
 
+    /// Asked only by the few callers that read a whole file; a short pread marks the end otherwise.
+    public var size: UInt64 {
+        guard let end = try? fd.seek(offset: 0, from: .end) else { return 0 }
+        return UInt64(max(end, 0))
+    }
+
     public func read(at offset: UInt64, count: Int) -> [UInt8]? {
-        guard count >= 0, offset <= size, UInt64(count) <= size - offset, offset <= UInt64(Int64.max) else { return nil }
+        guard count >= 0, offset <= UInt64(Int64.max) - UInt64(count) else { return nil }
         var out = [UInt8](repeating: 0, count: count)
         var done = 0
         while done < count {

@@ -39,6 +39,24 @@ public struct LoadClosure: Sendable {
     }
 }
 
+/// Parsed ELF files by real path, or why they could not be parsed; bounded, so a huge tree
+/// costs re-parsing rather than memory.
+public struct ELFCache: Sendable {
+    private var entries: [String: Result<ELFFile, ELFError>] = [:]
+    static let capacity = 16_384
+
+    public init() {}
+
+    mutating func parse(_ real: String, _ make: () throws -> ELFFile) throws -> ELFFile {
+        if let known = entries[real] { return try known.get() }
+        let result: Result<ELFFile, ELFError>
+        do { result = .success(try make()) } catch let e as ELFError { result = .failure(e) } catch { result = .failure(ELFError("\(error)")) }
+        if entries.count >= Self.capacity { entries.removeAll(keepingCapacity: true) }
+        entries[real] = result
+        return try result.get()
+    }
+}
+
 /// An emulation of glibc's `_dl_map_object` search (elf/dl-load.c), over files only:
 /// DT_RPATH of the requester and its loaders (unless the requester has DT_RUNPATH), then
 /// LD_LIBRARY_PATH when known, DT_RUNPATH of the requester, /etc/ld.so.cache, and the default
@@ -77,10 +95,16 @@ public struct LoaderSearch: Sendable {
 
     /// The closure of an executable. Throws only if the executable itself cannot be read.
     public func closure(executable: String) throws -> LoadClosure {
+        var parsed = ELFCache()
+        return try closure(executable: executable, parsed: &parsed)
+    }
+
+    /// The same, reusing files already parsed: checking a whole tree resolves libc thousands of times.
+    public func closure(executable: String, parsed: inout ELFCache) throws -> LoadClosure {
         guard let real = root.regularFile(executable) else {
             throw ELFError(root.isSystemRoot ? "not found on this machine" : "not found under \(root.hostPrefix)")
         }
-        let elf = try ELFFile(FileBytes(path: root.hostPath(real)))
+        let elf = try parsed.parse(real) { try ELFFile(FileBytes(path: root.hostPath(real))) }
         let machine = Machine(of: elf)
         var objects = [LoadedObject(path: executable, realPath: real, neededName: executable, elf: elf, parent: nil, foundVia: "executable")]
         var problems: [LoadProblem] = []
@@ -92,7 +116,7 @@ public struct LoaderSearch: Sendable {
             queue += 1
             for name in objects[requester].elf.dynamic?.needed ?? [] {
                 if name == interpreter || alreadyLoaded(name, objects) { continue }
-                switch find(name, requester: requester, objects: objects, machine: machine) {
+                switch find(name, requester: requester, objects: objects, machine: machine, parsed: &parsed) {
                 case .found(let path, let real, let elf, let via):
                     if objects.contains(where: { $0.realPath == real }) { continue }
                     objects.append(LoadedObject(path: path, realPath: real, neededName: name, elf: elf, parent: requester, foundVia: via))
@@ -113,12 +137,12 @@ public struct LoaderSearch: Sendable {
         case missing(String)
     }
 
-    private func find(_ name: String, requester: Int, objects: [LoadedObject], machine: Machine) -> SearchResult {
+    private func find(_ name: String, requester: Int, objects: [LoadedObject], machine: Machine, parsed: inout ELFCache) -> SearchResult {
         var unreadable: [String] = []
         func attempt(_ path: String, _ via: String) -> SearchResult? {
             guard let real = root.regularFile(path) else { return nil }
             do {
-                let elf = try ELFFile(FileBytes(path: root.hostPath(real)))
+                let elf = try parsed.parse(real) { try ELFFile(FileBytes(path: root.hostPath(real))) }
                 guard Machine(of: elf) == machine else { return nil }   // wrong class or machine: ld.so keeps looking
                 return .found(path: path, real: real, elf: elf, via: via)
             } catch {

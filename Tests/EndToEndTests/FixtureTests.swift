@@ -172,7 +172,12 @@ final class FixtureRoot: @unchecked Sendable {
     @Test func helpAndVersion() throws {
         let help = try Tool.run(["--help"])
         #expect(help.status == 0)
-        #expect(help.stdout.contains("EXIT STATUS"))
+        #expect(help.stdout.contains("explain (default)") && help.stdout.contains("check"))
+        for sub in ["explain", "check"] {
+            let r = try Tool.run([sub, "--help"])
+            #expect(r.status == 0)
+            #expect(r.stdout.contains("EXIT STATUS"))
+        }
         #expect(try Tool.run(["--format", "xml"]).status == 64)
     }
 }

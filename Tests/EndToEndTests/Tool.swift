@@ -12,7 +12,9 @@ enum Tool {
 
     /// `--format json`, parsed.
     static func json(_ args: [String], input: String? = nil) throws -> (ProcessResult, [String: Any]) {
-        let r = try run(["--format", "json"] + args, input: input)
+        // Options follow the subcommand, when there is one.
+        let full = args.first == "check" ? ["check", "--format", "json"] + args.dropFirst() : ["--format", "json"] + args
+        let r = try run(full, input: input)
         guard let object = try JSONSerialization.jsonObject(with: Data(r.stdout.utf8)) as? [String: Any] else {
             throw TestFailure("not a JSON object:\n\(r.stdout)\n\(r.stderr)")
         }
