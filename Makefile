@@ -1,11 +1,11 @@
 # avc-explain: the two entry points are `make demo` and `make test`; both install what is missing.
 SHELL := /bin/sh
 SWIFT ?= swift
-APT_PACKAGES := libaudit-dev libauparse-dev pkg-config gcc libc6-dev binutils pax-utils
+APT_PACKAGES := libaudit-dev libauparse-dev pkg-config gcc libc6-dev binutils pax-utils time bc
 DEMO_ROOT := .build/demo-sysroot
 DEMO_LOG := SampleLogs/seed-fluent-bit.log
 
-.PHONY: all deps build demo test samples clean
+.PHONY: all deps build demo test bench samples clean
 
 all: build
 
@@ -32,6 +32,11 @@ demo: build
 test: deps
 	$(SWIFT) build --build-tests
 	$(SWIFT) test
+
+# Speed and memory against the tools people use today; figures go in the README.
+bench: deps
+	$(SWIFT) build -c release
+	@Tests/Benchmarks/bench.sh .build/release/avc-explain
 
 # Explain every bundled sample (JSON), for a quick look.
 samples: build
