@@ -23,6 +23,8 @@ public struct InputStats: Sendable {
     /// The first few malformed line numbers; the rest are only counted.
     public var malformedSample: [Int] = []
     public var truncated = 0
+    /// glibc loader messages found among the lines (see `LoaderMessage`).
+    public var loaderMessages = 0
 
     static let sampleSize = 5
 }
@@ -31,6 +33,8 @@ public enum StreamItem: Sendable {
     case record(Record)
     /// `ausearch` marks where one event ends and the next begins.
     case boundary
+    /// Not a record, but glibc's own words about an executable-stack request.
+    case loaderMessage(LoaderMessage)
 }
 
 /// Reads one input and yields its records in order, counting what it had to skip.
@@ -68,6 +72,11 @@ public struct RecordStream {
             case .separator(.blank):
                 continue
             case .malformed:
+                let location = SourceLocation(input: stats.name, line: line.number)
+                if let message = LoaderMessage.parse(String(decoding: line.bytes, as: UTF8.self), source: location) {
+                    stats.loaderMessages += 1
+                    return .loaderMessage(message)
+                }
                 stats.malformed += 1
                 if stats.malformedSample.count < InputStats.sampleSize { stats.malformedSample.append(line.number) }
             }

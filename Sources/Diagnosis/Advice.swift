@@ -56,6 +56,19 @@ enum Advice {
         }
     }
 
+    static func whyLoaderError(_ error: String, culprits: [Culprit]) -> String {
+        let who = culprits.first.map { base($0.path) } ?? "a library"
+        if error.hasPrefix("Invalid argument") {
+            return "\(who) asks for an executable stack, and glibc refused to make the stack executable: since glibc 2.41, dlopen() of such a library fails with EINVAL instead of changing the stack (and glibc.rtld.execstack=0 refuses at start-up as well). SELinux is not involved and no AVC is logged."
+        }
+        return "\(who) asks for an executable stack, so ld.so called mprotect(PROT_EXEC|PROT_GROWSDOWN) on the stack, which failed with \"\(error)\". Under SELinux that is an execstack or execmem denial of the program's domain."
+    }
+
+    /// glibc ≥ 2.42 (and 2.41 with the backport) can make the stack executable at start-up,
+    /// so a later dlopen() succeeds.
+    static let execstackTunable = Fix(kind: .configuration, text: "Stopgap for glibc 2.41 and later: start the program with the stack already executable, so the dlopen() succeeds (glibc 2.42, or 2.41 with the backport). Under SELinux that start-up mprotect then needs execstack and execmem.",
+                                      commands: ["GLIBC_TUNABLES=glibc.rtld.execstack=2 <program>"])
+
     static func fixes(mechanism: Mechanism, permissions: Set<String>, culprits: [Culprit], booleans: [PolicyBoolean], domain: String?) -> [Fix] {
         var out: [Fix] = []
         let stackCulprits = culprits.filter { $0.reason == .gnuStackExecutable || $0.reason == .gnuStackMissing }

@@ -31,6 +31,14 @@ public struct Diagnoser {
             var f = f
             let mechanism = f.mechanism ?? .unknown
             let permissions = Set(f.permissions)
+            if let error = f.loaderError {
+                let byGlibc = error.hasPrefix("Invalid argument")
+                f.booleans = byGlibc ? [] : PolicyKnowledge.booleans(for: ["execstack", "execmem"], domain: nil)
+                f.why = Advice.whyLoaderError(error, culprits: f.culprits)
+                f.fixes = Advice.fixes(mechanism: mechanism, permissions: [], culprits: f.culprits, booleans: f.booleans, domain: nil)
+                if byGlibc { f.fixes.insert(Advice.execstackTunable, at: min(2, f.fixes.count)) }
+                return f
+            }
             f.booleans = PolicyKnowledge.booleans(for: permissions, domain: f.process.domain)
             f.why = Advice.why(mechanism: mechanism, permissions: permissions, blocked: f.blocked, culprits: f.culprits)
             f.fixes = Advice.fixes(mechanism: mechanism, permissions: permissions, culprits: f.culprits,
@@ -45,9 +53,9 @@ public struct Diagnoser {
         let denied = event.avcs.filter(\.denied)
         guard !denied.isEmpty else { return }
         denialCount += denied.reduce(0) { $0 + $1.permissions.count }
-        let exec = denied.filter { !Set($0.permissions).isDisjoint(with: Mechanism.execPermissions) }
+        let exec = denied.filter { !Set($0.permissions).isDisjoint(with: Mechanism.execPermissions) || Self.isCodeDoubleMapping($0) }
         if !exec.isEmpty { addExec(event, exec) }
-        for avc in denied {
+        for avc in denied where !Self.isCodeDoubleMapping(avc) {
             let others = avc.permissions.filter { !Mechanism.execPermissions.contains($0) }
             if !others.isEmpty { addOther(event, avc, others) }
         }
@@ -55,12 +63,21 @@ public struct Diagnoser {
 
     // MARK: exec* denials
 
+    /// `execute` on a memfd or a temporary file is the same root cause as execmem: a JIT or
+    /// closure allocator that maps its code twice to avoid asking for execmem.
+    static func isCodeDoubleMapping(_ avc: AVC) -> Bool {
+        guard avc.permissions.contains("execute") else { return false }
+        if avc.tclass == "memfd_file" { return true }
+        let path = avc.path ?? avc.name ?? ""
+        return path.hasPrefix("/memfd:") || path.contains("orcexec.") || path.hasPrefix("/dev/shm/") || path.hasPrefix("memfd:")
+    }
+
     private mutating func addExec(_ event: Event, _ avcs: [AVC]) {
         let syscall = event.syscall
         let first = avcs[0]
         // In the order the kernel checks them (execstack, execheap or execmod before execmem),
         // whatever order the input printed the records in.
-        let permissions = Mechanism.checkOrder.filter { p in avcs.contains { $0.permissions.contains(p) } }
+        let permissions = (Mechanism.checkOrder + ["execute"]).filter { p in avcs.contains { $0.permissions.contains(p) } }
         let permSet = Set(permissions)
         let exe = syscall?.exe ?? first.exe
         let targetPath = avcs.lazy.compactMap { $0.path }.first ?? event.avcPath ?? avcs.lazy.compactMap { $0.name }.first
@@ -101,7 +118,7 @@ public struct Diagnoser {
             tcontext: first.tcontext?.description, blocked: blocked,
             process: ProcessInfo(exe: exe, comm: syscall?.comm ?? first.comm, pids: [syscall?.pid ?? first.pid].compactMap { $0 },
                                  scontext: first.scontext?.description, domain: domain),
-            count: 1, denials: avcs.reduce(0) { $0 + $1.permissions.filter(Mechanism.execPermissions.contains).count },
+            count: 1, denials: avcs.reduce(0) { $0 + $1.permissions.filter(permissions.contains).count },
             firstSeen: event.key.id, lastSeen: event.key.id, events: [event.key], call: call, proctitle: event.proctitle,
             why: "", evidence: classification.evidence, evidenceNeeded: needed, culprits: culprits, booleans: [], fixes: [],
             commandsToRun: elfStatus == .analysed ? [] : exe.map(Diagnoser.commandsForOtherHost) ?? [],
@@ -156,6 +173,48 @@ public struct Diagnoser {
             "scanelf -qeR $(lddtree -l \(q))",
         ]
     }
+
+    // MARK: loader messages
+
+    /// glibc's "cannot enable executable stack" error, with or without an AVC beside it.
+    public mutating func add(_ message: LoaderMessage) {
+        let exe = message.program.flatMap { $0.hasPrefix("/") ? $0 : nil }
+        var culprits: [Culprit] = []
+        var needed: [String] = []
+        let facts = exe.map { program($0) }
+        if case .some(.success(let f)) = facts,
+           let i = f.closure.objects.firstIndex(where: { $0.neededName == message.object || $0.path == message.object || $0.realPath == message.object }) {
+            culprits = CulpritFinder.culprits(for: .loaderExecStack, facts: f, deniedFile: nil).filter { $0.path == f.closure.objects[i].realPath }
+        }
+        if culprits.isEmpty {
+            let path = message.object.hasPrefix("/") ? loader.root.resolve(message.object) : nil
+            if let path, let elf = try? loader.readELF(path), StackRequest(elf).asksForExecutableStack {
+                let stack = StackRequest(elf) == .missing ? Culprit.Reason.gnuStackMissing : .gnuStackExecutable
+                culprits = [Culprit(path: path, reason: stack, detail: "asks for an executable stack (\(stack == .gnuStackMissing ? "no PT_GNU_STACK" : "PT_GNU_STACK RWE"))",
+                                    chain: [path], foundVia: ["named by the loader's message"], jit: nil)]
+            } else {
+                culprits = [Culprit(path: message.object, reason: .gnuStackExecutable, detail: "is the object the loader names; check it with readelf -lW (GNU_STACK … RWE) or scanelf -e",
+                                    chain: [message.object], foundVia: ["named by the loader's message"], jit: nil)]
+            }
+        }
+        for i in culprits.indices { culprits[i] = traceStackRequest(culprits[i]) }
+        let invalid = message.reason.hasPrefix("Invalid argument")
+        let evidence = invalid
+            ? ["\"Invalid argument\" (EINVAL) is glibc refusing by itself: since 2.41 dlopen() no longer makes the stack executable, and glibc.rtld.execstack=0 refuses at start-up too; no AVC is logged"]
+            : ["\"\(message.reason)\" is the error of the stack mprotect: a security module refused it; the AVC (execstack or execmem) gives the domain"]
+        if !invalid { needed.append("the AVC record: ausearch -m avc -ts recent\(message.program.map { " -c \(Self.base($0))" } ?? "") --raw") }
+        let key = ["loader", message.object, exe ?? message.program ?? "?", message.reason].joined(separator: "\u{1}")
+        let finding = Finding(
+            mechanism: .loaderExecStack, permissions: [], tclass: nil, target: message.object, tcontext: nil, blocked: true,
+            process: ProcessInfo(exe: exe, comm: message.program.map(Self.base), pids: [], scontext: nil, domain: nil),
+            count: 1, denials: 0, firstSeen: EventID(seconds: 0, milliseconds: 0, serial: 0), lastSeen: EventID(seconds: 0, milliseconds: 0, serial: 0),
+            events: [], call: nil, proctitle: nil, why: "", evidence: evidence, evidenceNeeded: needed, culprits: culprits,
+            booleans: [], fixes: [], commandsToRun: [], elf: exe == nil ? .notNeeded : .analysed, source: message.source,
+            loaderError: message.reason)
+        merge(finding, key: key)
+    }
+
+    static func base(_ path: String) -> String { path.split(separator: "/").last.map(String.init) ?? path }
 
     // MARK: other denials
 

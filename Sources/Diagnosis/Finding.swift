@@ -58,6 +58,10 @@ public struct Finding: Sendable {
     public var elf: ELFStatus
     /// Where the first record of the first event was read.
     public var source: SourceLocation
+    /// For a finding read from glibc's own error message: its strerror text.
+    public var loaderError: String? = nil
+    /// False for findings from loader messages, which carry no audit time.
+    public var hasTime: Bool { !events.isEmpty }
 
     public var isExec: Bool { mechanism != nil }
 

@@ -31,6 +31,7 @@ public enum JSONRenderer {
             ("malformed_lines", .int(Int64(s.malformed))),
             ("malformed_sample", .array(s.malformedSample.map { .int(Int64($0)) })),
             ("truncated_lines", .int(Int64(s.truncated))),
+            ("loader_messages", .int(Int64(s.loaderMessages))),
         ])
     }
 
@@ -50,8 +51,9 @@ public enum JSONRenderer {
             ("target", .object([("path", .string(f.target)), ("tcontext", .string(f.tcontext))])),
             ("count", .int(Int64(f.count))),
             ("denials", .int(Int64(f.denials))),
-            ("first_seen", .string(Timestamp.utc(f.firstSeen))),
-            ("last_seen", .string(Timestamp.utc(f.lastSeen))),
+            ("first_seen", f.hasTime ? .string(Timestamp.utc(f.firstSeen)) : .null),
+            ("last_seen", f.hasTime ? .string(Timestamp.utc(f.lastSeen)) : .null),
+            ("loader_error", .string(f.loaderError)),
             ("events", .strings(f.events.map(\.description))),
             ("syscall", f.call.map(call) ?? .null),
             ("proctitle", .string(f.proctitle)),

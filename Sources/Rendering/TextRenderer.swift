@@ -37,15 +37,25 @@ public struct TextRenderer {
         var out = ""
         let perms = f.permissions.joined(separator: " ")
         let mech = f.mechanism ?? .unknown
-        out += s.bold("[\(number)] \(perms) denied") + " — " + s.cyan(mech.rawValue) + ": \(mech.summary)\n"
+        let title = f.permissions.isEmpty ? "executable stack refused" : "\(perms) denied"
+        out += s.bold("[\(number)] \(title)") + " — " + s.cyan(mech.rawValue) + ": \(mech.summary)\n"
         let proc = [f.process.comm.map { "\"\(clean($0))\"" }, f.process.exe.map { "(\(clean($0)))" }].compactMap { $0 }.joined(separator: " ")
         let pids = f.process.pids.isEmpty ? "" : ", pid" + (f.process.pids.count > 1 ? "s " : " ") + f.process.pids.prefix(8).map(String.init).joined(separator: ", ")
         row(&out, "process", (proc.isEmpty ? "unknown" : proc) + pids)
         row(&out, "domain", clean(f.process.scontext ?? f.process.domain ?? "unknown") + (f.tclass.map { "   class \(clean($0))" } ?? ""))
         if let target = f.target { row(&out, "object", clean(target) + (f.tcontext.map { " (\(clean($0)))" } ?? "")) }
-        row(&out, "outcome", f.blocked ? s.red("blocked") + " (enforcing: the access was refused)" : s.yellow("not blocked") + " (permissive: logged, then allowed)")
-        let when = f.count == 1 ? "once, \(Timestamp.local(f.firstSeen))" : "\(f.count) times, \(Timestamp.local(f.firstSeen)) to \(Timestamp.local(f.lastSeen))"
-        row(&out, "seen", when + " (event \(clean(f.events[0].description))\(f.count > 1 ? ", …" : ""))")
+        if f.loaderError != nil {
+            row(&out, "outcome", s.red("failed") + " (the loader gave up on the object)")
+        } else {
+            row(&out, "outcome", f.blocked ? s.red("blocked") + " (enforcing: the access was refused)" : s.yellow("not blocked") + " (permissive: logged, then allowed)")
+        }
+        if f.hasTime {
+            let when = f.count == 1 ? "once, \(Timestamp.local(f.firstSeen))" : "\(f.count) times, \(Timestamp.local(f.firstSeen)) to \(Timestamp.local(f.lastSeen))"
+            row(&out, "seen", when + " (event \(clean(f.events[0].description))\(f.count > 1 ? ", …" : ""))")
+        } else {
+            row(&out, "seen", (f.count == 1 ? "once" : "\(f.count) times") + ", in the loader's error message (no audit record)")
+        }
+        if let error = f.loaderError { row(&out, "error", "cannot enable executable stack as shared object requires: " + clean(error)) }
         if let call = f.call { row(&out, "call", call.rendered + (call.arch.map { "   [\($0)]" } ?? "")) }
         if let title = f.proctitle { row(&out, "command", clean(title)) }
         row(&out, "log", "\(clean(f.source.input)):\(f.source.line)")
@@ -65,7 +75,7 @@ public struct TextRenderer {
                 for (path, via) in zip(c.chain.dropFirst(), c.foundVia.dropFirst()) {
                     out += "             → " + clean(path) + s.dim("  (\(clean(via)))") + "\n"
                 }
-            } else if c.reason != .deniedFile {
+            } else if c.foundVia.first == "executable" {
                 out += "      (the executable itself)\n"
             }
         }

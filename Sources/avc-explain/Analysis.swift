@@ -38,6 +38,9 @@ enum Analysis {
                     switch item {
                     case .record(let record): done = assembler.add(record)
                     case .boundary: done = assembler.boundary()
+                    case .loaderMessage(let message):
+                        diagnoser.add(message)
+                        done = []
                     }
                     for event in done { diagnoser.add(event) }
                 }
@@ -62,7 +65,7 @@ enum Analysis {
         if stats.truncated > 0 {
             warn("\(stats.name): \(stats.truncated) line\(stats.truncated == 1 ? " was" : "s were") longer than \(LineReader.defaultMaxLineLength >> 20) MiB and cut there")
         }
-        if stats.lines > 0 && stats.records == 0 {
+        if stats.lines > 0 && stats.records == 0 && stats.loaderMessages == 0 {
             warn("\(stats.name): no audit records found; expected audit.log lines or `ausearch --raw` output")
         }
     }

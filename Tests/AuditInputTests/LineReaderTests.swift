@@ -48,6 +48,7 @@ import TestSupport
             switch item {
             case .record: records += 1
             case .boundary: boundaries += 1
+            case .loaderMessage: Issue.record("no loader message in this input")
             }
         }
         stream.close()

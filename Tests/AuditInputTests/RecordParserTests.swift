@@ -130,3 +130,26 @@ private struct ParseFailure: Error { var line: String }
         #expect(AuditNames.recordType(99999) == "UNKNOWN[99999]")
     }
 }
+
+@Suite struct LoaderMessageTests {
+    private let here = SourceLocation(input: "t", line: 1)
+
+    @Test func startupFormWithSyslogPrefix() throws {
+        let m = try #require(LoaderMessage.parse("Nov 29 10:00:01 web01 flb[812]: /opt/fb/bin/flb: error while loading shared libraries: libfluent-bit.so: cannot enable executable stack as shared object requires: Permission denied", source: here))
+        #expect(m.program == "/opt/fb/bin/flb")
+        #expect(m.object == "libfluent-bit.so")
+        #expect(m.reason == "Permission denied")
+    }
+
+    @Test func dlerrorFormInQuotes() throws {
+        let m = try #require(LoaderMessage.parse(#"error: "/usr/lib/plugins/libwasm.so: cannot enable executable stack as shared object requires: Invalid argument""#, source: here))
+        #expect(m.program == nil)
+        #expect(m.object == "/usr/lib/plugins/libwasm.so")
+        #expect(m.reason == "Invalid argument")
+    }
+
+    @Test func otherLinesAreNotLoaderMessages() {
+        #expect(LoaderMessage.parse("cannot enable executable stack as shared object requires: x", source: here) == nil)
+        #expect(LoaderMessage.parse("hello", source: here) == nil)
+    }
+}

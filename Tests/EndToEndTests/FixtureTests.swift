@@ -181,3 +181,39 @@ final class FixtureRoot: @unchecked Sendable {
         #expect(try Tool.run(["--format", "xml"]).status == 64)
     }
 }
+
+@Suite struct MoreMechanismTests {
+    @Test func memfdDoubleMappingIsAnExecFinding() throws {
+        let ctx = "unconfined_u:unconfined_r:unconfined_t:s0"
+        let stamp = "audit(1795770100.500:900)"
+        let log = """
+        type=AVC msg=\(stamp): avc:  denied  { execute } for  pid=77 comm="python3" path=2F6D656D66643A6C6962666669202864656C6574656429 dev="tmpfs" ino=1025 scontext=\(ctx) tcontext=unconfined_u:object_r:user_tmp_t:s0 tclass=file permissive=0
+        type=SYSCALL msg=\(stamp): arch=c000003e syscall=9 success=no exit=-13 a0=0 a1=1000 a2=5 a3=1 items=0 ppid=1 pid=77 auid=1000 uid=1000 gid=1000 euid=1000 suid=1000 fsuid=1000 egid=1000 sgid=1000 fsgid=1000 tty=pts0 ses=1 comm="python3" exe="/nonexistent/python3" subj=\(ctx) key=(null)
+        type=MMAP msg=\(stamp): fd=5 flags=0x1
+        type=EOE msg=\(stamp): \n
+        """
+        let (result, report) = try Tool.json(["-"], input: log)
+        #expect(result.status == 0)
+        let findings = Tool.findings(report)
+        #expect(findings.count == 1, "the execute denial is the finding, not an extra 'other' one")
+        #expect(findings.first?["mechanism"] as? String == "memfd-double-map")
+        #expect(findings.first?["permissions"] as? [String] == ["execute"])
+        #expect((findings.first?["target"] as? [String: Any])?["path"] as? String == "/memfd:libffi (deleted)")
+    }
+
+    @Test func loaderMessageAloneIsExplained() throws {
+        let root = try SampleRoot.built.get()
+        let text = "plugin: /opt/fluent-bit/lib/libfluent-bit.so: cannot enable executable stack as shared object requires: Invalid argument\n"
+        let (result, report) = try Tool.json(["--sysroot", root, "-"], input: text)
+        #expect(result.status == 0)
+        #expect(result.stderr.isEmpty, "\(result.stderr)")
+        let f = try #require(Tool.findings(report).first)
+        #expect(f["mechanism"] as? String == "loader-exec-stack")
+        #expect(f["loader_error"] as? String == "Invalid argument")
+        #expect(f["first_seen"] is NSNull)
+        #expect(Tool.culpritPaths(f) == ["/opt/fluent-bit/lib/libfluent-bit.so"])
+        let fixes = (f["fixes"] as? [[String: Any]] ?? []).flatMap { $0["commands"] as? [String] ?? [] }
+        #expect(fixes.contains { $0.contains("glibc.rtld.execstack=2") })
+        #expect((f["booleans"] as? [Any])?.isEmpty == true, "no SELinux boolean helps an EINVAL from glibc")
+    }
+}

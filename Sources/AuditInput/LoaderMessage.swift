@@ -1,0 +1,43 @@
+/// glibc's loader error for an executable-stack request, when that is all a user has: with
+/// glibc 2.41 and later a dlopen()ed library that asks for an executable stack fails with
+/// EINVAL and no AVC at all.
+///
+///     prog: error while loading shared libraries: libfoo.so: cannot enable executable stack as shared object requires: Permission denied
+///     libfoo.so: cannot enable executable stack as shared object requires: Invalid argument      (dlerror())
+public struct LoaderMessage: Sendable, Equatable {
+    /// The program, when the message is the start-up form (`error while loading shared libraries`).
+    public var program: String?
+    /// The object ld.so was loading, as it named it.
+    public var object: String
+    /// strerror text: "Permission denied", "Invalid argument", …
+    public var reason: String
+    public var source: SourceLocation
+
+    static let marker = ": cannot enable executable stack as shared object requires: "
+    static let startup = ": error while loading shared libraries: "
+
+    /// Finds the message anywhere in a line (journal and syslog prefixes, quoting).
+    public static func parse(_ line: String, source: SourceLocation) -> LoaderMessage? {
+        guard let m = line.firstRange(of: marker) else { return nil }
+        var reason = String(line[m.upperBound...])
+        while let last = reason.last, last == "\"" || last == "'" || last == " " { reason.removeLast() }
+        let head = line[..<m.lowerBound]
+        var program: String?
+        let objectPart: Substring
+        if let s = head.firstRange(of: startup) {
+            program = head[..<s.lowerBound].split(separator: " ").last.map(String.init)
+            objectPart = head[s.upperBound...]
+        } else {
+            objectPart = head
+        }
+        guard let object = objectPart.split(separator: " ").last.map(String.init), !object.isEmpty else { return nil }
+        return LoaderMessage(program: program.map(trimPunctuation), object: trimPunctuation(object), reason: reason, source: source)
+    }
+
+    private static func trimPunctuation(_ s: String) -> String {
+        var t = Substring(s)
+        while let f = t.first, f == "\"" || f == "'" || f == "(" { t.removeFirst() }
+        while let l = t.last, l == ":" || l == "\"" || l == "'" { t.removeLast() }
+        return String(t)
+    }
+}
