@@ -120,7 +120,9 @@ enum Advice {
             let caveat = PolicyKnowledge.caveat(for: booleans, domain: domain)
             for (label, list) in groups where !list.isEmpty {
                 let notes = Set(list.compactMap(\.note)).sorted() + [caveat].compactMap { $0 }
-                out.append(Fix(kind: .policy, text: "Last resort, on \(label): \(weak)\(notes.isEmpty ? "" : " Note: " + notes.joined(separator: "; ") + ".")",
+                let now = list.compactMap { b in b.current.map { "\(b.name) is \($0 ? "on" : "off") now" } }
+                let state = now.isEmpty ? "" : " (" + now.joined(separator: ", ") + ")"
+                out.append(Fix(kind: .policy, text: "Last resort, on \(label)\(state): \(weak)\(notes.isEmpty ? "" : " Note: " + notes.joined(separator: "; ") + ".")",
                                commands: list.map(\.command)))
             }
         }

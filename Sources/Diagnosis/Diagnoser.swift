@@ -19,27 +19,36 @@ public struct Diagnoser {
     static let maxFindings = 10_000
     static let maxPrograms = 4_096
 
-    public init(loader: LoaderSearch) {
+    public let policy: PolicyEnvironment
+
+    public init(loader: LoaderSearch, policy: PolicyEnvironment = PolicyEnvironment()) {
         self.loader = loader
+        self.policy = policy
+    }
+
+    /// The policy as far as it is known: the live booleans, else a guess from the domains seen.
+    public var policyInForce: PolicyEnvironment {
+        policy.guessing(from: findings.compactMap(\.process.domain))
     }
 
     /// All findings so far, exec* ones first, each group in order of first appearance.
     /// The prose, booleans and fixes are written here, once every identical denial has been
     /// folded in, so they speak of all the permissions a finding gathered.
     public var results: [Finding] {
+        let policy = policyInForce
         let exec = findings.filter(\.isExec).map { f -> Finding in
             var f = f
             let mechanism = f.mechanism ?? .unknown
             let permissions = Set(f.permissions)
             if let error = f.loaderError {
                 let byGlibc = error.hasPrefix("Invalid argument")
-                f.booleans = byGlibc ? [] : PolicyKnowledge.booleans(for: ["execstack", "execmem"], domain: nil)
+                f.booleans = byGlibc ? [] : PolicyKnowledge.booleans(for: ["execstack", "execmem"], domain: nil, policy: policy)
                 f.why = Advice.whyLoaderError(error, culprits: f.culprits)
                 f.fixes = Advice.fixes(mechanism: mechanism, permissions: [], culprits: f.culprits, booleans: f.booleans, domain: nil)
                 if byGlibc { f.fixes.insert(Advice.execstackTunable, at: min(2, f.fixes.count)) }
                 return f
             }
-            f.booleans = PolicyKnowledge.booleans(for: permissions, domain: f.process.domain)
+            f.booleans = PolicyKnowledge.booleans(for: permissions, domain: f.process.domain, policy: policy)
             f.why = Advice.why(mechanism: mechanism, permissions: permissions, blocked: f.blocked, culprits: f.culprits)
             f.fixes = Advice.fixes(mechanism: mechanism, permissions: permissions, culprits: f.culprits,
                                    booleans: f.booleans, domain: f.process.domain)

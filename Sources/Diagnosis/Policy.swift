@@ -8,6 +8,8 @@ public struct PolicyBoolean: Sendable, Equatable {
     public var allowingValue: Bool
     public var grants: [String]
     public var note: String?
+    /// The value in force, where the analysed root exposes it.
+    public var current: Bool? = nil
 
     public var command: String { "setsebool -P \(name) \(allowingValue ? "on" : "off")" }
 }
@@ -42,6 +44,14 @@ enum PolicyKnowledge {
         let serviceNames = Set(serviceBooleans.flatMap { [$0.fedora, $0.refpolicy].compactMap { $0 } })
         guard let domain, !userDomains.contains(domain), !booleans.contains(where: { serviceNames.contains($0.name) }) else { return nil }
         return "these global booleans cover user and unconfined domains; \(domain) may need its own boolean or a local policy module"
+    }
+
+    /// The booleans for these permissions and this domain, narrowed to the policy family when
+    /// it is known, with their current values when those are.
+    static func booleans(for permissions: Set<String>, domain: String?, policy: PolicyEnvironment) -> [PolicyBoolean] {
+        booleans(for: permissions, domain: domain)
+            .filter { policy.family == nil || $0.family == policy.family }
+            .map { var b = $0; b.current = policy.values[b.name]; return b }
     }
 
     static func booleans(for permissions: Set<String>, domain: String?) -> [PolicyBoolean] {

@@ -18,6 +18,10 @@ public enum JSONRenderer {
                 ("unkept_denials", .int(Int64(report.unkeptDenials))),
                 ("inputs", .array(report.inputs.map(input))),
                 ("sysroot", .string(report.sysroot)),
+                ("policy", .object([
+                    ("family", .string(report.policy.family?.rawValue)),
+                    ("source", .string(report.policy.familySource)),
+                ])),
             ])),
             ("findings", .array(report.findings.map(finding))),
         ])
@@ -111,6 +115,7 @@ public enum JSONRenderer {
             ("allowing_value", .bool(b.allowingValue)),
             ("grants", .strings(b.grants)),
             ("command", .string(b.command)),
+            ("current", b.current.map(JSON.bool) ?? .null),
             ("note", .string(b.note)),
         ])
     }

@@ -11,8 +11,12 @@ public struct Report: Sendable {
     public var sysroot: String?
     /// Denials not kept because the number of distinct findings reached its bound.
     public var unkeptDenials: Int
+    /// The policy family and boolean values, as far as known.
+    public var policy: PolicyEnvironment
 
-    public init(findings: [Finding], events: Int, denials: Int, inputs: [InputStats], sysroot: String?, unkeptDenials: Int = 0) {
+    public init(findings: [Finding], events: Int, denials: Int, inputs: [InputStats], sysroot: String?, unkeptDenials: Int = 0,
+                policy: PolicyEnvironment = PolicyEnvironment()) {
+        self.policy = policy
         self.findings = findings
         self.unkeptDenials = unkeptDenials
         self.events = events

@@ -19,6 +19,10 @@ public struct TextRenderer {
         out += s.bold("avc-explain: \(plural(exec.count, "exec* finding")), \(plural(other.count, "other denial"))")
             + " (\(plural(report.denials, "denied permission")); \(plural(report.events, "event")) read)\n"
         if let root = report.sysroot { out += "Files read under \(clean(root)) as if it were /.\n" }
+        if let family = report.policy.family {
+            let name = family == .fedora ? "Fedora/RHEL" : "the reference policy"
+            out += "Policy: \(name), from \(clean(report.policy.familySource ?? "?")).\n"
+        }
         if report.unkeptDenials > 0 {
             out += s.yellow("\(plural(report.unkeptDenials, "further denial")) opened more distinct findings than are kept; narrow the input.") + "\n"
         }

@@ -14,11 +14,12 @@ enum Analysis {
         var inputs: [InputStats]
         var inputFailed: Bool
         var unkeptDenials: Int
+        var policy: PolicyEnvironment
     }
 
-    static func run(sources: [InputSource], loader: LoaderSearch, warn: (String) -> Void) -> Outcome {
+    static func run(sources: [InputSource], loader: LoaderSearch, policy: PolicyEnvironment, warn: (String) -> Void) -> Outcome {
         var assembler = Assembler()
-        var diagnoser = Diagnoser(loader: loader)
+        var diagnoser = Diagnoser(loader: loader, policy: policy)
         var inputs: [InputStats] = []
         var failed = false
         for source in sources {
@@ -53,7 +54,8 @@ enum Analysis {
         }
         for event in assembler.flush() { diagnoser.add(event) }
         return Outcome(findings: diagnoser.results, events: diagnoser.eventsSeen, denials: diagnoser.denialCount,
-                       inputs: inputs, inputFailed: failed, unkeptDenials: diagnoser.unkeptDenials)
+                       inputs: inputs, inputFailed: failed, unkeptDenials: diagnoser.unkeptDenials,
+                       policy: diagnoser.policyInForce)
     }
 
     private static func report(_ stats: InputStats, warn: (String) -> Void) {

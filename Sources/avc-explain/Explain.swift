@@ -1,5 +1,6 @@
 import ArgumentParser
 import AuditInput
+import Diagnosis
 import ELFLoader
 import Rendering
 #if canImport(Glibc)
@@ -33,9 +34,11 @@ struct Explain: ParsableCommand {
 
     func run() throws {
         let root = common.sysroot.map(FileSystemRoot.init(directory:)) ?? .system
-        let outcome = Analysis.run(sources: inputSources(), loader: LoaderSearch(root: root)) { Diagnostics.warn($0) }
+        let outcome = Analysis.run(sources: inputSources(), loader: LoaderSearch(root: root),
+                                   policy: PolicyEnvironment.read(root: root)) { Diagnostics.warn($0) }
         let report = Report(findings: outcome.findings, events: outcome.events, denials: outcome.denials,
-                            inputs: outcome.inputs, sysroot: common.sysroot, unkeptDenials: outcome.unkeptDenials)
+                            inputs: outcome.inputs, sysroot: common.sysroot, unkeptDenials: outcome.unkeptDenials,
+                            policy: outcome.policy)
         switch common.format {
         case .text: print(TextRenderer(color: common.color.enabled(forDescriptor: 1)).render(report), terminator: "")
         case .json: print(JSONRenderer.render(report).pretty())

@@ -217,3 +217,33 @@ final class FixtureRoot: @unchecked Sendable {
         #expect((f["booleans"] as? [Any])?.isEmpty == true, "no SELinux boolean helps an EINVAL from glibc")
     }
 }
+
+@Suite struct PolicyEnvironmentTests {
+    @Test func liveBooleansNarrowTheAdvice() throws {
+        let root = try FixtureRoot()
+        let booleanDir = root.path + "/sys/fs/selinux/booleans"
+        try FileManager.default.createDirectory(atPath: booleanDir, withIntermediateDirectories: true)
+        try "1 1".write(toFile: booleanDir + "/deny_execmem", atomically: true, encoding: .utf8)
+        try "1 1".write(toFile: booleanDir + "/selinuxuser_execstack", atomically: true, encoding: .utf8)
+        let log = FixtureRoot.event(serial: 5, perms: [["execmem"]], syscall: 10,
+                                    args: ["7ffd7caa3000", "1000", "1000007", "0"], exe: "/opt/a/bin/uses-exec", domain: "unconfined_t")
+        let (_, report) = try Tool.json(["--sysroot", root.path, "-"], input: log)
+        let policy = (report["summary"] as? [String: Any])?["policy"] as? [String: Any]
+        #expect(policy?["family"] as? String == "fedora")
+        #expect(policy?["source"] as? String == "booleans in /sys/fs/selinux")
+        let booleans = try #require(Tool.findings(report).first?["booleans"] as? [[String: Any]])
+        #expect(booleans.map { $0["name"] as? String } == ["deny_execmem"])
+        #expect(booleans.first?["current"] as? Bool == true)
+        let text = try Tool.run(["--sysroot", root.path, "-"], input: log).stdout
+        #expect(text.contains("deny_execmem is on now"))
+    }
+
+    @Test func familyGuessedFromAFedoraOnlyDomain() throws {
+        let log = FixtureRoot.event(serial: 6, perms: [["execmem"]], syscall: 9, args: ["0", "10000", "7", "22"], exe: "/nonexistent")
+        let (_, report) = try Tool.json(["-"], input: log)
+        let policy = (report["summary"] as? [String: Any])?["policy"] as? [String: Any]
+        #expect(policy?["family"] as? String == "fedora")
+        let names = (Tool.findings(report).first?["booleans"] as? [[String: Any]] ?? []).compactMap { $0["name"] as? String }
+        #expect(!names.contains("allow_execmem"))
+    }
+}

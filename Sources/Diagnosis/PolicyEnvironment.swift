@@ -1,0 +1,50 @@
+import ELFLoader
+
+/// What is known of the policy the denials came from: its family, and the booleans' values
+/// where the analysed root exposes them (/sys/fs/selinux/booleans on the affected host).
+public struct PolicyEnvironment: Sendable, Equatable {
+    public var family: PolicyBoolean.Family?
+    /// How the family was decided: "booleans in /sys/fs/selinux", "the contexts in the log", …
+    public var familySource: String?
+    /// Current values of the booleans this tool may name.
+    public var values: [String: Bool]
+
+    public init(family: PolicyBoolean.Family? = nil, familySource: String? = nil, values: [String: Bool] = [:]) {
+        self.family = family
+        self.familySource = familySource
+        self.values = values
+    }
+
+    /// Every boolean name the knowledge tables use.
+    static var knownNames: Set<String> {
+        var names: Set<String> = ["deny_execmem", "selinuxuser_execstack", "selinuxuser_execheap", "selinuxuser_execmod",
+                                  "allow_execmem", "allow_execstack", "allow_execheap", "allow_execmod"]
+        for entry in PolicyKnowledge.serviceBooleans { names.formUnion([entry.fedora, entry.refpolicy].compactMap { $0 }) }
+        return names
+    }
+
+    /// Reads `/sys/fs/selinux/booleans/NAME` ("current pending") inside the root, for the names this tool knows.
+    public static func read(root: FileSystemRoot) -> PolicyEnvironment {
+        var values: [String: Bool] = [:]
+        for name in knownNames {
+            guard let bytes = root.contents("/sys/fs/selinux/booleans/" + name, limit: 64),
+                  let first = bytes.first else { continue }
+            values[name] = first == UInt8(ascii: "1")
+        }
+        if values["deny_execmem"] != nil { return PolicyEnvironment(family: .fedora, familySource: "booleans in /sys/fs/selinux", values: values) }
+        if values["allow_execmem"] != nil { return PolicyEnvironment(family: .refpolicy, familySource: "booleans in /sys/fs/selinux", values: values) }
+        return PolicyEnvironment(values: values)
+    }
+
+    /// Types that only Fedora/RHEL's policy defines; refpolicy has no unconfined_service_t.
+    static let fedoraOnlyTypes: Set<String> = ["unconfined_service_t", "container_t", "spc_t", "svirt_tcg_t", "container_runtime_t"]
+
+    /// Guesses the family from the domains seen, when nothing better is known.
+    func guessing(from domains: [String]) -> PolicyEnvironment {
+        guard family == nil, let hit = domains.first(where: Self.fedoraOnlyTypes.contains) else { return self }
+        var copy = self
+        copy.family = .fedora
+        copy.familySource = "the domain \(hit), which only Fedora/RHEL policy defines"
+        return copy
+    }
+}
