@@ -247,3 +247,57 @@ final class FixtureRoot: @unchecked Sendable {
         #expect(!names.contains("allow_execmem"))
     }
 }
+
+/// Logs from other architectures, explained against hand-built ELF files of that architecture.
+@Suite struct ArchDiagnosisTests {
+    /// (ABI, audit arch, mprotect number, page size)
+    static let cases: [(String, String, Int, String)] = [
+        ("aarch64", "c00000b7", 226, "10000"), ("i386", "40000003", 125, "1000"),
+        ("s390x", "80000016", 125, "1000"), ("ppc64le", "c0000015", 125, "10000"), ("arm", "40000028", 125, "1000"),
+    ]
+
+    @Test(arguments: ArchDiagnosisTests.cases.map(\.0))
+    func loaderStackOnEveryArchitecture(_ arch: String) throws {
+        let (_, auditArch, mprotect, page) = ArchDiagnosisTests.cases.first { $0.0 == arch }!
+        let dir = try TemporaryDirectory("arch-e2e")
+        var exe = ELFWriter.named(arch)
+        exe.type = 2
+        exe.interpreter = "/lib/ld.so.1"
+        exe.needed = ["libwasm.so"]
+        exe.runpath = "$ORIGIN/../lib"
+        var lib = ELFWriter.named(arch)
+        lib.soname = "libwasm.so"
+        lib.stackFlags = 7
+        for (w, path) in [(exe, "/opt/app/bin/app"), (lib, "/opt/app/lib/libwasm.so")] {
+            try FileManager.default.createDirectory(atPath: dir.path + (path as NSString).deletingLastPathComponent, withIntermediateDirectories: true)
+            try Data(w.bytes()).write(to: URL(fileURLWithPath: dir.path + path))
+        }
+        let log = FixtureRoot.event(serial: 7, perms: [["execmem"]], syscall: mprotect, args: ["fffff0000", page, "1000007", "0"], exe: "/opt/app/bin/app")
+            .replacingOccurrences(of: "arch=c000003e", with: "arch=\(auditArch)")
+        let (_, report) = try Tool.json(["--sysroot", dir.path, "-"], input: log)
+        let f = try #require(Tool.findings(report).first)
+        #expect(f["mechanism"] as? String == "loader-exec-stack")
+        #expect(Tool.culpritPaths(f) == ["/opt/app/lib/libwasm.so"])
+        #expect((f["syscall"] as? [String: Any])?["name"] as? String == "mprotect")
+    }
+
+    @Test func aarch64LibraryWithoutStackHeaderIsNoCulprit() throws {
+        let dir = try TemporaryDirectory("arch-e2e")
+        var exe = ELFWriter.named("aarch64")
+        exe.type = 2
+        exe.interpreter = "/lib/ld-linux-aarch64.so.1"
+        exe.needed = ["libplain.so"]
+        exe.runpath = "$ORIGIN"
+        var lib = ELFWriter.named("aarch64")
+        lib.stackFlags = nil
+        try FileManager.default.createDirectory(atPath: dir.path + "/app", withIntermediateDirectories: true)
+        try Data(exe.bytes()).write(to: URL(fileURLWithPath: dir.path + "/app/prog"))
+        try Data(lib.bytes()).write(to: URL(fileURLWithPath: dir.path + "/app/libplain.so"))
+        let log = FixtureRoot.event(serial: 8, perms: [["execmem"]], syscall: 226, args: ["ffff80000000", "800000", "7", "0"], exe: "/app/prog")
+            .replacingOccurrences(of: "arch=c000003e", with: "arch=c00000b7")
+        let (_, report) = try Tool.json(["--sysroot", dir.path, "-"], input: log)
+        let f = try #require(Tool.findings(report).first)
+        #expect(f["mechanism"] as? String == "thread-stack-exec")
+        #expect(Tool.culpritPaths(f).isEmpty, "aarch64's default stack is not executable")
+    }
+}
