@@ -17,12 +17,16 @@ public struct LdCache: Sendable {
     public init(_ bytes: [UInt8]) throws {
         var base = 0
         if bytes.starts(with: Self.oldMagic) {
-            // Old header: magic (11) + pad (1) + u32 nlibs, then 12-byte entries.
+            // Old header: magic (11) + pad (1) + u32 nlibs, then 12-byte entries; glibc before
+            // 2.32 appended the new format after them, which is preferred when present.
             guard bytes.count >= 16 else { throw ELFError("truncated ld.so.cache") }
             let n = Int(Reader(bytes: bytes, bigEndian: false).u32(12))
-            guard n < 1 << 20 else { throw ELFError("implausible ld.so.cache entry count") }
-            base = 16 + n * 12
-            base = (base + 7) & ~7   // the new header is aligned for its 64-bit fields
+            guard n < 1 << 20, 16 + n * 12 <= bytes.count else { throw ELFError("implausible ld.so.cache entry count") }
+            base = (16 + n * 12 + 7) & ~7   // the new header is aligned for its 64-bit fields
+            if !(bytes.count >= base + 48 && Array(bytes[base..<(base + 20)]) == Self.newMagic) {
+                entries = Self.oldEntries(bytes, count: n)
+                return
+            }
         }
         guard bytes.count >= base + 48, Array(bytes[base..<(base + 20)]) == Self.newMagic else {
             throw ELFError("ld.so.cache is not in a format this tool reads")
@@ -43,6 +47,22 @@ public struct LdCache: Sendable {
             let o = base + 48 + i * 24
             guard let name = string(r.u32(o + 4)), let path = string(r.u32(o + 8)) else { continue }
             entries.append(Entry(name: name, path: path, flags: Int32(bitPattern: r.u32(o)), hwcap: r.u64(o + 16)))
+        }
+    }
+
+    /// The old format alone: string offsets count from the end of the entry table.
+    static func oldEntries(_ bytes: [UInt8], count: Int) -> [Entry] {
+        let r = Reader(bytes: bytes, bigEndian: false)
+        let strings = 16 + count * 12
+        func string(_ offset: UInt32) -> String? {
+            let start = strings + Int(offset)
+            guard start < bytes.count, let end = bytes[start...].firstIndex(of: 0) else { return nil }
+            return String(decoding: bytes[start..<end], as: UTF8.self)
+        }
+        return (0..<count).compactMap { i in
+            let o = 16 + i * 12
+            guard let name = string(r.u32(o + 4)), let path = string(r.u32(o + 8)) else { return nil }
+            return Entry(name: name, path: path, flags: Int32(bitPattern: r.u32(o)), hwcap: 0)
         }
     }
 

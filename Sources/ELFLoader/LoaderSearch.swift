@@ -68,6 +68,8 @@ public struct LoaderSearch: Sendable {
     private let cache: LdCache?
     /// Why /etc/ld.so.cache could not be used, if it could not.
     public let cacheProblem: String?
+    /// /etc/ld.so.conf and its includes, read only when there is no cache.
+    private let configuredDirectories: [String]
 
     static let maxObjects = 2048
 
@@ -86,6 +88,7 @@ public struct LoaderSearch: Sendable {
             cache = nil
             cacheProblem = "no /etc/ld.so.cache"
         }
+        configuredDirectories = cache == nil ? LdConf.directories(root: root) : []
     }
 
     /// Opens and parses one ELF file inside the root.
@@ -150,6 +153,14 @@ public struct LoaderSearch: Sendable {
                 return nil
             }
         }
+        /// A directory as ld.so searches it: its glibc-hwcaps subdirectories first (glibc 2.33
+        /// and later; which one wins depends on the CPU, so the best level present is taken), then itself.
+        func inDirectory(_ dir: String, _ via: String) -> SearchResult? {
+            for level in machine.hwcapsLevels {
+                if let hit = attempt(join(join(dir, "glibc-hwcaps/" + level), name), via + ", glibc-hwcaps/\(level) if the CPU has it") { return hit }
+            }
+            return attempt(join(dir, name), via)
+        }
         if name.contains("/") {
             return attempt(name, "path in DT_NEEDED") ?? .missing(unreadable.first ?? "no such file")
         }
@@ -161,7 +172,7 @@ public struct LoaderSearch: Sendable {
             while let j = i {
                 for dir in objects[j].elf.dynamic?.rpath ?? [] {
                     for expanded in expand(dir, origin: objects[j], machine: machine) {
-                        if let hit = attempt(join(expanded, name), "RPATH \(dir) of \(objects[j].path)") { return hit }
+                        if let hit = inDirectory(expanded, "RPATH \(dir) of \(objects[j].path)") { return hit }
                     }
                 }
                 i = objects[j].parent
@@ -169,26 +180,30 @@ public struct LoaderSearch: Sendable {
         }
         // 2. LD_LIBRARY_PATH, when the caller knows it.
         for dir in libraryPath {
-            if let hit = attempt(join(dir, name), "LD_LIBRARY_PATH") { return hit }
+            if let hit = inDirectory(dir, "LD_LIBRARY_PATH") { return hit }
         }
         // 3. DT_RUNPATH of the requester only.
         for dir in dyn?.runpath ?? [] {
             for expanded in expand(dir, origin: requesterObject, machine: machine) {
-                if let hit = attempt(join(expanded, name), "RUNPATH \(dir)") { return hit }
+                if let hit = inDirectory(expanded, "RUNPATH \(dir)") { return hit }
             }
         }
         let noDefaults = dyn?.noDefaultLibraries ?? false
-        // 4. /etc/ld.so.cache.
+        // 4. /etc/ld.so.cache; without one, the directories ld.so.conf lists (what ldconfig would have cached).
         if let cache {
             for path in cache.lookup(name, flags: LdCache.flags(machine: machine.elfMachine, elf64: machine.elf64)) {
                 if noDefaults, machine.defaultDirectories.contains(where: { path.hasPrefix($0 + "/") }) { continue }
                 if let hit = attempt(path, "ld.so.cache") { return hit }
             }
+        } else if !noDefaults {
+            for dir in configuredDirectories {
+                if let hit = inDirectory(dir, "ld.so.conf directory \(dir)") { return hit }
+            }
         }
         // 5. The default directories.
         if !noDefaults {
             for dir in machine.defaultDirectories {
-                if let hit = attempt(join(dir, name), "default directory \(dir)") { return hit }
+                if let hit = inDirectory(dir, "default directory \(dir)") { return hit }
             }
         }
         return .missing(unreadable.first ?? "not found in any directory ld.so would search")

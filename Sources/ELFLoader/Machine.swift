@@ -50,6 +50,16 @@ public struct Machine: Sendable, Equatable {
         return dirs + ["/lib", "/usr/lib"]
     }
 
+    /// glibc-hwcaps subdirectory names, best first (glibc 2.33 and later).
+    var hwcapsLevels: [String] {
+        switch (elfMachine, elf64, bigEndian) {
+        case (62, true, _): return ["x86-64-v4", "x86-64-v3", "x86-64-v2"]
+        case (21, true, false): return ["power10", "power9"]
+        case (22, true, _): return ["z16", "z15", "z14", "z13"]
+        default: return []
+        }
+    }
+
     /// What `$LIB` may expand to: Debian's multiarch directory or Fedora's lib64/lib.
     var libExpansions: [String] {
         var out: [String] = []

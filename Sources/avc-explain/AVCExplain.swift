@@ -1,4 +1,5 @@
 import ArgumentParser
+import ELFLoader
 import Rendering
 #if canImport(Glibc)
 import Glibc
@@ -31,8 +32,20 @@ struct CommonOptions: ParsableArguments {
         valueName: "dir"))
     var sysroot: String?
 
+    @Option(help: ArgumentHelp(
+        "LD_LIBRARY_PATH of the program, when known: searched as ld.so would, after RPATH and before RUNPATH.",
+        valueName: "dirs"))
+    var libraryPath: String?
+
     @Option(help: "When to colour text output: auto (only on a terminal, never with NO_COLOR), always, never.")
     var color: ColorChoice = .auto
+
+    /// The loader search these options describe.
+    var loader: LoaderSearch {
+        let root = sysroot.map(FileSystemRoot.init(directory:)) ?? .system
+        let dirs = libraryPath.map { $0.split(separator: ":").map(String.init).filter { !$0.isEmpty } } ?? []
+        return LoaderSearch(root: root, libraryPath: dirs)
+    }
 
     func validate() throws {
         if let sysroot {

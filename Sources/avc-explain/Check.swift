@@ -33,8 +33,8 @@ struct Check: ParsableCommand {
     @OptionGroup var common: CommonOptions
 
     func run() throws {
-        let root = common.sysroot.map(FileSystemRoot.init(directory:)) ?? .system
-        let loader = LoaderSearch(root: root)
+        let loader = common.loader
+        let root = loader.root
         var parsed = ELFCache()
         var verdicts: [PreflightVerdict] = []
         var unreadable: [(path: String, reason: String)] = []

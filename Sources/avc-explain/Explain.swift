@@ -33,9 +33,9 @@ struct Explain: ParsableCommand {
     @OptionGroup var common: CommonOptions
 
     func run() throws {
-        let root = common.sysroot.map(FileSystemRoot.init(directory:)) ?? .system
-        let outcome = Analysis.run(sources: inputSources(), loader: LoaderSearch(root: root),
-                                   policy: PolicyEnvironment.read(root: root)) { Diagnostics.warn($0) }
+        let loader = common.loader
+        let outcome = Analysis.run(sources: inputSources(), loader: loader,
+                                   policy: PolicyEnvironment.read(root: loader.root)) { Diagnostics.warn($0) }
         let report = Report(findings: outcome.findings, events: outcome.events, denials: outcome.denials,
                             inputs: outcome.inputs, sysroot: common.sysroot, unkeptDenials: outcome.unkeptDenials,
                             policy: outcome.policy)
