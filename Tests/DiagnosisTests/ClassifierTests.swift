@@ -96,3 +96,17 @@ private func classify(_ perms: Set<String>, _ s: Syscall?, path: String? = nil) 
         #expect(b.contains { $0.name == "allow_execstack" && $0.note?.contains("allow_execmem") == true })
     }
 }
+
+@Suite struct JITFingerprintTests {
+    @Test func symbolsNameTheGenerator() {
+        let found = JITFingerprints.bySymbols([
+            .init(name: "printf", defined: false),
+            .init(name: "pcre2_jit_compile_8", defined: false),
+            .init(name: "wasm_runtime_init", defined: true),
+            .init(name: "pcre2_jit_match_8", defined: false),
+        ])
+        #expect(found.map(\.component.name) == ["PCRE2 JIT", "WAMR (WebAssembly)"])
+        #expect(found.first?.clue == "imports pcre2_jit_compile_8")
+        #expect(found.last?.clue == "defines wasm_runtime_init")
+    }
+}

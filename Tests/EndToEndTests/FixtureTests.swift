@@ -301,3 +301,76 @@ final class FixtureRoot: @unchecked Sendable {
         #expect(Tool.culpritPaths(f).isEmpty, "aarch64's default stack is not executable")
     }
 }
+
+/// One log per mechanism against hand-built programs: the mechanism and the object named.
+@Suite struct MechanismTableTests {
+    struct Case: Sendable, CustomStringConvertible {
+        var name: String
+        var arch = "c000003e"
+        var syscall: Int
+        var args: [String]
+        var perms: [String]
+        var per: String? = nil
+        var mmapRecord = false
+        var mechanism: String
+        var culprits: [String]
+        var description: String { name }
+    }
+
+    static let cases: [Case] = [
+        Case(name: "rwx segment mapped by ld.so", syscall: 9, args: ["7f0000000000", "2000", "7", "812"], perms: ["execmem"],
+             mmapRecord: true, mechanism: "rwx-segment", culprits: ["/app/lib/librwx.so"]),
+        Case(name: "READ_IMPLIES_EXEC personality", arch: "40000003", syscall: 192, args: ["0", "21000", "3", "22"], perms: ["execmem"],
+             per: "400000", mechanism: "read-implies-exec", culprits: ["/app/bin/prog32"]),
+        Case(name: "W^X JIT flip", syscall: 10, args: ["7f1200000000", "4000", "5", "0"], perms: ["execmem"],
+             mechanism: "jit-wx-flip", culprits: ["/app/lib/libluajit-5.1.so.2"]),
+        Case(name: "RWX JIT mapping", syscall: 9, args: ["0", "10000", "7", "22"], perms: ["execmem"],
+             mechanism: "jit-rwx-mapping", culprits: ["/app/lib/libluajit-5.1.so.2"]),
+        Case(name: "thread stack mapped with MAP_STACK (glibc 2.42)", syscall: 9, args: ["0", "801000", "7", "20022"], perms: ["execmem"],
+             mechanism: "thread-stack-exec", culprits: ["/app/lib/librwx.so"]),
+        Case(name: "heap", syscall: 10, args: ["55c85e3c4000", "1000", "7", "0"], perms: ["execheap"],
+             mechanism: "heap-exec", culprits: ["/app/lib/libluajit-5.1.so.2"]),
+    ]
+
+    static func root() throws -> TemporaryDirectory {
+        let dir = try TemporaryDirectory("mechanisms")
+        func put(_ w: ELFWriter, _ path: String) throws {
+            try FileManager.default.createDirectory(atPath: dir.path + (path as NSString).deletingLastPathComponent, withIntermediateDirectories: true)
+            try Data(w.bytes()).write(to: URL(fileURLWithPath: dir.path + path))
+        }
+        var exe = ELFWriter.named("x86_64")
+        exe.type = 2
+        exe.interpreter = "/lib64/ld-linux-x86-64.so.2"
+        exe.needed = ["librwx.so", "libluajit-5.1.so.2"]
+        exe.runpath = "$ORIGIN/../lib"
+        try put(exe, "/app/bin/prog")
+        var rwx = ELFWriter.named("x86_64")
+        rwx.soname = "librwx.so"
+        rwx.loadFlags = 7
+        rwx.stackFlags = 7
+        try put(rwx, "/app/lib/librwx.so")
+        var lj = ELFWriter.named("x86_64")
+        lj.soname = "libluajit-5.1.so.2"
+        try put(lj, "/app/lib/libluajit-5.1.so.2")
+        var prog32 = ELFWriter.named("i386")
+        prog32.type = 2
+        prog32.interpreter = "/lib/ld-linux.so.2"
+        prog32.stackFlags = nil
+        try put(prog32, "/app/bin/prog32")
+        return dir
+    }
+
+    @Test(arguments: MechanismTableTests.cases)
+    func mechanismAndCulprit(_ c: Case) throws {
+        let dir = try Self.root()
+        let exe = c.arch == "40000003" ? "/app/bin/prog32" : "/app/bin/prog"
+        var log = FixtureRoot.event(serial: 9, perms: [c.perms], syscall: c.syscall, args: c.args, exe: exe)
+            .replacingOccurrences(of: "arch=c000003e", with: "arch=\(c.arch)")
+        if let per = c.per { log = log.replacingOccurrences(of: " success=", with: " per=\(per) success=") }
+        if c.mmapRecord { log = log.replacingOccurrences(of: "type=EOE", with: "type=MMAP msg=audit(1795770000.009:9): fd=3 flags=0x812\ntype=EOE") }
+        let (_, report) = try Tool.json(["--sysroot", dir.path, "-"], input: log)
+        let f = try #require(Tool.findings(report).first)
+        #expect(f["mechanism"] as? String == c.mechanism)
+        #expect(Tool.culpritPaths(f) == c.culprits)
+    }
+}

@@ -13,6 +13,8 @@ public struct ELFWriter {
     public var runpath: String?
     public var rpath: String?
     public var textrel = false
+    /// Flags of the one PT_LOAD (5 = R-X; 7 makes it a read-write-execute segment).
+    public var loadFlags: UInt32 = 5
 
     public init(elf64: Bool, bigEndian: Bool, machine: UInt16) {
         self.elf64 = elf64
@@ -70,7 +72,7 @@ public struct ELFWriter {
             if !elf64 { put(UInt64(flags), 4) }
             word(8)
         }
-        phdr(1, 5, 0, total)
+        phdr(1, loadFlags, 0, total)
         if interpreter != nil { phdr(3, 4, interpOffset, interpBytes.count) }
         phdr(2, 6, dynOffset, dyn.count * dynSize)
         if let stackFlags { phdr(0x6474_e551, stackFlags, 0, 0) }
