@@ -17,6 +17,11 @@ public struct DynamicSymbol: Sendable, Equatable {
     public var name: String
     /// False for imports (SHN_UNDEF): the object uses it from a library.
     public var defined: Bool
+
+    public init(name: String, defined: Bool) {
+        self.name = name
+        self.defined = defined
+    }
 }
 
 /// The section-based views of an ELF file, read on demand: most callers need only program headers.
