@@ -32,6 +32,7 @@ public enum JSONRenderer {
             ("name", .string(s.name)),
             ("lines", .int(Int64(s.lines))),
             ("records", .int(Int64(s.records))),
+            ("kept", .int(Int64(s.kept))),
             ("malformed_lines", .int(Int64(s.malformed))),
             ("malformed_sample", .array(s.malformedSample.map { .int(Int64($0)) })),
             ("truncated_lines", .int(Int64(s.truncated))),

@@ -65,7 +65,7 @@ enum Analysis {
             warn("\(stats.name): skipped \(stats.malformed) line\(stats.malformed == 1 ? "" : "s") that \(stats.malformed == 1 ? "is not an audit record" : "are not audit records") (line\(stats.malformedSample.count == 1 ? "" : "s") \(sample)\(more))")
         }
         if stats.truncated > 0 {
-            warn("\(stats.name): \(stats.truncated) line\(stats.truncated == 1 ? " was" : "s were") longer than \(LineReader.defaultMaxLineLength >> 20) MiB and cut there")
+            warn("\(stats.name): \(stats.truncated) line\(stats.truncated == 1 ? " was" : "s were") longer than \(RecordStream.defaultMaxLineLength >> 20) MiB and cut there")
         }
         if stats.lines > 0 && stats.records == 0 && stats.loaderMessages == 0 {
             warn("\(stats.name): no audit records found; expected audit.log lines or `ausearch --raw` output")

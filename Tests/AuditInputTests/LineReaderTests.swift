@@ -4,57 +4,83 @@ import Testing
 import TestSupport
 @testable import AuditInput
 
-@Suite struct LineReaderTests {
-    private func lines(_ bytes: [UInt8], max: Int = 64, chunk: Int = 7) throws -> [Line] {
+/// Reading in chunks: line ends, overlong lines, odd bytes, and what is kept.
+@Suite struct ChunkedReadingTests {
+    /// Every item of a stream over these bytes, with the stream's final counts.
+    private func read(_ bytes: [UInt8], keepEverything: Bool = true, maxLine: Int = 64) throws -> ([StreamItem], InputStats) {
         let dir = try TemporaryDirectory()
         let path = try dir.file("input")
         try Data(bytes).write(to: URL(fileURLWithPath: path))
-        let fd = try FileDescriptor.open(FilePath(path), .readOnly)
-        defer { try? fd.close() }
-        var reader = LineReader(fd: fd, maxLineLength: max, chunkSize: chunk)
-        var out: [Line] = []
-        while let line = try reader.next() { out.append(line) }
-        return out
+        var stream = try RecordStream(.file(path), keepEverything: keepEverything, maxLineLength: maxLine)
+        defer { stream.close() }
+        var items: [StreamItem] = []
+        while let item = try stream.next() { items.append(item) }
+        return (items, stream.stats)
     }
 
-    @Test func splitsLinesAcrossChunksAndStripsCR() throws {
-        let got = try lines(Array("one\r\ntwo\n\nthree".utf8))
-        #expect(got.map { String(decoding: $0.bytes, as: UTF8.self) } == ["one", "two", "", "three"])
-        #expect(got.map(\.number) == [1, 2, 3, 4])
+    private func records(_ items: [StreamItem]) -> [Record] {
+        items.compactMap { if case .record(let r) = $0 { return r } else { return nil } }
+    }
+
+    @Test func crlfAndMissingFinalNewline() throws {
+        let text = "type=EOE msg=audit(1.001:1): \r\n\r\ntype=EOE msg=audit(1.001:2): "
+        let (items, stats) = try read(Array(text.utf8))
+        #expect(records(items).map(\.key.id.serial) == [1, 2])
+        #expect(records(items).map(\.source.line) == [1, 3])
+        #expect(stats.lines == 3)
     }
 
     @Test func overlongLinesAreCutNotBuffered() throws {
         let long = [UInt8](repeating: UInt8(ascii: "x"), count: 1000)
-        let got = try lines(long + Array("\nafter\n".utf8), max: 64)
-        #expect(got.count == 2)
-        #expect(got[0].truncated)
-        #expect(got[0].bytes.count == 64)
-        #expect(String(decoding: got[1].bytes, as: UTF8.self) == "after")
-        #expect(got[1].number == 2)
+        let (items, stats) = try read(long + Array("\ntype=EOE msg=audit(1.001:7): \n".utf8), maxLine: 64)
+        #expect(stats.truncated == 1)
+        #expect(records(items).first?.source.line == 2)
     }
 
-    @Test func nulBytesAndInvalidUTF8PassThrough() throws {
-        let got = try lines([0x74, 0x00, 0xff, 0xfe, 0x0a])
-        #expect(got.count == 1)
-        #expect(got[0].bytes == [0x74, 0x00, 0xff, 0xfe])
+    @Test func nulBytesAndInvalidUTF8AreJustNotRecords() throws {
+        let (items, stats) = try read([0x74, 0x00, 0xff, 0xfe, 0x0a])
+        #expect(items.isEmpty)
+        #expect(stats.malformed == 1)
     }
 
-    @Test func streamCountsMalformedLines() throws {
-        let dir = try TemporaryDirectory()
-        let path = try dir.write("log", "garbage\ntype=EOE msg=audit(1.001:1): \nmore garbage\n----\n")
-        var stream = try RecordStream(.file(path))
-        var records = 0, boundaries = 0
-        while let item = try stream.next() {
-            switch item {
-            case .record: records += 1
-            case .boundary: boundaries += 1
-            case .loaderMessage: Issue.record("no loader message in this input")
-            }
-        }
-        stream.close()
-        #expect(records == 1)
-        #expect(boundaries == 1)
-        #expect(stream.stats.malformed == 2)
-        #expect(stream.stats.malformedSample == [1, 3])
+    @Test func malformedLinesAreCountedWithTheirNumbers() throws {
+        let (items, stats) = try read(Array("garbage\ntype=EOE msg=audit(1.001:1): \nmore garbage\n----\n".utf8))
+        #expect(records(items).count == 1)
+        #expect(items.contains { if case .boundary = $0 { return true } else { return false } })
+        #expect(stats.malformed == 2)
+        #expect(stats.malformedSample == [1, 3])
+    }
+
+    @Test func onlyTheRecordsOfSELinuxEventsAreKept() throws {
+        let log = """
+        type=SYSCALL msg=audit(1.001:1): arch=c000003e syscall=2 success=yes exit=3
+        type=PATH msg=audit(1.001:1): item=0 name="/etc/passwd"
+        type=EOE msg=audit(1.001:1):
+        type=AVC msg=audit(1.002:2): avc:  denied  { execmem } for  pid=1 comm="a" scontext=u:r:t:s0 tcontext=u:r:t:s0 tclass=process permissive=0
+        type=SYSCALL msg=audit(1.002:2): arch=c000003e syscall=10 success=no exit=-13 a0=1 a1=1000 a2=1000007 a3=0
+        type=PATH msg=audit(1.002:2): item=0 name="/x"
+        type=PROCTITLE msg=audit(1.002:2): proctitle=61
+        type=EOE msg=audit(1.002:2):
+        type=SYSCALL msg=audit(1.003:3): arch=c000003e syscall=2 success=yes exit=3
+        type=EOE msg=audit(1.003:3):
+
+        """
+        let (items, stats) = try read(Array(log.utf8), keepEverything: false, maxLine: 4096)
+        #expect(records(items).map(\.type) == ["AVC", "SYSCALL", "PROCTITLE", "EOE"])
+        #expect(stats.records == 10)
+        #expect(stats.kept == 4)
+    }
+
+    @Test func companionsBeforeTheAVCAreFoundToo() throws {
+        // ausearch prints newest first; some old kernels wrote SYSCALL before AVC.
+        let log = """
+        ----
+        type=PROCTITLE msg=audit(1.002:2): proctitle=61
+        type=SYSCALL msg=audit(1.002:2): arch=c000003e syscall=10 success=no exit=-13 a0=1 a1=1000 a2=1000007 a3=0
+        type=AVC msg=audit(1.002:2): avc:  denied  { execmem } for  pid=1 comm="a" scontext=u:r:t:s0 tcontext=u:r:t:s0 tclass=process
+
+        """
+        let (items, _) = try read(Array(log.utf8), keepEverything: false, maxLine: 4096)
+        #expect(records(items).map(\.type) == ["PROCTITLE", "SYSCALL", "AVC"])
     }
 }

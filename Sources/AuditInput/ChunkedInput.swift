@@ -1,0 +1,115 @@
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Musl)
+import Musl
+#endif
+import SystemPackage
+
+/// Where bytes come from: a file descriptor, or a gzip stream over one.
+public protocol ChunkSource {
+    /// Reads up to `buffer.count` bytes; 0 at end of input. Throws on read errors.
+    mutating func read(into buffer: UnsafeMutableRawBufferPointer) throws -> Int
+}
+
+public struct DescriptorSource: ChunkSource {
+    let fd: FileDescriptor
+    public init(_ fd: FileDescriptor) { self.fd = fd }
+    public mutating func read(into buffer: UnsafeMutableRawBufferPointer) throws -> Int {
+        try fd.read(into: buffer, retryOnInterrupt: true)
+    }
+}
+
+/// Cuts input into large regions that end at a line boundary, so lines can be scanned in place.
+/// A line longer than `maxLineLength` is cut at the limit (flagged) and the rest of it skipped,
+/// never buffered: memory stays at one chunk plus one line whatever the input.
+struct ChunkedInput {
+    private var source: any ChunkSource
+    private let buffer: UnsafeMutableRawBufferPointer
+    private var start = 0
+    private var filled = 0
+    private var eof = false
+    private var skipping = false
+    let chunkSize: Int
+    let maxLineLength: Int
+
+    init(source: any ChunkSource, chunkSize: Int, maxLineLength: Int) {
+        self.source = source
+        self.chunkSize = chunkSize
+        self.maxLineLength = maxLineLength
+        buffer = .allocate(byteCount: chunkSize + maxLineLength, alignment: 16)
+    }
+
+    func deallocate() { buffer.deallocate() }
+
+    enum Piece {
+        /// Whole lines, the last one ending with its newline (or at end of input).
+        case lines(UnsafeRawBufferPointer)
+        /// The first `maxLineLength` bytes of a longer line.
+        case truncatedLine(UnsafeRawBufferPointer)
+    }
+
+    /// The next piece, nil at end of input. The region stays valid until the next call.
+    mutating func next() throws -> Piece? {
+        let base = buffer.baseAddress!
+        while true {
+            let pending = filled - start
+            if skipping {
+                if pending > 0, let nl = memchr(base + start, 0x0a, pending) {
+                    start = base.distance(to: nl) + 1
+                    skipping = false
+                    continue
+                }
+                start = filled
+                if eof { return nil }
+                try fill()
+                continue
+            }
+            // Read a full chunk before handing out lines: large regions amortise the per-region work.
+            if !eof && pending < chunkSize {
+                try fill()
+                continue
+            }
+            if pending > 0, let nl = lastNewline(from: start, to: filled) {
+                let end = nl + 1
+                defer { start = end }
+                return .lines(UnsafeRawBufferPointer(rebasing: buffer[start..<end]))
+            }
+            if pending >= maxLineLength {
+                let cut = start + maxLineLength
+                defer { start = cut; skipping = true }
+                return .truncatedLine(UnsafeRawBufferPointer(rebasing: buffer[start..<cut]))
+            }
+            if eof {
+                guard pending > 0 else { return nil }
+                defer { start = filled }
+                return .lines(UnsafeRawBufferPointer(rebasing: buffer[start..<filled]))
+            }
+            try fill()
+        }
+    }
+
+    /// The last newline sits within a line's length of the end, so a backward byte loop is enough.
+    private func lastNewline(from: Int, to: Int) -> Int? {
+        var i = to - 1
+        while i >= from {
+            if buffer[i] == 0x0a { return i }
+            i -= 1
+        }
+        return nil
+    }
+
+    private mutating func fill() throws {
+        let base = buffer.baseAddress!
+        if start > 0 {
+            let keep = filled - start
+            if keep > 0 { memmove(base, base + start, keep) }
+            filled = keep
+            start = 0
+        }
+        while !eof, filled < buffer.count {
+            let n = try source.read(into: UnsafeMutableRawBufferPointer(rebasing: buffer[filled...]))
+            if n == 0 { eof = true } else { filled += n }
+            if filled - start >= chunkSize { break }
+        }
+    }
+}

@@ -1,0 +1,195 @@
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Musl)
+import Musl
+#endif
+
+/// Every shape an audit record takes outside audit.log, turned back into the canonical
+/// `type=T msg=audit(S.M:N): body` line. Called only for lines that are not canonical already.
+struct LineForms {
+    enum Classified {
+        case separator
+        case boundary
+        case record([UInt8])
+        case continuation([UInt8])
+        case loaderMessage
+        case refused(String)
+        case unrecognized
+    }
+
+    /// The line number of the last record line, and whether it looked cut short (a paste
+    /// wrapped mid-record), so the next unrecognised line can be joined to it. Whether it was
+    /// cut is worked out only when such a line follows: most logs never need it.
+    var lastRecordLine = -1
+    var lastRecordIncomplete: Bool?
+    /// journald's short output has no serial: consecutive `audit[PID]:` lines of one PID and
+    /// second are taken as one event, numbered by the first line of the run.
+    private var journalRun: (pid: Substring, stamp: UInt64, serial: Int)?
+
+    mutating func sawRecord(number: Int) {
+        lastRecordLine = number
+        lastRecordIncomplete = nil
+    }
+
+    /// `previous` is the line before this one, when that was a canonical record.
+    mutating func classify(_ raw: UnsafeRawBufferPointer, number: Int, previous: UnsafeRawBufferPointer?) -> Classified {
+        if lastRecordIncomplete == nil, lastRecordLine == number - 1, let previous, let header = CanonicalHeader(previous) {
+            lastRecordIncomplete = Self.looksCut(previous, header: header)
+        }
+        var text = String(decoding: raw, as: UTF8.self)
+        text = Self.stripQuoting(text)
+        if text.isEmpty { return .separator }
+        if text.hasPrefix("----") { return .boundary }
+        if text.hasPrefix("time->") { return .separator }
+        if let refused = Self.refusedForm(text) { return .refused(refused) }
+        if text.contains(": cannot enable executable stack as shared object requires: ") { return .loaderMessage }
+        if let record = canonical(text, number: number) {
+            let bytes = Array(record.utf8)
+            bytes.withUnsafeBytes { b in
+                if let h = CanonicalHeader(b) {
+                    lastRecordLine = number
+                    lastRecordIncomplete = Self.looksCut(b, header: h)
+                }
+            }
+            return .record(bytes)
+        }
+        if lastRecordIncomplete == true, lastRecordLine == number - 1 {
+            lastRecordLine = number
+            // Mail clients wrap at spaces and drop them; hard wraps cut tokens. A line that
+            // starts with key=value continues after a space, anything else mid-token.
+            let joinWithSpace = text.split(separator: " ").first?.contains("=") ?? false
+            lastRecordIncomplete = !text.contains("tclass=") && !text.contains(" key=") && !text.hasSuffix("'")
+            return .continuation(Array(((joinWithSpace ? " " : "") + text).utf8))
+        }
+        return .unrecognized
+    }
+
+    /// The canonical line for any recognised form, nil if the line is none of them.
+    private mutating func canonical(_ text: String, number: Int) -> String? {
+        if text.hasPrefix("{"), let json = JournalJSON.record(text) { return json }
+        if let interpreted = InterpretedForm.record(text) { return interpreted }
+        if let embedded = Self.embeddedRecord(text) { return embedded }
+        if let short = journalShort(text, number: number) { return short }
+        return nil
+    }
+
+    /// `> ` and `//` quoting from mail and tickets, and leading blanks.
+    static func stripQuoting(_ s: String) -> String {
+        var t = Substring(s)
+        while true {
+            let before = t.count
+            while let c = t.first, c == " " || c == "\t" { t.removeFirst() }
+            if t.hasPrefix(">") { t.removeFirst() }
+            else if t.hasPrefix("//") { t.removeFirst(2) }
+            if t.count == before { break }
+        }
+        return String(t)
+    }
+
+    /// `ausearch --format csv|text` keep neither the permission nor the syscall.
+    static func refusedForm(_ text: String) -> String? {
+        if text.hasPrefix("NODE,EVENT,DATE,TIME,SERIAL_NUM") {
+            return "this is `ausearch --format csv` output, which drops the permissions, the class and the syscall; run ausearch again with --raw"
+        }
+        if text.hasPrefix("At "), text.contains(" successfully ") || text.contains(" failed-to ") || text.contains(" unsuccessfully ") {
+            return "this is `ausearch --format text` output, which drops the permissions, the class and the syscall; run ausearch again with --raw"
+        }
+        return nil
+    }
+
+    /// A record inside a wrapper: printk and dmesg (`audit: type=1400 audit(…): …`), syslog
+    /// (`… audisp-syslog: type=AVC msg=audit(…)`), logcat (`type=1400 msg=audit(…)`), or the
+    /// pre-2.6 kernel form with no type (`audit(…): avc: …`).
+    static func embeddedRecord(_ text: String) -> String? {
+        var search = text[...]
+        while let t = search.firstRange(of: "type=") {
+            let rest = text[t.lowerBound...]
+            if let record = normalizeTypeAndStamp(rest) { return record }
+            search = text[t.upperBound...]
+        }
+        if let a = text.firstRange(of: "audit("), text[a.upperBound...].contains("): avc:") {
+            return "type=AVC msg=" + text[a.lowerBound...]
+        }
+        return nil
+    }
+
+    /// `type=1400 audit(…): body` and `type=AVC msg=audit(…): body` → canonical, naming numeric types.
+    static func normalizeTypeAndStamp(_ s: Substring) -> String? {
+        let afterType = s.dropFirst(5)
+        guard let space = afterType.firstIndex(of: " ") else { return nil }
+        var type = String(afterType[..<space])
+        var rest = afterType[afterType.index(after: space)...]
+        if rest.hasPrefix("msg=audit(") { rest = rest.dropFirst(4) }
+        guard rest.hasPrefix("audit("), !type.isEmpty else { return nil }
+        if let n = Int(type) { type = AuditNames.recordType(n) }
+        guard type.allSatisfy({ $0.isUppercase || $0.isNumber || $0 == "_" || $0 == "[" || $0 == "]" }) else { return nil }
+        return "type=\(type) msg=" + rest
+    }
+
+    /// journald's short output: `May 17 23:15:15 host audit[711160]: AVC avc:  denied …`. The
+    /// journal keeps no serial, so records of one PID in one second are grouped.
+    private mutating func journalShort(_ text: String, number: Int) -> String? {
+        guard let a = text.firstRange(of: " audit[") else { return nil }
+        let afterPid = text[a.upperBound...]
+        guard let close = afterPid.firstRange(of: "]: ") else { return nil }
+        let pid = afterPid[..<close.lowerBound]
+        guard !pid.isEmpty, pid.allSatisfy(\.isNumber) else { return nil }
+        let payload = afterPid[close.upperBound...]
+        guard let space = payload.firstIndex(of: " ") else { return nil }
+        let type = payload[..<space]
+        guard type.allSatisfy({ $0.isUppercase || $0 == "_" }) else { return nil }
+        let body = payload[payload.index(after: space)...]
+        let stamp = SyslogTime.seconds(text) ?? 0
+        if journalRun == nil || journalRun!.pid != pid || journalRun!.stamp != stamp {
+            journalRun = (pid, stamp, number)
+        }
+        let host = SyslogTime.host(text).map { "node=\($0) " } ?? ""
+        return "\(host)type=\(type) msg=audit(\(stamp).000:\(journalRun!.serial)): \(body)"
+    }
+
+    /// A canonical line that stops before its usual last fields (a wrapped paste).
+    static func looksCut(_ line: UnsafeRawBufferPointer, header: CanonicalHeader) -> Bool {
+        let type = UnsafeRawBufferPointer(rebasing: line[header.type])
+        func has(_ needle: StaticString) -> Bool {
+            let n = needle.utf8CodeUnitCount
+            guard line.count >= n else { return false }
+            for i in 0...(line.count - n) where line[i] == needle.utf8Start.pointee {
+                if memcmp(line.baseAddress! + i, needle.utf8Start, n) == 0 { return true }
+            }
+            return false
+        }
+        if RecordRelevance.equals(type, "AVC") { return !has("tclass=") }
+        if RecordRelevance.equals(type, "SYSCALL") { return !has(" key=") }
+        if RecordRelevance.equals(type, "USER_AVC") { return line.last != UInt8(ascii: "'") && !has("'\u{1d}") }
+        return false
+    }
+}
+
+/// The `Mon DD HH:MM:SS host` prefix of syslog and journald lines.
+enum SyslogTime {
+    static let months = ["Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"]
+
+    /// Seconds since the epoch (UTC), in the current year: the format has none.
+    static func seconds(_ text: String) -> UInt64? {
+        let parts = text.split(separator: " ", maxSplits: 3, omittingEmptySubsequences: true)
+        guard parts.count >= 3, let month = months.firstIndex(of: String(parts[0])), let day = Int(parts[1]) else { return nil }
+        let hms = parts[2].split(separator: ":").compactMap { Int($0) }
+        guard hms.count == 3 else { return nil }
+        var now = time(nil)
+        var parts_ = tm()
+        gmtime_r(&now, &parts_)
+        var t = tm()
+        t.tm_year = parts_.tm_year
+        t.tm_mon = Int32(month)
+        t.tm_mday = Int32(day)
+        t.tm_hour = Int32(hms[0]); t.tm_min = Int32(hms[1]); t.tm_sec = Int32(hms[2])
+        let s = timegm(&t)
+        return s >= 0 ? UInt64(s) : nil
+    }
+
+    static func host(_ text: String) -> String? {
+        let parts = text.split(separator: " ", maxSplits: 4, omittingEmptySubsequences: true)
+        guard parts.count >= 5, seconds(text) != nil else { return nil }
+        return String(parts[3])
+    }
+}
