@@ -18,9 +18,15 @@ let package = Package(
             pkgConfig: "audit",
             providers: [.apt(["libaudit-dev", "libauparse-dev"])]
         ),
+        // zlib, for rotated logs kept as .gz.
+        .systemLibrary(
+            name: "CZlib",
+            pkgConfig: "zlib",
+            providers: [.apt(["zlib1g-dev"])]
+        ),
         // Bytes in, typed audit records out: line reading, record grammar, value decoding.
         .target(name: "AuditInput", dependencies: [
-            "CAudit", .product(name: "SystemPackage", package: "swift-system"),
+            "CAudit", "CZlib", .product(name: "SystemPackage", package: "swift-system"),
         ]),
         // Records in, events out: grouping by (node, time, serial) and typed views of an event.
         .target(name: "AuditEvents", dependencies: ["AuditInput", "CAudit"]),

@@ -81,6 +81,8 @@ public struct Syscall: Sendable {
     public var subject: SecurityContext?
     /// `per=`, logged only when the personality is not PER_LINUX.
     public var personality: UInt64?
+    /// Read back from `ausearch -i` output, which drops PROT_GROWSDOWN from a2.
+    public var interpreted: Bool
 
     init(_ record: Record) {
         let f = record.fields
@@ -95,6 +97,7 @@ public struct Syscall: Sendable {
         exe = f["exe"]
         subject = f["subj"].flatMap(SecurityContext.init)
         personality = f.hex("per")
+        interpreted = record.enrichment?.contains(InterpretedForm.marker) ?? false
     }
 
     /// The machine name libaudit gives the `arch=` value.

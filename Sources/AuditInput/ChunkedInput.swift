@@ -9,6 +9,45 @@ import SystemPackage
 public protocol ChunkSource {
     /// Reads up to `buffer.count` bytes; 0 at end of input. Throws on read errors.
     mutating func read(into buffer: UnsafeMutableRawBufferPointer) throws -> Int
+    /// Frees what the source allocated (zlib state).
+    func release()
+}
+
+extension ChunkSource {
+    public func release() {}
+}
+
+/// Bytes already read (to sniff the format) handed out before the rest of the source.
+struct PrefixedSource: ChunkSource {
+    var prefix: [UInt8]
+    var inner: any ChunkSource
+
+    mutating func read(into buffer: UnsafeMutableRawBufferPointer) throws -> Int {
+        guard prefix.isEmpty else {
+            let n = min(prefix.count, buffer.count)
+            prefix.withUnsafeBytes { buffer.baseAddress!.copyMemory(from: $0.baseAddress!, byteCount: n) }
+            prefix.removeFirst(n)
+            return n
+        }
+        return try inner.read(into: buffer)
+    }
+
+    func release() { inner.release() }
+
+    /// The source as it should be read: gzip'd input (magic 1f 8b) is inflated on the way.
+    static func sniffing(_ source: any ChunkSource) throws -> any ChunkSource {
+        var source = source
+        var head = [UInt8](repeating: 0, count: 2)
+        var got = 0
+        while got < 2 {
+            let n = try head.withUnsafeMutableBytes { try source.read(into: UnsafeMutableRawBufferPointer(rebasing: $0[got...])) }
+            if n == 0 { break }
+            got += n
+        }
+        let prefixed = PrefixedSource(prefix: Array(head[0..<got]), inner: source)
+        if got == 2, head[0] == 0x1f, head[1] == 0x8b { return try GzipSource(prefixed) }
+        return prefixed
+    }
 }
 
 public struct DescriptorSource: ChunkSource {
@@ -29,6 +68,8 @@ struct ChunkedInput {
     private var filled = 0
     private var eof = false
     private var skipping = false
+    /// A read error met after some data: that data is handed out first, then this is thrown.
+    private var deferredError: (any Error)?
     let chunkSize: Int
     let maxLineLength: Int
 
@@ -39,7 +80,10 @@ struct ChunkedInput {
         buffer = .allocate(byteCount: chunkSize + maxLineLength, alignment: 16)
     }
 
-    func deallocate() { buffer.deallocate() }
+    func deallocate() {
+        buffer.deallocate()
+        source.release()
+    }
 
     enum Piece {
         /// Whole lines, the last one ending with its newline (or at end of input).
@@ -80,7 +124,10 @@ struct ChunkedInput {
                 return .truncatedLine(UnsafeRawBufferPointer(rebasing: buffer[start..<cut]))
             }
             if eof {
-                guard pending > 0 else { return nil }
+                guard pending > 0 else {
+                    if let error = deferredError { deferredError = nil; throw error }
+                    return nil
+                }
                 defer { start = filled }
                 return .lines(UnsafeRawBufferPointer(rebasing: buffer[start..<filled]))
             }
@@ -107,7 +154,15 @@ struct ChunkedInput {
             start = 0
         }
         while !eof, filled < buffer.count {
-            let n = try source.read(into: UnsafeMutableRawBufferPointer(rebasing: buffer[filled...]))
+            let n: Int
+            do {
+                n = try source.read(into: UnsafeMutableRawBufferPointer(rebasing: buffer[filled...]))
+            } catch {
+                guard filled > start else { throw error }
+                deferredError = error
+                eof = true
+                return
+            }
             if n == 0 { eof = true } else { filled += n }
             if filled - start >= chunkSize { break }
         }

@@ -10,8 +10,8 @@ import CAudit
 /// a2=PROT_READ|PROT_WRITE|PROT_EXEC exit=EACCES(Permission denied)`), unquoted strings.
 /// The result carries `AVCEXPLAIN_FORM=interpreted` in its enrichment tail: ausearch drops
 /// PROT_GROWSDOWN when it interprets a2, so that evidence is weaker.
-enum InterpretedForm {
-    static let marker = "AVCEXPLAIN_FORM=interpreted"
+public enum InterpretedForm {
+    public static let marker = "AVCEXPLAIN_FORM=interpreted"
 
     static func record(_ text: String) -> String? {
         guard let m = text.firstRange(of: " msg=audit("), let close = text[m.upperBound...].firstRange(of: ") : ") else { return nil }

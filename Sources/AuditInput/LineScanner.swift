@@ -79,6 +79,7 @@ struct LineScanner {
     /// Scans `region`, whose first line is number `firstLine`; appends what it keeps to `selected`.
     mutating func scan(_ region: UnsafeRawBufferPointer, firstLine: Int, selected: inout [SelectedLine], tally: inout ScanTally) {
         guard let base = region.baseAddress, region.count > 0 else { return }
+        previousRecord = nil    // it pointed into the previous region
         var offset = 0
         var number = firstLine
         let keepFrom = selected.count
@@ -249,6 +250,10 @@ struct CanonicalHeader {
         var j = typeStart
         while j < n, line[j] != UInt8(ascii: " ") { j += 1 }
         guard j > typeStart, Self.starts(line, j + 1, "msg=audit(") else { return nil }
+        // Seconds then a dot: `ausearch -i` writes a date here instead, and is another form.
+        var k = j + 11
+        while k < n, line[k] >= UInt8(ascii: "0"), line[k] <= UInt8(ascii: "9") { k += 1 }
+        guard k > j + 11, k < n, line[k] == UInt8(ascii: ".") else { return nil }
         type = typeStart..<j
         self.node = node
     }

@@ -54,15 +54,39 @@ public enum RecordParser {
 
         var bodyEnd = n
         var enrichment: String?
-        if let sep = line[i...].firstIndex(of: enrichmentSeparator) {
+        if let (sep, width) = enrichmentStart(line, from: i) {
             bodyEnd = sep
-            enrichment = String(decoding: line[(sep + 1)...], as: UTF8.self)
+            enrichment = String(decoding: line[(sep + width)...], as: UTF8.self)
         }
         let body = String(decoding: line[i..<bodyEnd], as: UTF8.self)
         let record = Record(key: EventKey(node: node, id: id), type: type, body: body,
                             enrichment: enrichment, source: source)
         return .record(record)
     }
+
+    /// Where the ENRICHED tail starts and how wide its separator is: the 0x1d byte; `^]`, as a
+    /// terminal shows it after copy and paste; or nothing at all, the tail glued to the last
+    /// value (`key=(null)ARCH=x86_64`), found by the upper-case names auditd writes.
+    static func enrichmentStart(_ line: [UInt8], from: Int) -> (Int, Int)? {
+        if let sep = line[from...].firstIndex(of: enrichmentSeparator) { return (sep, 1) }
+        var i = from
+        while i + 1 < line.count {
+            if line[i] == UInt8(ascii: "^"), line[i + 1] == UInt8(ascii: "]") { return (i, 2) }
+            i += 1
+        }
+        for name in gluedNames {
+            var j = from + 1
+            while j < line.count, let k = line[j...].firstIndex(of: name[0]) {
+                let before = line[k - 1]
+                if before == UInt8(ascii: ")") || before == UInt8(ascii: "\"") || before == UInt8(ascii: "'"), line[k...].starts(with: name) { return (k, 0) }
+                j = k + 1
+            }
+        }
+        return nil
+    }
+
+    /// The first field names of ENRICHED tails, as auditd writes them per record type.
+    static let gluedNames: [[UInt8]] = ["ARCH=", "AUID=", "UID=", "OUID=", "SADDR="].map { Array($0.utf8) }
 
     /// `<sec>.<msec>:<serial>` starting at `from`; returns the id and the index after the serial.
     static func parseEventID(_ line: [UInt8], from: Int) -> (EventID, Int)? {

@@ -78,7 +78,14 @@ public struct RecordStream {
             fd = try FileDescriptor.open(FilePath(path), .readOnly, options: [.closeOnExec])
             ownsDescriptor = true
         }
-        input = ChunkedInput(source: DescriptorSource(fd), chunkSize: Self.chunkSize, maxLineLength: maxLineLength)
+        let bytes: any ChunkSource
+        do {
+            bytes = try PrefixedSource.sniffing(DescriptorSource(fd))
+        } catch {
+            if ownsDescriptor { try? fd.close() }
+            throw error
+        }
+        input = ChunkedInput(source: bytes, chunkSize: Self.chunkSize, maxLineLength: maxLineLength)
         scanner = LineScanner()
         scanner.keepEverything = keepEverything
         scanner.maxLineLength = maxLineLength

@@ -15,6 +15,8 @@ public enum Classifier {
     /// Thread stacks are at least this large (glibc's minimum is PTHREAD_STACK_MIN, 16 KiB;
     /// the default is RLIMIT_STACK, typically 8 MiB).
     static let threadStackMinimum: UInt64 = 0x10000
+    /// The loader's stack mprotect covers one page: 4 KiB, or 64 KiB on some aarch64 and ppc64le kernels.
+    static let pageSizes: Set<UInt64> = [0x1000, 0x10000]
 
     public static func classify(permissions: Set<String>, syscall: Syscall?, mmap: MmapRecord?,
                                 targetPath: String?, facts: ProgramFacts?) -> Classification {
@@ -54,6 +56,10 @@ public enum Classifier {
             }
             if permissions.contains("execstack") {
                 evidence.append("execstack is checked for the VMA holding the current thread's stack")
+                if syscall.interpreted {
+                    evidence.append("read from `ausearch -i` output, which drops PROT_GROWSDOWN from a2, so the loader's marker cannot be seen")
+                    return result(.loaderExecStack, ["the raw record (ausearch --raw) shows whether a2 had PROT_GROWSDOWN (0x1000007)"])
+                }
                 return result(.loaderExecStack, ["a2 lacks PROT_GROWSDOWN, so this may be the program's own mprotect of its stack rather than ld.so"])
             }
             if prot & Prot.exec != 0, prot & Prot.write == 0 {
@@ -61,6 +67,11 @@ public enum Classifier {
                 return result(.jitWXFlip)
             }
             if prot & (Prot.exec | Prot.write) == Prot.exec | Prot.write {
+                if syscall.interpreted, let length = call.length, pageSizes.contains(length),
+                   facts.map({ !$0.execStackLibraries.isEmpty }) ?? true {
+                    evidence.append("mprotect(PROT_READ|PROT_WRITE|PROT_EXEC) of one page, read from `ausearch -i` output, which drops PROT_GROWSDOWN: most likely glibc's _dl_make_stack_executable()")
+                    return result(.loaderExecStack, ["the raw record (ausearch --raw) shows whether a2 had PROT_GROWSDOWN (0x1000007)"])
+                }
                 return classifyRWXProtect(length: call.length ?? 0, facts: facts, evidence: &evidence)
             }
             return result(.unknown, ["a2=0x\(String(prot, radix: 16)) has no PROT_EXEC; check whether the process has the READ_IMPLIES_EXEC personality (/proc/PID/personality)"])

@@ -49,6 +49,10 @@ enum Analysis {
                 warn("\(source.name): read error after line \(s.stats.lines): \(describe(error))")
                 failed = true
             }
+            if let why = s.stats.refused {
+                warn("\(source.name): \(why)")
+                failed = true
+            }
             report(s.stats, warn: warn)
             inputs.append(s.stats)
         }
@@ -67,7 +71,7 @@ enum Analysis {
         if stats.truncated > 0 {
             warn("\(stats.name): \(stats.truncated) line\(stats.truncated == 1 ? " was" : "s were") longer than \(RecordStream.defaultMaxLineLength >> 20) MiB and cut there")
         }
-        if stats.lines > 0 && stats.records == 0 && stats.loaderMessages == 0 {
+        if stats.lines > 0 && stats.records == 0 && stats.loaderMessages == 0 && stats.refused == nil {
             warn("\(stats.name): no audit records found; expected audit.log lines or `ausearch --raw` output")
         }
     }

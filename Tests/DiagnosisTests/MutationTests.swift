@@ -24,9 +24,8 @@ import ELFLoader
         var rng = SystemRandomNumberGenerator()
         let seed = UInt64.random(in: 0...UInt64.max, using: &rng)
         var gen = SplitMix(seed: seed)
-        let alphabet = Array(" =\"'{}():.0123456789abcdefABCDEF\u{1d}\u{0}\u{1b}\u{ff}".utf8)
-        var assembler = Assembler()
-        var diagnoser = Diagnoser(loader: loader)
+        let alphabet = Array(" =\"'{}():.0123456789abcdefABCDEF^]\u{1d}\u{0}\u{1b}\u{ff}\n".utf8)
+        var text: [UInt8] = []
         for round in 0..<20_000 {
             var line = lines[Int(gen.next() % UInt64(lines.count))]
             for _ in 0..<(1 + Int(gen.next() % 6)) where !line.isEmpty {
@@ -38,15 +37,46 @@ import ELFLoader
                 default: line = Array(line[..<at])
                 }
             }
-            if case .record(let r) = RecordParser.parse(line, source: SourceLocation(input: "fuzz seed \(seed)", line: round)) {
-                for e in assembler.add(r) { diagnoser.add(e) }
+            text += line + [0x0a]
+            if round % 1000 == 0 {
+                // Now and then a block of random bytes.
+                text += (0..<Int(gen.next() % 4096)).map { _ in UInt8(truncatingIfNeeded: gen.next()) }
+            }
+        }
+        let file = try empty.file("mutated.log")
+        try Data(text).write(to: URL(fileURLWithPath: file))
+        var stream = try RecordStream(.file(file))
+        defer { stream.close() }
+        var assembler = Assembler()
+        var diagnoser = Diagnoser(loader: loader)
+        while let item = try stream.next() {
+            switch item {
+            case .record(let r): for e in assembler.add(r) { diagnoser.add(e) }
+            case .boundary: for e in assembler.boundary() { diagnoser.add(e) }
+            case .loaderMessage(let m): diagnoser.add(m)
             }
         }
         for e in assembler.flush() { diagnoser.add(e) }
-        let report = Report(findings: diagnoser.results, events: diagnoser.eventsSeen, denials: diagnoser.denialCount, inputs: [], sysroot: nil)
-        let text = TextRenderer(color: false).render(report)
+        let report = Report(findings: diagnoser.results, events: diagnoser.eventsSeen, denials: diagnoser.denialCount, inputs: [stream.stats], sysroot: nil)
+        let rendered = TextRenderer(color: false).render(report)
         let json = JSONRenderer.render(report).serialized()
-        #expect(!text.unicodeScalars.contains { $0.value == 0x1b || $0.value == 0 }, "seed \(seed)")
+        #expect(!rendered.unicodeScalars.contains { $0.value == 0x1b || $0.value == 0 }, "seed \(seed)")
         #expect(try JSONSerialization.jsonObject(with: Data(json.utf8)) is [String: Any], "seed \(seed)")
+        #expect(stream.stats.lines > 20_000, "seed \(seed)")
+    }
+
+    @Test func everyPrefixOfAGzipStreamIsSafe() throws {
+        let dir = try TemporaryDirectory("gzip-prefix")
+        let plain = try String(contentsOfFile: Package.root + "/SampleLogs/seed-fluent-bit.log", encoding: .utf8)
+        let log = try dir.write("seed.log", plain)
+        try Shell.must("/bin/gzip", ["-k", log])
+        let gz = try [UInt8](Data(contentsOf: URL(fileURLWithPath: log + ".gz")))
+        for cut in stride(from: 0, to: gz.count, by: 7) {
+            let path = try dir.file("cut.gz")
+            try Data(gz[0..<cut]).write(to: URL(fileURLWithPath: path))
+            var stream = try RecordStream(.file(path))
+            defer { stream.close() }
+            do { while try stream.next() != nil {} } catch is GzipError { continue }
+        }
     }
 }

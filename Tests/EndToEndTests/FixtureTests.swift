@@ -145,7 +145,7 @@ final class FixtureRoot: @unchecked Sendable {
         let dir = try TemporaryDirectory()
         let result = try Tool.run([dir.path])
         #expect(result.status == 2)
-        #expect(result.stderr.contains("read error"))
+        #expect(result.stderr.contains("Is a directory"))
     }
 
     @Test func nonRecordLinesAreCountedOnOneLine() throws {
