@@ -61,6 +61,8 @@ public struct RecordStream {
     public private(set) var stats: InputStats
     /// Bytes handed to the scanner so far, for progress reports.
     public private(set) var bytesScanned = 0
+    /// Called after each chunk with `bytesScanned`: most chunks yield nothing to return.
+    public var onChunk: ((Int) -> Void)?
 
     public static let defaultMaxLineLength = 1 << 20
     static let chunkSize = 16 << 20
@@ -135,6 +137,7 @@ public struct RecordStream {
             stats.loaderMessages += tally.loaderMessages
             for n in tally.malformedSample where stats.malformedSample.count < InputStats.sampleSize { stats.malformedSample.append(n) }
             if let why = tally.refused, stats.refused == nil { stats.refused = why }
+            onChunk?(bytesScanned)
         }
     }
 

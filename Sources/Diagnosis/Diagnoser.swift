@@ -59,6 +59,7 @@ public struct Diagnoser {
 
     public mutating func add(_ event: Event) {
         eventsSeen += 1
+        noteStateChanges(event)
         let denied = event.avcs.filter(\.denied)
         guard !denied.isEmpty else { return }
         denialCount += denied.reduce(0) { $0 + $1.permissions.count }
@@ -181,6 +182,36 @@ public struct Diagnoser {
             "lddtree \(q)",
             "scanelf -qeR $(lddtree -l \(q))",
         ]
+    }
+
+    // MARK: enforcing changes and SELinux errors
+
+    /// Enforcing-mode changes in log order: a denial's "blocked" depends on them.
+    public private(set) var timeline: [StatusChange] = []
+    /// SELINUX_ERR and USER_SELINUX_ERR texts with how often each came.
+    public private(set) var selinuxErrors: [(text: String, count: Int, first: EventKey)] = []
+    static let maxTimeline = 1000, maxErrors = 200
+
+    private mutating func noteStateChanges(_ event: Event) {
+        for record in event.records {
+            switch record.type {
+            case "MAC_STATUS":
+                let f = record.fields
+                guard timeline.count < Self.maxTimeline, let enforcing = f.int("enforcing") else { continue }
+                timeline.append(StatusChange(when: event.key, enforcing: enforcing == 1, previous: f.int("old_enforcing").map { $0 == 1 },
+                                             auid: f.int("auid")))
+            case "SELINUX_ERR", "USER_SELINUX_ERR":
+                var text = record.type == "USER_SELINUX_ERR" ? (record.fields["msg"] ?? record.body) : record.body
+                if text.count > 300 { text = String(text.prefix(300)) + "…" }
+                if let i = selinuxErrors.firstIndex(where: { $0.text == text }) {
+                    selinuxErrors[i].count += 1
+                } else if selinuxErrors.count < Self.maxErrors {
+                    selinuxErrors.append((text, 1, event.key))
+                }
+            default:
+                continue
+            }
+        }
     }
 
     // MARK: loader messages

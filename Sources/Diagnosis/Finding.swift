@@ -68,3 +68,12 @@ public struct Finding: Sendable {
     /// Findings keep at most this many event ids; `count` has the full number.
     static let maxEventIDs = 64
 }
+
+/// SELinux switched between enforcing and permissive (a MAC_STATUS record).
+public struct StatusChange: Sendable, Equatable {
+    public var when: EventKey
+    public var enforcing: Bool
+    public var previous: Bool?
+    /// The login uid that made the change; 4294967295 is unset.
+    public var auid: Int64?
+}

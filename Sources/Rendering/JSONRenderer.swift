@@ -24,6 +24,12 @@ public enum JSONRenderer {
                 ])),
             ])),
             ("findings", .array(report.findings.map(finding))),
+            ("timeline", .array(report.timeline.map { c in
+                .object([("time", .string(Timestamp.utc(c.when.id))), ("event", .string(c.when.description)),
+                         ("enforcing", .bool(c.enforcing)), ("previous", c.previous.map(JSON.bool) ?? .null),
+                         ("auid", c.auid.map(JSON.int) ?? .null)])
+            })),
+            ("selinux_errors", .array(report.selinuxErrors.map { .object([("text", .string($0.text)), ("count", .int(Int64($0.count)))]) })),
         ])
     }
 

@@ -13,6 +13,10 @@ public struct Report: Sendable {
     public var unkeptDenials: Int
     /// The policy family and boolean values, as far as known.
     public var policy: PolicyEnvironment
+    /// Enforcing-mode changes seen in the logs.
+    public var timeline: [StatusChange] = []
+    /// SELINUX_ERR texts and counts.
+    public var selinuxErrors: [(text: String, count: Int)] = []
 
     public init(findings: [Finding], events: Int, denials: Int, inputs: [InputStats], sysroot: String?, unkeptDenials: Int = 0,
                 policy: PolicyEnvironment = PolicyEnvironment()) {

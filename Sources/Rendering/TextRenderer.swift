@@ -34,6 +34,20 @@ public struct TextRenderer {
             out += "\n" + s.bold("Other denials (not exec*)") + "\n"
             for f in other { out += "  - " + otherLine(f) + "\n" }
         }
+        if !report.timeline.isEmpty {
+            out += "\n" + s.bold("Enforcing mode changes") + "\n"
+            for c in report.timeline {
+                let who = c.auid.flatMap { $0 == 4_294_967_295 ? nil : " by auid \($0)" } ?? ""
+                out += "  - \(Timestamp.local(c.when.id)): \(c.enforcing ? "enforcing" : "permissive")"
+                    + (c.previous.map { " (was \($0 ? "enforcing" : "permissive"))" } ?? "") + who + "\n"
+            }
+        }
+        if !report.selinuxErrors.isEmpty {
+            out += "\n" + s.bold("SELinux errors") + "\n"
+            for e in report.selinuxErrors {
+                out += TerminalText.wrap(clean(e.text) + (e.count > 1 ? " (\(e.count) times)" : ""), prefix: "  - ", indent: "    ", width: width) + "\n"
+            }
+        }
         return out
     }
 

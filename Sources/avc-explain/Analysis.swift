@@ -15,14 +15,18 @@ enum Analysis {
         var inputFailed: Bool
         var unkeptDenials: Int
         var policy: PolicyEnvironment
+        var timeline: [StatusChange]
+        var selinuxErrors: [(text: String, count: Int)]
     }
 
-    static func run(sources: [InputSource], loader: LoaderSearch, policy: PolicyEnvironment, warn: (String) -> Void) -> Outcome {
+    static func run(sources: [InputSource], loader: LoaderSearch, policy: PolicyEnvironment, filter: EventFilter = EventFilter(),
+                    progress: ProgressLine? = nil, warn: (String) -> Void) -> Outcome {
+        var progress = progress
         var assembler = Assembler()
         var diagnoser = Diagnoser(loader: loader, policy: policy)
         var inputs: [InputStats] = []
         var failed = false
-        for source in sources {
+        for source in InputOrder.chronological(sources) {
             let stream: RecordStream
             do {
                 stream = try RecordStream(source)
@@ -33,6 +37,9 @@ enum Analysis {
             }
             var s = stream
             defer { s.close() }
+            if progress != nil {
+                s.onChunk = { bytes in progress?.update(bytes: bytes, denials: diagnoser.denialCount) }
+            }
             do {
                 while let item = try s.next() {
                     let done: [Event]
@@ -40,11 +47,12 @@ enum Analysis {
                     case .record(let record): done = assembler.add(record)
                     case .boundary: done = assembler.boundary()
                     case .loaderMessage(let message):
-                        diagnoser.add(message)
+                        if filter.accepts(message) { diagnoser.add(message) }
                         done = []
                     }
-                    for event in done { diagnoser.add(event) }
+                    for event in done where filter.accepts(event) { diagnoser.add(event) }
                 }
+                progress?.finishInput(bytes: s.bytesScanned)
             } catch {
                 warn("\(source.name): read error after line \(s.stats.lines): \(describe(error))")
                 failed = true
@@ -56,10 +64,12 @@ enum Analysis {
             report(s.stats, warn: warn)
             inputs.append(s.stats)
         }
-        for event in assembler.flush() { diagnoser.add(event) }
+        for event in assembler.flush() where filter.accepts(event) { diagnoser.add(event) }
+        progress?.clear()
         return Outcome(findings: diagnoser.results, events: diagnoser.eventsSeen, denials: diagnoser.denialCount,
                        inputs: inputs, inputFailed: failed, unkeptDenials: diagnoser.unkeptDenials,
-                       policy: diagnoser.policyInForce)
+                       policy: diagnoser.policyInForce, timeline: diagnoser.timeline,
+                       selinuxErrors: diagnoser.selinuxErrors.map { ($0.text, $0.count) })
     }
 
     private static func report(_ stats: InputStats, warn: (String) -> Void) {

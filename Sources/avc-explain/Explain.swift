@@ -1,4 +1,5 @@
 import ArgumentParser
+import AuditEvents
 import AuditInput
 import Diagnosis
 import ELFLoader
@@ -30,15 +31,50 @@ struct Explain: ParsableCommand {
         valueName: "file"))
     var files: [String] = []
 
+    @Option(help: ArgumentHelp("Only events at or after this time: now, recent, boot, today, yesterday, this-week, week-ago, this-month, this-year, a date (2026-11-27 or 11/27/2026) with an optional time, or @SECONDS.", valueName: "time"))
+    var since: TimeSpec?
+
+    @Option(help: ArgumentHelp("Only events at or before this time (same forms as --since).", valueName: "time"))
+    var until: TimeSpec?
+
+    @Option(help: ArgumentHelp("Only events from this node (node= prefix); repeatable.", valueName: "name"))
+    var node: [String] = []
+
+    @Option(help: ArgumentHelp("Only events of this process id; repeatable.", valueName: "pid"))
+    var pid: [Int64] = []
+
+    @Option(help: ArgumentHelp("Only events of this command name (comm); repeatable.", valueName: "comm"))
+    var comm: [String] = []
+
+    @Option(help: ArgumentHelp("Only events of this executable path; repeatable.", valueName: "path"))
+    var exe: [String] = []
+
+    @Option(help: ArgumentHelp("Only denials of this permission (execmem, execstack, …); repeatable.", valueName: "permission"))
+    var perm: [String] = []
+
     @OptionGroup var common: CommonOptions
+
+    private var filter: EventFilter {
+        var f = EventFilter()
+        f.since = since?.seconds
+        f.until = until?.seconds
+        f.nodes = Set(node)
+        f.pids = Set(pid)
+        f.comms = Set(comm)
+        f.exes = Set(exe)
+        f.permissions = Set(perm)
+        return f
+    }
 
     func run() throws {
         let loader = common.loader
-        let outcome = Analysis.run(sources: inputSources(), loader: loader,
-                                   policy: PolicyEnvironment.read(root: loader.root)) { Diagnostics.warn($0) }
-        let report = Report(findings: outcome.findings, events: outcome.events, denials: outcome.denials,
+        let outcome = Analysis.run(sources: inputSources(), loader: loader, policy: PolicyEnvironment.read(root: loader.root),
+                                   filter: filter, progress: ProgressLine.forStandardError()) { Diagnostics.warn($0) }
+        var report = Report(findings: outcome.findings, events: outcome.events, denials: outcome.denials,
                             inputs: outcome.inputs, sysroot: common.sysroot, unkeptDenials: outcome.unkeptDenials,
                             policy: outcome.policy)
+        report.timeline = outcome.timeline
+        report.selinuxErrors = outcome.selinuxErrors
         switch common.format {
         case .text: print(TextRenderer(color: common.color.enabled(forDescriptor: 1)).render(report), terminator: "")
         case .json: print(JSONRenderer.render(report).pretty())
