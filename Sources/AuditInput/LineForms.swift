@@ -26,15 +26,33 @@ struct LineForms {
     /// second are taken as one event, numbered by the first line of the run.
     private var journalRun: (pid: Substring, stamp: UInt64, serial: Int)?
 
+    /// The last byte of the last record or continuation line.
+    private var lastTail: UInt8?
+
     mutating func sawRecord(number: Int) {
         lastRecordLine = number
         lastRecordIncomplete = nil
+        lastTail = nil
+    }
+
+    /// The rest of a record wrapped in a paste, as it joins the line before; nil if the line is
+    /// not such a rest. Mail clients wrap at spaces and drop them, so `key=value` words join
+    /// after a space; a run of hex continues a hex value (PROCTITLE) with none; and a record
+    /// that stopped before its usual last field takes the next line as is.
+    private func continuation(_ text: String) -> String? {
+        let words = text.split(separator: " ")
+        if !words.isEmpty, words.allSatisfy({ $0.contains("=") || $0 == "}" || $0 == "for" || $0.hasPrefix("{") }) { return " " + text }
+        let hexTail = lastTail.map { (0x30...0x39).contains($0) || (0x41...0x46).contains($0) } ?? false
+        if hexTail, text.utf8.allSatisfy({ (0x30...0x39).contains($0) || (0x41...0x46).contains($0) }) { return text }
+        if lastRecordIncomplete == true { return text }
+        return nil
     }
 
     /// `previous` is the line before this one, when that was a canonical record.
     mutating func classify(_ raw: UnsafeRawBufferPointer, number: Int, previous: UnsafeRawBufferPointer?) -> Classified {
         if lastRecordIncomplete == nil, lastRecordLine == number - 1, let previous, let header = CanonicalHeader(previous) {
             lastRecordIncomplete = Self.looksCut(previous, header: header)
+            lastTail = previous.last
         }
         var text = String(decoding: raw, as: UTF8.self)
         text = Self.stripQuoting(text)
@@ -49,17 +67,15 @@ struct LineForms {
                 if let h = CanonicalHeader(b) {
                     lastRecordLine = number
                     lastRecordIncomplete = Self.looksCut(b, header: h)
+                    lastTail = b.last
                 }
             }
             return .record(bytes)
         }
-        if lastRecordIncomplete == true, lastRecordLine == number - 1 {
+        if lastRecordLine == number - 1, let joined = continuation(text) {
             lastRecordLine = number
-            // Mail clients wrap at spaces and drop them; hard wraps cut tokens. A line that
-            // starts with key=value continues after a space, anything else mid-token.
-            let joinWithSpace = text.split(separator: " ").first?.contains("=") ?? false
-            lastRecordIncomplete = !text.contains("tclass=") && !text.contains(" key=") && !text.hasSuffix("'")
-            return .continuation(Array(((joinWithSpace ? " " : "") + text).utf8))
+            lastTail = text.utf8.last
+            return .continuation(Array(joined.utf8))
         }
         return .unrecognized
     }

@@ -72,6 +72,8 @@ struct LineScanner {
     private var pending: [(key: [UInt8], until: Int)] = []
     /// Where the previous line was, when it was a canonical record (for wrapped pastes).
     private var previousRecord: Range<Int>?
+    /// The line number of the record that continuation lines extend.
+    private var chainStart = -1
 
     static let window = 64
     static let recentCapacity = 32
@@ -115,6 +117,7 @@ struct LineScanner {
             tally.recordLines += 1
             forms.sawRecord(number: number)
             previousRecord = start..<end
+            chainStart = number
             consider(line, header: header, storage: .inRegion(start, end), number: number, region: region, selected: &selected)
             return
         }
@@ -131,12 +134,13 @@ struct LineScanner {
                 return
             }
             tally.recordLines += 1
+            chainStart = number
             bytes.withUnsafeBytes { consider($0, header: header, storage: .copied(bytes), number: number, region: region, selected: &selected) }
         case .unrecognized:
             countMalformed(number, &tally)
         case .continuation(let text):
             // A record wrapped mid-line in a pasted ticket: its rest joins the record it continues.
-            if let last = selected.indices.last, selected[last].kind == .record, selected[last].number == forms.lastRecordLine {
+            if let last = selected.indices.last, selected[last].kind == .record, selected[last].number == chainStart {
                 selected[last].bytes += text
             }
         case .loaderMessage:

@@ -73,7 +73,7 @@ enum Analysis {
     }
 
     private static func report(_ stats: InputStats, warn: (String) -> Void) {
-        if stats.malformed > 0 {
+        if stats.malformed > 0 && stats.refused == nil {
             let sample = stats.malformedSample.map(String.init).joined(separator: ", ")
             let more = stats.malformed > stats.malformedSample.count ? ", …" : ""
             warn("\(stats.name): skipped \(stats.malformed) line\(stats.malformed == 1 ? "" : "s") that \(stats.malformed == 1 ? "is not an audit record" : "are not audit records") (line\(stats.malformedSample.count == 1 ? "" : "s") \(sample)\(more))")

@@ -1,0 +1,113 @@
+import Foundation
+import Testing
+import TestSupport
+
+/// The seed case in every shape a ticket brings it in (SampleLogs/forms, described in
+/// SampleLogs/README.md): each must come out as the same finding.
+@Suite struct FormTests {
+    static let forms: [String] = ((try? FileManager.default.contentsOfDirectory(atPath: Package.root + "/SampleLogs/forms")) ?? []).sorted()
+
+    static let refused = ["seed.ausearch-csv.log", "seed.ausearch-text.log"]
+
+    @Test(arguments: FormTests.forms)
+    func everyFormGivesTheSeedFinding(_ name: String) throws {
+        let root = try SampleRoot.built.get()
+        let (result, report) = try Tool.json(["--sysroot", root, "SampleLogs/forms/" + name])
+        if Self.refused.contains(name) {
+            #expect(result.status == 2)
+            #expect(result.stderr.contains("run ausearch again with --raw"))
+            #expect(Tool.findings(report).isEmpty)
+            return
+        }
+        let exec = Tool.findings(report).filter { !($0["mechanism"] is NSNull) }
+        #expect(exec.count == 1, "\(name): \(result.stderr)")
+        let f = try #require(exec.first)
+        #expect(f["mechanism"] as? String == "loader-exec-stack")
+        let culprit = name.hasPrefix("chain") ? "/opt/chain/lib/libB.so" : "/opt/fluent-bit/lib/libfluent-bit.so"
+        #expect(Tool.culpritPaths(f) == [culprit])
+        if name.hasPrefix("seed") && !name.contains("journal-short") {
+            #expect((f["syscall"] as? [String: Any])?["name"] as? String == "mprotect", "\(name)")
+        }
+    }
+
+    @Test func interpretedFormSaysItsEvidenceIsWeaker() throws {
+        let root = try SampleRoot.built.get()
+        let (_, report) = try Tool.json(["--sysroot", root, "SampleLogs/forms/seed.ausearch-i.log"])
+        let f = try #require(Tool.findings(report).first)
+        let needed = f["evidence_needed"] as? [String] ?? []
+        #expect(needed.contains { $0.contains("ausearch --raw") })
+    }
+
+    @Test func mixedFormsInOneInput() throws {
+        let root = try SampleRoot.built.get()
+        let dmesg = try String(contentsOfFile: Package.root + "/SampleLogs/forms/seed.dmesg.log", encoding: .utf8)
+        let heap = try String(contentsOfFile: Package.root + "/SampleLogs/heap-exec.log", encoding: .utf8)
+        let (_, report) = try Tool.json(["--sysroot", root, "-"], input: dmesg + heap)
+        let mechanisms = Tool.findings(report).compactMap { $0["mechanism"] as? String }
+        #expect(mechanisms == ["loader-exec-stack", "heap-exec"])
+    }
+
+    @Test func gzipAndRotationOrder() throws {
+        let dir = try TemporaryDirectory("rotation")
+        // audit.log.1.gz is older than audit.log; given newest first, they are still read oldest first.
+        let older = try dir.write("audit.log.1", String(contentsOfFile: Package.root + "/SampleLogs/heap-exec.log", encoding: .utf8)
+            .replacingOccurrences(of: "audit(1795", with: "audit(1794"))
+        try Shell.must("/bin/gzip", [older])
+        let newer = try dir.write("audit.log", String(contentsOfFile: Package.root + "/SampleLogs/heap-exec.log", encoding: .utf8))
+        let (result, report) = try Tool.json([newer, older + ".gz"])
+        #expect(result.status == 0, "\(result.stderr)")
+        let f = try #require(Tool.findings(report).first)
+        #expect(f["count"] as? Int == 2)
+        #expect((f["events"] as? [String])?.first?.hasPrefix("1794") == true, "the older file's event comes first")
+    }
+
+    @Test func filtersNarrowTheFindings() throws {
+        let logs = ["SampleLogs/seed-fluent-bit.log", "SampleLogs/heap-exec.log", "SampleLogs/thread-stacks.log"]
+        let all = Tool.findings(try Tool.json(logs).1).count
+        #expect(all == 4)
+        #expect(Tool.findings(try Tool.json(["--perm", "execheap"] + logs).1).count == 1)
+        #expect(Tool.findings(try Tool.json(["--comm", "flb-tail"] + logs).1).count == 1)
+        #expect(Tool.findings(try Tool.json(["--node", "logs01.example.com"] + logs).1).count == 2)
+        #expect(Tool.findings(try Tool.json(["--pid", "2431"] + logs).1).first?["count"] as? Int == 1)
+        #expect(Tool.findings(try Tool.json(["--since", "2026-11-27 09:15:00", "--until", "2026-11-27 09:16:00"] + logs).1).count == 1)
+        #expect(try Tool.run(["--since", "not-a-time"] + logs).status == 64)
+    }
+
+    @Test func enforcingChangesAndSELinuxErrorsAreReported() throws {
+        let log = """
+        type=MAC_STATUS msg=audit(1795770000.100:1): enforcing=0 old_enforcing=1 auid=1000 ses=2 enabled=1 old-enabled=1 lsm=selinux res=1
+        type=SELINUX_ERR msg=audit(1795770001.100:2): security_compute_sid:  invalid context a_u:a_r:a_t:s0 for scontext=u:r:t:s0 tcontext=u:object_r:x_exec_t:s0 tclass=process
+
+        """
+        let (_, report) = try Tool.json(["-"], input: log)
+        let timeline = report["timeline"] as? [[String: Any]] ?? []
+        #expect(timeline.first?["enforcing"] as? Bool == false)
+        #expect(timeline.first?["previous"] as? Bool == true)
+        #expect((report["selinux_errors"] as? [[String: Any]])?.first?["count"] as? Int == 1)
+    }
+}
+
+/// Opt-in: the public excerpts in ../shared/corpus, when the checkout has them beside it.
+@Suite struct CorpusTests {
+    static let corpus: [String] = {
+        let dir = Package.root + "/../shared/corpus"
+        return ((try? FileManager.default.contentsOfDirectory(atPath: dir)) ?? []).filter { $0.hasSuffix(".log") }.sorted().map { dir + "/" + $0 }
+    }()
+
+    @Test(arguments: CorpusTests.corpus)
+    func corpusFileIsReadWithoutTrouble(_ path: String) throws {
+        let r = try Tool.run(["--format", "json", path])
+        #expect(r.status <= 2)
+        #expect(!r.stderr.contains("Fatal"), "\(path)")
+        _ = try JSONSerialization.jsonObject(with: Data(r.stdout.utf8))
+    }
+
+    @Test func httpdExcerptInThreeShapesGivesTheSameFindings() throws {
+        let names = ["formats-07.log", "formats-08.log", "formats-09.log"].map { Package.root + "/../shared/corpus/" + $0 }
+        guard names.allSatisfy(FileManager.default.fileExists) else { return }
+        let results = try names.map { name in Tool.findings(try Tool.json([name]).1).compactMap { $0["mechanism"] as? String } }
+        #expect(results[0] == ["loader-exec-stack", "text-relocation", "heap-exec"])
+        #expect(results[1] == results[0])
+        #expect(results[2] == results[0])
+    }
+}
