@@ -48,6 +48,7 @@ let package = Package(
         .testTarget(name: "AuditEventsTests", dependencies: ["AuditEvents"]),
         .testTarget(name: "ELFLoaderTests", dependencies: ["ELFLoader", "TestSupport"]),
         .testTarget(name: "DiagnosisTests", dependencies: ["Diagnosis", "Rendering", "AuditEvents", "AuditInput", "ELFLoader", "TestSupport"]),
+        .testTarget(name: "DifferentialTests", dependencies: ["AuditInput", "AuditEvents", "CAudit", "TestSupport"]),
         .testTarget(name: "EndToEndTests", dependencies: ["TestSupport", "avc-explain"], exclude: ["Golden"]),
     ],
     swiftLanguageModes: [.v6]

@@ -8,9 +8,15 @@ public struct Fields: Sendable {
     public private(set) var avcPermissions: [String] = []
 
     public init(parsing body: String) {
-        let bytes = Array(body.utf8)
+        self.init(bytes: Array(body.utf8), nested: true)
+    }
+
+    /// User-space records carry their own fields inside `msg='…'`; like auparse, they are read
+    /// as fields of the record too, after its own (so the record's own `pid` wins).
+    private init(bytes: [UInt8], nested: Bool) {
         var i = 0
         var words: [String] = []
+        var inner: [[UInt8]] = []
         var inPerms = false
         while i < bytes.count {
             while i < bytes.count, bytes[i] == UInt8(ascii: " ") { i += 1 }
@@ -34,6 +40,9 @@ public struct Fields: Sendable {
                 let name = String(decoding: bytes[start..<eq], as: UTF8.self)
                 let raw = String(decoding: bytes[(eq + 1)..<i], as: UTF8.self)
                 pairs.append((name, raw))
+                if nested, name == "msg", i - eq > 2, bytes[eq + 1] == UInt8(ascii: "'") {
+                    inner.append(Array(bytes[(eq + 2)..<(bytes[i - 1] == UInt8(ascii: "'") ? i - 1 : i)]))
+                }
                 continue
             }
             let word = String(decoding: bytes[start..<i], as: UTF8.self)
@@ -43,6 +52,11 @@ public struct Fields: Sendable {
             words.append(word)
             if words.count == 2, words[0] == "avc:" { avcResult = word }
         }
+        appendNested(inner)
+    }
+
+    private mutating func appendNested(_ inner: [[UInt8]]) {
+        for text in inner { pairs += Fields(bytes: text, nested: false).pairs }
     }
 
     private static func closer(_ c: UInt8) -> UInt8? {
