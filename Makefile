@@ -1,7 +1,7 @@
 # avc-explain: the two entry points are `make demo` and `make test`; both install what is missing.
 SHELL := /bin/sh
 SWIFT ?= swift
-APT_PACKAGES := libaudit-dev libauparse-dev zlib1g-dev pkg-config gcc libc6-dev binutils pax-utils time bc
+APT_PACKAGES := libaudit-dev libauparse-dev zlib1g-dev pkg-config gcc libc6-dev binutils pax-utils auditd time bc
 DEMO_ROOT := .build/demo-sysroot
 DEMO_LOG := SampleLogs/seed-fluent-bit.log
 

@@ -96,7 +96,9 @@ public struct Assembler {
     /// Keys of events that completed on EOE stay in `order` until passed over; drop them
     /// before they outnumber the open events, so memory follows what is open, not what was read.
     private mutating func compactOrder() {
-        guard order.count - orderStart > 2 * inFlight.count + 1024 else { return }
+        let passedOver = orderStart > 1024 && orderStart * 2 > order.count
+        let mostlyDone = order.count - orderStart > 2 * inFlight.count + 1024
+        guard passedOver || mostlyDone else { return }
         order = order[orderStart...].filter { inFlight[$0] != nil }
         orderStart = 0
     }

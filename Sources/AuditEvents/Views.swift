@@ -8,12 +8,15 @@ public struct SecurityContext: Sendable, Hashable, CustomStringConvertible {
     public var level: String?
 
     public init?(_ text: String) {
-        let parts = text.split(separator: ":", maxSplits: 3, omittingEmptySubsequences: false)
-        guard parts.count >= 3 else { return nil }
-        user = String(parts[0])
-        role = String(parts[1])
-        type = String(parts[2])
-        level = parts.count == 4 ? String(parts[3]) : nil
+        let u = text.utf8
+        guard let c1 = u.firstIndex(of: UInt8(ascii: ":")),
+              let c2 = u[u.index(after: c1)...].firstIndex(of: UInt8(ascii: ":")) else { return nil }
+        let afterRole = u.index(after: c2)
+        let c3 = u[afterRole...].firstIndex(of: UInt8(ascii: ":"))
+        user = String(text[..<c1])
+        role = String(text[text.index(after: c1)..<c2])
+        type = String(text[afterRole..<(c3 ?? u.endIndex)])
+        level = c3.map { String(text[text.index(after: $0)...]) }
     }
 
     public var description: String { [user, role, type].joined(separator: ":") + (level.map { ":" + $0 } ?? "") }

@@ -54,7 +54,7 @@ public enum RecordParser {
 
         var bodyEnd = n
         var enrichment: String?
-        if let (sep, width) = enrichmentStart(line, from: i) {
+        if let (sep, width) = enrichmentStart(line, from: i, glued: mayBeEnriched(type)) {
             bodyEnd = sep
             enrichment = String(decoding: line[(sep + width)...], as: UTF8.self)
         }
@@ -67,8 +67,9 @@ public enum RecordParser {
     /// Where the ENRICHED tail starts and how wide its separator is: the 0x1d byte; `^]`, as a
     /// terminal shows it after copy and paste; or nothing at all, the tail glued to the last
     /// value (`key=(null)ARCH=x86_64`), found by the upper-case names auditd writes.
-    static func enrichmentStart(_ line: [UInt8], from: Int) -> (Int, Int)? {
+    static func enrichmentStart(_ line: [UInt8], from: Int, glued: Bool) -> (Int, Int)? {
         if let sep = line[from...].firstIndex(of: enrichmentSeparator) { return (sep, 1) }
+        guard glued else { return nil }
         var i = from
         while i + 1 < line.count {
             if line[i] == UInt8(ascii: "^"), line[i + 1] == UInt8(ascii: "]") { return (i, 2) }
@@ -83,6 +84,12 @@ public enum RecordParser {
             }
         }
         return nil
+    }
+
+    /// auditd enriches only records with uid, gid, syscall, arch or sockaddr fields: never a
+    /// kernel AVC, so the search for a damaged separator is spared on those.
+    static func mayBeEnriched(_ type: String) -> Bool {
+        type != "AVC" && type != "PROCTITLE" && type != "EOE" && type != "MMAP" && type != "AVC_PATH"
     }
 
     /// The first field names of ENRICHED tails, as auditd writes them per record type.

@@ -65,7 +65,7 @@ public struct RecordStream {
     public var onChunk: ((Int) -> Void)?
 
     public static let defaultMaxLineLength = 1 << 20
-    static let chunkSize = 16 << 20
+    static let chunkSize = 8 << 20
     /// Regions at least this large are scanned as two halves in parallel.
     static let parallelThreshold = 2 << 20
 

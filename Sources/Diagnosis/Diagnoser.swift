@@ -102,6 +102,11 @@ public struct Diagnoser {
         }
         let blocked = isBlocked(avcs, syscall)
         let domain = first.scontext?.type ?? syscall?.subject?.type
+        let key = ["exec", classification.mechanism.rawValue, exe ?? first.comm ?? "?", culprits.map(\.path).joined(separator: ","), domain ?? "?"].joined(separator: "\u{1}")
+        let sighting = Sighting(event: event.key, pid: syscall?.pid ?? first.pid, blocked: blocked, permissions: permissions,
+                                denials: avcs.reduce(0) { $0 + $1.permissions.filter(permissions.contains).count })
+        // Repeats of a known denial only add to its counts: nothing more is built for them.
+        if fold(sighting, key: key) { return }
         var needed = classification.evidenceNeeded
         let elfStatus: ELFStatus
         switch facts {
@@ -121,19 +126,18 @@ public struct Diagnoser {
         case .none:
             elfStatus = .unavailable("the records name no executable")
         }
-        let key = ["exec", classification.mechanism.rawValue, exe ?? first.comm ?? "?", culprits.map(\.path).joined(separator: ","), domain ?? "?"].joined(separator: "\u{1}")
         let call = syscall.map(Self.summary)
         let finding = Finding(
             mechanism: classification.mechanism, permissions: permissions, tclass: first.tclass, target: targetPath,
             tcontext: first.tcontext?.description, blocked: blocked,
-            process: ProcessInfo(exe: exe, comm: syscall?.comm ?? first.comm, pids: [syscall?.pid ?? first.pid].compactMap { $0 },
+            process: ProcessInfo(exe: exe, comm: syscall?.comm ?? first.comm, pids: [sighting.pid].compactMap { $0 },
                                  scontext: first.scontext?.description, domain: domain),
-            count: 1, denials: avcs.reduce(0) { $0 + $1.permissions.filter(permissions.contains).count },
+            count: 1, denials: sighting.denials,
             firstSeen: event.key.id, lastSeen: event.key.id, events: [event.key], call: call, proctitle: event.proctitle,
             why: "", evidence: classification.evidence, evidenceNeeded: needed, culprits: culprits, booleans: [], fixes: [],
             commandsToRun: elfStatus == .analysed ? [] : exe.map(Diagnoser.commandsForOtherHost) ?? [],
             elf: elfStatus, source: first.source)
-        merge(finding, key: key)
+        insert(finding, key: key)
     }
 
     private mutating func program(_ exe: String) -> Result<ProgramFacts, ELFError> {
@@ -244,6 +248,7 @@ public struct Diagnoser {
             : ["\"\(message.reason)\" is the error of the stack mprotect: a security module refused it; the AVC (execstack or execmem) gives the domain"]
         if !invalid { needed.append("the AVC record: ausearch -m avc -ts recent\(message.program.map { " -c \(Self.base($0))" } ?? "") --raw") }
         let key = ["loader", message.object, exe ?? message.program ?? "?", message.reason].joined(separator: "\u{1}")
+        if fold(Sighting(event: nil, pid: nil, blocked: true, permissions: [], denials: 0), key: key) { return }
         let finding = Finding(
             mechanism: .loaderExecStack, permissions: [], tclass: nil, target: message.object, tcontext: nil, blocked: true,
             process: ProcessInfo(exe: exe, comm: message.program.map(Self.base), pids: [], scontext: nil, domain: nil),
@@ -251,7 +256,7 @@ public struct Diagnoser {
             events: [], call: nil, proctitle: nil, why: "", evidence: evidence, evidenceNeeded: needed, culprits: culprits,
             booleans: [], fixes: [], commandsToRun: [], elf: exe == nil ? .notNeeded : .analysed, source: message.source,
             loaderError: message.reason)
-        merge(finding, key: key)
+        insert(finding, key: key)
     }
 
     static func base(_ path: String) -> String { path.split(separator: "/").last.map(String.init) ?? path }
@@ -262,43 +267,60 @@ public struct Diagnoser {
         let syscall = event.syscall
         let exe = syscall?.exe ?? avc.exe
         let domain = avc.scontext?.type
-        let target = avc.path ?? event.avcPath ?? avc.name
         let key = ["other", permissions.joined(separator: " "), avc.tclass ?? "?", domain ?? "?", avc.tcontext?.type ?? "?", exe ?? avc.comm ?? "?"].joined(separator: "\u{1}")
-        let blocked = isBlocked([avc], syscall)
+        let sighting = Sighting(event: event.key, pid: syscall?.pid ?? avc.pid, blocked: isBlocked([avc], syscall),
+                                permissions: permissions, denials: permissions.count)
+        if fold(sighting, key: key) { return }
+        let target = avc.path ?? event.avcPath ?? avc.name
         let finding = Finding(
             mechanism: nil, permissions: permissions, tclass: avc.tclass, target: target, tcontext: avc.tcontext?.description,
-            blocked: blocked,
-            process: ProcessInfo(exe: exe, comm: syscall?.comm ?? avc.comm, pids: [syscall?.pid ?? avc.pid].compactMap { $0 },
+            blocked: sighting.blocked,
+            process: ProcessInfo(exe: exe, comm: syscall?.comm ?? avc.comm, pids: [sighting.pid].compactMap { $0 },
                                  scontext: avc.scontext?.description, domain: domain),
             count: 1, denials: permissions.count, firstSeen: event.key.id, lastSeen: event.key.id, events: [event.key],
             call: syscall.map(Self.summary), proctitle: event.proctitle,
             why: "Not an exec* denial: \(domain ?? "the process") was denied \(permissions.joined(separator: " ")) on a \(avc.tclass ?? "?") labelled \(avc.tcontext?.type ?? "?"). audit2why explains such denials.",
             evidence: [], evidenceNeeded: [], culprits: [], booleans: [], fixes: [], commandsToRun: [], elf: .notNeeded, source: avc.source)
-        merge(finding, key: key)
+        insert(finding, key: key)
     }
 
     // MARK: shared
 
-    private mutating func merge(_ finding: Finding, key: String) {
-        guard let i = index[key] else {
-            guard findings.count < Self.maxFindings else {
-                unkeptDenials += finding.denials
-                return
-            }
-            index[key] = findings.count
-            findings.append(finding)
-            return
-        }
+    /// One more occurrence of a finding: what folding needs of it.
+    private struct Sighting {
+        var event: EventKey?
+        var pid: Int64?
+        var blocked: Bool
+        var permissions: [String]
+        var denials: Int
+    }
+
+    /// Adds the sighting to the finding with this key; false if there is none yet.
+    private mutating func fold(_ s: Sighting, key: String) -> Bool {
+        guard let i = index[key] else { return false }
         var f = findings[i]
         f.count += 1
-        f.denials += finding.denials
-        f.blocked = f.blocked || finding.blocked
-        f.permissions = orderedUnion([f.permissions, finding.permissions])
-        f.firstSeen = min(f.firstSeen, finding.firstSeen)
-        f.lastSeen = max(f.lastSeen, finding.lastSeen)
-        for pid in finding.process.pids where !f.process.pids.contains(pid) { f.process.pids.append(pid) }
-        if f.events.count < Finding.maxEventIDs { f.events += finding.events }
+        f.denials += s.denials
+        f.blocked = f.blocked || s.blocked
+        for p in s.permissions where !f.permissions.contains(p) { f.permissions.append(p) }
+        if let event = s.event {
+            f.firstSeen = min(f.firstSeen, event.id)
+            f.lastSeen = max(f.lastSeen, event.id)
+            if f.events.count < Finding.maxEventIDs { f.events.append(event) }
+        }
+        if let pid = s.pid, f.process.pids.count < Finding.maxEventIDs, !f.process.pids.contains(pid) { f.process.pids.append(pid) }
         findings[i] = f
+        return true
+    }
+
+    /// A new finding, unless the bound on distinct findings is reached.
+    private mutating func insert(_ finding: Finding, key: String) {
+        guard findings.count < Self.maxFindings else {
+            unkeptDenials += finding.denials
+            return
+        }
+        index[key] = findings.count
+        findings.append(finding)
     }
 
     /// Enforcing unless the AVC says permissive=1; kernels before 4.17 did not log that,

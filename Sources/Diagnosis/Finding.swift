@@ -65,7 +65,7 @@ public struct Finding: Sendable {
 
     public var isExec: Bool { mechanism != nil }
 
-    /// Findings keep at most this many event ids; `count` has the full number.
+    /// Findings keep at most this many event ids and pids; `count` has the full number.
     static let maxEventIDs = 64
 }
 
