@@ -24,9 +24,11 @@ let package = Package(
             pkgConfig: "zlib",
             providers: [.apt(["zlib1g-dev"])]
         ),
+        // Linux interfaces the Glibc module leaves out (signalfd, audit netlink).
+        .systemLibrary(name: "CLinux"),
         // Bytes in, typed audit records out: line reading, record grammar, value decoding.
         .target(name: "AuditInput", dependencies: [
-            "CAudit", "CZlib", .product(name: "SystemPackage", package: "swift-system"),
+            "CAudit", "CZlib", "CLinux", .product(name: "SystemPackage", package: "swift-system"),
         ]),
         // Records in, events out: grouping by (node, time, serial) and typed views of an event.
         .target(name: "AuditEvents", dependencies: ["AuditInput", "CAudit"]),

@@ -61,6 +61,12 @@ public struct Assembler {
         return done
     }
 
+    /// Live input: events that have seen no record for `window` seconds of wall-clock time are
+    /// complete (AVCs alone, on systems that audit no syscalls, never see an EOE).
+    public mutating func age(now: UInt64) -> [Event] {
+        now > window ? expire(olderThan: now - window) : []
+    }
+
     /// `ausearch` printed `----`: everything read so far is complete.
     public mutating func boundary() -> [Event] { flush() }
 

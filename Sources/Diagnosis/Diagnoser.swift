@@ -32,32 +32,43 @@ public struct Diagnoser {
     }
 
     /// All findings so far, exec* ones first, each group in order of first appearance.
-    /// The prose, booleans and fixes are written here, once every identical denial has been
-    /// folded in, so they speak of all the permissions a finding gathered.
     public var results: [Finding] {
         let policy = policyInForce
-        let exec = findings.filter(\.isExec).map { f -> Finding in
-            var f = f
-            let mechanism = f.mechanism ?? .unknown
-            let permissions = Set(f.permissions)
-            if let error = f.loaderError {
-                let byGlibc = error.hasPrefix("Invalid argument")
-                f.booleans = byGlibc ? [] : PolicyKnowledge.booleans(for: ["execstack", "execmem"], domain: nil, policy: policy)
-                f.why = Advice.whyLoaderError(error, culprits: f.culprits)
-                f.fixes = Advice.fixes(mechanism: mechanism, permissions: [], culprits: f.culprits, booleans: f.booleans, domain: nil)
-                if byGlibc { f.fixes.insert(Advice.execstackTunable, at: min(2, f.fixes.count)) }
-                return f
-            }
-            f.booleans = PolicyKnowledge.booleans(for: permissions, domain: f.process.domain, policy: policy)
-            f.why = Advice.why(mechanism: mechanism, permissions: permissions, blocked: f.blocked, culprits: f.culprits)
-            f.fixes = Advice.fixes(mechanism: mechanism, permissions: permissions, culprits: f.culprits,
-                                   booleans: f.booleans, domain: f.process.domain)
-            return f
-        }
-        return exec + findings.filter { !$0.isExec }
+        return findings.filter(\.isExec).map { finalized($0, policy: policy) } + findings.filter { !$0.isExec }
     }
 
+    /// One finding as it stands now (live mode prints each as soon as it appears).
+    public func finding(_ index: Int) -> Finding {
+        finalized(findings[index], policy: policyInForce)
+    }
+
+    /// The prose, booleans and fixes are written last, once every identical denial has been
+    /// folded in, so they speak of all the permissions a finding gathered.
+    private func finalized(_ finding: Finding, policy: PolicyEnvironment) -> Finding {
+        var f = finding
+        guard f.isExec else { return f }
+        let mechanism = f.mechanism ?? .unknown
+        let permissions = Set(f.permissions)
+        if let error = f.loaderError {
+            let byGlibc = error.hasPrefix("Invalid argument")
+            f.booleans = byGlibc ? [] : PolicyKnowledge.booleans(for: ["execstack", "execmem"], domain: nil, policy: policy)
+            f.why = Advice.whyLoaderError(error, culprits: f.culprits)
+            f.fixes = Advice.fixes(mechanism: mechanism, permissions: [], culprits: f.culprits, booleans: f.booleans, domain: nil)
+            if byGlibc { f.fixes.insert(Advice.execstackTunable, at: min(2, f.fixes.count)) }
+            return f
+        }
+        f.booleans = PolicyKnowledge.booleans(for: permissions, domain: f.process.domain, policy: policy)
+        f.why = Advice.why(mechanism: mechanism, permissions: permissions, blocked: f.blocked, culprits: f.culprits)
+        f.fixes = Advice.fixes(mechanism: mechanism, permissions: permissions, culprits: f.culprits,
+                               booleans: f.booleans, domain: f.process.domain)
+        return f
+    }
+
+    /// Which findings the last `add` created or counted again, in order.
+    public private(set) var touched: [(index: Int, isNew: Bool)] = []
+
     public mutating func add(_ event: Event) {
+        touched.removeAll(keepingCapacity: true)
         eventsSeen += 1
         noteStateChanges(event)
         let denied = event.avcs.filter(\.denied)
@@ -140,7 +151,10 @@ public struct Diagnoser {
         insert(finding, key: key)
     }
 
-    private mutating func program(_ exe: String) -> Result<ProgramFacts, ELFError> {
+    func findingForUpdate(_ index: Int) -> Finding { findings[index] }
+    mutating func store(_ finding: Finding, at index: Int) { findings[index] = finding }
+
+    mutating func program(_ exe: String) -> Result<ProgramFacts, ELFError> {
         if let known = programs[exe] { return known }
         let result = ProgramFacts.analyse(executable: exe, loader: loader)
         if programs.count >= Self.maxPrograms { programs.removeAll(keepingCapacity: true) }
@@ -222,6 +236,7 @@ public struct Diagnoser {
 
     /// glibc's "cannot enable executable stack" error, with or without an AVC beside it.
     public mutating func add(_ message: LoaderMessage) {
+        touched.removeAll(keepingCapacity: true)
         let exe = message.program.flatMap { $0.hasPrefix("/") ? $0 : nil }
         var culprits: [Culprit] = []
         var needed: [String] = []
@@ -298,6 +313,7 @@ public struct Diagnoser {
     /// Adds the sighting to the finding with this key; false if there is none yet.
     private mutating func fold(_ s: Sighting, key: String) -> Bool {
         guard let i = index[key] else { return false }
+        touched.append((i, false))
         var f = findings[i]
         f.count += 1
         f.denials += s.denials
@@ -320,6 +336,7 @@ public struct Diagnoser {
             return
         }
         index[key] = findings.count
+        touched.append((findings.count, true))
         findings.append(finding)
     }
 

@@ -60,6 +60,8 @@ public struct Finding: Sendable {
     public var source: SourceLocation
     /// For a finding read from glibc's own error message: its strerror text.
     public var loaderError: String? = nil
+    /// Facts read from /proc while the process still ran (live mode only).
+    public var liveFacts: [String] = []
     /// False for findings from loader messages, which carry no audit time.
     public var hasTime: Bool { !events.isEmpty }
 

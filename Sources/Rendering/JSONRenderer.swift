@@ -77,6 +77,7 @@ public enum JSONRenderer {
             ("booleans", .array(f.booleans.map(boolean))),
             ("fixes", .array(f.fixes.map(fix))),
             ("source", .object([("input", .string(f.source.input)), ("line", .int(Int64(f.source.line)))])),
+            ("live", .strings(f.liveFacts)),
         ])
     }
 

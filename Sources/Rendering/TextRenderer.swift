@@ -51,6 +51,9 @@ public struct TextRenderer {
         return out
     }
 
+    /// One finding's block, as live mode prints it the moment it appears.
+    public func render(_ f: Finding, number: Int) -> String { block(f, number: number, style: Style(enabled: color)) }
+
     private func block(_ f: Finding, number: Int, style s: Style) -> String {
         var out = ""
         let perms = f.permissions.joined(separator: " ")
@@ -101,6 +104,10 @@ public struct TextRenderer {
             out += "    could not read ELF: \(clean(f.process.exe ?? "?")): \(clean(reason))\n"
         }
 
+        if !f.liveFacts.isEmpty {
+            out += "\n  " + s.bold("Seen in the running process") + "\n"
+            for e in f.liveFacts { out += TerminalText.wrap(clean(e), prefix: "    - ", indent: "      ", width: width) + "\n" }
+        }
         if !f.evidence.isEmpty {
             out += "\n  " + s.bold("Evidence") + "\n"
             for e in f.evidence { out += TerminalText.wrap(clean(e), prefix: "    - ", indent: "      ", width: width) + "\n" }

@@ -52,7 +52,26 @@ struct Explain: ParsableCommand {
     @Option(help: ArgumentHelp("Only denials of this permission (execmem, execstack, …); repeatable.", valueName: "permission"))
     var perm: [String] = []
 
+    @Flag(help: "Explain denials as they happen, from the kernel's audit multicast group (needs CAP_AUDIT_READ; runs beside auditd). Stops on SIGINT or SIGTERM with a summary.")
+    var live = false
+
+    @Option(help: ArgumentHelp("Follow this log as it grows, like tail -F (across rotation and truncation); repeatable, and combines with --live.", valueName: "file"))
+    var follow: [String] = []
+
+    @Flag(help: "Read auditd's plugin stream on standard input (plugins.d, format = string); see contrib/avc-explain.conf.")
+    var plugin = false
+
+    @Option(help: ArgumentHelp("In live modes, identical denials within this many seconds are counted, not printed again.", valueName: "seconds"))
+    var repeatWindow: UInt64 = 60
+
     @OptionGroup var common: CommonOptions
+
+    func validate() throws {
+        if (live || plugin || !follow.isEmpty) && !files.isEmpty {
+            throw ValidationError("files cannot be given with --live, --follow or --plugin")
+        }
+        if plugin && live { throw ValidationError("--plugin reads auditd's stream; --live reads the kernel's: choose one") }
+    }
 
     private var filter: EventFilter {
         var f = EventFilter()
@@ -67,6 +86,7 @@ struct Explain: ParsableCommand {
     }
 
     func run() throws {
+        if live || plugin || !follow.isEmpty { return try runLive() }
         let loader = common.loader
         let outcome = Analysis.run(sources: inputSources(), loader: loader, policy: PolicyEnvironment.read(root: loader.root),
                                    filter: filter, progress: ProgressLine.forStandardError()) { Diagnostics.warn($0) }
@@ -81,6 +101,26 @@ struct Explain: ParsableCommand {
         }
         if outcome.inputFailed { throw ExitCode(2) }
         if report.execFindings.isEmpty { throw ExitCode(1) }
+    }
+
+    private func runLive() throws {
+        let loader = common.loader
+        var session = LiveSession(diagnoser: Diagnoser(loader: loader, policy: PolicyEnvironment.read(root: loader.root)),
+                                  filter: filter, format: common.format,
+                                  text: TextRenderer(color: common.color.enabled(forDescriptor: 1)), window: repeatWindow)
+        do {
+            if live {
+                try LiveSession.checkKernel()
+                session.netlink = try NetlinkSource()
+            }
+        } catch {
+            Diagnostics.warn("\(error)")
+            throw ExitCode(2)
+        }
+        session.followed = follow.map { (FollowedFile(path: $0), LineBatchParser(name: $0)) }
+        for f in session.followed where !f.file.isOpen { Diagnostics.warn("\(f.file.path): not there yet; waiting for it to appear") }
+        if plugin { session.plugin = (LineAccumulator(), LineBatchParser(name: "(auditd plugin stream)")) }
+        try session.run()
     }
 
     private func inputSources() -> [InputSource] {

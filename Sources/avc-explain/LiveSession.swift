@@ -1,0 +1,200 @@
+import AuditEvents
+import AuditInput
+import CAudit
+import CLinux
+import Diagnosis
+import ELFLoader
+import Rendering
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// `--live`, `--follow` and `--plugin`: sources read as they are written. Each finding is
+/// printed as soon as its event is complete; identical denials within `window` seconds are
+/// counted, and reported as "repeated N times" rather than printed again.
+struct LiveSession {
+    var netlink: NetlinkSource?
+    var followed: [(file: FollowedFile, parser: LineBatchParser)] = []
+    var plugin: (lines: LineAccumulator, parser: LineBatchParser)?
+    var netlinkParser = LineBatchParser(name: "(audit netlink)")
+    var assembler = Assembler(window: 2)
+    var diagnoser: Diagnoser
+    var filter: EventFilter
+    let format: OutputFormat
+    let text: TextRenderer
+    let window: UInt64
+    var printedAt: [Int: UInt64] = [:]
+    var unreported: [Int: Int] = [:]
+    var lost = 0
+    var serialGaps = 0
+    var lastSerial: UInt64?
+
+    /// Refuses to start where no AVC can come: no SELinux, audit switched off.
+    static func checkKernel() throws {
+        var st = stat()
+        guard stat("/sys/fs/selinux/enforce", &st) == 0 else {
+            throw LiveError("SELinux is not enabled on this kernel (no /sys/fs/selinux), so there will be no AVC records to explain")
+        }
+        let fd = audit_open()
+        guard fd >= 0 else { return }
+        defer { audit_close(fd) }
+        if audit_is_enabled(fd) == 0 {
+            throw LiveError("the kernel's audit is disabled: enable it with `auditctl -e 1`, or boot with audit=1")
+        }
+    }
+
+    mutating func run() throws {
+        var mask = sigset_t()
+        sigemptyset(&mask)
+        sigaddset(&mask, SIGINT)
+        sigaddset(&mask, SIGTERM)
+        sigprocmask(SIG_BLOCK, &mask, nil)
+        let signals = signalfd(-1, &mask, Int32(SFD_CLOEXEC))
+        defer { close(signals) }
+        var pluginOpen = plugin != nil
+        var buffer = [UInt8](repeating: 0, count: 1 << 16)
+        loop: while true {
+            var fds = [pollfd(fd: signals, events: Int16(POLLIN), revents: 0)]
+            if let netlink { fds.append(pollfd(fd: netlink.fd, events: Int16(POLLIN), revents: 0)) }
+            if pluginOpen { fds.append(pollfd(fd: 0, events: Int16(POLLIN), revents: 0)) }
+            _ = poll(&fds, nfds_t(fds.count), 250)
+            if fds[0].revents != 0 { break loop }
+            var items: [StreamItem] = []
+            if let netlink, fds.contains(where: { $0.fd == netlink.fd && $0.revents != 0 }) {
+                while true {
+                    switch try netlink.receive() {
+                    case .overflow:
+                        lost += 1
+                        report(lost: "the kernel dropped audit messages: the socket's buffer overflowed (ENOBUFS)")
+                        continue
+                    case .lines(let lines):
+                        if lines.isEmpty { break }
+                        let parsed = netlinkParser.parse(lines)
+                        for case .record(let r) in parsed { noteSerial(r.key.id.serial) }
+                        items += parsed
+                        continue
+                    }
+                    break
+                }
+            }
+            if pluginOpen, fds.contains(where: { $0.fd == 0 && $0.revents != 0 }) {
+                let n = buffer.withUnsafeMutableBytes { Glibc.read(0, $0.baseAddress, $0.count) }
+                if n <= 0 {
+                    pluginOpen = false
+                    items += plugin!.parser.parse(plugin!.lines.finish())
+                } else {
+                    items += plugin!.parser.parse(plugin!.lines.add(buffer[0..<n]))
+                }
+            }
+            for i in followed.indices {
+                items += followed[i].parser.parse(followed[i].file.poll())
+            }
+            handle(items)
+            explain(assembler.age(now: UInt64(max(time(nil), 0))))
+            reportRepeats(final: false)
+            if plugin != nil && !pluginOpen && netlink == nil && followed.isEmpty { break loop }
+        }
+        explain(assembler.flush())
+        reportRepeats(final: true)
+        summary()
+    }
+
+    private mutating func handle(_ items: [StreamItem]) {
+        for item in items {
+            switch item {
+            case .record(let r):
+                explain(assembler.add(r))
+            case .boundary:
+                explain(assembler.boundary())
+            case .loaderMessage(let m):
+                guard filter.accepts(m) else { continue }
+                diagnoser.add(m)
+                show(diagnoser.touched, pid: nil)
+            }
+        }
+    }
+
+    private mutating func explain(_ events: [Event]) {
+        for event in events where filter.accepts(event) {
+            diagnoser.add(event)
+            show(diagnoser.touched, pid: event.syscall?.pid ?? event.avcs.first?.pid)
+        }
+    }
+
+    private mutating func show(_ touched: [(index: Int, isNew: Bool)], pid: Int64?) {
+        let now = UInt64(max(time(nil), 0))
+        for t in touched {
+            if t.isNew {
+                if let pid, let snapshot = ProcessSnapshot.read(pid: pid) { diagnoser.enrich(t.index, with: snapshot) }
+                let f = diagnoser.finding(t.index)
+                guard f.isExec || format == .json else { continue }
+                emit(format == .json
+                     ? JSON.object([("type", .string("finding")), ("number", .int(Int64(t.index + 1))), ("finding", JSONRenderer.finding(f))]).serialized() + "\n"
+                     : "\n" + text.render(f, number: t.index + 1))
+                printedAt[t.index] = now
+            } else {
+                unreported[t.index, default: 0] += 1
+            }
+        }
+    }
+
+    /// Repeats are told once per window, not once per denial.
+    private mutating func reportRepeats(final: Bool) {
+        let now = UInt64(max(time(nil), 0))
+        for (index, count) in unreported.sorted(by: { $0.key < $1.key }) where count > 0 {
+            guard final || now >= (printedAt[index] ?? 0) + window else { continue }
+            let f = diagnoser.finding(index)
+            if format == .json {
+                emit(JSON.object([("type", .string("repeat")), ("number", .int(Int64(index + 1))), ("repeated", .int(Int64(count))),
+                                  ("count", .int(Int64(f.count)))]).serialized() + "\n")
+            } else if f.isExec {
+                emit("[\(index + 1)] repeated \(count) time\(count == 1 ? "" : "s") (\(f.count) in all): \(f.permissions.joined(separator: " ")) for \(TerminalText.sanitize(f.process.comm ?? f.process.exe ?? "?"))\n")
+            }
+            unreported[index] = 0
+            printedAt[index] = now
+        }
+    }
+
+    private mutating func noteSerial(_ serial: UInt64) {
+        if let last = lastSerial, serial > last + 1, serial - last < 1_000_000 { serialGaps += Int(serial - last - 1) }
+        if lastSerial.map({ serial > $0 }) ?? true { lastSerial = serial }
+    }
+
+    private func report(lost why: String) {
+        emit(format == .json ? JSON.object([("type", .string("lost")), ("reason", .string(why))]).serialized() + "\n" : "avc-explain: \(why)\n")
+    }
+
+    private func summary() {
+        let results = diagnoser.results
+        let exec = results.filter(\.isExec)
+        if format == .json {
+            emit(JSON.object([
+                ("type", .string("summary")), ("events", .int(Int64(diagnoser.eventsSeen))), ("denials", .int(Int64(diagnoser.denialCount))),
+                ("findings", .int(Int64(results.count))), ("exec_findings", .int(Int64(exec.count))),
+                ("lost", .int(Int64(lost))), ("serial_gaps", .int(Int64(serialGaps))),
+            ]).serialized() + "\n")
+        } else {
+            var line = "\navc-explain: \(exec.count) exec* finding\(exec.count == 1 ? "" : "s") (\(diagnoser.denialCount) denied permissions in \(diagnoser.eventsSeen) events)"
+            if lost > 0 { line += "; audit messages were lost \(lost) time\(lost == 1 ? "" : "s")" }
+            if serialGaps > 0 { line += "; \(serialGaps) serial numbers were never seen (lost events, or events the kernel numbered but did not log)" }
+            emit(line + "\n")
+        }
+    }
+
+    private func emit(_ s: String) {
+        var s = s
+        s.withUTF8 { buffer in
+            var offset = 0
+            while offset < buffer.count {
+                let n = write(1, buffer.baseAddress! + offset, buffer.count - offset)
+                if n <= 0 { return }
+                offset += n
+            }
+        }
+    }
+}
+
+struct LiveError: Error, CustomStringConvertible {
+    var description: String
+    init(_ d: String) { description = d }
+}
