@@ -2,6 +2,8 @@
 SHELL := /bin/sh
 SWIFT ?= swift
 APT_PACKAGES := libaudit-dev libauparse-dev zlib1g-dev pkg-config gcc libc6-dev binutils pax-utils auditd time bc
+# The real-kernel test (Tests/VM): skipped only when SKIP_VM=1 is set.
+VM_PACKAGES := qemu-system-x86 busybox-static secilc cpio
 DEMO_ROOT := .build/demo-sysroot
 DEMO_LOG := SampleLogs/seed-fluent-bit.log
 
@@ -11,7 +13,7 @@ all: build
 
 # Debian packages the build and the tests need; installed only when missing.
 deps:
-	@missing=""; for p in $(APT_PACKAGES); do dpkg -s $$p >/dev/null 2>&1 || missing="$$missing $$p"; done; \
+	@missing=""; for p in $(APT_PACKAGES) $(if $(filter 1,$(SKIP_VM)),,$(VM_PACKAGES)); do dpkg -s $$p >/dev/null 2>&1 || missing="$$missing $$p"; done; \
 	if [ -n "$$missing" ]; then \
 		echo "make: installing$$missing"; \
 		if [ "$$(id -u)" -eq 0 ]; then apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $$missing; \

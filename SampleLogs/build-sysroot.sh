@@ -61,6 +61,15 @@ if [ -f "$libdir/libpcre2-8.so.0" ]; then
     run $cc -o "$out/usr/local/bin/log-filter" "$src/pcre-filter.c" "$libdir/libpcre2-8.so.0"
 fi
 
+# JIT without a library: RWX mapping, and the W^X flip of a written page.
+run $cc -o "$out/usr/local/bin/jit-rwx" "$src/jit-rwx.c"
+run $cc -o "$out/usr/local/bin/jit-flip" "$src/jit-flip.c"
+
+# A plugin loaded with dlopen() whose assembly lacks the stack note.
+mkdir -p "$out/opt/plugins/bin" "$out/opt/plugins/lib"
+run $cc -shared -fPIC -o "$out/opt/plugins/lib/libwasm-filter.so" -Wl,-soname,libwasm-filter.so "$src/wasm-filter.c" "$work/invokeNative_em64.o"
+run $cc -o "$out/opt/plugins/bin/plugin-host" "$src/plugin-host.c" -ldl
+
 # Heap: makes malloc'd memory executable.
 run $cc -o "$out/usr/local/bin/heap-jit" "$src/heap-exec.c"
 echo "build-sysroot: built the sample programs under $out"

@@ -83,8 +83,11 @@ extension Diagnoser {
             facts.append("from /proc/\(snapshot.pid)/maps: 0x\(String(address, radix: 16)) lies in \(what) (\(m.permissions) now)")
         }
         let known = Set(f.culprits.map(\.path))
-        let closure = Set(f.process.exe.flatMap { try? program($0).get() }.map { $0.closure.objects.map(\.realPath) } ?? [])
-        let runtime = snapshot.libraries.filter { !closure.contains($0) }
+        let program = f.process.exe.flatMap { try? self.program($0).get() }
+        let closure = Set(program.map { $0.closure.objects.map(\.realPath) } ?? [])
+        // ld.so itself is mapped in every dynamic program but is no DT_NEEDED entry.
+        let interpreter = program?.executable.elf.interpreter.flatMap { loader.root.resolve($0) }
+        let runtime = snapshot.libraries.filter { !closure.contains($0) && $0 != interpreter && loader.root.resolve($0) != interpreter }
         if !runtime.isEmpty {
             facts.append("from /proc/\(snapshot.pid)/maps: loaded at run time, outside the DT_NEEDED closure: " + runtime.joined(separator: ", "))
         }

@@ -61,6 +61,9 @@ struct Explain: ParsableCommand {
     @Flag(help: "Read auditd's plugin stream on standard input (plugins.d, format = string); see contrib/avc-explain.conf.")
     var plugin = false
 
+    @Option(help: ArgumentHelp("With --live, also append every record received to this file, as auditd would log it.", valueName: "file"))
+    var saveRecords: String?
+
     @Option(help: ArgumentHelp("In live modes, identical denials within this many seconds are counted, not printed again.", valueName: "seconds"))
     var repeatWindow: UInt64 = 60
 
@@ -71,6 +74,7 @@ struct Explain: ParsableCommand {
             throw ValidationError("files cannot be given with --live, --follow or --plugin")
         }
         if plugin && live { throw ValidationError("--plugin reads auditd's stream; --live reads the kernel's: choose one") }
+        if saveRecords != nil && !live { throw ValidationError("--save-records goes with --live") }
     }
 
     private var filter: EventFilter {
@@ -116,6 +120,13 @@ struct Explain: ParsableCommand {
         } catch {
             Diagnostics.warn("\(error)")
             throw ExitCode(2)
+        }
+        if let path = saveRecords {
+            session.recordsOut = open(path, O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, 0o600)
+            guard session.recordsOut >= 0 else {
+                Diagnostics.warn("\(path): cannot open for writing: \(String(cString: strerror(errno)))")
+                throw ExitCode(2)
+            }
         }
         session.followed = follow.map { (FollowedFile(path: $0), LineBatchParser(name: $0)) }
         for f in session.followed where !f.file.isOpen { Diagnostics.warn("\(f.file.path): not there yet; waiting for it to appear") }

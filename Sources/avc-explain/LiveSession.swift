@@ -25,8 +25,12 @@ struct LiveSession {
     let window: UInt64
     var printedAt: [Int: UInt64] = [:]
     var unreported: [Int: Int] = [:]
+    /// Findings counted again after they were printed: at exit their final state is printed.
+    var changed: Set<Int> = []
     var lost = 0
     var serialGaps = 0
+    /// `--save-records`: every record received from the kernel, as auditd would log it.
+    var recordsOut: Int32 = -1
     var lastSerial: UInt64?
 
     /// Refuses to start where no AVC can come: no SELinux, audit switched off.
@@ -69,6 +73,7 @@ struct LiveSession {
                         continue
                     case .lines(let lines):
                         if lines.isEmpty { break }
+                        if recordsOut >= 0 { save(lines) }
                         let parsed = netlinkParser.parse(lines)
                         for case .record(let r) in parsed { noteSerial(r.key.id.serial) }
                         items += parsed
@@ -134,6 +139,7 @@ struct LiveSession {
                 printedAt[t.index] = now
             } else {
                 unreported[t.index, default: 0] += 1
+                changed.insert(t.index)
             }
         }
     }
@@ -160,6 +166,19 @@ struct LiveSession {
         if lastSerial.map({ serial > $0 }) ?? true { lastSerial = serial }
     }
 
+    private func save(_ lines: [[UInt8]]) {
+        var bytes: [UInt8] = []
+        for line in lines { bytes += line; bytes.append(0x0a) }
+        bytes.withUnsafeBytes { raw in
+            var offset = 0
+            while offset < raw.count {
+                let n = write(recordsOut, raw.baseAddress! + offset, raw.count - offset)
+                if n <= 0 { return }
+                offset += n
+            }
+        }
+    }
+
     private func report(lost why: String) {
         emit(format == .json ? JSON.object([("type", .string("lost")), ("reason", .string(why))]).serialized() + "\n" : "avc-explain: \(why)\n")
     }
@@ -168,6 +187,11 @@ struct LiveSession {
         let results = diagnoser.results
         let exec = results.filter(\.isExec)
         if format == .json {
+            // JSON Lines readers get each changed finding's final state before the summary.
+            for index in changed.sorted() {
+                emit(JSON.object([("type", .string("update")), ("number", .int(Int64(index + 1))),
+                                  ("finding", JSONRenderer.finding(diagnoser.finding(index)))]).serialized() + "\n")
+            }
             emit(JSON.object([
                 ("type", .string("summary")), ("events", .int(Int64(diagnoser.eventsSeen))), ("denials", .int(Int64(diagnoser.denialCount))),
                 ("findings", .int(Int64(results.count))), ("exec_findings", .int(Int64(exec.count))),

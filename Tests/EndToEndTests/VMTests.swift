@@ -1,0 +1,73 @@
+import Foundation
+import Testing
+import TestSupport
+
+/// The real thing: a Debian kernel under qemu with SELinux enforcing (Tests/VM), each scenario
+/// run in a confined domain while `avc-explain --live` listens on the audit multicast group.
+/// SKIP_VM=1 skips it, and says so; anything else that keeps it from running fails it.
+@Suite struct VMTests {
+    /// exe → (mechanism, culprits, permissions, blocked)
+    static let expected: [String: (String, [String], [String], Bool)] = [
+        "/opt/fluent-bit/bin/flb-tail": ("loader-exec-stack", ["/opt/fluent-bit/lib/libfluent-bit.so"], ["execstack", "execmem"], true),
+        "/opt/plugins/bin/plugin-host": ("loader-exec-stack", [], ["execmem"], true),
+        "/usr/local/bin/legacy-daemon": ("thread-stack-exec", ["/usr/local/bin/legacy-daemon"], ["execmem"], true),
+        "/usr/local/bin/old-toolchain-daemon": ("thread-stack-exec", ["/usr/local/bin/old-toolchain-daemon"], ["execmem"], true),
+        "/usr/local/bin/jit-rwx": ("jit-rwx-mapping", [], ["execmem"], true),
+        "/usr/local/bin/log-filter": ("jit-rwx-mapping", ["/usr/lib/x86_64-linux-gnu/libpcre2-8.so.0"], ["execmem"], true),
+        "/usr/local/bin/jit-flip": ("jit-wx-flip", [], ["execmem"], true),
+        "/usr/local/bin/heap-jit": ("heap-exec", [], ["execheap"], true),
+        "/opt/vendor/bin/vendor-tool": ("text-relocation", ["/opt/vendor/lib/libtextrel.so"], ["execmem"], true),
+        "/opt/chain/bin/chain-app": ("loader-exec-stack", ["/opt/chain/lib/libB.so"], ["execstack", "execmem"], false),
+    ]
+
+    static func byExe(_ findings: [[String: Any]]) -> [String: [String: Any]] {
+        var out: [String: [String: Any]] = [:]
+        for f in findings { if let exe = (f["process"] as? [String: Any])?["exe"] as? String { out[exe] = f } }
+        return out
+    }
+
+    @Test func scenariosUnderARealSELinuxKernel() throws {
+        if ProcessInfo.processInfo.environment["SKIP_VM"] == "1" {
+            print("VM test SKIPPED (SKIP_VM=1): the live mode was not checked against a real kernel")
+            return
+        }
+        let dir = try TemporaryDirectory("vm")
+        let run = try Shell.run("/bin/sh", [Package.root + "/Tests/VM/run.sh", dir.path, Package.tool])
+        guard run.status == 0 else {
+            Issue.record("the VM test could not run (set SKIP_VM=1 to skip it on purpose):\n\(run.stdout)\(run.stderr)")
+            return
+        }
+        let lines = try String(contentsOfFile: dir.path + "/live.jsonl", encoding: .utf8).split(separator: "\n")
+            .compactMap { try? JSONSerialization.jsonObject(with: Data($0.utf8)) as? [String: Any] }
+        // A finding's last line ("finding", then "update" if it was counted again) is its state.
+        var state: [Int: [String: Any]] = [:]
+        for l in lines where ["finding", "update"].contains(l["type"] as? String ?? "") {
+            if let n = l["number"] as? Int, let f = l["finding"] as? [String: Any] { state[n] = f }
+        }
+        let live = state.sorted { $0.key < $1.key }.map(\.value)
+        #expect(lines.last?["type"] as? String == "summary")
+        let liveByExe = Self.byExe(live)
+
+        // The same records, read back from the file the live mode saved, against the VM's files.
+        let (_, fileReport) = try Tool.json(["--sysroot", dir.path + "/root", dir.path + "/raw.log"])
+        let fileByExe = Self.byExe(Tool.findings(fileReport))
+
+        for (exe, (mechanism, culprits, permissions, blocked)) in Self.expected.sorted(by: { $0.key < $1.key }) {
+            let f = try #require(liveByExe[exe], "no live finding for \(exe)")
+            #expect(f["mechanism"] as? String == mechanism, "\(exe)")
+            #expect(Tool.culpritPaths(f) == culprits, "\(exe)")
+            #expect(Set(f["permissions"] as? [String] ?? []) == Set(permissions), "\(exe)")
+            #expect(f["blocked"] as? Bool == blocked, "\(exe)")
+            let fromFile = try #require(fileByExe[exe], "file mode lost \(exe)")
+            for key in ["mechanism", "permissions", "blocked", "count"] {
+                #expect(String(describing: fromFile[key]) == String(describing: f[key]), "\(exe) \(key): live and file mode disagree")
+            }
+            #expect(Tool.culpritPaths(fromFile) == Tool.culpritPaths(f), "\(exe)")
+        }
+        // The dlopen()ed library is gone from /proc by the time the AVC is read; the loader's
+        // error, followed by the same live run, names it.
+        #expect(live.contains { $0["loader_error"] as? String == "Permission denied" && Tool.culpritPaths($0) == ["/opt/plugins/lib/libwasm-filter.so"] })
+        // Two denials of one permissive mprotect: one event, both permissions.
+        #expect((liveByExe["/opt/chain/bin/chain-app"]?["events"] as? [String])?.count == 1)
+    }
+}

@@ -1,0 +1,61 @@
+#!/bin/busybox sh
+# /init of the test VM: load the policy, go enforcing, start `avc-explain --live`, run each
+# scenario in a test domain, and print everything between markers on the serial console.
+/bin/busybox --install -s /bin
+export PATH=/bin:/usr/local/bin
+mount -t proc proc /proc
+mount -t sysfs sysfs /sys
+mount -t devtmpfs devtmpfs /dev 2>/dev/null
+mount -t tmpfs tmpfs /tmp
+mount -t selinuxfs selinuxfs /sys/fs/selinux || echo "VMTEST-ERROR no selinuxfs"
+cat /etc/vm/policy.33 > /sys/fs/selinux/load || echo "VMTEST-ERROR policy load"
+echo 1 > /sys/fs/selinux/enforce || echo "VMTEST-ERROR enforce"
+echo "VMTEST-INFO enforcing=$(cat /sys/fs/selinux/enforce) kernel=$(uname -r)"
+
+setbool() {
+    echo "$2" > /sys/fs/selinux/booleans/$1
+    echo 1 > /sys/fs/selinux/commit_pending_bools
+}
+
+avc-explain --live --format json --save-records /tmp/raw.log --follow /tmp/app-errors.log --repeat-window 1 \
+    > /tmp/live.jsonl 2> /tmp/live.err &
+LIVE=$!
+sleep 3
+
+# run NAME DOMAIN PROGRAM [ARGS]: the program runs in DOMAIN through /proc/self/attr/exec.
+run() {
+    name=$1; domain=$2; shift 2
+    echo "VMTEST-SCENARIO $name $*"
+    ( echo -n "sys_u:sys_r:$domain" > /proc/self/attr/exec && exec "$@" ) > /tmp/out.$name 2>&1
+    echo "VMTEST-EXIT $name $?"
+    sed "s/^/VMTEST-OUT $name: /" /tmp/out.$name
+    sleep 1
+}
+
+setbool selinuxuser_execstack 0; setbool deny_execmem 0
+run execstack test_t /opt/fluent-bit/bin/flb-tail
+setbool selinuxuser_execstack 1; setbool deny_execmem 1
+run seed test_t /opt/fluent-bit/bin/flb-tail
+run dlopen test_t /opt/plugins/bin/plugin-host /tmp/app-errors.log
+run threads-rwe test_t /usr/local/bin/legacy-daemon
+run threads-nostack test_t /usr/local/bin/old-toolchain-daemon
+run jit-rwx test_t /usr/local/bin/jit-rwx
+run jit-pcre2 test_t /usr/local/bin/log-filter
+run jit-flip test_t /usr/local/bin/jit-flip
+run heap test_t /usr/local/bin/heap-jit
+run textrel test_t /opt/vendor/bin/vendor-tool
+setbool selinuxuser_execstack 0
+run permissive test_perm_t /opt/chain/bin/chain-app
+
+sleep 4
+kill -TERM $LIVE
+wait $LIVE
+echo "VMTEST-LIVE-EXIT $?"
+for f in live.jsonl raw.log live.err app-errors.log; do
+    echo "VMTEST-BEGIN $f"
+    cat /tmp/$f 2>/dev/null
+    echo "VMTEST-END $f"
+done
+echo "VMTEST-DONE"
+echo o > /proc/sysrq-trigger
+sleep 5
