@@ -7,7 +7,7 @@ VM_PACKAGES := qemu-system-x86 busybox-static secilc cpio
 DEMO_ROOT := .build/demo-sysroot
 DEMO_LOG := SampleLogs/seed-fluent-bit.log
 
-.PHONY: all deps build demo test bench samples clean
+.PHONY: all deps build demo test bench samples vm-samples clean
 
 all: build
 
@@ -39,6 +39,11 @@ test: deps
 bench: deps
 	$(SWIFT) build -c release
 	@Tests/Benchmarks/bench.sh .build/release/avc-explain
+
+# Regenerate SampleLogs/*.log from a real-kernel run (Tests/VM), then re-derive the forms.
+vm-samples: build
+	@Tests/VM/samples.sh .build/debug/avc-explain
+	@Tests/VM/derive-forms.py
 
 # Explain every bundled sample (JSON), for a quick look.
 samples: build

@@ -42,6 +42,7 @@ enum RecordRelevance {
         case 10: return equals(type, "MAC_STATUS") ? .primary : .ignored
         case 11: return equals(type, "SELINUX_ERR") ? .primary : .ignored
         case 16: return equals(type, "USER_SELINUX_ERR") ? .primary : .ignored
+        case 17: return equals(type, "MAC_CONFIG_CHANGE") ? .primary : .ignored
         default: return .ignored
         }
     }

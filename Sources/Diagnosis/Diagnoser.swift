@@ -204,7 +204,7 @@ public struct Diagnoser {
 
     // MARK: enforcing changes and SELinux errors
 
-    /// Enforcing-mode changes in log order: a denial's "blocked" depends on them.
+    /// Enforcing-mode and boolean changes in log order: whether a denial is blocked depends on them.
     public private(set) var timeline: [StatusChange] = []
     /// SELINUX_ERR and USER_SELINUX_ERR texts with how often each came.
     public private(set) var selinuxErrors: [(text: String, count: Int, first: EventKey)] = []
@@ -216,7 +216,12 @@ public struct Diagnoser {
             case "MAC_STATUS":
                 let f = record.fields
                 guard timeline.count < Self.maxTimeline, let enforcing = f.int("enforcing") else { continue }
-                timeline.append(StatusChange(when: event.key, enforcing: enforcing == 1, previous: f.int("old_enforcing").map { $0 == 1 },
+                timeline.append(StatusChange(when: event.key, change: .enforcing(enforcing == 1, previous: f.int("old_enforcing").map { $0 == 1 }),
+                                             auid: f.int("auid")))
+            case "MAC_CONFIG_CHANGE":
+                let f = record.fields
+                guard timeline.count < Self.maxTimeline, let name = f["bool"], let value = f.int("val") else { continue }
+                timeline.append(StatusChange(when: event.key, change: .boolean(name, value == 1, previous: f.int("old_val").map { $0 == 1 }),
                                              auid: f.int("auid")))
             case "SELINUX_ERR", "USER_SELINUX_ERR":
                 var text = record.type == "USER_SELINUX_ERR" ? (record.fields["msg"] ?? record.body) : record.body

@@ -71,11 +71,16 @@ public struct Finding: Sendable {
     static let maxEventIDs = 64
 }
 
-/// SELinux switched between enforcing and permissive (a MAC_STATUS record).
+/// SELinux switched between enforcing and permissive (MAC_STATUS), or a boolean changed
+/// (MAC_CONFIG_CHANGE): what decides whether a later denial is blocked.
 public struct StatusChange: Sendable, Equatable {
+    public enum Change: Sendable, Equatable {
+        case enforcing(Bool, previous: Bool?)
+        case boolean(String, Bool, previous: Bool?)
+    }
+
     public var when: EventKey
-    public var enforcing: Bool
-    public var previous: Bool?
+    public var change: Change
     /// The login uid that made the change; 4294967295 is unset.
     public var auid: Int64?
 }

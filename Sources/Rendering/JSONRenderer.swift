@@ -25,9 +25,14 @@ public enum JSONRenderer {
             ])),
             ("findings", .array(report.findings.map(finding))),
             ("timeline", .array(report.timeline.map { c in
-                .object([("time", .string(Timestamp.utc(c.when.id))), ("event", .string(c.when.description)),
-                         ("enforcing", .bool(c.enforcing)), ("previous", c.previous.map(JSON.bool) ?? .null),
-                         ("auid", c.auid.map(JSON.int) ?? .null)])
+                var fields: [(String, JSON)] = [("time", .string(Timestamp.utc(c.when.id))), ("event", .string(c.when.description))]
+                switch c.change {
+                case .enforcing(let on, let previous):
+                    fields += [("kind", .string("enforcing")), ("name", .null), ("value", .bool(on)), ("previous", previous.map(JSON.bool) ?? .null)]
+                case .boolean(let name, let value, let previous):
+                    fields += [("kind", .string("boolean")), ("name", .string(name)), ("value", .bool(value)), ("previous", previous.map(JSON.bool) ?? .null)]
+                }
+                return .object(fields + [("auid", c.auid.map(JSON.int) ?? .null)])
             })),
             ("selinux_errors", .array(report.selinuxErrors.map { .object([("text", .string($0.text)), ("count", .int(Int64($0.count)))]) })),
         ])

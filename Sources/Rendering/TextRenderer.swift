@@ -35,11 +35,18 @@ public struct TextRenderer {
             for f in other { out += "  - " + otherLine(f) + "\n" }
         }
         if !report.timeline.isEmpty {
-            out += "\n" + s.bold("Enforcing mode changes") + "\n"
+            out += "\n" + s.bold("Policy changes") + "\n"
+            func word(_ b: Bool) -> String { b ? "on" : "off" }
             for c in report.timeline {
                 let who = c.auid.flatMap { $0 == 4_294_967_295 ? nil : " by auid \($0)" } ?? ""
-                out += "  - \(Timestamp.local(c.when.id)): \(c.enforcing ? "enforcing" : "permissive")"
-                    + (c.previous.map { " (was \($0 ? "enforcing" : "permissive"))" } ?? "") + who + "\n"
+                let what: String
+                switch c.change {
+                case .enforcing(let on, let previous):
+                    what = (on ? "enforcing" : "permissive") + (previous.map { " (was \($0 ? "enforcing" : "permissive"))" } ?? "")
+                case .boolean(let name, let value, let previous):
+                    what = "\(clean(name)) \(word(value))" + (previous.map { " (was \(word($0)))" } ?? "")
+                }
+                out += "  - \(Timestamp.local(c.when.id)): \(what)\(who)\n"
             }
         }
         if !report.selinuxErrors.isEmpty {

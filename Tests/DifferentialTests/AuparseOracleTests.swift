@@ -88,8 +88,8 @@ import TestSupport
     }
 
     static var inputs: [String] {
-        var list = ["seed-fluent-bit.log", "thread-stacks.log", "jit-pcre2.log", "textrel.log", "heap-exec.log", "chain-permissive.log",
-                    "forms/seed.ausearch-raw.log"].map { Package.root + "/SampleLogs/" + $0 }
+        var list = ["seed-fluent-bit.log", "thread-stacks.log", "jit-pcre2.log", "jit-anonymous.log", "textrel.log", "heap-exec.log",
+                    "chain-permissive.log", "forms/seed.ausearch-raw.log"].map { Package.root + "/SampleLogs/" + $0 }
         let corpus = Package.root + "/../shared/corpus/"
         for name in ["formats-01.log", "formats-02.log", "formats-04.log", "formats-05.log", "formats-06.log", "formats-07.log", "formats-08.log", "formats-12.log", "formats-13.log"]
             where FileManager.default.fileExists(atPath: corpus + name) {

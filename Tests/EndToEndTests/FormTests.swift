@@ -62,15 +62,27 @@ import TestSupport
     }
 
     @Test func filtersNarrowTheFindings() throws {
-        let logs = ["SampleLogs/seed-fluent-bit.log", "SampleLogs/heap-exec.log", "SampleLogs/thread-stacks.log"]
-        let all = Tool.findings(try Tool.json(logs).1).count
-        #expect(all == 4)
+        let logs = ["SampleLogs/seed-fluent-bit.log", "SampleLogs/heap-exec.log", "SampleLogs/thread-stacks.log", "SampleLogs/forms/seed.enriched-pasted.log"]
+        let all = Tool.findings(try Tool.json(logs).1)
+        #expect(all.count == 4)
         #expect(Tool.findings(try Tool.json(["--perm", "execheap"] + logs).1).count == 1)
         #expect(Tool.findings(try Tool.json(["--comm", "flb-tail"] + logs).1).count == 1)
-        #expect(Tool.findings(try Tool.json(["--node", "logs01.example.com"] + logs).1).count == 2)
-        #expect(Tool.findings(try Tool.json(["--pid", "2431"] + logs).1).first?["count"] as? Int == 1)
-        #expect(Tool.findings(try Tool.json(["--since", "2026-11-27 09:15:00", "--until", "2026-11-27 09:16:00"] + logs).1).count == 1)
+        #expect(Tool.findings(try Tool.json(["--node", "web01"] + logs).1).first?["count"] as? Int == 1)
+        let seed = try #require(all.first { ($0["process"] as? [String: Any])?["comm"] as? String == "flb-tail" })
+        let pid = try #require(((seed["process"] as? [String: Any])?["pids"] as? [Int])?.first)
+        #expect(Tool.findings(try Tool.json(["--pid", String(pid)] + logs).1).first?["count"] as? Int == 1)
+        let first = try #require((seed["events"] as? [String])?.first?.split(separator: ".").first.map(String.init))
+        #expect(Tool.findings(try Tool.json(["--since", "@" + first, "--until", "@" + first] + logs).1).first?["count"] as? Int == 1)
         #expect(try Tool.run(["--since", "not-a-time"] + logs).status == 64)
+    }
+
+    @Test func booleanChangesAreShownOnTheTimeline() throws {
+        let (_, report) = try Tool.json(["SampleLogs/seed-fluent-bit.log"])
+        let changes = (report["timeline"] as? [[String: Any]] ?? []).compactMap { c -> String? in
+            guard let name = c["name"] as? String, let value = c["value"] as? Bool else { return nil }
+            return "\(name)=\(value)"
+        }
+        #expect(changes.starts(with: ["selinuxuser_execstack=false", "selinuxuser_execstack=true", "deny_execmem=true"]))
     }
 
     @Test func enforcingChangesAndSELinuxErrorsAreReported() throws {
@@ -81,7 +93,8 @@ import TestSupport
         """
         let (_, report) = try Tool.json(["-"], input: log)
         let timeline = report["timeline"] as? [[String: Any]] ?? []
-        #expect(timeline.first?["enforcing"] as? Bool == false)
+        #expect(timeline.first?["kind"] as? String == "enforcing")
+        #expect(timeline.first?["value"] as? Bool == false)
         #expect(timeline.first?["previous"] as? Bool == true)
         #expect((report["selinux_errors"] as? [[String: Any]])?.first?["count"] as? Int == 1)
     }

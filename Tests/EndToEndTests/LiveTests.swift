@@ -53,7 +53,8 @@ import TestSupport
         let r = try Tool.run(["--plugin", "--format", "json", "--sysroot", root], input: stream)
         #expect(r.status == 0)
         let lines = Self.jsonLines(r.stdout)
-        let finding = try #require(lines.first { $0["type"] as? String == "finding" }?["finding"] as? [String: Any])
+        // The finding's last state: printed when it appeared, then updated at exit if it repeated.
+        let finding = try #require(lines.last { ["finding", "update"].contains($0["type"] as? String ?? "") }?["finding"] as? [String: Any])
         #expect(finding["mechanism"] as? String == "loader-exec-stack")
         #expect(Tool.culpritPaths(finding) == ["/opt/fluent-bit/lib/libfluent-bit.so"])
         // The same records as a file: the same finding.

@@ -26,26 +26,26 @@ sleep 3
 run() {
     name=$1; domain=$2; shift 2
     echo "VMTEST-SCENARIO $name $*"
-    ( echo -n "sys_u:sys_r:$domain" > /proc/self/attr/exec && exec "$@" ) > /tmp/out.$name 2>&1
+    ( echo -n "system_u:system_r:$domain" > /proc/self/attr/exec && exec "$@" ) > /tmp/out.$name 2>&1
     echo "VMTEST-EXIT $name $?"
     sed "s/^/VMTEST-OUT $name: /" /tmp/out.$name
     sleep 1
 }
 
 setbool selinuxuser_execstack 0; setbool deny_execmem 0
-run execstack test_t /opt/fluent-bit/bin/flb-tail
+run execstack unconfined_service_t /opt/fluent-bit/bin/flb-tail
 setbool selinuxuser_execstack 1; setbool deny_execmem 1
-run seed test_t /opt/fluent-bit/bin/flb-tail
-run dlopen test_t /opt/plugins/bin/plugin-host /tmp/app-errors.log
-run threads-rwe test_t /usr/local/bin/legacy-daemon
-run threads-nostack test_t /usr/local/bin/old-toolchain-daemon
-run jit-rwx test_t /usr/local/bin/jit-rwx
-run jit-pcre2 test_t /usr/local/bin/log-filter
-run jit-flip test_t /usr/local/bin/jit-flip
-run heap test_t /usr/local/bin/heap-jit
-run textrel test_t /opt/vendor/bin/vendor-tool
+run seed unconfined_service_t /opt/fluent-bit/bin/flb-tail
+run dlopen unconfined_service_t /opt/plugins/bin/plugin-host /tmp/app-errors.log
+run threads-rwe unconfined_service_t /usr/local/bin/legacy-daemon
+run threads-nostack unconfined_service_t /usr/local/bin/old-toolchain-daemon
+run jit-rwx unconfined_service_t /usr/local/bin/jit-rwx
+run jit-pcre2 unconfined_service_t /usr/local/bin/log-filter
+run jit-flip unconfined_service_t /usr/local/bin/jit-flip
+run heap unconfined_service_t /usr/local/bin/heap-jit
+run textrel unconfined_service_t /opt/vendor/bin/vendor-tool
 setbool selinuxuser_execstack 0
-run permissive test_perm_t /opt/chain/bin/chain-app
+run permissive unconfined_t /opt/chain/bin/chain-app
 
 sleep 4
 kill -TERM $LIVE

@@ -57,4 +57,5 @@ extract() { tr -d '\r' < "$out/console.log" | awk -v f="$1" '$0 == "VMTEST-BEGIN
 extract live.jsonl > "$out/live.jsonl"
 extract raw.log > "$out/raw.log"
 extract live.err > "$out/live.err"
+extract app-errors.log > "$out/app-errors.log"
 echo "vm: done; $(grep -c '"type":"finding"' "$out/live.jsonl") findings, $(wc -l < "$out/raw.log") records in $out"
