@@ -79,11 +79,23 @@ enum ColorChoice: String, ExpressibleByArgument, CaseIterable {
 /// Messages for stderr, prefixed with the program name as Linux tools do.
 enum Diagnostics {
     static func warn(_ message: String) {
-        var line = "avc-explain: " + TerminalText.sanitize(message) + "\n"
-        line.withUTF8 { buffer in
+        Descriptor.write("avc-explain: " + TerminalText.sanitize(message) + "\n", to: 2)
+    }
+}
+
+/// Unbuffered writes of whole strings: stdout and stderr interleave in order, and live output
+/// reaches a pipe the moment it is written.
+enum Descriptor {
+    static func write(_ text: String, to fd: Int32) {
+        write(Array(text.utf8), to: fd)
+    }
+
+    static func write(_ bytes: [UInt8], to fd: Int32) {
+        bytes.withUnsafeBytes { raw in
             var offset = 0
-            while offset < buffer.count {
-                let n = write(2, buffer.baseAddress! + offset, buffer.count - offset)
+            while offset < raw.count {
+                let n = Glibc.write(fd, raw.baseAddress! + offset, raw.count - offset)
+                if n < 0 && errno == EINTR { continue }
                 if n <= 0 { return }
                 offset += n
             }

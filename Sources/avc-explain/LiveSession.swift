@@ -169,14 +169,7 @@ struct LiveSession {
     private func save(_ lines: [[UInt8]]) {
         var bytes: [UInt8] = []
         for line in lines { bytes += line; bytes.append(0x0a) }
-        bytes.withUnsafeBytes { raw in
-            var offset = 0
-            while offset < raw.count {
-                let n = write(recordsOut, raw.baseAddress! + offset, raw.count - offset)
-                if n <= 0 { return }
-                offset += n
-            }
-        }
+        Descriptor.write(bytes, to: recordsOut)
     }
 
     private func report(lost why: String) {
@@ -205,17 +198,7 @@ struct LiveSession {
         }
     }
 
-    private func emit(_ s: String) {
-        var s = s
-        s.withUTF8 { buffer in
-            var offset = 0
-            while offset < buffer.count {
-                let n = write(1, buffer.baseAddress! + offset, buffer.count - offset)
-                if n <= 0 { return }
-                offset += n
-            }
-        }
-    }
+    private func emit(_ s: String) { Descriptor.write(s, to: 1) }
 }
 
 struct LiveError: Error, CustomStringConvertible {

@@ -38,8 +38,5 @@ struct ProgressLine {
         drawn = false
     }
 
-    private func draw(_ s: String) {
-        var s = s
-        s.withUTF8 { _ = write(2, $0.baseAddress, $0.count) }
-    }
+    private func draw(_ s: String) { Descriptor.write(s, to: 2) }
 }
