@@ -19,7 +19,8 @@ public struct Diagnoser {
     static let maxFindings = 10_000
     static let maxPrograms = 4_096
 
-    public let policy: PolicyEnvironment
+    /// Live mode refreshes it: booleans change while it runs.
+    public var policy: PolicyEnvironment
 
     public init(loader: LoaderSearch, policy: PolicyEnvironment = PolicyEnvironment()) {
         self.loader = loader

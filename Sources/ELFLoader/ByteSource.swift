@@ -36,6 +36,15 @@ public final class FileBytes: ByteSource {
         return UInt64(max(end, 0))
     }
 
+    /// Up to `max` bytes at `offset`: fewer at end of file, none past it; nil on a read error.
+    public func readAvailable(at offset: UInt64, max: Int) -> [UInt8]? {
+        guard max >= 0, offset <= UInt64(Int64.max) else { return nil }
+        var out = [UInt8](repeating: 0, count: max)
+        let n = out.withUnsafeMutableBytes { raw in try? fd.read(fromAbsoluteOffset: Int64(offset), into: raw) }
+        guard let n else { return nil }
+        return Array(out.prefix(n))
+    }
+
     public func read(at offset: UInt64, count: Int) -> [UInt8]? {
         guard count >= 0, offset <= UInt64(Int64.max) - UInt64(count) else { return nil }
         var out = [UInt8](repeating: 0, count: count)

@@ -131,6 +131,8 @@ struct LiveSession {
         for t in touched {
             if t.isNew {
                 if let pid, let snapshot = ProcessSnapshot.read(pid: pid) { diagnoser.enrich(t.index, with: snapshot) }
+                // The booleans in force now, not when the session started.
+                if netlink != nil { diagnoser.policy = PolicyEnvironment.read(root: diagnoser.loader.root) }
                 let f = diagnoser.finding(t.index)
                 guard f.isExec || format == .json else { continue }
                 emit(format == .json

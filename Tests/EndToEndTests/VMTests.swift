@@ -67,6 +67,9 @@ import TestSupport
         // The dlopen()ed library is gone from /proc by the time the AVC is read; the loader's
         // error, followed by the same live run, names it.
         #expect(live.contains { $0["loader_error"] as? String == "Permission denied" && Tool.culpritPaths($0) == ["/opt/plugins/lib/libwasm-filter.so"] })
+        // The booleans in force were read from /sys/fs/selinux while the VM ran.
+        let booleans = liveByExe["/opt/fluent-bit/bin/flb-tail"]?["booleans"] as? [[String: Any]] ?? []
+        #expect(booleans.contains { $0["name"] as? String == "deny_execmem" && $0["current"] is Bool })
         // Two denials of one permissive mprotect: one event, both permissions.
         #expect((liveByExe["/opt/chain/bin/chain-app"]?["events"] as? [String])?.count == 1)
     }
