@@ -51,10 +51,10 @@ import TestSupport
         // A library of another machine earlier in the search must be passed over.
         var wrong = ELFWriter.named(arch == "x86_64" ? "aarch64" : "x86_64")
         wrong.soname = "libbar.so.2"
-        try write(exe, dir.path + "/bin/prog")
-        try write(lib, dir.path + libdir + "/libfoo.so.1")
-        try write(wrong, dir.path + "/usr/local/lib/libbar.so.2")
-        try write(bar, dir.path + "/usr/lib/libbar.so.2")
+        try exe.write(to: dir.path + "/bin/prog")
+        try lib.write(to: dir.path + libdir + "/libfoo.so.1")
+        try wrong.write(to: dir.path + "/usr/local/lib/libbar.so.2")
+        try bar.write(to: dir.path + "/usr/lib/libbar.so.2")
         let loader = LoaderSearch(root: FileSystemRoot(directory: dir.path), libraryPath: ["/usr/local/lib"])
         let closure = try loader.closure(executable: "/bin/prog")
         #expect(closure.objects.map(\.realPath) == ["/bin/prog", libdir + "/libfoo.so.1", "/usr/lib/libbar.so.2"])
@@ -66,10 +66,5 @@ import TestSupport
         #expect(LdCache.flags(machine: 183, elf64: true) == 0xa03)
         #expect(LdCache.flags(machine: 22, elf64: true) == 0x403)
         #expect(LdCache.flags(machine: 3, elf64: false) == nil)
-    }
-
-    private func write(_ w: ELFWriter, _ path: String) throws {
-        try FileManager.default.createDirectory(atPath: (path as NSString).deletingLastPathComponent, withIntermediateDirectories: true)
-        try Data(w.bytes()).write(to: URL(fileURLWithPath: path))
     }
 }

@@ -8,11 +8,7 @@ import TestSupport
     let dir: TemporaryDirectory
     init() throws { dir = try TemporaryDirectory("search-order") }
 
-    private func put(_ w: ELFWriter, _ path: String) throws {
-        let full = dir.path + path
-        try FileManager.default.createDirectory(atPath: (full as NSString).deletingLastPathComponent, withIntermediateDirectories: true)
-        try Data(w.bytes()).write(to: URL(fileURLWithPath: full))
-    }
+    private func put(_ w: ELFWriter, _ path: String) throws { try w.write(to: dir.path + path) }
 
     private func program(needing name: String, rpath: String? = nil, runpath: String? = nil) throws {
         var exe = ELFWriter.named("x86_64")

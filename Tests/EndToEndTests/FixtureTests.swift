@@ -268,10 +268,8 @@ final class FixtureRoot: @unchecked Sendable {
         var lib = ELFWriter.named(arch)
         lib.soname = "libwasm.so"
         lib.stackFlags = 7
-        for (w, path) in [(exe, "/opt/app/bin/app"), (lib, "/opt/app/lib/libwasm.so")] {
-            try FileManager.default.createDirectory(atPath: dir.path + (path as NSString).deletingLastPathComponent, withIntermediateDirectories: true)
-            try Data(w.bytes()).write(to: URL(fileURLWithPath: dir.path + path))
-        }
+        try exe.write(to: dir.path + "/opt/app/bin/app")
+        try lib.write(to: dir.path + "/opt/app/lib/libwasm.so")
         let log = FixtureRoot.event(serial: 7, perms: [["execmem"]], syscall: mprotect, args: ["fffff0000", page, "1000007", "0"], exe: "/opt/app/bin/app")
             .replacingOccurrences(of: "arch=c000003e", with: "arch=\(auditArch)")
         let (_, report) = try Tool.json(["--sysroot", dir.path, "-"], input: log)
@@ -290,9 +288,8 @@ final class FixtureRoot: @unchecked Sendable {
         exe.runpath = "$ORIGIN"
         var lib = ELFWriter.named("aarch64")
         lib.stackFlags = nil
-        try FileManager.default.createDirectory(atPath: dir.path + "/app", withIntermediateDirectories: true)
-        try Data(exe.bytes()).write(to: URL(fileURLWithPath: dir.path + "/app/prog"))
-        try Data(lib.bytes()).write(to: URL(fileURLWithPath: dir.path + "/app/libplain.so"))
+        try exe.write(to: dir.path + "/app/prog")
+        try lib.write(to: dir.path + "/app/libplain.so")
         let log = FixtureRoot.event(serial: 8, perms: [["execmem"]], syscall: 226, args: ["ffff80000000", "800000", "7", "0"], exe: "/app/prog")
             .replacingOccurrences(of: "arch=c000003e", with: "arch=c00000b7")
         let (_, report) = try Tool.json(["--sysroot", dir.path, "-"], input: log)
@@ -334,10 +331,7 @@ final class FixtureRoot: @unchecked Sendable {
 
     static func root() throws -> TemporaryDirectory {
         let dir = try TemporaryDirectory("mechanisms")
-        func put(_ w: ELFWriter, _ path: String) throws {
-            try FileManager.default.createDirectory(atPath: dir.path + (path as NSString).deletingLastPathComponent, withIntermediateDirectories: true)
-            try Data(w.bytes()).write(to: URL(fileURLWithPath: dir.path + path))
-        }
+        func put(_ w: ELFWriter, _ path: String) throws { try w.write(to: dir.path + path) }
         var exe = ELFWriter.named("x86_64")
         exe.type = 2
         exe.interpreter = "/lib64/ld-linux-x86-64.so.2"

@@ -1,3 +1,5 @@
+import Foundation
+
 /// Hand-built ELF files for machines this host has no toolchain for: one PT_LOAD mapping the
 /// whole file at address 0, so virtual addresses equal file offsets.
 public struct ELFWriter {
@@ -34,6 +36,12 @@ public struct ELFWriter {
         case "s390x": return ELFWriter(elf64: true, bigEndian: true, machine: 22)
         default: fatalError("no ABI named \(arch)")
         }
+    }
+
+    /// Writes the file, creating its directories.
+    public func write(to path: String) throws {
+        try FileManager.default.createDirectory(atPath: (path as NSString).deletingLastPathComponent, withIntermediateDirectories: true)
+        try Data(bytes()).write(to: URL(fileURLWithPath: path))
     }
 
     public func bytes() -> [UInt8] {
