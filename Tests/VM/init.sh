@@ -20,7 +20,11 @@ setbool() {
 avc-explain --live --format json --save-records /tmp/raw.log --follow /tmp/app-errors.log --repeat-window 1 \
     > /tmp/live.jsonl 2> /tmp/live.err &
 LIVE=$!
-sleep 3
+# Ready once the kernel has delivered a first record (the audit event of its own bind):
+# under TCG the start-up takes seconds, and scenarios run earlier would go unseen.
+i=0
+while [ ! -s /tmp/raw.log ] && [ $i -lt 300 ]; do sleep 0.2; i=$((i + 1)); done
+[ -s /tmp/raw.log ] || echo "VMTEST-ERROR avc-explain did not start listening"
 
 # run NAME DOMAIN PROGRAM [ARGS]: the program runs in DOMAIN through /proc/self/attr/exec.
 run() {
