@@ -149,45 +149,48 @@ public struct RecordStream {
             return
         }
         let split = base.distance(to: mid) + 1
-        let first = UnsafeRawBufferPointer(rebasing: region[0..<split])
-        let second = UnsafeRawBufferPointer(rebasing: region[split...])
-        var secondScanner = LineScanner()
-        secondScanner.keepEverything = scanner.keepEverything
-        secondScanner.maxLineLength = scanner.maxLineLength
-        var firstLines: [SelectedLine] = [], secondLines: [SelectedLine] = []
-        var firstTally = ScanTally(), secondTally = ScanTally()
-        let firstLine = nextLine
-        withUnsafeMutablePointer(to: &scanner) { a in
-            withUnsafeMutablePointer(to: &secondScanner) { b in
-                nonisolated(unsafe) let jobs = (a, b, first, second)
-                nonisolated(unsafe) let out = (withUnsafeMutablePointer(to: &firstLines) { $0 }, withUnsafeMutablePointer(to: &secondLines) { $0 },
-                                               withUnsafeMutablePointer(to: &firstTally) { $0 }, withUnsafeMutablePointer(to: &secondTally) { $0 })
-                DispatchQueue.concurrentPerform(iterations: 2) { i in
-                    if i == 0 {
-                        jobs.0.pointee.scan(jobs.2, firstLine: firstLine, selected: &out.0.pointee, tally: &out.2.pointee)
-                    } else {
-                        jobs.1.pointee.scan(jobs.3, firstLine: 0, selected: &out.1.pointee, tally: &out.3.pointee)
-                    }
-                }
-            }
-        }
-        let offset = firstLine + firstTally.lines
-        for i in secondLines.indices { secondLines[i].number += offset }
-        queue += firstLines
-        queue += secondLines
-        tally.lines = firstTally.lines + secondTally.lines
-        tally.recordLines = firstTally.recordLines + secondTally.recordLines
-        tally.truncated = firstTally.truncated + secondTally.truncated
-        tally.malformed = firstTally.malformed + secondTally.malformed
-        tally.malformedSample = firstTally.malformedSample + secondTally.malformedSample.map { $0 + offset }
-        tally.loaderMessages = firstTally.loaderMessages + secondTally.loaderMessages
-        tally.refused = firstTally.refused ?? secondTally.refused
+        var second = LineScanner()
+        second.keepEverything = scanner.keepEverything
+        second.maxLineLength = scanner.maxLineLength
+        // Each half is scanned by one thread only; the halves share nothing but the read-only region.
+        let halves = [HalfScan(scanner, UnsafeRawBufferPointer(rebasing: region[0..<split]), firstLine: nextLine),
+                      HalfScan(second, UnsafeRawBufferPointer(rebasing: region[split...]), firstLine: 0)]
+        DispatchQueue.concurrentPerform(iterations: 2) { halves[$0].run() }
+        let (a, b) = (halves[0], halves[1])
+        let offset = nextLine + a.tally.lines
+        for i in b.lines.indices { b.lines[i].number += offset }
+        queue += a.lines
+        queue += b.lines
+        tally.lines = a.tally.lines + b.tally.lines
+        tally.recordLines = a.tally.recordLines + b.tally.recordLines
+        tally.truncated = a.tally.truncated + b.tally.truncated
+        tally.malformed = a.tally.malformed + b.tally.malformed
+        tally.malformedSample = a.tally.malformedSample + b.tally.malformedSample.map { $0 + offset }
+        tally.loaderMessages = a.tally.loaderMessages + b.tally.loaderMessages
+        tally.refused = a.tally.refused ?? b.tally.refused
         // The next region follows the second half: its scanner's recent records carry over.
-        scanner = secondScanner
+        scanner = b.scanner
     }
 
     public func close() {
         input.deallocate()
         if ownsDescriptor { try? fd.close() }
     }
+}
+
+/// One half of a region and what scanning it found; touched by a single thread at a time.
+private final class HalfScan: @unchecked Sendable {
+    var scanner: LineScanner
+    let region: UnsafeRawBufferPointer
+    let firstLine: Int
+    var lines: [SelectedLine] = []
+    var tally = ScanTally()
+
+    init(_ scanner: LineScanner, _ region: UnsafeRawBufferPointer, firstLine: Int) {
+        self.scanner = scanner
+        self.region = region
+        self.firstLine = firstLine
+    }
+
+    func run() { scanner.scan(region, firstLine: firstLine, selected: &lines, tally: &tally) }
 }
