@@ -1,4 +1,5 @@
 import ArgumentParser
+import Dispatch
 import Diagnosis
 import ELFLoader
 import Rendering
@@ -35,11 +36,43 @@ struct Check: ParsableCommand {
     func run() throws {
         let loader = common.loader
         let root = loader.root
-        var parsed = ELFCache()
         var verdicts: [PreflightVerdict] = []
         var unreadable: [(path: String, reason: String)] = []
         var files = 0, elfFiles = 0
         var missingPath = false
+        // Files are inspected in batches on two threads, each with its own cache of parsed
+        // libraries; results are put back in walk order.
+        let inspectors = [Inspector(loader: loader), Inspector(loader: loader)]
+        var batch: [(file: WalkedFile, shown: String)] = []
+        func drain() {
+            guard !batch.isEmpty else { return }
+            let work = batch
+            batch.removeAll(keepingCapacity: true)
+            let results = UnsafeMutableBufferPointer<Inspector.Outcome>.allocate(capacity: work.count)
+            results.initialize(repeating: .notELF)
+            defer { results.deallocate() }
+            nonisolated(unsafe) let out = results
+            DispatchQueue.concurrentPerform(iterations: inspectors.count) { worker in
+                for i in stride(from: worker, to: work.count, by: inspectors.count) {
+                    out[i] = inspectors[worker].inspect(work[i].file)
+                }
+            }
+            for (i, item) in work.enumerated() {
+                switch results[i] {
+                case .notELF:
+                    continue
+                case .verdict(var verdict):
+                    elfFiles += 1
+                    guard !verdict.reasons.isEmpty else { continue }
+                    verdict.path = item.shown
+                    verdicts.append(verdict)
+                case .unreadable(let why):
+                    elfFiles += 1
+                    unreadable.append((item.shown, why))
+                    Diagnostics.warn("\(item.shown): could not read ELF: \(why)")
+                }
+            }
+        }
         for path in paths {
             let inRoot = root.isSystemRoot ? absolute(path) : path
             // Report paths the way they were given (relative stays relative), as scanelf does.
@@ -48,23 +81,13 @@ struct Check: ParsableCommand {
             }
             root.walk(inRoot, visit: { file in
                 files += 1
-                do {
-                    guard let verdict = try Preflight.inspect(file, loader: loader, parsed: &parsed) else { return }
-                    elfFiles += 1
-                    if !verdict.reasons.isEmpty {
-                        var shown = verdict
-                        shown.path = display(file.path)
-                        verdicts.append(shown)
-                    }
-                } catch {
-                    elfFiles += 1
-                    unreadable.append((display(file.path), "\(error)"))
-                    Diagnostics.warn("\(display(file.path)): could not read ELF: \(error)")
-                }
+                batch.append((file, display(file.path)))
+                if batch.count >= 4096 { drain() }
             }, problem: { where_, why in
                 if where_ == inRoot { missingPath = true }
                 Diagnostics.warn("\(display(where_)): \(why)")
             })
+            drain()
         }
         let report = CheckReport(verdicts: verdicts,
                                  filesSeen: files, elfFiles: elfFiles, unreadable: unreadable, sysroot: common.sysroot)
@@ -83,5 +106,24 @@ struct Check: ParsableCommand {
         guard getcwd(&buffer, buffer.count) != nil else { return "/" + path }
         let cwd = String(decoding: buffer.prefix { $0 != 0 }.map { UInt8(bitPattern: $0) }, as: UTF8.self)
         return (cwd == "/" ? "" : cwd) + "/" + path
+    }
+}
+
+/// One thread's share of `check`: its own cache of parsed files, used by that thread alone.
+private final class Inspector: @unchecked Sendable {
+    enum Outcome { case notELF, verdict(PreflightVerdict), unreadable(String) }
+
+    let loader: LoaderSearch
+    var parsed = ELFCache()
+
+    init(loader: LoaderSearch) { self.loader = loader }
+
+    func inspect(_ file: WalkedFile) -> Outcome {
+        do {
+            guard let verdict = try Preflight.inspect(file, loader: loader, parsed: &parsed) else { return .notELF }
+            return .verdict(verdict)
+        } catch {
+            return .unreadable("\(error)")
+        }
     }
 }
