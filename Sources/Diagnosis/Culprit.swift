@@ -28,6 +28,25 @@ public struct Culprit: Sendable, Equatable {
     public var origin: String? = nil
 }
 
+extension Culprit {
+    /// The object as the cause of a stack request, nil if it asks for none. Every place that
+    /// names such an object (the closure, /proc, the loader's message) words it the same way.
+    static func stackRequest(path: String, elf: ELFFile, chain: [String], foundVia: [String]) -> Culprit? {
+        switch StackRequest(elf) {
+        case .notExecutable:
+            return nil
+        case .missing:
+            return Culprit(path: path, reason: .gnuStackMissing,
+                           detail: "has no PT_GNU_STACK header, and glibc's default on \(Machine(of: elf).name) is an executable stack",
+                           chain: chain, foundVia: foundVia, jit: nil)
+        case .executable:
+            return Culprit(path: path, reason: .gnuStackExecutable,
+                           detail: "has PT_GNU_STACK with flags \(CulpritFinder.flagText(elf.gnuStackFlags ?? 0)): it asks for an executable stack",
+                           chain: chain, foundVia: foundVia, jit: nil)
+        }
+    }
+}
+
 /// Picks, from a program's closure, the objects a mechanism implicates.
 enum CulpritFinder {
     static func culprits(for mechanism: Mechanism, facts: ProgramFacts, deniedFile: String?) -> [Culprit] {
@@ -63,12 +82,11 @@ enum CulpritFinder {
         }
     }
 
+    /// Called only for objects that ask for an executable stack.
     private static func stackCulprit(_ facts: ProgramFacts, _ i: Int) -> Culprit {
-        let elf = facts.closure.objects[i].elf
-        if StackRequest(elf) == .missing {
-            return make(facts, i, .gnuStackMissing, "has no PT_GNU_STACK header, and glibc's default on \(facts.machine.name) is an executable stack")
-        }
-        return make(facts, i, .gnuStackExecutable, "has PT_GNU_STACK with flags \(flagText(elf.gnuStackFlags ?? 0)): it asks for an executable stack")
+        let object = facts.closure.objects[i]
+        let chain = facts.closure.chain(to: i)
+        return Culprit.stackRequest(path: object.realPath, elf: object.elf, chain: chain.map(\.realPath), foundVia: chain.map(\.foundVia))!
     }
 
     private static func textrelCulprit(_ facts: ProgramFacts, _ i: Int) -> Culprit {

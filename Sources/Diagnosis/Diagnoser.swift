@@ -253,10 +253,9 @@ public struct Diagnoser {
         }
         if culprits.isEmpty {
             let path = message.object.hasPrefix("/") ? loader.root.resolve(message.object) : nil
-            if let path, let elf = try? loader.readELF(path), StackRequest(elf).asksForExecutableStack {
-                let stack = StackRequest(elf) == .missing ? Culprit.Reason.gnuStackMissing : .gnuStackExecutable
-                culprits = [Culprit(path: path, reason: stack, detail: "asks for an executable stack (\(stack == .gnuStackMissing ? "no PT_GNU_STACK" : "PT_GNU_STACK RWE"))",
-                                    chain: [path], foundVia: ["named by the loader's message"], jit: nil)]
+            if let path, let elf = try? loader.readELF(path),
+               let culprit = Culprit.stackRequest(path: path, elf: elf, chain: [path], foundVia: ["named by the loader's message"]) {
+                culprits = [culprit]
             } else {
                 culprits = [Culprit(path: message.object, reason: .gnuStackExecutable, detail: "is the object the loader names; check it with readelf -lW (GNU_STACK … RWE) or scanelf -e",
                                     chain: [message.object], foundVia: ["named by the loader's message"], jit: nil)]

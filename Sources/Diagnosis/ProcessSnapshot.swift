@@ -21,7 +21,8 @@ public struct ProcessSnapshot: Sendable {
 
     /// Nil when the process is gone (short-lived programs often are by the time the AVC is read).
     public static func read(pid: Int64) -> ProcessSnapshot? {
-        guard pid > 0, let maps = readProcFile("/proc/\(pid)/maps") else { return nil }
+        guard pid > 0, let bytes = FileSystemRoot.system.contents("/proc/\(pid)/maps", limit: 4 << 20) else { return nil }
+        let maps = String(decoding: bytes, as: UTF8.self)
         var mappings: [Mapping] = []
         for line in maps.split(separator: "\n") {
             let fields = line.split(separator: " ", maxSplits: 5, omittingEmptySubsequences: true)
@@ -48,21 +49,6 @@ public struct ProcessSnapshot: Sendable {
             seen.append(m.name)
         }
         return seen
-    }
-
-    /// /proc files report no size: read until end of file, at most 4 MiB.
-    static func readProcFile(_ path: String) -> String? {
-        let fd = open(path, O_RDONLY | O_CLOEXEC)
-        guard fd >= 0 else { return nil }
-        defer { close(fd) }
-        var out: [UInt8] = []
-        var chunk = [UInt8](repeating: 0, count: 65536)
-        while out.count < 4 << 20 {
-            let n = chunk.withUnsafeMutableBytes { Glibc.read(fd, $0.baseAddress, $0.count) }
-            if n <= 0 { break }
-            out += chunk[0..<n]
-        }
-        return String(decoding: out, as: UTF8.self)
     }
 }
 
@@ -96,11 +82,9 @@ extension Diagnoser {
             guard let elf = try? loader.readELF(path) else { continue }
             let chain = [snapshot.exe ?? f.process.exe ?? "?", path]
             let via = ["executable", "loaded at run time (seen in /proc/\(snapshot.pid)/maps)"]
-            if mechanism == .loaderExecStack || mechanism == .threadStackExec, StackRequest(elf).asksForExecutableStack {
-                let missing = StackRequest(elf) == .missing
-                f.culprits.append(Culprit(path: path, reason: missing ? .gnuStackMissing : .gnuStackExecutable,
-                                          detail: missing ? "has no PT_GNU_STACK, so the loader makes the stack executable for it" : "has PT_GNU_STACK with flags RWE: it asks for an executable stack",
-                                          chain: chain, foundVia: via, jit: nil))
+            if mechanism == .loaderExecStack || mechanism == .threadStackExec,
+               let culprit = Culprit.stackRequest(path: path, elf: elf, chain: chain, foundVia: via) {
+                f.culprits.append(culprit)
             }
         }
         f.liveFacts += facts
