@@ -6,15 +6,8 @@ enum Prot {
     static let growsDown: UInt64 = 0x0100_0000, growsUp: UInt64 = 0x0200_0000
 
     static func describe(_ value: UInt64) -> String {
-        var parts: [String] = []
-        var rest = value
-        for (bit, name) in [(read, "PROT_READ"), (write, "PROT_WRITE"), (exec, "PROT_EXEC"),
-                            (growsDown, "PROT_GROWSDOWN"), (growsUp, "PROT_GROWSUP")] where rest & bit != 0 {
-            parts.append(name)
-            rest &= ~bit
-        }
-        if rest != 0 { parts.append("0x" + String(rest, radix: 16)) }
-        return parts.isEmpty ? "PROT_NONE" : parts.joined(separator: "|")
+        describeBits(value, [(read, "PROT_READ"), (write, "PROT_WRITE"), (exec, "PROT_EXEC"),
+                             (growsDown, "PROT_GROWSDOWN"), (growsUp, "PROT_GROWSUP")], none: "PROT_NONE")
     }
 }
 
@@ -23,17 +16,22 @@ enum MapFlags {
     static let denyWrite: UInt64 = 0x800, stack: UInt64 = 0x20000
 
     static func describe(_ value: UInt64) -> String {
-        var parts: [String] = []
-        var rest = value
-        for (bit, name) in [(shared, "MAP_SHARED"), (privateMap, "MAP_PRIVATE"), (fixed, "MAP_FIXED"), (anonymous, "MAP_ANONYMOUS"),
-                            (UInt64(0x100), "MAP_GROWSDOWN"), (denyWrite, "MAP_DENYWRITE"), (UInt64(0x4000), "MAP_NORESERVE"),
-                            (stack, "MAP_STACK")] where rest & bit != 0 {
-            parts.append(name)
-            rest &= ~bit
-        }
-        if rest != 0 { parts.append("0x" + String(rest, radix: 16)) }
-        return parts.isEmpty ? "0" : parts.joined(separator: "|")
+        describeBits(value, [(shared, "MAP_SHARED"), (privateMap, "MAP_PRIVATE"), (fixed, "MAP_FIXED"), (anonymous, "MAP_ANONYMOUS"),
+                             (0x100, "MAP_GROWSDOWN"), (denyWrite, "MAP_DENYWRITE"), (0x4000, "MAP_NORESERVE"), (stack, "MAP_STACK")],
+                     none: "0")
     }
+}
+
+/// Flag bits by name, as strace prints them, with leftover bits in hex.
+func describeBits(_ value: UInt64, _ names: [(UInt64, String)], none: String) -> String {
+    var parts: [String] = []
+    var rest = value
+    for (bit, name) in names where rest & bit != 0 {
+        parts.append(name)
+        rest &= ~bit
+    }
+    if rest != 0 { parts.append("0x" + String(rest, radix: 16)) }
+    return parts.isEmpty ? none : parts.joined(separator: "|")
 }
 
 /// The memory call behind a denial, read from the SYSCALL record's a0…a3.
