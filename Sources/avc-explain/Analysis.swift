@@ -72,7 +72,8 @@ enum Analysis {
                        selinuxErrors: diagnoser.selinuxErrors.map { ($0.text, $0.count) })
     }
 
-    private static func report(_ stats: InputStats, warn: (String) -> Void) {
+    /// The one-line reports on stderr about what an input held that was not used.
+    static func report(_ stats: InputStats, warn: (String) -> Void) {
         if stats.malformed > 0 && stats.refused == nil {
             let sample = stats.malformedSample.map(String.init).joined(separator: ", ")
             let more = stats.malformed > stats.malformedSample.count ? ", …" : ""

@@ -32,6 +32,9 @@ struct LiveSession {
     /// `--save-records`: every record received from the kernel, as auditd would log it.
     var recordsOut: Int32 = -1
     var lastSerial: UInt64?
+    /// Wall-clock second of the last batch of input, for the quiet-stream flush.
+    var lastArrival: UInt64 = 0
+    static let quietSeconds: UInt64 = 2
 
     /// Refuses to start where no AVC can come: no SELinux, audit switched off.
     static func checkKernel() throws {
@@ -95,7 +98,12 @@ struct LiveSession {
                 items += followed[i].parser.parse(followed[i].file.poll())
             }
             handle(items)
-            explain(assembler.age(now: UInt64(max(time(nil), 0))))
+            // Events complete by the records' own time (in the assembler). Only when nothing
+            // at all has arrived for a while are open events taken as complete: an AVC alone, on
+            // a system that audits no syscalls, would otherwise wait for the next record.
+            let now = UInt64(max(time(nil), 0))
+            if !items.isEmpty { lastArrival = now }
+            if assembler.hasOpenEvents, now >= lastArrival + Self.quietSeconds { explain(assembler.flush()) }
             reportRepeats(final: false)
             if plugin != nil && !pluginOpen && netlink == nil && followed.isEmpty { break loop }
         }
@@ -179,6 +187,10 @@ struct LiveSession {
     }
 
     private func summary() {
+        var inputs = followed.map(\.parser.stats)
+        if netlink != nil { inputs.append(netlinkParser.stats) }
+        if let plugin { inputs.append(plugin.parser.stats) }
+        for stats in inputs { Analysis.report(stats) { Diagnostics.warn($0) } }
         let results = diagnoser.results
         let exec = results.filter(\.isExec)
         if format == .json {
