@@ -36,6 +36,13 @@ public struct InputStats: Sendable {
     public var refused: String?
 
     static let sampleSize = 5
+
+    /// Records malformed line numbers in the sample, which keeps the input's first ones in order:
+    /// numbers arrive out of order (a scanned region's tally, then the lines of that region whose
+    /// stamp fails to parse).
+    mutating func sampleMalformed(_ numbers: some Sequence<Int>) {
+        malformedSample = Array((malformedSample + numbers).sorted().prefix(Self.sampleSize))
+    }
 }
 
 public enum StreamItem: Sendable {
@@ -113,7 +120,7 @@ public struct RecordStream {
                     }
                     // A header that looked canonical but whose stamp does not parse.
                     stats.malformed += 1
-                    if stats.malformedSample.count < InputStats.sampleSize { stats.malformedSample.append(line.number) }
+                    stats.sampleMalformed([line.number])
                 }
             }
             queue.removeAll(keepingCapacity: true)
@@ -135,7 +142,7 @@ public struct RecordStream {
             stats.truncated += tally.truncated
             stats.malformed += tally.malformed
             stats.loaderMessages += tally.loaderMessages
-            for n in tally.malformedSample where stats.malformedSample.count < InputStats.sampleSize { stats.malformedSample.append(n) }
+            stats.sampleMalformed(tally.malformedSample)
             if let why = tally.refused, stats.refused == nil { stats.refused = why }
             onChunk?(bytesScanned)
         }
