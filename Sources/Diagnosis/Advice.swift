@@ -82,7 +82,8 @@ enum Advice {
         if stackCulprits.isEmpty, mechanism == .loaderExecStack || mechanism == .threadStackExec {
             out.append(Fix(kind: .rebuild, text: "Find the object that asks for an executable stack (scanelf -qeR over the program's library directories lists every one) and rebuild it with -Wl,-z,noexecstack; in assembly sources add .section .note.GNU-stack,\"\",@progbits. Until then, patchelf --clear-execstack on that file is the stopgap.", commands: []))
         }
-        let textrel = culprits.filter { $0.reason == .textRelocations }
+        // The file an execmod denial names is the one patched in memory: the one to rebuild or label.
+        let textrel = culprits.filter { $0.reason == .textRelocations || $0.reason == .deniedFile }
         if mechanism == .textRelocation {
             let names = textrel.isEmpty ? "the library" : textrel.map { base($0.path) }.joined(separator: ", ")
             out.append(Fix(kind: .rebuild, text: "Rebuild \(names) as position-independent code (-fPIC for every object; in assembly, reach symbols through the GOT or RIP-relative addressing). The linker warns \"creating DT_TEXTREL in a shared object\"; scanelf -T names the offending code.", commands: []))
