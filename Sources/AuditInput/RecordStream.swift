@@ -37,13 +37,11 @@ public struct InputStats: Sendable {
 
     static let sampleSize = 5
 
-    /// Keeps the first `sampleSize` malformed line numbers in order, whatever order they are
-    /// met in (the selection pass finds bad stamps after the region's other lines).
-    mutating func noteMalformed(line: Int) {
-        guard malformedSample.count < Self.sampleSize || line < malformedSample[malformedSample.count - 1] else { return }
-        let at = malformedSample.firstIndex { $0 > line } ?? malformedSample.count
-        malformedSample.insert(line, at: at)
-        if malformedSample.count > Self.sampleSize { malformedSample.removeLast() }
+    /// Records malformed line numbers in the sample, which keeps the input's first ones in order:
+    /// numbers arrive out of order (a scanned region's tally, then the lines of that region whose
+    /// stamp fails to parse).
+    mutating func sampleMalformed(_ numbers: some Sequence<Int>) {
+        malformedSample = Array((malformedSample + numbers).sorted().prefix(Self.sampleSize))
     }
 }
 
@@ -153,7 +151,7 @@ public struct RecordStream {
                     }
                     // A header that looked canonical but whose stamp does not parse.
                     stats.malformed += 1
-                    stats.noteMalformed(line: line.number)
+                    stats.sampleMalformed([line.number])
                 }
             }
             queue.removeAll(keepingCapacity: true)
@@ -174,7 +172,7 @@ public struct RecordStream {
             stats.truncated += tally.truncated
             stats.malformed += tally.malformed
             stats.loaderMessages += tally.loaderMessages
-            for n in tally.malformedSample { stats.noteMalformed(line: n) }
+            stats.sampleMalformed(tally.malformedSample)
             if let why = tally.refused, stats.refused == nil { stats.refused = why }
             onChunk?(bytesScanned)
         }

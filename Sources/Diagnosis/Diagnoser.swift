@@ -194,13 +194,12 @@ public struct Diagnoser {
     /// Commands to run where the program lives; none of them executes the program
     /// (lddtree and scanelf come with pax-utils and only read files).
     static func commandsForOtherHost(_ exe: String) -> [String] {
-        let q = "'" + exe.replacing("'", with: "'\\''") + "'"
-        return [
-            "readelf -lW \(q) | grep GNU_STACK",
-            "readelf -dW \(q) | grep -E 'NEEDED|RPATH|RUNPATH|TEXTREL'",
-            "lddtree \(q)",
-            "scanelf -qeR $(lddtree -l \(q))",
-        ]
+        [
+            ShellCommand(["readelf", "-lW", .path(exe)]).piped(into: ShellCommand(["grep", "GNU_STACK"])),
+            ShellCommand(["readelf", "-dW", .path(exe)]).piped(into: ShellCommand(["grep", "-E", "NEEDED|RPATH|RUNPATH|TEXTREL"])),
+            ShellCommand(["lddtree", .path(exe)]),
+            ShellCommand(["scanelf", "-qeR", .output(ShellCommand(["lddtree", "-l", .path(exe)]))]),
+        ].map(\.rendered)
     }
 
     // MARK: enforcing changes and SELinux errors
@@ -266,7 +265,10 @@ public struct Diagnoser {
         let evidence = invalid
             ? ["\"Invalid argument\" (EINVAL) is glibc refusing by itself: since 2.41 dlopen() no longer makes the stack executable, and glibc.rtld.execstack=0 refuses at start-up too; no AVC is logged"]
             : ["\"\(message.reason)\" is the error of the stack mprotect: a security module refused it; the AVC (execstack or execmem) gives the domain"]
-        if !invalid { needed.append("the AVC record: ausearch -m avc -ts recent\(message.program.map { " -c \(Self.base($0))" } ?? "") --raw") }
+        if !invalid {
+            let filter: [ShellCommand.Word] = message.program.map { ["-c", .value(Self.base($0))] } ?? []
+            needed.append("the AVC record: " + ShellCommand(["ausearch", "-m", "avc", "-ts", "recent"] + filter + ["--raw"]).inProse)
+        }
         let key = ["loader", message.object, exe ?? message.program ?? "?", message.reason].joined(separator: "\u{1}")
         if fold(Sighting(event: nil, pid: nil, blocked: true, permissions: [], denials: 0), key: key) { return }
         let finding = Finding(

@@ -1,3 +1,5 @@
+import Diagnosis
+
 /// A JSON value with object keys kept in the order they were written, so the output follows
 /// the documented schema order rather than a hash order.
 public indirect enum JSON: Sendable, Equatable {
@@ -64,7 +66,8 @@ public indirect enum JSON: Sendable, Equatable {
             case "\n": out += "\\n"
             case "\r": out += "\\r"
             case "\t": out += "\\t"
-            case _ where scalar.value < 0x20 || (0x7f...0x9f).contains(scalar.value):
+            // Bidi and line-separator characters too: `jq -r` of a field must not reorder a terminal line.
+            case _ where scalar.isControlOrBidi:
                 let hex = String(scalar.value, radix: 16)
                 out += "\\u" + String(repeating: "0", count: 4 - hex.count) + hex
             default: out.unicodeScalars.append(scalar)
