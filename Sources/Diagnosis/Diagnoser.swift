@@ -8,15 +8,20 @@ public struct Diagnoser {
     public let loader: LoaderSearch
     private var programs: [String: Result<ProgramFacts, ELFError>] = [:]
     private var assemblerScans: [String: AssemblerScan] = [:]
-    private var findings: [Finding] = []
+    private(set) var findings: [Finding] = []
     private var index: [String: Int] = [:]
     public private(set) var eventsSeen = 0
     public private(set) var denialCount = 0
     /// Denials that would have opened a new finding after `maxFindings` were kept.
     public private(set) var unkeptDenials = 0
+    /// Occurrences (events, loader messages) of those: counted, not kept.
+    private(set) var unkeptOccurrences = 0
+    /// Programs whose closure walk stopped at its bound, one entry each.
+    private(set) var closureCuts: [LimitReached] = []
 
     /// Bounds on what a hostile or enormous log can make this hold.
     static let maxFindings = 10_000
+    /// A cache only: a program evicted is analysed again, so reaching it costs time, not answers.
     static let maxPrograms = 4_096
 
     /// Live mode refreshes it: booleans change while it runs.
@@ -127,7 +132,9 @@ public struct Diagnoser {
             if culprits.isEmpty {
                 needed += f.closure.problems.map { "\($0.name), needed by \(f.closure.objects[$0.requester].realPath), was not found (\($0.reason)); it may be the object at fault" }
             }
-            if (classification.mechanism == .loaderExecStack || classification.mechanism == .threadStackExec) && culprits.isEmpty {
+            if let cut = f.closure.cut {
+                needed.append("the whole DT_NEEDED closure: the walk was cut at \(cut.objects) objects (avc-explain's bound) and \(cut.unsearchedEntries) DT_NEEDED \(cut.unsearchedEntries == 1 ? "entry" : "entries") left unsearched, so the object at fault may lie beyond the cut; lddtree on the program's host lists the whole closure")
+            } else if (classification.mechanism == .loaderExecStack || classification.mechanism == .threadStackExec) && culprits.isEmpty {
                 needed.append("no object in the DT_NEEDED closure asks for an executable stack: the library was probably loaded with dlopen() or LD_PRELOAD; look for it in /proc/PID/maps while the program runs, or run it with LD_DEBUG=libs")
             }
         case .some(.failure(let error)):
@@ -158,6 +165,9 @@ public struct Diagnoser {
     mutating func program(_ exe: String) -> Result<ProgramFacts, ELFError> {
         if let known = programs[exe] { return known }
         let result = ProgramFacts.analyse(executable: exe, loader: loader)
+        if case .success(let facts) = result, let cut = facts.closure.cut, !closureCuts.contains(where: { $0.subject == exe }) {
+            closureCuts.append(.loadClosure(cut, closure: facts.closure, executable: exe))
+        }
         if programs.count >= Self.maxPrograms { programs.removeAll(keepingCapacity: true) }
         programs[exe] = result
         return result
@@ -209,27 +219,36 @@ public struct Diagnoser {
     /// SELINUX_ERR and USER_SELINUX_ERR texts with how often each came.
     public private(set) var selinuxErrors: [(text: String, count: Int, first: EventKey)] = []
     static let maxTimeline = 1000, maxErrors = 200
+    /// Changes met, kept or not; SELinux error records met, and those whose text was not kept.
+    private(set) var timelineSeen = 0, selinuxErrorRecords = 0, selinuxErrorRecordsUnlisted = 0
 
     private mutating func noteStateChanges(_ event: Event) {
         for record in event.records {
             switch record.type {
             case "MAC_STATUS":
                 let f = record.fields
-                guard timeline.count < Self.maxTimeline, let enforcing = f.int("enforcing") else { continue }
+                guard let enforcing = f.int("enforcing") else { continue }
+                timelineSeen += 1
+                guard timeline.count < Self.maxTimeline else { continue }
                 timeline.append(StatusChange(when: event.key, change: .enforcing(enforcing == 1, previous: f.int("old_enforcing").map { $0 == 1 }),
                                              auid: f.int("auid")))
             case "MAC_CONFIG_CHANGE":
                 let f = record.fields
-                guard timeline.count < Self.maxTimeline, let name = f["bool"], let value = f.int("val") else { continue }
+                guard let name = f["bool"], let value = f.int("val") else { continue }
+                timelineSeen += 1
+                guard timeline.count < Self.maxTimeline else { continue }
                 timeline.append(StatusChange(when: event.key, change: .boolean(name, value == 1, previous: f.int("old_val").map { $0 == 1 }),
                                              auid: f.int("auid")))
             case "SELINUX_ERR", "USER_SELINUX_ERR":
                 var text = record.type == "USER_SELINUX_ERR" ? (record.fields["msg"] ?? record.body) : record.body
                 if text.count > 300 { text = String(text.prefix(300)) + "…" }
+                selinuxErrorRecords += 1
                 if let i = selinuxErrors.firstIndex(where: { $0.text == text }) {
                     selinuxErrors[i].count += 1
                 } else if selinuxErrors.count < Self.maxErrors {
                     selinuxErrors.append((text, 1, event.key))
+                } else {
+                    selinuxErrorRecordsUnlisted += 1
                 }
             default:
                 continue
@@ -331,7 +350,9 @@ public struct Diagnoser {
             f.lastSeen = max(f.lastSeen, event.id)
             if f.events.count < Finding.maxEventIDs { f.events.append(event) }
         }
-        if let pid = s.pid, f.process.pids.count < Finding.maxEventIDs, !f.process.pids.contains(pid) { f.process.pids.append(pid) }
+        if let pid = s.pid, !f.process.pids.contains(pid) {
+            if f.process.pids.count < Finding.maxEventIDs { f.process.pids.append(pid) } else { f.process.pidsComplete = false }
+        }
         findings[i] = f
         return true
     }
@@ -340,6 +361,7 @@ public struct Diagnoser {
     private mutating func insert(_ finding: Finding, key: String) {
         guard findings.count < Self.maxFindings else {
             unkeptDenials += finding.denials
+            unkeptOccurrences += 1
             return
         }
         index[key] = findings.count

@@ -24,8 +24,9 @@ public final class FileBytes: ByteSource {
     private let fd: FileDescriptor
 
     /// Opens without following a final symlink: callers resolve paths themselves, inside their root.
+    /// Non-blocking, so a file swapped for a FIFO after it was checked fails instead of hanging.
     public init(path: String) throws {
-        fd = try FileDescriptor.open(FilePath(path), .readOnly, options: [.closeOnExec, .noFollow])
+        fd = try FileDescriptor.open(FilePath(path), .readOnly, options: [.closeOnExec, .noFollow, .nonBlocking])
     }
 
     deinit { try? fd.close() }

@@ -16,6 +16,7 @@ public enum JSONRenderer {
                 ("findings", .int(Int64(report.findings.count))),
                 ("exec_findings", .int(Int64(report.execFindings.count))),
                 ("unkept_denials", .int(Int64(report.unkeptDenials))),
+                ("limits_reached", .array(report.limits.map(limit))),
                 ("inputs", .array(report.inputs.map(input))),
                 ("sysroot", .string(report.sysroot)),
                 ("policy", .object([
@@ -35,6 +36,18 @@ public enum JSONRenderer {
                 return .object(fields + [("auid", c.auid.map(JSON.int) ?? .null)])
             })),
             ("selinux_errors", .array(report.selinuxErrors.map { .object([("text", .string($0.text)), ("count", .int(Int64($0.count)))]) })),
+        ])
+    }
+
+    public static func limit(_ l: LimitReached) -> JSON {
+        .object([
+            ("limit", .string(l.kind.rawValue)),
+            ("bound", .int(Int64(l.bound))),
+            ("kept", .int(Int64(l.kept))),
+            ("seen", .int(Int64(l.seen))),
+            ("unit", .string(l.unit)),
+            ("subject", .string(l.subject)),
+            ("detail", .string(l.detail)),
         ])
     }
 
@@ -61,6 +74,7 @@ public enum JSONRenderer {
                 ("exe", .string(f.process.exe)),
                 ("comm", .string(f.process.comm)),
                 ("pids", .array(f.process.pids.map { .int($0) })),
+                ("pids_complete", .bool(f.process.pidsComplete)),
                 ("domain", .string(f.process.domain)),
                 ("scontext", .string(f.process.scontext)),
             ])),

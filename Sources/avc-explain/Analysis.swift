@@ -17,6 +17,7 @@ enum Analysis {
         var policy: PolicyEnvironment
         var timeline: [StatusChange]
         var selinuxErrors: [(text: String, count: Int)]
+        var limits: [LimitReached]
     }
 
     static func run(sources: [InputSource], loader: LoaderSearch, policy: PolicyEnvironment, filter: EventFilter = EventFilter(),
@@ -69,7 +70,7 @@ enum Analysis {
         return Outcome(findings: diagnoser.results, events: diagnoser.eventsSeen, denials: diagnoser.denialCount,
                        inputs: inputs, inputFailed: failed, unkeptDenials: diagnoser.unkeptDenials,
                        policy: diagnoser.policyInForce, timeline: diagnoser.timeline,
-                       selinuxErrors: diagnoser.selinuxErrors.map { ($0.text, $0.count) })
+                       selinuxErrors: diagnoser.selinuxErrors.map { ($0.text, $0.count) }, limits: diagnoser.limitsReached)
     }
 
     /// The one-line reports on stderr about what an input held that was not used.

@@ -99,6 +99,7 @@ struct Explain: ParsableCommand {
                             policy: outcome.policy)
         report.timeline = outcome.timeline
         report.selinuxErrors = outcome.selinuxErrors
+        report.limits = outcome.limits
         switch common.format {
         case .text: print(TextRenderer(color: common.color.enabled(forDescriptor: 1)).render(report), terminator: "")
         case .json: print(JSONRenderer.render(report).pretty())

@@ -203,11 +203,14 @@ struct LiveSession {
                 ("type", .string("summary")), ("events", .int(Int64(diagnoser.eventsSeen))), ("denials", .int(Int64(diagnoser.denialCount))),
                 ("findings", .int(Int64(results.count))), ("exec_findings", .int(Int64(exec.count))),
                 ("lost", .int(Int64(lost))), ("serial_gaps", .int(Int64(serialGaps))),
+                ("limits_reached", .array(diagnoser.limitsReached.map(JSONRenderer.limit))),
             ]).serialized() + "\n")
         } else {
             var line = "\navc-explain: \(exec.count) exec* finding\(exec.count == 1 ? "" : "s") (\(diagnoser.denialCount) denied permissions in \(diagnoser.eventsSeen) events)"
             if lost > 0 { line += "; audit messages were lost \(lost) time\(lost == 1 ? "" : "s")" }
             if serialGaps > 0 { line += "; \(serialGaps) serial numbers were never seen (lost events, or events the kernel numbered but did not log)" }
+            let limits = diagnoser.limitsReached
+            if !limits.isEmpty { line += "\nLimits reached: " + limits.map { TerminalText.sanitize($0.detail) }.joined(separator: "; ") + "." }
             emit(line + "\n")
         }
     }
