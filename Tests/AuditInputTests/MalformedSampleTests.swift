@@ -18,7 +18,7 @@ import TestSupport
         let lines = (1...30_000).map { i in badStamp[i] ?? (garbage.contains(i) ? "not a record \(i)" : record(i)) }
         let text = lines.joined(separator: "\n") + "\n"
         let half = text.utf8.count / 2
-        #expect(text.utf8.count >= RecordStream.parallelThreshold && text.utf8.count < RecordStream.chunkSize,
+        #expect(text.utf8.count >= ScanLayout.standard.parallelThreshold && text.utf8.count < ScanLayout.standard.chunkSize,
                 "one region, scanned as two halves")
         #expect(lines[..<19_999].joined(separator: "\n").utf8.count > half, "lines 20000… are in the second half")
 
