@@ -37,37 +37,22 @@ public struct Diagnoser {
         policy.guessing(from: findings.compactMap(\.process.domain))
     }
 
-    /// All findings so far, exec* ones first, each group in order of first appearance.
+    /// All findings so far, exec* ones first, each group in order of first appearance, as
+    /// facts: the prose is written by `explained(under:)` when each is rendered, so a run with
+    /// thousands of findings never holds the prose of all of them at once.
+    public var facts: [Finding] {
+        findings.filter(\.isExec) + findings.filter { !$0.isExec }
+    }
+
+    /// All findings so far, in the order of `facts`, explained.
     public var results: [Finding] {
         let policy = policyInForce
-        return findings.filter(\.isExec).map { finalized($0, policy: policy) } + findings.filter { !$0.isExec }
+        return facts.map { $0.explained(under: policy) }
     }
 
     /// One finding as it stands now (live mode prints each as soon as it appears).
     public func finding(_ index: Int) -> Finding {
-        finalized(findings[index], policy: policyInForce)
-    }
-
-    /// The prose, booleans and fixes are written last, once every identical denial has been
-    /// folded in, so they speak of all the permissions a finding gathered.
-    private func finalized(_ finding: Finding, policy: PolicyEnvironment) -> Finding {
-        var f = finding
-        guard f.isExec else { return f }
-        let mechanism = f.mechanism ?? .unknown
-        let permissions = Set(f.permissions)
-        if let error = f.loaderError {
-            let byGlibc = error.hasPrefix("Invalid argument")
-            f.booleans = byGlibc ? [] : PolicyKnowledge.booleans(for: ["execstack", "execmem"], domain: nil, policy: policy)
-            f.why = Advice.whyLoaderError(error, culprits: f.culprits)
-            f.fixes = Advice.fixes(mechanism: mechanism, permissions: [], culprits: f.culprits, booleans: f.booleans, domain: nil)
-            if byGlibc { f.fixes.insert(Advice.execstackTunable, at: min(2, f.fixes.count)) }
-            return f
-        }
-        f.booleans = PolicyKnowledge.booleans(for: permissions, domain: f.process.domain, policy: policy)
-        f.why = Advice.why(mechanism: mechanism, permissions: permissions, blocked: f.blocked, culprits: f.culprits)
-        f.fixes = Advice.fixes(mechanism: mechanism, permissions: permissions, culprits: f.culprits,
-                               booleans: f.booleans, domain: f.process.domain)
-        return f
+        findings[index].explained(under: policyInForce)
     }
 
     /// Which findings the last `add` created or counted again, in order.

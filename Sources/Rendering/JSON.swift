@@ -19,10 +19,10 @@ public indirect enum JSON: Sendable, Equatable {
         return out
     }
 
-    /// Indented by two spaces, for people.
-    public func pretty() -> String {
+    /// Indented by two spaces, for people; `level` is the depth it is written at.
+    public func pretty(level: Int = 0) -> String {
         var out = ""
-        write(to: &out, indent: "  ", level: 0)
+        write(to: &out, indent: "  ", level: level)
         return out
     }
 

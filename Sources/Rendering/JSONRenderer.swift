@@ -7,8 +7,33 @@ import Diagnosis
 public enum JSONRenderer {
     public static let schema = "avc-explain/1"
 
+    /// The whole report as one value (tests, small reports).
     public static func render(_ report: Report) -> JSON {
-        .object([
+        .object(head(report) + [("findings", .array(report.findings.map { finding($0.explained(under: report.policy)) }))] + tail(report))
+    }
+
+    /// The report indented for people, as `render(report).pretty()` writes it, handed to
+    /// `write` piece by piece: each finding is explained and serialised when its turn comes,
+    /// so memory holds one finding at a time, not the report.
+    public static func write(_ report: Report, to write: (String) -> Void) {
+        var members = ""
+        for (key, value) in head(report) { members += member(key, value) + ",\n" }
+        write("{\n" + members + "  \"findings\": " + (report.findings.isEmpty ? "[]" : "[\n"))
+        for (i, f) in report.findings.enumerated() {
+            write("    " + finding(f.explained(under: report.policy)).pretty(level: 2) + (i + 1 < report.findings.count ? ",\n" : "\n"))
+        }
+        write((report.findings.isEmpty ? "" : "  ]") + tail(report).map { ",\n" + member($0.0, $0.1) }.joined() + "\n}")
+    }
+
+    private static func member(_ key: String, _ value: JSON) -> String {
+        var out = "  "
+        JSON.quote(key, into: &out)
+        return out + ": " + value.pretty(level: 1)
+    }
+
+    /// The members before the findings.
+    private static func head(_ report: Report) -> [(String, JSON)] {
+        [
             ("schema", .string(schema)),
             ("summary", .object([
                 ("events", .int(Int64(report.events))),
@@ -24,7 +49,12 @@ public enum JSONRenderer {
                     ("source", .string(report.policy.familySource)),
                 ])),
             ])),
-            ("findings", .array(report.findings.map(finding))),
+        ]
+    }
+
+    /// The members after the findings.
+    private static func tail(_ report: Report) -> [(String, JSON)] {
+        [
             ("timeline", .array(report.timeline.map { c in
                 var fields: [(String, JSON)] = [("time", .string(Timestamp.utc(c.when.id))), ("event", .string(c.when.description))]
                 switch c.change {
@@ -36,7 +66,7 @@ public enum JSONRenderer {
                 return .object(fields + [("auid", c.auid.map(JSON.int) ?? .null)])
             })),
             ("selinux_errors", .array(report.selinuxErrors.map { .object([("text", .string($0.text)), ("count", .int(Int64($0.count)))]) })),
-        ])
+        ]
     }
 
     public static func limit(_ l: LimitReached) -> JSON {

@@ -11,7 +11,16 @@ public struct TextRenderer {
         self.width = width
     }
 
+    /// The whole report as one string (tests, small reports).
     public func render(_ report: Report) -> String {
+        var out = ""
+        render(report) { out += $0 }
+        return out
+    }
+
+    /// The report, handed to `write` piece by piece: each finding is explained and rendered
+    /// when its turn comes, so memory holds one finding's prose at a time, not the report's.
+    public func render(_ report: Report, to write: (String) -> Void) {
         let s = Style(enabled: color)
         var out = ""
         let exec = report.execFindings
@@ -28,12 +37,14 @@ public struct TextRenderer {
                                               prefix: "", indent: "  ", width: width)) + "\n"
         }
         if exec.isEmpty { out += "No execmem, execstack, execheap or execmod denials found.\n" }
+        write(out)
+        out = ""
         for (i, finding) in exec.enumerated() {
-            out += "\n" + block(finding, number: i + 1, style: s)
+            write("\n" + block(finding.explained(under: report.policy), number: i + 1, style: s))
         }
         if !other.isEmpty {
-            out += "\n" + s.bold("Other denials (not exec*)") + "\n"
-            for f in other { out += "  - " + otherLine(f) + "\n" }
+            write("\n" + s.bold("Other denials (not exec*)") + "\n")
+            for f in other { write("  - " + otherLine(f) + "\n") }
         }
         if !report.timeline.isEmpty {
             out += "\n" + s.bold("Policy changes") + "\n"
@@ -56,7 +67,7 @@ public struct TextRenderer {
                 out += TerminalText.wrap(clean(e.text) + (e.count > 1 ? " (\(e.count) times)" : ""), prefix: "  - ", indent: "    ", width: width) + "\n"
             }
         }
-        return out
+        write(out)
     }
 
     /// One finding's block, as live mode prints it the moment it appears.

@@ -102,3 +102,28 @@ enum Descriptor {
         }
     }
 }
+
+/// Output written as it is produced, in pieces of at least 64 KiB: a report of thousands of
+/// findings is never held whole, and is not written a line per system call either.
+struct BufferedOutput {
+    let fd: Int32
+    private var pending: [UInt8] = []
+
+    init(fd: Int32) {
+        self.fd = fd
+        pending.reserveCapacity(Self.threshold)
+    }
+
+    static let threshold = 64 << 10
+
+    mutating func write(_ text: String) {
+        pending.append(contentsOf: text.utf8)
+        if pending.count >= Self.threshold { flush() }
+    }
+
+    mutating func flush() {
+        Descriptor.write(pending, to: fd)
+        pending.removeAll(keepingCapacity: true)
+    }
+}
+

@@ -67,7 +67,7 @@ enum Analysis {
         }
         for event in assembler.flush() where filter.accepts(event) { diagnoser.add(event) }
         progress?.clear()
-        return Outcome(findings: diagnoser.results, events: diagnoser.eventsSeen, denials: diagnoser.denialCount,
+        return Outcome(findings: diagnoser.facts, events: diagnoser.eventsSeen, denials: diagnoser.denialCount,
                        inputs: inputs, inputFailed: failed, unkeptDenials: diagnoser.unkeptDenials,
                        policy: diagnoser.policyInForce, timeline: diagnoser.timeline,
                        selinuxErrors: diagnoser.selinuxErrors.map { ($0.text, $0.count) }, limits: diagnoser.limitsReached)

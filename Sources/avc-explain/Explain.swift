@@ -100,10 +100,14 @@ struct Explain: ParsableCommand {
         report.timeline = outcome.timeline
         report.selinuxErrors = outcome.selinuxErrors
         report.limits = outcome.limits
+        var out = BufferedOutput(fd: 1)
         switch common.format {
-        case .text: print(TextRenderer(color: common.color.enabled(forDescriptor: 1)).render(report), terminator: "")
-        case .json: print(JSONRenderer.render(report).pretty())
+        case .text: TextRenderer(color: common.color.enabled(forDescriptor: 1)).render(report) { out.write($0) }
+        case .json:
+            JSONRenderer.write(report) { out.write($0) }
+            out.write("\n")
         }
+        out.flush()
         if outcome.inputFailed { throw ExitCode(2) }
         if report.execFindings.isEmpty { throw ExitCode(1) }
     }
