@@ -70,6 +70,8 @@ public struct LoaderSearch: Sendable {
     public let cacheProblem: String?
     /// /etc/ld.so.conf and its includes, read only when there is no cache.
     private let configuredDirectories: [String]
+    /// Limits reached while reading ld.so.conf and its includes, for the caller to tell the user.
+    public let configurationWarnings: [String]
 
     static let maxObjects = 2048
 
@@ -88,7 +90,9 @@ public struct LoaderSearch: Sendable {
             cache = nil
             cacheProblem = "no /etc/ld.so.cache"
         }
-        configuredDirectories = cache == nil ? LdConf.directories(root: root) : []
+        let conf = cache == nil ? LdConf.read(root: root) : LdConf()
+        configuredDirectories = conf.directories
+        configurationWarnings = conf.limitsReached
     }
 
     /// Opens and parses one ELF file inside the root.

@@ -40,11 +40,13 @@ struct CommonOptions: ParsableArguments {
     @Option(help: "When to colour text output: auto (only on a terminal, never with NO_COLOR), always, never.")
     var color: ColorChoice = .auto
 
-    /// The loader search these options describe.
-    var loader: LoaderSearch {
+    /// The loader search these options describe; limits it reached reading ld.so.conf are told on stderr.
+    func makeLoader() -> LoaderSearch {
         let root = sysroot.map(FileSystemRoot.init(directory:)) ?? .system
         let dirs = libraryPath.map { $0.split(separator: ":").map(String.init).filter { !$0.isEmpty } } ?? []
-        return LoaderSearch(root: root, libraryPath: dirs)
+        let loader = LoaderSearch(root: root, libraryPath: dirs)
+        for warning in loader.configurationWarnings { Diagnostics.warn(warning) }
+        return loader
     }
 
     func validate() throws {

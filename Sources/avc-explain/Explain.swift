@@ -91,7 +91,7 @@ struct Explain: ParsableCommand {
 
     func run() throws {
         if live || plugin || !follow.isEmpty { return try runLive() }
-        let loader = common.loader
+        let loader = common.makeLoader()
         let outcome = Analysis.run(sources: inputSources(), loader: loader, policy: PolicyEnvironment.read(root: loader.root),
                                    filter: filter, progress: ProgressLine.forStandardError()) { Diagnostics.warn($0) }
         var report = Report(findings: outcome.findings, events: outcome.events, denials: outcome.denials,
@@ -108,7 +108,7 @@ struct Explain: ParsableCommand {
     }
 
     private func runLive() throws {
-        let loader = common.loader
+        let loader = common.makeLoader()
         var session = LiveSession(diagnoser: Diagnoser(loader: loader, policy: PolicyEnvironment.read(root: loader.root)),
                                   filter: filter, format: common.format,
                                   text: TextRenderer(color: common.color.enabled(forDescriptor: 1)), window: repeatWindow)
