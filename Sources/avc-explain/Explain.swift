@@ -129,7 +129,6 @@ struct Explain: ParsableCommand {
             }
         }
         session.followed = follow.map { (FollowedFile(path: $0), LineBatchParser(name: $0)) }
-        for f in session.followed where !f.file.isOpen { Diagnostics.warn("\(f.file.path): not there yet; waiting for it to appear") }
         if plugin { session.plugin = (LineAccumulator(), LineBatchParser(name: "(auditd plugin stream)")) }
         try session.run()
     }
