@@ -1,11 +1,14 @@
 /// Strings from a log or a file system are printed with terminal control characters escaped,
-/// so a crafted `comm` or path cannot move the cursor, retitle the window or hide text.
+/// so a crafted `comm` or path cannot move the cursor, retitle the window or hide text; bidi
+/// controls too, which can make text read in another order than it is.
 public enum TerminalText {
+    static let bidiControls: [ClosedRange<UInt32>] = [0x061c...0x061c, 0x200e...0x200f, 0x202a...0x202e, 0x2066...0x2069]
+
     public static func sanitize(_ s: String) -> String {
         var out = ""
         for scalar in s.unicodeScalars {
             let v = scalar.value
-            if v < 0x20 || v == 0x7f || (0x80...0x9f).contains(v) {
+            if v < 0x20 || v == 0x7f || (0x80...0x9f).contains(v) || bidiControls.contains(where: { $0.contains(v) }) {
                 let hex = String(v, radix: 16, uppercase: false)
                 out += v <= 0xff ? "\\x" + (hex.count == 1 ? "0" : "") + hex : "\\u{\(hex)}"
             } else {

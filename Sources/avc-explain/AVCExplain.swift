@@ -19,6 +19,24 @@ struct AVCExplain: ParsableCommand {
         subcommands: [Explain.self, Check.self],
         defaultSubcommand: Explain.self
     )
+
+    /// ArgumentParser's own main, but an error is printed with terminal controls escaped: its
+    /// messages quote the argument as given, which may hold ESC or a bidi override (U+202E).
+    static func main() {
+        do {
+            var command = try parseAsRoot()
+            try command.run()
+        } catch {
+            let code = exitCode(for: error)
+            guard code != .success else { exit(withError: error) }   // --help, --version: as ArgumentParser prints them
+            let message = fullMessage(for: error)
+            if !message.isEmpty {
+                let lines = message.split(separator: "\n", omittingEmptySubsequences: false).map { TerminalText.sanitize(String($0)) }
+                Descriptor.write(lines.joined(separator: "\n") + "\n", to: 2)
+            }
+            Glibc.exit(code.rawValue)
+        }
+    }
 }
 
 /// Options both subcommands share, documented once.

@@ -31,10 +31,11 @@ struct Explain: ParsableCommand {
         valueName: "file"))
     var files: [String] = []
 
-    @Option(help: ArgumentHelp("Only events at or after this time: now, recent, boot, today, yesterday, this-week, week-ago, this-month, this-year, a date (2026-11-27 or 11/27/2026) with an optional time, or @SECONDS.", valueName: "time"))
+    @Option(help: ArgumentHelp("Only events at or after this time: now, recent, boot, today, yesterday, this-week, week-ago, this-month, this-year, a local date (2026-11-27 or 11/27/2026) with an optional time (09:14 or 09:14:03), ISO 8601 as the JSON output prints it (2026-11-29T01:07:59Z, 2026-11-29T01:07:59+01:00; without a zone, local), or @SECONDS. Years 1970 to 9999; impossible dates are refused.", valueName: "time"),
+            transform: TimeSpec.argument)
     var since: TimeSpec?
 
-    @Option(help: ArgumentHelp("Only events at or before this time (same forms as --since).", valueName: "time"))
+    @Option(help: ArgumentHelp("Only events at or before this time (same forms as --since).", valueName: "time"), transform: TimeSpec.argument)
     var until: TimeSpec?
 
     @Option(help: ArgumentHelp("Only events from this node (node= prefix); repeatable.", valueName: "name"))
