@@ -239,7 +239,7 @@ struct Cursor {
             if shift < 64 { result |= Int64(b & 0x7f) << shift }
             shift += 7
         } while b & 0x80 != 0
-        if shift < 64, b & 0x40 != 0 { result |= -(Int64(1) << shift) }
+        if shift < 64, b & 0x40 != 0 { result |= Int64(-1) << shift }   // not -(1 << shift): at 63 that negates Int64.min
         return result
     }
 

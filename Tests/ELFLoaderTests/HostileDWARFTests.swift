@@ -99,6 +99,13 @@ func unit5x64(_ die: [UInt8]) -> [UInt8] {
         #expect(units == [CompileUnit()])
     }
 
+    @Test func signedLEB128OfNineBytesWithTheSignBitSet() throws {
+        // DW_FORM_sdata: the sign extension at bit 63 negated Int64.min.
+        let units = try read([.init(name: ".debug_info", bytes: unit4(uleb(1) + [UInt8](repeating: 0x80, count: 8) + [0x40])),
+                              .init(name: ".debug_abbrev", bytes: abbreviations([(0x13, 0x0d)]))])
+        #expect(units?.first?.language == 0xc000_0000_0000_0000)
+    }
+
     @Test func abbreviationSectionOffsetOverflows() throws {
         let abbrev = [UInt8](repeating: 0, count: 16) + abbreviations([(0x03, 0x08)])
         #expect(throws: ELFError.self) {
