@@ -80,10 +80,4 @@ enum Checked {
         if overflow { throw ELFError("\(what()) overflows a 64-bit offset (\(a) × \(b))") }
         return result
     }
-
-    /// A file-given value as a count or index of this process.
-    static func int(_ value: UInt64, what: @autoclosure () -> String) throws -> Int {
-        guard let n = Int(exactly: value) else { throw ELFError("\(what()) is too large (\(value))") }
-        return n
-    }
 }
