@@ -61,3 +61,24 @@ public final class FileBytes: ByteSource {
         return out
     }
 }
+
+/// Offsets, lengths and counts read from a file can hold any value, so sums and products of
+/// them go through here: an overflow means the file is malformed and becomes an `ELFError`
+/// naming what overflowed, never a trap.
+enum Checked {
+    static func sum(_ terms: UInt64..., what: @autoclosure () -> String) throws -> UInt64 {
+        var total: UInt64 = 0
+        for term in terms {
+            let (next, overflow) = total.addingReportingOverflow(term)
+            if overflow { throw ELFError("\(what()) overflows a 64-bit offset (\(terms.map(String.init).joined(separator: " + ")))") }
+            total = next
+        }
+        return total
+    }
+
+    static func product(_ a: UInt64, _ b: UInt64, what: @autoclosure () -> String) throws -> UInt64 {
+        let (result, overflow) = a.multipliedReportingOverflow(by: b)
+        if overflow { throw ELFError("\(what()) overflows a 64-bit offset (\(a) × \(b))") }
+        return result
+    }
+}

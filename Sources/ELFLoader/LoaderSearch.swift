@@ -80,6 +80,8 @@ public struct LoaderSearch: Sendable {
     public let cacheProblem: String?
     /// /etc/ld.so.conf and its includes, read only when there is no cache.
     private let configuredDirectories: [String]
+    /// Limits reached while reading ld.so.conf and its includes, for the caller to tell the user.
+    public let configurationWarnings: [String]
 
     /// A real closure has a few hundred objects at most; the bound stops a hostile tree, and
     /// reaching it is reported (`LoadClosure.cut`), never taken for a complete closure.
@@ -100,7 +102,9 @@ public struct LoaderSearch: Sendable {
             cache = nil
             cacheProblem = "no /etc/ld.so.cache"
         }
-        configuredDirectories = cache == nil ? LdConf.directories(root: root) : []
+        let conf = cache == nil ? LdConf.read(root: root) : LdConf()
+        configuredDirectories = conf.directories
+        configurationWarnings = conf.limitsReached
     }
 
     /// Opens and parses one ELF file inside the root.

@@ -19,6 +19,24 @@ struct AVCExplain: ParsableCommand {
         subcommands: [Explain.self, Check.self],
         defaultSubcommand: Explain.self
     )
+
+    /// ArgumentParser's own main, but an error is printed with terminal controls escaped: its
+    /// messages quote the argument as given, which may hold ESC or a bidi override (U+202E).
+    static func main() {
+        do {
+            var command = try parseAsRoot()
+            try command.run()
+        } catch {
+            let code = exitCode(for: error)
+            guard code != .success else { exit(withError: error) }   // --help, --version: as ArgumentParser prints them
+            let message = fullMessage(for: error)
+            if !message.isEmpty {
+                let lines = message.split(separator: "\n", omittingEmptySubsequences: false).map { TerminalText.sanitize(String($0)) }
+                Descriptor.write(lines.joined(separator: "\n") + "\n", to: 2)
+            }
+            Glibc.exit(code.rawValue)
+        }
+    }
 }
 
 /// Options both subcommands share, documented once.
@@ -40,11 +58,13 @@ struct CommonOptions: ParsableArguments {
     @Option(help: "When to colour text output: auto (only on a terminal, never with NO_COLOR), always, never.")
     var color: ColorChoice = .auto
 
-    /// The loader search these options describe.
-    var loader: LoaderSearch {
+    /// The loader search these options describe; limits it reached reading ld.so.conf are told on stderr.
+    func makeLoader() -> LoaderSearch {
         let root = sysroot.map(FileSystemRoot.init(directory:)) ?? .system
         let dirs = libraryPath.map { $0.split(separator: ":").map(String.init).filter { !$0.isEmpty } } ?? []
-        return LoaderSearch(root: root, libraryPath: dirs)
+        let loader = LoaderSearch(root: root, libraryPath: dirs)
+        for warning in loader.configurationWarnings { Diagnostics.warn(warning) }
+        return loader
     }
 
     func validate() throws {

@@ -35,7 +35,7 @@ struct Check: ParsableCommand {
     @OptionGroup var common: CommonOptions
 
     func run() throws {
-        let loader = common.loader
+        let loader = common.makeLoader()
         let root = loader.root
         var verdicts: [PreflightVerdict] = []
         var unreadable: [(path: String, reason: String)] = []

@@ -35,6 +35,8 @@ struct LiveSession {
     /// Wall-clock second of the last batch of input, for the quiet-stream flush.
     var lastArrival: UInt64 = 0
     static let quietSeconds: UInt64 = 2
+    /// Why each followed path is not being read, as last told on stderr (nil: being read).
+    var waitingTold: [String?] = []
 
     /// Refuses to start where no AVC can come: no SELinux, audit switched off.
     static func checkKernel() throws {
@@ -60,6 +62,7 @@ struct LiveSession {
         defer { close(signals) }
         var pluginOpen = plugin != nil
         var buffer = [UInt8](repeating: 0, count: 1 << 16)
+        tellWaiting()
         loop: while true {
             var fds = [pollfd(fd: signals, events: Int16(POLLIN), revents: 0)]
             if let netlink { fds.append(pollfd(fd: netlink.fd, events: Int16(POLLIN), revents: 0)) }
@@ -97,6 +100,7 @@ struct LiveSession {
             for i in followed.indices {
                 items += followed[i].parser.parse(followed[i].file.poll())
             }
+            tellWaiting()
             handle(items)
             // Events complete by the records' own time (in the assembler). Only when nothing
             // at all has arrived for a while are open events taken as complete: an AVC alone, on
@@ -168,6 +172,15 @@ struct LiveSession {
             }
             unreported[index] = 0
             printedAt[index] = now
+        }
+    }
+
+    /// A followed path that is missing, or not a regular file, is told once each time its reason changes.
+    private mutating func tellWaiting() {
+        if waitingTold.count != followed.count { waitingTold = Array(repeating: nil, count: followed.count) }
+        for (i, f) in followed.enumerated() where f.file.waitingReason != waitingTold[i] {
+            if let reason = f.file.waitingReason { Diagnostics.warn("\(f.file.path): \(reason)") }
+            waitingTold[i] = f.file.waitingReason
         }
     }
 
