@@ -85,6 +85,9 @@ public struct RecordStream {
     private var scanner: LineScanner
     private var queue: [SelectedLine] = []
     private var queueIndex = 0
+    /// The region the queue's lines point into; valid until the next piece is read, which
+    /// happens only once the queue is drained.
+    private var region = UnsafeRawBufferPointer(start: nil, count: 0)
     public private(set) var stats: InputStats
     /// Bytes handed to the scanner so far, for progress reports.
     public private(set) var bytesScanned = 0
@@ -143,9 +146,9 @@ public struct RecordStream {
                 case .boundary:
                     return .boundary
                 case .loaderMessage:
-                    if let m = LoaderMessage.parse(String(decoding: line.bytes, as: UTF8.self), source: location) { return .loaderMessage(m) }
+                    if let m = LoaderMessage.parse(String(decoding: line.bytes.array(region), as: UTF8.self), source: location) { return .loaderMessage(m) }
                 case .record:
-                    if case .record(let record) = RecordParser.parse(line.bytes, source: location) {
+                    if case .record(let record) = RecordParser.parse(line.bytes.array(region), source: location) {
                         stats.kept += 1
                         return .record(record)
                     }
@@ -159,10 +162,12 @@ public struct RecordStream {
             guard let piece = try input.next() else { return nil }
             var tally = ScanTally()
             switch piece {
-            case .lines(let region):
+            case .lines(let lines):
+                region = lines
                 bytesScanned += region.count
                 scan(region, into: &tally)
-            case .truncatedLine(let region):
+            case .truncatedLine(let line):
+                region = line
                 bytesScanned += region.count
                 stats.truncated += 1
                 scanner.scan(region, selected: &queue, tally: &tally)
