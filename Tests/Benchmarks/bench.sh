@@ -47,7 +47,12 @@ gcc -O2 -o "$work/genlog" Tests/Benchmarks/genlog.c
 [ -s "$work/small.log" ] || "$work/genlog" 10 > "$work/small.log"
 [ -s "$work/dense.log" ] || "$work/genlog" "$size" dense interleave > "$work/dense.log"
 
-for log in plain enriched-node; do
+# AVC events left without their SYSCALL record: avc-explain's from its JSON (each finding's
+# count, where it has no syscall), ausearch's from its --raw output grouped by event.
+orphans_ours() { python3 -c 'import json,sys; print(sum(f["count"] for f in json.load(sys.stdin)["findings"] if f["permissions"] and f["syscall"] is None))'; }
+orphans_ausearch() { awk '{ if (match($0, /msg=audit\([0-9.:]+\)/)) { k = substr($0, RSTART, RLENGTH); if ($0 ~ /type=AVC /) a[k] = 1; if ($0 ~ /type=SYSCALL /) s[k] = 1 } } END { n = 0; for (k in a) if (!(k in s)) n++; print n }'; }
+
+for log in plain enriched-node dense; do
     f="$work/$log.log"
     mb=$(( $(stat -c %s "$f") / 1048576 ))
     cat "$f" > /dev/null
@@ -58,25 +63,12 @@ for log in plain enriched-node; do
     row "ausearch -m AVC -if" "$mb" ausearch -m AVC -if "$f"
     row "aureport --avc -if" "$mb" aureport --avc -if "$f"
     row "grep -c type=AVC" "$mb" grep -c type=AVC "$f"
+    [ "$log" = dense ] || continue
+    echo "AVC events without their SYSCALL record (must be 0):"
+    echo "  avc-explain, file:  $("$tool" --format json "$f" 2>/dev/null | orphans_ours)"
+    echo "  avc-explain, pipe:  $(cat "$f" | "$tool" --format json 2>/dev/null | orphans_ours)"
+    echo "  ausearch --raw:     $(ausearch -m AVC --raw -if "$f" 2>/dev/null | orphans_ausearch)"
 done
-
-# AVC events left without their SYSCALL record: avc-explain's from its JSON (each finding's
-# count, where it has no syscall), ausearch's from its --raw output grouped by event.
-orphans_ours() { python3 -c 'import json,sys; print(sum(f["count"] for f in json.load(sys.stdin)["findings"] if f["permissions"] and f["syscall"] is None))'; }
-orphans_ausearch() { awk '{ if (match($0, /msg=audit\([0-9.:]+\)/)) { k = substr($0, RSTART, RLENGTH); if ($0 ~ /type=AVC /) a[k] = 1; if ($0 ~ /type=SYSCALL /) s[k] = 1 } } END { n = 0; for (k in a) if (!(k in s)) n++; print n }'; }
-f="$work/dense.log"
-mb=$(( $(stat -c %s "$f") / 1048576 ))
-cat "$f" > /dev/null
-echo
-echo "all-denial log: dense.log, $mb MB ($(grep -c 'type=AVC' "$f") AVC records), best of $runs warm runs"
-printf '%-40s %8s %10s %12s\n' "command" "seconds" "MB/s" "peak RSS MB"
-row "avc-explain" "$mb" "$tool" "$f"
-row "ausearch -m AVC -if" "$mb" ausearch -m AVC -if "$f"
-row "aureport --avc -if" "$mb" aureport --avc -if "$f"
-echo "AVC events without their SYSCALL record (must be 0):"
-echo "  avc-explain, file:  $("$tool" --format json "$f" 2>/dev/null | orphans_ours)"
-echo "  avc-explain, pipe:  $(cat "$f" | "$tool" --format json 2>/dev/null | orphans_ours)"
-echo "  ausearch --raw:     $(ausearch -m AVC --raw -if "$f" 2>/dev/null | orphans_ausearch)"
 
 echo
 echo "memory: avc-explain peak RSS by input"
