@@ -33,3 +33,17 @@ import Testing
         #expect(canonical(line).map { !$0.hasPrefix("type=AVC msg=audit(0.") } == true)
     }
 }
+
+/// Found by the stream_split fuzzer (2026-11-29): the second half of a region scanned in parallel
+/// numbers its lines from 0, and "no record yet" was line -1, so a `key=value` line opening the
+/// half passed for the rest of a wrapped record and was dropped without being counted.
+@Suite struct SecondHalfTests {
+    @Test func aLoneFieldLineOpeningTheSecondHalfIsCountedMalformed() {
+        var scanner = LineScanner()
+        var selected: [SelectedLine] = []
+        var tally = ScanTally()
+        Array("=\n".utf8).withUnsafeBytes { scanner.scan($0, firstLine: 0, selected: &selected, tally: &tally) }
+        #expect(tally.malformed == 1)
+        #expect(selected.isEmpty)
+    }
+}
