@@ -17,7 +17,10 @@ public struct Event: Sendable {
 /// An event completes on EOE; on a PROCTITLE that follows its SYSCALL (the kernel writes
 /// PROCTITLE last); at once for single-record types (user-space messages, types below 1300
 /// or from 2100 on); at an `ausearch` `----` boundary; or when it falls `window` seconds
-/// behind the newest record seen. `maxInFlight` bounds memory against input whose events never complete.
+/// behind the newest record seen from its node. Time is always the records' own, never the
+/// wall clock, so a stream that lags or replays an old log is grouped as the file would be;
+/// each node has its own clock, so skew between aggregated hosts does not cut events short.
+/// `maxInFlight` bounds memory against input whose events never complete.
 public struct Assembler {
     public var window: UInt64
     public var maxInFlight: Int
@@ -25,7 +28,8 @@ public struct Assembler {
     private var inFlight: [EventKey: Event] = [:]
     private var order: [EventKey] = []          // arrival order, for eviction
     private var orderStart = 0
-    private var newestSecond: UInt64 = 0
+    /// The newest second seen from each node (nil: records without `node=`).
+    private var newest: [String?: UInt64] = [:]
 
     public init(window: UInt64 = 2, maxInFlight: Int = 4096) {
         self.window = window
@@ -35,11 +39,11 @@ public struct Assembler {
     /// Adds a record; returns the events it completed (possibly including its own).
     public mutating func add(_ record: Record) -> [Event] {
         var done: [Event] = []
-        if record.key.id.seconds > newestSecond {
-            newestSecond = record.key.id.seconds
-            if newestSecond > window { done += expire(olderThan: newestSecond - window) }
-        }
         let key = record.key
+        if key.id.seconds > newest[key.node] ?? 0 {
+            newest[key.node] = key.id.seconds
+            done += expire()
+        }
         if RecordKind.isSingleRecordEvent(record.type), inFlight[key] == nil {
             done.append(Event(key: key, records: [record]))
             return done
@@ -52,7 +56,7 @@ public struct Assembler {
             inFlight[key] = Event(key: key, records: [])
             order.append(key)
         }
-        inFlight[key]!.records.append(record)
+        inFlight[key]!.records.insertInInputOrder(record)
         if record.type == "PROCTITLE", inFlight[key]!.records.contains(where: { $0.type == "SYSCALL" }) {
             done.append(inFlight.removeValue(forKey: key)!)
         }
@@ -61,11 +65,8 @@ public struct Assembler {
         return done
     }
 
-    /// Live input: events that have seen no record for `window` seconds of wall-clock time are
-    /// complete (AVCs alone, on systems that audit no syscalls, never see an EOE).
-    public mutating func age(now: UInt64) -> [Event] {
-        now > window ? expire(olderThan: now - window) : []
-    }
+    /// Whether some event is still waiting for records.
+    public var hasOpenEvents: Bool { !inFlight.isEmpty }
 
     /// `ausearch` printed `----`: everything read so far is complete.
     public mutating func boundary() -> [Event] { flush() }
@@ -78,12 +79,13 @@ public struct Assembler {
         return events
     }
 
-    private mutating func expire(olderThan second: UInt64) -> [Event] {
+    /// Events, oldest first, that fell `window` seconds behind their node's newest record.
+    private mutating func expire() -> [Event] {
         var done: [Event] = []
         while orderStart < order.count {
             let key = order[orderStart]
             guard let event = inFlight[key] else { orderStart += 1; continue }
-            guard event.key.id.seconds < second else { break }
+            guard event.key.id.seconds + window < newest[key.node] ?? 0 else { break }
             done.append(inFlight.removeValue(forKey: key)!)
             orderStart += 1
         }
@@ -107,6 +109,17 @@ public struct Assembler {
         guard passedOver || mostlyDone else { return }
         order = order[orderStart...].filter { inFlight[$0] != nil }
         orderStart = 0
+    }
+}
+
+extension Array where Element == Record {
+    /// Appends, unless the record was read before the event's last one: a companion found
+    /// before its AVC (SYSCALL-first kernels, newest-first `ausearch`) may reach the assembler
+    /// after it, and an event's records stay in the order the input has them.
+    mutating func insertInInputOrder(_ record: Record) {
+        var at = endIndex
+        while at > startIndex, self[at - 1].source.input == record.source.input, self[at - 1].source.line > record.source.line { at -= 1 }
+        insert(record, at: at)
     }
 }
 

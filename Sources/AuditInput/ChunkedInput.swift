@@ -50,6 +50,20 @@ struct PrefixedSource: ChunkSource {
     }
 }
 
+/// Bytes already in memory.
+struct MemorySource: ChunkSource {
+    let bytes: [UInt8]
+    var offset = 0
+
+    mutating func read(into buffer: UnsafeMutableRawBufferPointer) throws -> Int {
+        let n = min(bytes.count - offset, buffer.count)
+        guard n > 0 else { return 0 }
+        bytes.withUnsafeBytes { buffer.baseAddress!.copyMemory(from: $0.baseAddress! + offset, byteCount: n) }
+        offset += n
+        return n
+    }
+}
+
 public struct DescriptorSource: ChunkSource {
     let fd: FileDescriptor
     public init(_ fd: FileDescriptor) { self.fd = fd }

@@ -12,15 +12,15 @@ public final class FollowedFile {
     private var lines = LineAccumulator()
     private var buffer = [UInt8](repeating: 0, count: 1 << 16)
 
+    /// Why the path is not being read now: nil while it is open. Kept up to date by `poll`.
+    public private(set) var waitingReason: String?
+
     public init(path: String) {
         self.path = path
         reopen()
     }
 
     deinit { if fd >= 0 { close(fd) } }
-
-    /// Whether the file is open now (it may not exist yet).
-    public var isOpen: Bool { fd >= 0 }
 
     /// Complete lines written since the last call.
     public func poll() -> [[UInt8]] {
@@ -61,12 +61,38 @@ public final class FollowedFile {
         return UInt64(st.st_dev) != identity.dev || UInt64(st.st_ino) != identity.ino
     }
 
+    /// Opens the path if it is a regular file. O_NONBLOCK because a FIFO's open() would wait
+    /// for a writer (and a device's reads need not end); anything but a regular file is
+    /// refused and the path is tried again at the next poll.
     private func reopen() {
-        fd = open(path, O_RDONLY | O_CLOEXEC)
-        guard fd >= 0 else { return }
+        fd = open(path, O_RDONLY | O_CLOEXEC | O_NONBLOCK)
+        guard fd >= 0 else {
+            let error = errno
+            waitingReason = error == ENOENT ? "not there yet; waiting for it to appear"
+                : "cannot open (\(String(cString: strerror(error)))); trying again"
+            return
+        }
         var st = stat()
-        if fstat(fd, &st) == 0 { identity = (UInt64(st.st_dev), UInt64(st.st_ino)) }
+        guard fstat(fd, &st) == 0, st.st_mode & S_IFMT == S_IFREG else {
+            waitingReason = "not a regular file (\(Self.kind(st.st_mode))): not read; waiting for a regular file there"
+            close(fd)
+            fd = -1
+            return
+        }
+        waitingReason = nil
+        identity = (UInt64(st.st_dev), UInt64(st.st_ino))
         offset = 0
         lines = LineAccumulator()
+    }
+
+    private static func kind(_ mode: mode_t) -> String {
+        switch mode & S_IFMT {
+        case S_IFIFO: return "a FIFO"
+        case S_IFDIR: return "a directory"
+        case S_IFCHR: return "a character device"
+        case S_IFBLK: return "a block device"
+        case S_IFSOCK: return "a socket"
+        default: return "file type \(String(mode & S_IFMT, radix: 8))"
+        }
     }
 }

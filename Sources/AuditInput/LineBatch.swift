@@ -2,7 +2,6 @@
 /// stream) into stream items, with the same form recognition and record selection as files.
 public struct LineBatchParser {
     private var scanner = LineScanner()
-    private var nextLine = 1
     public private(set) var stats: InputStats
 
     public init(name: String) {
@@ -17,8 +16,7 @@ public struct LineBatchParser {
         for line in lines { joined += line; joined.append(0x0a) }
         var selected: [SelectedLine] = []
         var tally = ScanTally()
-        joined.withUnsafeBytes { scanner.scan($0, firstLine: nextLine, selected: &selected, tally: &tally) }
-        nextLine += tally.lines
+        joined.withUnsafeBytes { scanner.scan($0, selected: &selected, tally: &tally) }
         stats.lines += tally.lines
         stats.records += tally.recordLines
         stats.malformed += tally.malformed
@@ -42,29 +40,43 @@ public struct LineBatchParser {
 }
 
 /// Splits a byte stream into complete lines, keeping the unfinished tail for the next read.
+/// A line longer than the limit is handed on cut (one byte past the limit, so the scanner
+/// counts it as cut, as it does in files) and the rest of it is skipped up to its newline:
+/// the rest is never read as a line of its own.
 public struct LineAccumulator {
     private var pending: [UInt8] = []
-    public init() {}
+    private var skipping = false
+    private let maxLineLength: Int
+
+    public init(maxLineLength: Int = RecordStream.defaultMaxLineLength) {
+        self.maxLineLength = maxLineLength
+    }
 
     public mutating func add(_ bytes: ArraySlice<UInt8>) -> [[UInt8]] {
-        pending += bytes
         var lines: [[UInt8]] = []
-        var start = 0
-        while let nl = pending[start...].firstIndex(of: 0x0a) {
-            lines.append(Array(pending[start..<nl]))
-            start = nl + 1
-        }
-        pending.removeFirst(start)
-        if pending.count > RecordStream.defaultMaxLineLength {
-            lines.append(Array(pending.prefix(RecordStream.defaultMaxLineLength)))
-            pending.removeAll()
+        var start = bytes.startIndex
+        while start < bytes.endIndex {
+            let newline = bytes[start...].firstIndex(of: 0x0a)
+            let end = newline ?? bytes.endIndex
+            if !skipping { pending += bytes[start..<end] }
+            if pending.count > maxLineLength {
+                lines.append(Array(pending.prefix(maxLineLength + 1)))
+                pending.removeAll(keepingCapacity: true)
+                skipping = true
+            }
+            if newline != nil {
+                if !skipping { lines.append(pending) }
+                pending.removeAll(keepingCapacity: true)
+                skipping = false
+            }
+            start = newline.map { $0 + 1 } ?? bytes.endIndex
         }
         return lines
     }
 
     /// What is left at end of input, as a last line.
     public mutating func finish() -> [[UInt8]] {
-        defer { pending.removeAll() }
+        defer { pending.removeAll(); skipping = false }
         return pending.isEmpty ? [] : [pending]
     }
 }

@@ -23,39 +23,23 @@ struct ScanTally {
     var loaderMessages = 0
     /// A form this tool refuses (ausearch --format csv/text), with the reason.
     var refused: String?
-}
 
-/// Which record types the diagnosis reads. Everything else in a log (most of it) is passed over
-/// without being copied or parsed, which is what makes a gigabyte log fast to read.
-enum RecordRelevance {
-    case primary      // SELinux decisions and state: kept, and their events' other records wanted
-    case companion    // kept when they belong to an event with a primary record
-    case ignored
-
-    static func of(_ type: UnsafeRawBufferPointer) -> RecordRelevance {
-        switch type.count {
-        case 3: return equals(type, "AVC") ? .primary : equals(type, "EOE") ? .companion : .ignored
-        case 4: return equals(type, "MMAP") ? .companion : .ignored
-        case 7: return equals(type, "SYSCALL") ? .companion : .ignored
-        case 8: return equals(type, "USER_AVC") || equals(type, "AVC_PATH") ? (type[0] == UInt8(ascii: "U") ? .primary : .companion) : .ignored
-        case 9: return equals(type, "PROCTITLE") ? .companion : .ignored
-        case 10: return equals(type, "MAC_STATUS") ? .primary : .ignored
-        case 11: return equals(type, "SELINUX_ERR") ? .primary : .ignored
-        case 16: return equals(type, "USER_SELINUX_ERR") ? .primary : .ignored
-        case 17: return equals(type, "MAC_CONFIG_CHANGE") ? .primary : .ignored
-        default: return .ignored
-        }
-    }
-
-    static func equals(_ bytes: UnsafeRawBufferPointer, _ text: StaticString) -> Bool {
-        bytes.count == text.utf8CodeUnitCount && memcmp(bytes.baseAddress!, text.utf8Start, bytes.count) == 0
+    mutating func add(_ prescan: Prescan) {
+        lines += prescan.lines
+        recordLines += prescan.canonicalRecords
+        truncated += prescan.truncated
     }
 }
 
-/// Walks the lines of a region once: counts them, recognises every input form, and keeps the
-/// records the diagnosis needs — SELinux records, plus the SYSCALL, PROCTITLE, MMAP, AVC_PATH
-/// and EOE records of their events, found in a small window before and after them (the kernel
-/// writes AVC first; `ausearch` prints newest first; old kernels sometimes wrote SYSCALL first).
+/// Keeps the records the diagnosis needs — SELinux records, plus the SYSCALL, PROCTITLE, MMAP,
+/// AVC_PATH and EOE records of their events — and turns every other input form into canonical
+/// records. It sees the lines a `Prescan` picked out, in input order, and is the only part of
+/// the scan with memory of earlier lines, so it runs on one thread over the whole input.
+///
+/// An event's other records are looked for before its first SELinux record (SYSCALL-first
+/// kernels, `ausearch`'s newest-first output) among the last `recentCapacity` companion records,
+/// and after it until its EOE or for `window` lines (the kernel writes the AVC during the
+/// call and the rest at its exit; other CPUs' records may come between).
 struct LineScanner {
     /// Keep every record (for tests that compare grouping with libauparse).
     var keepEverything = false
@@ -64,67 +48,99 @@ struct LineScanner {
     var forms = LineForms()
 
     private struct Recent {
-        var bytes: Storage
+        var key: ScanKey
+        var line: LineBytes
         var number: Int
-        enum Storage { case inRegion(Int, Int), copied([UInt8]) }
+        var taken = false
     }
+    /// A line's bytes: still in the region being scanned, or copied once the region is gone.
+    private enum LineBytes {
+        case inRegion(Range<Int>)
+        case copied([UInt8])
+
+        func with<T>(_ region: UnsafeRawBufferPointer, _ body: (UnsafeRawBufferPointer) -> T) -> T {
+            switch self {
+            case .inRegion(let r): return body(UnsafeRawBufferPointer(rebasing: region[r]))
+            case .copied(let b): return b.withUnsafeBytes(body)
+            }
+        }
+
+        func array(_ region: UnsafeRawBufferPointer) -> [UInt8] {
+            if case .copied(let b) = self { return b }
+            return with(region) { Array($0) }
+        }
+    }
+
     private var recent: [Recent] = []
     private var recentNext = 0
-    private var pending: [(key: [UInt8], until: Int)] = []
-    /// Where the previous line was, when it was a canonical record (for wrapped pastes).
-    private var previousRecord: Range<Int>?
+    /// Events with a kept record, awaiting their other records: key → last line to look at.
+    private var pending: [ScanKey: Int] = [:]
+    /// The same keys in the order they were added, for expiry; entries whose key has since
+    /// closed or been renewed are skipped when they come up.
+    private var pendingOrder: [(key: ScanKey, until: Int)] = []
+    private var pendingOrderStart = 0
+    /// The previous line, when it was a canonical record: a paste may continue it.
+    private var previousRecord: (line: LineBytes, number: Int)?
     /// The line number of the record that continuation lines extend.
     private var chainStart = -1
+    /// Absolute number of the next line to be scanned.
+    private(set) var nextLine = 1
 
-    static let window = 64
+    static let window = 4096
     static let recentCapacity = 32
 
-    /// Scans `region`, whose first line is number `firstLine`; appends what it keeps to `selected`.
-    mutating func scan(_ region: UnsafeRawBufferPointer, firstLine: Int, selected: inout [SelectedLine], tally: inout ScanTally) {
-        guard let base = region.baseAddress, region.count > 0 else { return }
-        previousRecord = nil    // it pointed into the previous region
-        var offset = 0
-        var number = firstLine
+    /// Scans `region` in one pass (for small regions and followed files).
+    mutating func scan(_ region: UnsafeRawBufferPointer, selected: inout [SelectedLine], tally: inout ScanTally) {
+        let prescan = Prescan(region, 0..<region.count, maxLineLength: maxLineLength, keepEverything: keepEverything)
+        select(prescan, in: region, selected: &selected, tally: &tally)
+        finish(region)
+    }
+
+    /// Runs the selection over one prescanned range of `region`; ranges must come in input
+    /// order, and `finish` must be called before the region goes away.
+    mutating func select(_ prescan: Prescan, in region: UnsafeRawBufferPointer, selected: inout [SelectedLine], tally: inout ScanTally) {
+        let first = nextLine
         let keepFrom = selected.count
-        while offset < region.count {
-            let end: Int
-            if let nl = memchr(base + offset, 0x0a, region.count - offset) {
-                end = base.distance(to: nl)
+        for ref in prescan.refs {
+            let number = first + ref.number
+            if previousRecord.map({ $0.number != number - 1 }) ?? false { previousRecord = nil }
+            let line = UnsafeRawBufferPointer(rebasing: region[ref.start..<ref.end])
+            if let header = ref.header {
+                forms.sawRecord(number: number)
+                previousRecord = (.inRegion(ref.start..<ref.end), number)
+                chainStart = number
+                if ref.kind != .ignoredRecord {
+                    consider(line, header: header, bytes: .inRegion(ref.start..<ref.end), number: number, region: region, selected: &selected)
+                }
             } else {
-                end = region.count
+                handleOtherForm(line, number: number, region: region, selected: &selected, tally: &tally)
             }
-            var lineEnd = end
-            if lineEnd > offset, region[lineEnd - 1] == 0x0d { lineEnd -= 1 }
-            if lineEnd - offset > maxLineLength {
-                lineEnd = offset + maxLineLength
-                tally.truncated += 1
-            }
-            let line = UnsafeRawBufferPointer(rebasing: region[offset..<lineEnd])
-            handle(line, start: offset, end: lineEnd, number: number, region: region, selected: &selected, tally: &tally)
-            tally.lines += 1
-            number += 1
-            offset = end + 1
         }
+        nextLine += prescan.lines
+        tally.add(prescan)
         // Companions may have been found after later records: keep the kept lines in input order.
         if selected.count - keepFrom > 1 {
             selected[keepFrom...].sort { $0.number < $1.number }
         }
-        detach(region)
     }
 
-    private mutating func handle(_ line: UnsafeRawBufferPointer, start: Int, end: Int, number: Int, region: UnsafeRawBufferPointer,
-                                 selected: inout [SelectedLine], tally: inout ScanTally) {
-        if let header = CanonicalHeader(line) {
-            tally.recordLines += 1
-            forms.sawRecord(number: number)
-            previousRecord = start..<end
-            chainStart = number
-            consider(line, header: header, storage: .inRegion(start, end), number: number, region: region, selected: &selected)
-            return
+    /// Lines still pointing into the region become copies before the region goes away.
+    mutating func finish(_ region: UnsafeRawBufferPointer) {
+        for i in recent.indices {
+            if case .inRegion(let r) = recent[i].line { recent[i].line = .copied(Array(region[r])) }
         }
-        let previous = previousRecord.map { UnsafeRawBufferPointer(rebasing: region[$0]) }
+        if let previous = previousRecord, case .inRegion(let r) = previous.line {
+            previousRecord = (.copied(Array(region[r])), previous.number)
+        }
+    }
+
+    private mutating func handleOtherForm(_ line: UnsafeRawBufferPointer, number: Int, region: UnsafeRawBufferPointer,
+                                          selected: inout [SelectedLine], tally: inout ScanTally) {
+        let previous = previousRecord
         previousRecord = nil
-        switch forms.classify(line, number: number, previous: previous) {
+        let classified = previous.map { p in p.line.with(region) { forms.classify(line, number: number, previous: $0) } }
+            ?? forms.classify(line, number: number, previous: nil)
+        switch classified {
         case .separator:
             return
         case .boundary:
@@ -136,7 +152,10 @@ struct LineScanner {
             }
             tally.recordLines += 1
             chainStart = number
-            bytes.withUnsafeBytes { consider($0, header: header, storage: .copied(bytes), number: number, region: region, selected: &selected) }
+            let relevance = keepEverything ? .primary : bytes.withUnsafeBytes { RecordRelevance.of(UnsafeRawBufferPointer(rebasing: $0[header.type])) }
+            if relevance != .ignored {
+                bytes.withUnsafeBytes { consider($0, header: header, bytes: .copied(bytes), number: number, region: region, selected: &selected) }
+            }
         case .unrecognized:
             countMalformed(number, &tally)
         case .continuation(let text):
@@ -154,130 +173,56 @@ struct LineScanner {
 
     private func countMalformed(_ number: Int, _ tally: inout ScanTally) {
         tally.malformed += 1
-        if tally.malformedSample.count < 5 { tally.malformedSample.append(number) }
+        if tally.malformedSample.count < InputStats.sampleSize { tally.malformedSample.append(number) }
     }
 
-    private mutating func consider(_ line: UnsafeRawBufferPointer, header: CanonicalHeader, storage: Recent.Storage, number: Int,
+    private mutating func consider(_ line: UnsafeRawBufferPointer, header: CanonicalHeader, bytes: LineBytes, number: Int,
                                    region: UnsafeRawBufferPointer, selected: inout [SelectedLine]) {
         let relevance = keepEverything ? .primary : RecordRelevance.of(UnsafeRawBufferPointer(rebasing: line[header.type]))
         switch relevance {
         case .ignored:
             return
         case .primary:
-            let key = header.key(line)
-            selected.append(SelectedLine(bytes: bytes(of: storage, line), number: number, kind: .record))
-            if keepEverything { return }
+            selected.append(SelectedLine(bytes: bytes.array(region), number: number, kind: .record))
+            guard !keepEverything, let key = header.key(line) else { return }
             // Companions seen just before: SYSCALL-first kernels and newest-first ausearch output.
-            for i in recent.indices where recent[i].number >= 0 {
-                let r = recent[i]
-                let matches = withBytes(r.bytes, region) { b in CanonicalHeader(b).map { $0.key(b) == key } ?? false }
-                if matches {
-                    selected.append(SelectedLine(bytes: withBytes(r.bytes, region) { Array($0) }, number: r.number, kind: .record))
-                    recent[i].number = -1
-                }
+            for i in recent.indices where !recent[i].taken && recent[i].key == key {
+                selected.append(SelectedLine(bytes: recent[i].line.array(region), number: recent[i].number, kind: .record))
+                recent[i].taken = true
             }
-            if !pending.contains(where: { $0.key == key }) {
-                if pending.count >= 16 { pending.removeFirst() }
-                pending.append((key, number + Self.window))
-            }
+            expirePending(before: number)
+            pending[key] = number + Self.window
+            pendingOrder.append((key, number + Self.window))
         case .companion:
-            pending.removeAll { $0.until < number }
-            if !pending.isEmpty {
-                let key = header.key(line)
-                if let i = pending.firstIndex(where: { $0.key == key }) {
-                    selected.append(SelectedLine(bytes: bytes(of: storage, line), number: number, kind: .record))
-                    if RecordRelevance.equals(UnsafeRawBufferPointer(rebasing: line[header.type]), "EOE") { pending.remove(at: i) }
-                    return
-                }
+            guard let key = header.key(line) else { return }
+            expirePending(before: number)
+            if pending[key] != nil {
+                selected.append(SelectedLine(bytes: bytes.array(region), number: number, kind: .record))
+                if RecordRelevance.equals(UnsafeRawBufferPointer(rebasing: line[header.type]), "EOE") { pending[key] = nil }
+                return
             }
-            remember(storage, line: line, number: number)
+            remember(Recent(key: key, line: bytes, number: number))
         }
     }
 
-    private mutating func remember(_ storage: Recent.Storage, line: UnsafeRawBufferPointer, number: Int) {
-        let entry = Recent(bytes: storage, number: number)
+    private mutating func expirePending(before number: Int) {
+        while pendingOrderStart < pendingOrder.count, pendingOrder[pendingOrderStart].until < number {
+            let entry = pendingOrder[pendingOrderStart]
+            if pending[entry.key] == entry.until { pending[entry.key] = nil }
+            pendingOrderStart += 1
+        }
+        if pendingOrderStart > 1024, pendingOrderStart * 2 > pendingOrder.count {
+            pendingOrder.removeFirst(pendingOrderStart)
+            pendingOrderStart = 0
+        }
+    }
+
+    private mutating func remember(_ entry: Recent) {
         if recent.count < Self.recentCapacity {
             recent.append(entry)
         } else {
             recent[recentNext] = entry
             recentNext = (recentNext + 1) % Self.recentCapacity
         }
-    }
-
-    /// Ring entries still pointing into the region become copies before the region goes away.
-    private mutating func detach(_ region: UnsafeRawBufferPointer) {
-        for i in recent.indices {
-            if case .inRegion(let s, let e) = recent[i].bytes {
-                recent[i].bytes = .copied(Array(region[s..<e]))
-            }
-        }
-    }
-
-    private func bytes(of storage: Recent.Storage, _ line: UnsafeRawBufferPointer) -> [UInt8] {
-        if case .copied(let b) = storage { return b }
-        return Array(line)
-    }
-
-    private func withBytes<T>(_ storage: Recent.Storage, _ region: UnsafeRawBufferPointer, _ body: (UnsafeRawBufferPointer) -> T) -> T {
-        switch storage {
-        case .inRegion(let s, let e): return body(UnsafeRawBufferPointer(rebasing: region[s..<e]))
-        case .copied(let b): return b.withUnsafeBytes(body)
-        }
-    }
-
-    /// The line numbers of a second half scanned on its own start at 0; shift them into place.
-    static func renumber(_ lines: inout [SelectedLine], from: Int, by delta: Int) {
-        for i in from..<lines.count { lines[i].number += delta }
-    }
-}
-
-/// The fixed part of a canonical record line — `[node=N ]type=T msg=audit(S.M:N):` — located
-/// without copying anything.
-struct CanonicalHeader {
-    var type: Range<Int>
-    var node: Range<Int>?
-
-    /// Finds the node and type; the stamp is located only when `key` is asked for.
-    init?(_ line: UnsafeRawBufferPointer) {
-        let n = line.count
-        var i = 0
-        var node: Range<Int>?
-        if n > 5, line[0] == UInt8(ascii: "n") || line[0] == UInt8(ascii: "h") {
-            guard Self.starts(line, 0, "node=") || Self.starts(line, 0, "host=") else { return nil }
-            var j = 5
-            while j < n, line[j] != UInt8(ascii: " ") { j += 1 }
-            guard j > 5, j < n else { return nil }
-            node = 5..<j
-            i = j + 1
-        }
-        guard Self.starts(line, i, "type=") else { return nil }
-        let typeStart = i + 5
-        var j = typeStart
-        while j < n, line[j] != UInt8(ascii: " ") { j += 1 }
-        guard j > typeStart, Self.starts(line, j + 1, "msg=audit(") else { return nil }
-        // Seconds then a dot: `ausearch -i` writes a date here instead, and is another form.
-        var k = j + 11
-        while k < n, line[k] >= UInt8(ascii: "0"), line[k] <= UInt8(ascii: "9") { k += 1 }
-        guard k > j + 11, k < n, line[k] == UInt8(ascii: ".") else { return nil }
-        type = typeStart..<j
-        self.node = node
-    }
-
-    /// Node and stamp bytes: what makes two records part of one event.
-    func key(_ line: UnsafeRawBufferPointer) -> [UInt8] {
-        var out = node.map { Array(line[$0]) } ?? []
-        out.append(0)
-        var k = type.upperBound + 11
-        while k < line.count, line[k] != UInt8(ascii: ")") {
-            out.append(line[k])
-            k += 1
-        }
-        return out
-    }
-
-    static func starts(_ line: UnsafeRawBufferPointer, _ at: Int, _ text: StaticString) -> Bool {
-        let count = text.utf8CodeUnitCount
-        guard at + count <= line.count else { return false }
-        return memcmp(line.baseAddress! + at, text.utf8Start, count) == 0
     }
 }

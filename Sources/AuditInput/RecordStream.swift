@@ -36,6 +36,13 @@ public struct InputStats: Sendable {
     public var refused: String?
 
     static let sampleSize = 5
+
+    /// Records malformed line numbers in the sample, which keeps the input's first ones in order:
+    /// numbers arrive out of order (a scanned region's tally, then the lines of that region whose
+    /// stamp fails to parse).
+    mutating func sampleMalformed(_ numbers: some Sequence<Int>) {
+        malformedSample = Array((malformedSample + numbers).sorted().prefix(Self.sampleSize))
+    }
 }
 
 public enum StreamItem: Sendable {
@@ -46,52 +53,83 @@ public enum StreamItem: Sendable {
     case loaderMessage(LoaderMessage)
 }
 
+/// How an input is cut for scanning. Tests and fuzzers make the sizes small, so a small input
+/// crosses thousands of chunk and split boundaries.
+public struct ScanLayout: Sendable {
+    /// Bytes read before lines are handed out: large regions amortise the per-region work.
+    public var chunkSize: Int
+    /// Regions at least this large are pre-scanned as two halves in parallel.
+    public var parallelThreshold: Int
+    /// Longer lines are cut here, and counted.
+    public var maxLineLength: Int
+
+    public init(chunkSize: Int, parallelThreshold: Int, maxLineLength: Int) {
+        self.chunkSize = max(chunkSize, 1)
+        self.parallelThreshold = max(parallelThreshold, 2)
+        self.maxLineLength = max(maxLineLength, 1)
+    }
+
+    public static let standard = ScanLayout(chunkSize: 8 << 20, parallelThreshold: 2 << 20, maxLineLength: 1 << 20)
+}
+
 /// Reads one input and yields the records the diagnosis needs, in order, counting what it skipped.
 ///
-/// The input is read in large chunks and scanned in place (two halves at once on a multi-core
-/// machine); only SELinux records and the records of their events are copied and parsed.
+/// The input is read in large chunks. Each is pre-scanned in place (two halves at once on a
+/// multi-core machine: line ends, record headers, which lines matter), then one pass in input
+/// order keeps SELinux records and the records of their events, copying and parsing only those.
 public struct RecordStream {
     private var input: ChunkedInput
-    private let fd: FileDescriptor
-    private let ownsDescriptor: Bool
+    /// The file this stream opened, closed with it (not standard input).
+    private let ownedFile: FileDescriptor?
+    private let layout: ScanLayout
     private var scanner: LineScanner
     private var queue: [SelectedLine] = []
     private var queueIndex = 0
-    private var nextLine = 1
     public private(set) var stats: InputStats
     /// Bytes handed to the scanner so far, for progress reports.
     public private(set) var bytesScanned = 0
     /// Called after each chunk with `bytesScanned`: most chunks yield nothing to return.
     public var onChunk: ((Int) -> Void)?
 
-    public static let defaultMaxLineLength = 1 << 20
-    static let chunkSize = 8 << 20
-    /// Regions at least this large are scanned as two halves in parallel.
-    static let parallelThreshold = 2 << 20
+    public static let defaultMaxLineLength = ScanLayout.standard.maxLineLength
 
     /// Opens the source. Throws `Errno` if the file cannot be opened.
     /// `keepEverything` keeps every record, not just those the diagnosis reads.
-    public init(_ source: InputSource, keepEverything: Bool = false, maxLineLength: Int = RecordStream.defaultMaxLineLength) throws {
+    public init(_ source: InputSource, layout: ScanLayout = .standard, keepEverything: Bool = false) throws {
+        let fd: FileDescriptor
+        let owned: FileDescriptor?
         switch source {
         case .standardInput:
             fd = .standardInput
-            ownsDescriptor = false
+            owned = nil
         case .file(let path):
             fd = try FileDescriptor.open(FilePath(path), .readOnly, options: [.closeOnExec])
-            ownsDescriptor = true
+            owned = fd
         }
         let bytes: any ChunkSource
         do {
             bytes = try PrefixedSource.sniffing(DescriptorSource(fd))
         } catch {
-            if ownsDescriptor { try? fd.close() }
+            try? owned?.close()
             throw error
         }
-        input = ChunkedInput(source: bytes, chunkSize: Self.chunkSize, maxLineLength: maxLineLength)
+        self.init(bytes, ownedFile: owned, name: source.name, layout: layout, keepEverything: keepEverything)
+    }
+
+    /// Bytes already in memory (gzip'd or not), read as a file would be.
+    public init(bytes: [UInt8], name: String, layout: ScanLayout = .standard, keepEverything: Bool = false) throws {
+        let source = try PrefixedSource.sniffing(MemorySource(bytes: bytes))
+        self.init(source, ownedFile: nil, name: name, layout: layout, keepEverything: keepEverything)
+    }
+
+    private init(_ source: any ChunkSource, ownedFile: FileDescriptor?, name: String, layout: ScanLayout, keepEverything: Bool) {
+        self.ownedFile = ownedFile
+        self.layout = layout
+        input = ChunkedInput(source: source, chunkSize: layout.chunkSize, maxLineLength: layout.maxLineLength)
         scanner = LineScanner()
         scanner.keepEverything = keepEverything
-        scanner.maxLineLength = maxLineLength
-        stats = InputStats(name: source.name)
+        scanner.maxLineLength = layout.maxLineLength
+        stats = InputStats(name: name)
     }
 
     /// The next record, event boundary or loader message; nil at end of input.
@@ -113,7 +151,7 @@ public struct RecordStream {
                     }
                     // A header that looked canonical but whose stamp does not parse.
                     stats.malformed += 1
-                    if stats.malformedSample.count < InputStats.sampleSize { stats.malformedSample.append(line.number) }
+                    stats.sampleMalformed([line.number])
                 }
             }
             queue.removeAll(keepingCapacity: true)
@@ -127,70 +165,54 @@ public struct RecordStream {
             case .truncatedLine(let region):
                 bytesScanned += region.count
                 stats.truncated += 1
-                scanner.scan(region, firstLine: nextLine, selected: &queue, tally: &tally)
+                scanner.scan(region, selected: &queue, tally: &tally)
             }
-            nextLine += tally.lines
             stats.lines += tally.lines
             stats.records += tally.recordLines
             stats.truncated += tally.truncated
             stats.malformed += tally.malformed
             stats.loaderMessages += tally.loaderMessages
-            for n in tally.malformedSample where stats.malformedSample.count < InputStats.sampleSize { stats.malformedSample.append(n) }
+            stats.sampleMalformed(tally.malformedSample)
             if let why = tally.refused, stats.refused == nil { stats.refused = why }
             onChunk?(bytesScanned)
         }
     }
 
-    /// Scans one region, as two halves on two threads when it is large.
+    /// Scans one region: a large one is pre-scanned as two halves on two threads, then the
+    /// selection runs over both halves' lines in order, as it would over one.
     private mutating func scan(_ region: UnsafeRawBufferPointer, into tally: inout ScanTally) {
-        guard region.count >= Self.parallelThreshold, let base = region.baseAddress,
+        guard region.count >= layout.parallelThreshold, let base = region.baseAddress,
               let mid = memchr(base + region.count / 2, 0x0a, region.count - region.count / 2) else {
-            scanner.scan(region, firstLine: nextLine, selected: &queue, tally: &tally)
+            scanner.scan(region, selected: &queue, tally: &tally)
             return
         }
         let split = base.distance(to: mid) + 1
-        var second = LineScanner()
-        second.keepEverything = scanner.keepEverything
-        second.maxLineLength = scanner.maxLineLength
-        // Each half is scanned by one thread only; the halves share nothing but the read-only region.
-        let halves = [HalfScan(scanner, UnsafeRawBufferPointer(rebasing: region[0..<split]), firstLine: nextLine),
-                      HalfScan(second, UnsafeRawBufferPointer(rebasing: region[split...]), firstLine: 0)]
-        DispatchQueue.concurrentPerform(iterations: 2) { halves[$0].run() }
-        let (a, b) = (halves[0], halves[1])
-        let offset = nextLine + a.tally.lines
-        for i in b.lines.indices { b.lines[i].number += offset }
-        queue += a.lines
-        queue += b.lines
-        tally.lines = a.tally.lines + b.tally.lines
-        tally.recordLines = a.tally.recordLines + b.tally.recordLines
-        tally.truncated = a.tally.truncated + b.tally.truncated
-        tally.malformed = a.tally.malformed + b.tally.malformed
-        tally.malformedSample = a.tally.malformedSample + b.tally.malformedSample.map { $0 + offset }
-        tally.loaderMessages = a.tally.loaderMessages + b.tally.loaderMessages
-        tally.refused = a.tally.refused ?? b.tally.refused
-        // The next region follows the second half: its scanner's recent records carry over.
-        scanner = b.scanner
+        let (maxLine, everything) = (layout.maxLineLength, scanner.keepEverything)
+        let halves = [HalfScan(region, 0..<split), HalfScan(region, split..<region.count)]
+        // Each half is written by one thread only; the halves share nothing but the read-only region.
+        DispatchQueue.concurrentPerform(iterations: 2) { halves[$0].run(maxLineLength: maxLine, keepEverything: everything) }
+        for half in halves { scanner.select(half.result, in: region, selected: &queue, tally: &tally) }
+        scanner.finish(region)
     }
 
     public func close() {
         input.deallocate()
-        if ownsDescriptor { try? fd.close() }
+        try? ownedFile?.close()
     }
 }
 
-/// One half of a region and what scanning it found; touched by a single thread at a time.
+/// One half of a region and what pre-scanning it found; touched by a single thread at a time.
 private final class HalfScan: @unchecked Sendable {
-    var scanner: LineScanner
     let region: UnsafeRawBufferPointer
-    let firstLine: Int
-    var lines: [SelectedLine] = []
-    var tally = ScanTally()
+    let range: Range<Int>
+    var result = Prescan()
 
-    init(_ scanner: LineScanner, _ region: UnsafeRawBufferPointer, firstLine: Int) {
-        self.scanner = scanner
+    init(_ region: UnsafeRawBufferPointer, _ range: Range<Int>) {
         self.region = region
-        self.firstLine = firstLine
+        self.range = range
     }
 
-    func run() { scanner.scan(region, firstLine: firstLine, selected: &lines, tally: &tally) }
+    func run(maxLineLength: Int, keepEverything: Bool) {
+        result = Prescan(region, range, maxLineLength: maxLineLength, keepEverything: keepEverything)
+    }
 }

@@ -67,7 +67,7 @@ enum Advice {
     /// glibc ≥ 2.42 (and 2.41 with the backport) can make the stack executable at start-up,
     /// so a later dlopen() succeeds.
     static let execstackTunable = Fix(kind: .configuration, text: "Stopgap for glibc 2.41 and later: start the program with the stack already executable, so the dlopen() succeeds (glibc 2.42, or 2.41 with the backport). Under SELinux that start-up mprotect then needs execstack and execmem.",
-                                      commands: ["GLIBC_TUNABLES=glibc.rtld.execstack=2 <program>"])
+                                      commands: [ShellCommand(["GLIBC_TUNABLES=glibc.rtld.execstack=2", .path("/path/to/program")]).rendered])
 
     static func fixes(mechanism: Mechanism, permissions: Set<String>, culprits: [Culprit], booleans: [PolicyBoolean], domain: String?) -> [Fix] {
         var out: [Fix] = []
@@ -76,19 +76,22 @@ enum Advice {
             let names = stackCulprits.map { base($0.path) }.joined(separator: ", ")
             out.append(Fix(kind: .rebuild, text: "Rebuild \(names) without an executable stack: link with -Wl,-z,noexecstack, and give each assembly source the line .section .note.GNU-stack,\"\",@progbits (or assemble with -Wa,--noexecstack). GNU ld 2.39 and later names the object: \"missing .note.GNU-stack section implies executable stack\".", commands: []))
             out.append(Fix(kind: .stopgap, text: "On the affected host, clear the flag in the installed file (patchelf 0.18 or later, or prelink's execstack). Safe unless the code really runs on the stack, as GCC nested-function trampolines do; a package update will undo it.",
-                           commands: stackCulprits.map { "patchelf --clear-execstack \($0.path)" } + stackCulprits.map { "execstack -c \($0.path)" }))
+                           commands: stackCulprits.map { ShellCommand(["patchelf", "--clear-execstack", .path($0.path)]).rendered }
+                               + stackCulprits.map { ShellCommand(["execstack", "-c", .path($0.path)]).rendered }))
         }
         if stackCulprits.isEmpty, mechanism == .loaderExecStack || mechanism == .threadStackExec {
             out.append(Fix(kind: .rebuild, text: "Find the object that asks for an executable stack (scanelf -qeR over the program's library directories lists every one) and rebuild it with -Wl,-z,noexecstack; in assembly sources add .section .note.GNU-stack,\"\",@progbits. Until then, patchelf --clear-execstack on that file is the stopgap.", commands: []))
         }
-        let textrel = culprits.filter { $0.reason == .textRelocations }
+        // The file an execmod denial names is the one patched in memory: the one to rebuild or label.
+        let textrel = culprits.filter { $0.reason == .textRelocations || $0.reason == .deniedFile }
         if mechanism == .textRelocation {
             let names = textrel.isEmpty ? "the library" : textrel.map { base($0.path) }.joined(separator: ", ")
             out.append(Fix(kind: .rebuild, text: "Rebuild \(names) as position-independent code (-fPIC for every object; in assembly, reach symbols through the GOT or RIP-relative addressing). The linker warns \"creating DT_TEXTREL in a shared object\"; scanelf -T names the offending code.", commands: []))
             if permissions.contains("execmod") {
                 out.append(Fix(kind: .policy, text: "Allow execmod for this one file rather than a whole domain (Fedora/RHEL): label it textrel_shlib_t. This does not help the execmem check of newer glibc.",
                            commands: (textrel.isEmpty ? ["/path/to/library.so"] : textrel.map(\.path)).flatMap {
-                               ["semanage fcontext -a -t textrel_shlib_t '\($0)'", "restorecon -v '\($0)'"]
+                               [ShellCommand(["semanage", "fcontext", "-a", "-t", "textrel_shlib_t", .value(fileContextPattern($0))]).rendered,
+                                ShellCommand(["restorecon", "-v", .path($0)]).rendered]
                            }))
             }
         }
@@ -125,6 +128,18 @@ enum Advice {
                 out.append(Fix(kind: .policy, text: "Last resort, on \(label)\(state): \(weak)\(notes.isEmpty ? "" : " Note: " + notes.joined(separator: "; ") + ".")",
                                commands: list.map(\.command)))
             }
+        }
+        return out
+    }
+
+    /// `semanage fcontext` takes a regular expression (matched whole against the path): the
+    /// path's metacharacters are escaped so it names this one file, whatever characters it holds,
+    /// and so is a leading `-`, which semanage would otherwise read as an option.
+    static func fileContextPattern(_ path: String) -> String {
+        var out = ""
+        for c in path {
+            if #"\.^$*+?()[]{}|"#.contains(c) || (out.isEmpty && c == "-") { out.append("\\") }
+            out.append(c)
         }
         return out
     }

@@ -8,15 +8,20 @@ public struct Diagnoser {
     public let loader: LoaderSearch
     private var programs: [String: Result<ProgramFacts, ELFError>] = [:]
     private var assemblerScans: [String: AssemblerScan] = [:]
-    private var findings: [Finding] = []
+    private(set) var findings: [Finding] = []
     private var index: [String: Int] = [:]
     public private(set) var eventsSeen = 0
     public private(set) var denialCount = 0
     /// Denials that would have opened a new finding after `maxFindings` were kept.
     public private(set) var unkeptDenials = 0
+    /// Occurrences (events, loader messages) of those: counted, not kept.
+    private(set) var unkeptOccurrences = 0
+    /// Programs whose closure walk stopped at its bound, one entry each.
+    private(set) var closureCuts: [LimitReached] = []
 
     /// Bounds on what a hostile or enormous log can make this hold.
     static let maxFindings = 10_000
+    /// A cache only: a program evicted is analysed again, so reaching it costs time, not answers.
     static let maxPrograms = 4_096
 
     /// Live mode refreshes it: booleans change while it runs.
@@ -32,37 +37,22 @@ public struct Diagnoser {
         policy.guessing(from: findings.compactMap(\.process.domain))
     }
 
-    /// All findings so far, exec* ones first, each group in order of first appearance.
+    /// All findings so far, exec* ones first, each group in order of first appearance, as
+    /// facts: the prose is written by `explained(under:)` when each is rendered, so a run with
+    /// thousands of findings never holds the prose of all of them at once.
+    public var facts: [Finding] {
+        findings.filter(\.isExec) + findings.filter { !$0.isExec }
+    }
+
+    /// All findings so far, in the order of `facts`, explained.
     public var results: [Finding] {
         let policy = policyInForce
-        return findings.filter(\.isExec).map { finalized($0, policy: policy) } + findings.filter { !$0.isExec }
+        return facts.map { $0.explained(under: policy) }
     }
 
     /// One finding as it stands now (live mode prints each as soon as it appears).
     public func finding(_ index: Int) -> Finding {
-        finalized(findings[index], policy: policyInForce)
-    }
-
-    /// The prose, booleans and fixes are written last, once every identical denial has been
-    /// folded in, so they speak of all the permissions a finding gathered.
-    private func finalized(_ finding: Finding, policy: PolicyEnvironment) -> Finding {
-        var f = finding
-        guard f.isExec else { return f }
-        let mechanism = f.mechanism ?? .unknown
-        let permissions = Set(f.permissions)
-        if let error = f.loaderError {
-            let byGlibc = error.hasPrefix("Invalid argument")
-            f.booleans = byGlibc ? [] : PolicyKnowledge.booleans(for: ["execstack", "execmem"], domain: nil, policy: policy)
-            f.why = Advice.whyLoaderError(error, culprits: f.culprits)
-            f.fixes = Advice.fixes(mechanism: mechanism, permissions: [], culprits: f.culprits, booleans: f.booleans, domain: nil)
-            if byGlibc { f.fixes.insert(Advice.execstackTunable, at: min(2, f.fixes.count)) }
-            return f
-        }
-        f.booleans = PolicyKnowledge.booleans(for: permissions, domain: f.process.domain, policy: policy)
-        f.why = Advice.why(mechanism: mechanism, permissions: permissions, blocked: f.blocked, culprits: f.culprits)
-        f.fixes = Advice.fixes(mechanism: mechanism, permissions: permissions, culprits: f.culprits,
-                               booleans: f.booleans, domain: f.process.domain)
-        return f
+        findings[index].explained(under: policyInForce)
     }
 
     /// Which findings the last `add` created or counted again, in order.
@@ -127,7 +117,9 @@ public struct Diagnoser {
             if culprits.isEmpty {
                 needed += f.closure.problems.map { "\($0.name), needed by \(f.closure.objects[$0.requester].realPath), was not found (\($0.reason)); it may be the object at fault" }
             }
-            if (classification.mechanism == .loaderExecStack || classification.mechanism == .threadStackExec) && culprits.isEmpty {
+            if let cut = f.closure.cut {
+                needed.append("the whole DT_NEEDED closure: the walk was cut at \(cut.objects) objects (avc-explain's bound) and \(cut.unsearchedEntries) DT_NEEDED \(cut.unsearchedEntries == 1 ? "entry" : "entries") left unsearched, so the object at fault may lie beyond the cut; lddtree on the program's host lists the whole closure")
+            } else if (classification.mechanism == .loaderExecStack || classification.mechanism == .threadStackExec) && culprits.isEmpty {
                 needed.append("no object in the DT_NEEDED closure asks for an executable stack: the library was probably loaded with dlopen() or LD_PRELOAD; look for it in /proc/PID/maps while the program runs, or run it with LD_DEBUG=libs")
             }
         case .some(.failure(let error)):
@@ -158,6 +150,9 @@ public struct Diagnoser {
     mutating func program(_ exe: String) -> Result<ProgramFacts, ELFError> {
         if let known = programs[exe] { return known }
         let result = ProgramFacts.analyse(executable: exe, loader: loader)
+        if case .success(let facts) = result, let cut = facts.closure.cut, !closureCuts.contains(where: { $0.subject == exe }) {
+            closureCuts.append(.loadClosure(cut, closure: facts.closure, executable: exe))
+        }
         if programs.count >= Self.maxPrograms { programs.removeAll(keepingCapacity: true) }
         programs[exe] = result
         return result
@@ -194,13 +189,12 @@ public struct Diagnoser {
     /// Commands to run where the program lives; none of them executes the program
     /// (lddtree and scanelf come with pax-utils and only read files).
     static func commandsForOtherHost(_ exe: String) -> [String] {
-        let q = "'" + exe.replacing("'", with: "'\\''") + "'"
-        return [
-            "readelf -lW \(q) | grep GNU_STACK",
-            "readelf -dW \(q) | grep -E 'NEEDED|RPATH|RUNPATH|TEXTREL'",
-            "lddtree \(q)",
-            "scanelf -qeR $(lddtree -l \(q))",
-        ]
+        [
+            ShellCommand(["readelf", "-lW", .path(exe)]).piped(into: ShellCommand(["grep", "GNU_STACK"])),
+            ShellCommand(["readelf", "-dW", .path(exe)]).piped(into: ShellCommand(["grep", "-E", "NEEDED|RPATH|RUNPATH|TEXTREL"])),
+            ShellCommand(["lddtree", .path(exe)]),
+            ShellCommand(["scanelf", "-qeR", .output(ShellCommand(["lddtree", "-l", .path(exe)]))]),
+        ].map(\.rendered)
     }
 
     // MARK: enforcing changes and SELinux errors
@@ -210,27 +204,36 @@ public struct Diagnoser {
     /// SELINUX_ERR and USER_SELINUX_ERR texts with how often each came.
     public private(set) var selinuxErrors: [(text: String, count: Int, first: EventKey)] = []
     static let maxTimeline = 1000, maxErrors = 200
+    /// Changes met, kept or not; SELinux error records met, and those whose text was not kept.
+    private(set) var timelineSeen = 0, selinuxErrorRecords = 0, selinuxErrorRecordsUnlisted = 0
 
     private mutating func noteStateChanges(_ event: Event) {
         for record in event.records {
             switch record.type {
             case "MAC_STATUS":
                 let f = record.fields
-                guard timeline.count < Self.maxTimeline, let enforcing = f.int("enforcing") else { continue }
+                guard let enforcing = f.int("enforcing") else { continue }
+                timelineSeen += 1
+                guard timeline.count < Self.maxTimeline else { continue }
                 timeline.append(StatusChange(when: event.key, change: .enforcing(enforcing == 1, previous: f.int("old_enforcing").map { $0 == 1 }),
                                              auid: f.int("auid")))
             case "MAC_CONFIG_CHANGE":
                 let f = record.fields
-                guard timeline.count < Self.maxTimeline, let name = f["bool"], let value = f.int("val") else { continue }
+                guard let name = f["bool"], let value = f.int("val") else { continue }
+                timelineSeen += 1
+                guard timeline.count < Self.maxTimeline else { continue }
                 timeline.append(StatusChange(when: event.key, change: .boolean(name, value == 1, previous: f.int("old_val").map { $0 == 1 }),
                                              auid: f.int("auid")))
             case "SELINUX_ERR", "USER_SELINUX_ERR":
                 var text = record.type == "USER_SELINUX_ERR" ? (record.fields["msg"] ?? record.body) : record.body
                 if text.count > 300 { text = String(text.prefix(300)) + "…" }
+                selinuxErrorRecords += 1
                 if let i = selinuxErrors.firstIndex(where: { $0.text == text }) {
                     selinuxErrors[i].count += 1
                 } else if selinuxErrors.count < Self.maxErrors {
                     selinuxErrors.append((text, 1, event.key))
+                } else {
+                    selinuxErrorRecordsUnlisted += 1
                 }
             default:
                 continue
@@ -266,7 +269,10 @@ public struct Diagnoser {
         let evidence = invalid
             ? ["\"Invalid argument\" (EINVAL) is glibc refusing by itself: since 2.41 dlopen() no longer makes the stack executable, and glibc.rtld.execstack=0 refuses at start-up too; no AVC is logged"]
             : ["\"\(message.reason)\" is the error of the stack mprotect: a security module refused it; the AVC (execstack or execmem) gives the domain"]
-        if !invalid { needed.append("the AVC record: ausearch -m avc -ts recent\(message.program.map { " -c \(Self.base($0))" } ?? "") --raw") }
+        if !invalid {
+            let filter: [ShellCommand.Word] = message.program.map { ["-c", .value(Self.base($0))] } ?? []
+            needed.append("the AVC record: " + ShellCommand(["ausearch", "-m", "avc", "-ts", "recent"] + filter + ["--raw"]).inProse)
+        }
         let key = ["loader", message.object, exe ?? message.program ?? "?", message.reason].joined(separator: "\u{1}")
         if fold(Sighting(event: nil, pid: nil, blocked: true, permissions: [], denials: 0), key: key) { return }
         let finding = Finding(
@@ -329,7 +335,9 @@ public struct Diagnoser {
             f.lastSeen = max(f.lastSeen, event.id)
             if f.events.count < Finding.maxEventIDs { f.events.append(event) }
         }
-        if let pid = s.pid, f.process.pids.count < Finding.maxEventIDs, !f.process.pids.contains(pid) { f.process.pids.append(pid) }
+        if let pid = s.pid, !f.process.pids.contains(pid) {
+            if f.process.pids.count < Finding.maxEventIDs { f.process.pids.append(pid) } else { f.process.pidsComplete = false }
+        }
         findings[i] = f
         return true
     }
@@ -338,6 +346,7 @@ public struct Diagnoser {
     private mutating func insert(_ finding: Finding, key: String) {
         guard findings.count < Self.maxFindings else {
             unkeptDenials += finding.denials
+            unkeptOccurrences += 1
             return
         }
         index[key] = findings.count

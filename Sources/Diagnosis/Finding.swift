@@ -6,6 +6,8 @@ public struct ProcessInfo: Sendable, Equatable {
     public var exe: String?
     public var comm: String?
     public var pids: [Int64]
+    /// False once a pid was met that the full list (`Finding.maxEventIDs`) could not take.
+    public var pidsComplete = true
     public var scontext: String?
     /// The type of the source context (the SELinux domain), e.g. `unconfined_service_t`.
     public var domain: String?

@@ -11,7 +11,7 @@ public struct PolicyBoolean: Sendable, Equatable {
     /// The value in force, where the analysed root exposes it.
     public var current: Bool? = nil
 
-    public var command: String { "setsebool -P \(name) \(allowingValue ? "on" : "off")" }
+    public var command: String { ShellCommand(["setsebool", "-P", .value(name), allowingValue ? "on" : "off"]).rendered }
 }
 
 /// Which booleans govern exec* for which domains, from fedora-selinux/selinux-policy and

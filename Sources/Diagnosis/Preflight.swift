@@ -38,12 +38,17 @@ public struct PreflightVerdict: Sendable {
 /// `avc-explain check`: what a binary or library will ask SELinux for, read from its ELF
 /// headers and its load closure, without running it.
 public enum Preflight {
-    /// Nil for files that are not ELF. Throws for ELF files that cannot be read.
+    /// Nil for files that are not ELF. Throws for files that cannot be opened or read, and for
+    /// ELF files whose headers cannot be parsed: either way nothing can be said about them.
     public static func inspect(_ walked: WalkedFile, loader: LoaderSearch, parsed: inout ELFCache) throws -> PreflightVerdict? {
         let path = walked.path
-        let file = try loader.root.open(walked)
-        guard let magic = file.read(at: 0, count: 4), magic == [0x7f, 0x45, 0x4c, 0x46] else { return nil }
-        let elf = try ELFFile(file)
+        let file: FileBytes
+        do { file = try loader.root.open(walked) } catch { throw ELFError("cannot open: \(error)") }
+        // A short file is simply not ELF; no bytes at all (nil) is a read error.
+        guard let magic = file.readAvailable(at: 0, max: 4) else { throw ELFError("cannot read the file") }
+        guard magic == [0x7f, 0x45, 0x4c, 0x46] else { return nil }
+        let elf: ELFFile
+        do { elf = try ELFFile(file) } catch { throw ELFError("malformed ELF: \(error)") }
         let machine = Machine(of: elf)
         var reasons: [PreflightReason] = []
         let isExecutable = elf.interpreter != nil

@@ -24,8 +24,9 @@ public final class FileBytes: ByteSource {
     private let fd: FileDescriptor
 
     /// Opens without following a final symlink: callers resolve paths themselves, inside their root.
+    /// Non-blocking, so a file swapped for a FIFO after it was checked fails instead of hanging.
     public init(path: String) throws {
-        fd = try FileDescriptor.open(FilePath(path), .readOnly, options: [.closeOnExec, .noFollow])
+        fd = try FileDescriptor.open(FilePath(path), .readOnly, options: [.closeOnExec, .noFollow, .nonBlocking])
     }
 
     deinit { try? fd.close() }
@@ -58,5 +59,26 @@ public final class FileBytes: ByteSource {
             done += n
         }
         return out
+    }
+}
+
+/// Offsets, lengths and counts read from a file can hold any value, so sums and products of
+/// them go through here: an overflow means the file is malformed and becomes an `ELFError`
+/// naming what overflowed, never a trap.
+enum Checked {
+    static func sum(_ terms: UInt64..., what: @autoclosure () -> String) throws -> UInt64 {
+        var total: UInt64 = 0
+        for term in terms {
+            let (next, overflow) = total.addingReportingOverflow(term)
+            if overflow { throw ELFError("\(what()) overflows a 64-bit offset (\(terms.map(String.init).joined(separator: " + ")))") }
+            total = next
+        }
+        return total
+    }
+
+    static func product(_ a: UInt64, _ b: UInt64, what: @autoclosure () -> String) throws -> UInt64 {
+        let (result, overflow) = a.multipliedReportingOverflow(by: b)
+        if overflow { throw ELFError("\(what()) overflows a 64-bit offset (\(a) × \(b))") }
+        return result
     }
 }

@@ -26,8 +26,10 @@ public enum DWARFUnits {
         let strOffsets = sections.first { $0.name == ".debug_str_offsets" }
         var units: [CompileUnit] = []
         var offset: UInt64 = 0
-        while offset + 11 <= info.size, units.count < maxUnits {
-            guard let head = source.read(at: info.offset + offset, count: Int(min(4096, info.size - offset))) else { break }
+        // offset <= info.size throughout: each unit is checked to end inside the section.
+        while info.size - offset >= 11, units.count < maxUnits {
+            let at = try Checked.sum(info.offset, offset, what: ".debug_info+\(offset)")
+            guard let head = source.read(at: at, count: Int(min(4096, info.size - offset))) else { break }
             var c = Cursor(bytes: head, bigEndian: elf.bigEndian)
             var length = UInt64(c.u32())
             var offsetSize = 4
@@ -51,10 +53,12 @@ public enum DWARFUnits {
             guard !c.failed, length > 0 else { throw ELFError("truncated DWARF unit header at .debug_info+\(offset)") }
             let context = Context(elf: elf, source: source, abbrev: abbrev, str: str, lineStr: lineStr, strOffsets: strOffsets,
                                   version: version, offsetSize: offsetSize, addressSize: addressSize)
-            units.append(context.rootDIE(&c, abbrevOffset: abbrevOffset))
-            let next = offset &+ headerEnd &+ length
-            guard next > offset else { break }
-            offset = next
+            let end = try Checked.sum(offset, headerEnd, length, what: "the DWARF unit at .debug_info+\(offset)")
+            guard end <= info.size else {
+                throw ELFError("the DWARF unit at .debug_info+\(offset) claims \(length) bytes, past the end of .debug_info (\(info.size) bytes)")
+            }
+            units.append(try context.rootDIE(&c, abbrevOffset: abbrevOffset))
+            offset = end
         }
         return units
     }
@@ -71,15 +75,15 @@ public enum DWARFUnits {
         let offsetSize: Int
         let addressSize: Int
 
-        func rootDIE(_ c: inout Cursor, abbrevOffset: UInt64) -> CompileUnit {
+        func rootDIE(_ c: inout Cursor, abbrevOffset: UInt64) throws -> CompileUnit {
             var unit = CompileUnit()
             let code = c.uleb()
-            guard code != 0, let spec = attributes(code: code, at: abbrevOffset) else { return unit }
+            guard code != 0, let spec = try attributes(code: code, at: abbrevOffset) else { return unit }
             var strx: [(attribute: UInt64, index: UInt64)] = []
             var strOffsetsBase: UInt64 = 8
             for (attribute, form, implicit) in spec {
                 guard !c.failed else { break }
-                let value = read(form, &c, implicit: implicit)
+                let value = try read(form, &c, implicit: implicit)
                 switch (attribute, value) {
                 case (0x03, .string(let s)): unit.name = s
                 case (0x25, .string(let s)): unit.producer = s
@@ -90,7 +94,7 @@ public enum DWARFUnits {
                 }
             }
             for (attribute, index) in strx {
-                guard let s = indexedString(index, base: strOffsetsBase) else { continue }
+                guard let s = try indexedString(index, base: strOffsetsBase) else { continue }
                 if attribute == 0x03 { unit.name = s } else { unit.producer = s }
             }
             return unit
@@ -98,11 +102,11 @@ public enum DWARFUnits {
 
         enum Value { case string(String), number(UInt64), strx(UInt64), other }
 
-        func read(_ form: UInt64, _ c: inout Cursor, implicit: Int64) -> Value {
+        func read(_ form: UInt64, _ c: inout Cursor, implicit: Int64) throws -> Value {
             switch form {
             case 0x08: return .string(c.cString())
-            case 0x0e: return string(in: str, at: c.offset(offsetSize))
-            case 0x1f: return string(in: lineStr, at: c.offset(offsetSize))
+            case 0x0e: return try string(in: str, at: c.offset(offsetSize))
+            case 0x1f: return try string(in: lineStr, at: c.offset(offsetSize))
             case 0x1a: return .strx(c.uleb())
             case 0x25: return .strx(UInt64(c.u8()))
             case 0x26: return .strx(UInt64(c.u16()))
@@ -124,22 +128,26 @@ public enum DWARFUnits {
             case 0x1e: c.skip(16)
             case 0x10: c.skip(version <= 2 ? addressSize : offsetSize)
             case 0x15, 0x1b, 0x22, 0x23: _ = c.uleb()
-            case 0x29, 0x2a, 0x2b, 0x2c: c.skip(Int(form - 0x28))
-            case 0x0a: c.skip(Int(c.u8()))
-            case 0x03: c.skip(Int(c.u16()))
-            case 0x04: c.skip(Int(c.u32()))
-            case 0x09, 0x18: c.skip(Int(clamping: c.uleb()))
+            case 0x29, 0x2a, 0x2b, 0x2c: c.skip(form - 0x28)
+            case 0x0a: c.skip(c.u8())
+            case 0x03: c.skip(c.u16())
+            case 0x04: c.skip(c.u32())
+            case 0x09, 0x18: c.skip(c.uleb())
             case 0x19: break
-            case 0x16: return read(c.uleb(), &c, implicit: implicit)
+            case 0x16:
+                // DW_FORM_indirect names the real form; one naming another indirect is malformed.
+                let real = c.uleb()
+                if real == 0x16 { c.failed = true } else { return try read(real, &c, implicit: implicit) }
             default: c.failed = true
             }
             return .other
         }
 
         /// The attribute specification of an abbreviation code, from a window of .debug_abbrev.
-        func attributes(code: UInt64, at offset: UInt64) -> [(UInt64, UInt64, Int64)]? {
-            guard offset < abbrev.size,
-                  let bytes = source.read(at: abbrev.offset + offset, count: Int(min(65536, abbrev.size - offset))) else { return nil }
+        func attributes(code: UInt64, at offset: UInt64) throws -> [(UInt64, UInt64, Int64)]? {
+            guard offset < abbrev.size else { return nil }
+            let at = try Checked.sum(abbrev.offset, offset, what: ".debug_abbrev+\(offset)")
+            guard let bytes = source.read(at: at, count: Int(min(65536, abbrev.size - offset))) else { return nil }
             var c = Cursor(bytes: bytes, bigEndian: elf.bigEndian)
             while !c.failed {
                 let entry = c.uleb()
@@ -157,19 +165,22 @@ public enum DWARFUnits {
             return nil
         }
 
-        func string(in section: Section?, at offset: UInt64) -> Value {
-            guard let section, offset < section.size,
-                  let bytes = source.read(at: section.offset + offset, count: Int(min(4096, section.size - offset))),
+        func string(in section: Section?, at offset: UInt64) throws -> Value {
+            guard let section, offset < section.size else { return .other }
+            let at = try Checked.sum(section.offset, offset, what: "\(section.name)+\(offset)")
+            guard let bytes = source.read(at: at, count: Int(min(4096, section.size - offset))),
                   let end = bytes.firstIndex(of: 0) else { return .other }
             return .string(String(decoding: bytes[..<end], as: UTF8.self))
         }
 
-        func indexedString(_ index: UInt64, base: UInt64) -> String? {
-            let (entry, overflow) = index.multipliedReportingOverflow(by: UInt64(offsetSize))
-            guard let strOffsets, !overflow, base &+ entry < strOffsets.size,
-                  let bytes = source.read(at: strOffsets.offset + base + entry, count: offsetSize) else { return nil }
+        func indexedString(_ index: UInt64, base: UInt64) throws -> String? {
+            guard let strOffsets else { return nil }
+            let what = ".debug_str_offsets entry \(index) from base \(base)"
+            let offset = try Checked.sum(base, Checked.product(index, UInt64(offsetSize), what: what), what: what)
+            guard offset < strOffsets.size,
+                  let bytes = source.read(at: try Checked.sum(strOffsets.offset, offset, what: what), count: offsetSize) else { return nil }
             var c = Cursor(bytes: bytes, bigEndian: elf.bigEndian)
-            if case .string(let s) = string(in: str, at: c.offset(offsetSize)) { return s }
+            if case .string(let s) = try string(in: str, at: c.offset(offsetSize)) { return s }
             return nil
         }
     }
@@ -200,11 +211,10 @@ struct Cursor {
     mutating func u32() -> UInt32 { UInt32(truncatingIfNeeded: uint(4)) }
     mutating func u64() -> UInt64 { uint(8) }
     mutating func offset(_ size: Int) -> UInt64 { uint(size) }
-    mutating func skip(_ n: Int) { _ = n > 8 ? advance(n) : uint(n) }
-
-    private mutating func advance(_ n: Int) -> UInt64 {
-        if position + n > bytes.count { failed = true; position = bytes.count } else { position += n }
-        return 0
+    /// Moves past `n` bytes; a length past the end (any value a file can hold) sets `failed`.
+    /// Compared, never added: `position + n` could overflow.
+    mutating func skip<N: BinaryInteger>(_ n: N) {
+        if n < 0 || n > bytes.count - position { failed = true; position = bytes.count } else { position += Int(n) }
     }
 
     mutating func uleb() -> UInt64 {
@@ -229,7 +239,7 @@ struct Cursor {
             if shift < 64 { result |= Int64(b & 0x7f) << shift }
             shift += 7
         } while b & 0x80 != 0
-        if shift < 64, b & 0x40 != 0 { result |= -(Int64(1) << shift) }
+        if shift < 64, b & 0x40 != 0 { result |= Int64(-1) << shift }   // not -(1 << shift): at 63 that negates Int64.min
         return result
     }
 

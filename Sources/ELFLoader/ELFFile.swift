@@ -98,7 +98,7 @@ public struct ELFFile: Sendable {
         for ph in programHeaders where ph.type == ProgramHeader.load {
             guard address >= ph.vaddr else { continue }
             let delta = address - ph.vaddr
-            if delta < ph.fileSize { return ph.offset &+ delta }
+            if delta < ph.fileSize { return try? Checked.sum(ph.offset, delta, what: "address \(address)") }
         }
         return nil
     }

@@ -72,8 +72,10 @@ extension ELFFile {
         guard Int(symtab.link) < all.count else { throw ELFError(".dynsym names a string table that does not exist") }
         let strtab = all[Int(symtab.link)]
         let entrySize = elfClass == .elf64 ? 24 : 16
-        let count = Int(symtab.size / UInt64(entrySize))
-        guard count <= Self.maxSymbols, strtab.size <= UInt64(ELFFile.maxStringTable) else { throw ELFError(".dynsym is implausibly large") }
+        guard symtab.size / UInt64(entrySize) <= UInt64(Self.maxSymbols), strtab.size <= UInt64(ELFFile.maxStringTable) else {
+            throw ELFError(".dynsym is implausibly large")
+        }
+        let count = Int(symtab.size) / entrySize
         guard let table = source.read(at: symtab.offset, count: count * entrySize),
               let names = source.read(at: strtab.offset, count: Int(strtab.size)) else {
             throw ELFError(".dynsym lies past the end of the file")

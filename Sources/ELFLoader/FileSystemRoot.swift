@@ -31,8 +31,11 @@ public struct FileSystemRoot: Sendable, Equatable {
 
     /// The canonical path inside the root of an existing file, following every symlink;
     /// nil if a component is missing or links loop.
-    public func resolve(_ path: String) -> String? {
-        guard !path.utf8.contains(0) else { return nil }
+    public func resolve(_ path: String) -> String? { try? resolution(path).get() }
+
+    /// The same, saying why a path does not resolve: which component is missing, or a loop.
+    public func resolution(_ path: String) -> Result<String, ELFError> {
+        guard !path.utf8.contains(0) else { return .failure(ELFError("the path contains a NUL byte")) }
         var pending = components(path).reversed() as [Substring]
         var resolved: [Substring] = []
         var links = 0
@@ -41,17 +44,20 @@ public struct FileSystemRoot: Sendable, Equatable {
             if part == ".." { _ = resolved.popLast(); continue }
             let candidate = "/" + (resolved + [part]).joined(separator: "/")
             var st = stat()
-            guard lstat(hostPath(candidate), &st) == 0 else { return nil }
+            guard lstat(hostPath(candidate), &st) == 0 else {
+                return .failure(ELFError("\(candidate): \(String(cString: strerror(errno)))"))
+            }
             if st.st_mode & S_IFMT == S_IFLNK {
                 links += 1
-                guard links <= Self.maxSymlinks, let target = readLink(hostPath(candidate)) else { return nil }
+                guard links <= Self.maxSymlinks else { return .failure(ELFError("too many levels of symbolic links")) }
+                guard let target = readLink(hostPath(candidate)) else { return .failure(ELFError("\(candidate): cannot read the symbolic link")) }
                 if target.hasPrefix("/") { resolved.removeAll() }
                 pending.append(contentsOf: components(target).reversed())
             } else {
                 resolved.append(part)
             }
         }
-        return "/" + resolved.joined(separator: "/")
+        return .success("/" + resolved.joined(separator: "/"))
     }
 
     /// True if the path resolves to a regular file inside the root.

@@ -5,19 +5,53 @@ import Musl
 #endif
 
 /// `/etc/ld.so.conf` with its `include` lines (globs allowed, as ldconfig reads them): the
-/// directories ldconfig would cache. Used when a root has no ld.so.cache.
-enum LdConf {
-    static let maxDepth = 8
+/// directories ldconfig would cache. Used when a root has no ld.so.cache. Each file is read
+/// once however often it is included, and at most `maxFiles` are read: included files may
+/// include each other, and a glob that names them all would otherwise fan out without end.
+struct LdConf {
+    static let maxFiles = 256
     static let maxDirectories = 1024
+    static let maxFileBytes = 1 << 20
 
-    static func directories(root: FileSystemRoot) -> [String] {
-        var out: [String] = []
-        read("/etc/ld.so.conf", root: root, depth: 0, into: &out)
-        return out
+    /// The directories listed, in order, each once.
+    var directories: [String] = []
+    /// The files read, by resolved path, in the order read.
+    var filesRead: [String] = []
+    /// What was not read or not kept because a limit was reached, said for the user.
+    var limitsReached: [String] = []
+    private var visited: Set<String> = []
+    private var overBudget: [String] = []
+    private var directoriesDropped: [String] = []
+
+    static func read(root: FileSystemRoot) -> LdConf {
+        var conf = LdConf()
+        conf.read("/etc/ld.so.conf", root: root)
+        if let first = conf.overBudget.first {
+            conf.limitsReached.append("ld.so.conf and its includes name more than \(maxFiles) files; "
+                                      + "\(first)\(more(conf.overBudget.count - 1)) not read")
+        }
+        if let first = conf.directoriesDropped.first {
+            conf.limitsReached.append("ld.so.conf lists more than \(maxDirectories) directories; "
+                                      + "\(first)\(more(conf.directoriesDropped.count - 1)) not searched")
+        }
+        return conf
     }
 
-    private static func read(_ path: String, root: FileSystemRoot, depth: Int, into out: inout [String]) {
-        guard depth < maxDepth, let bytes = root.contents(path, limit: 1 << 20) else { return }
+    private static func more(_ n: Int) -> String { n == 0 ? " was" : " and \(n) more were" }
+
+    private mutating func read(_ path: String, root: FileSystemRoot) {
+        guard let real = root.resolve(path), !visited.contains(real) else { return }
+        guard filesRead.count < Self.maxFiles else {
+            overBudget.append(path)
+            visited.insert(real)
+            return
+        }
+        visited.insert(real)
+        guard let bytes = root.contents(real, limit: Self.maxFileBytes) else {
+            if root.regularFile(real) != nil { limitsReached.append("\(path) is larger than \(Self.maxFileBytes) bytes: not read") }
+            return
+        }
+        filesRead.append(real)
         let base = path.split(separator: "/").dropLast().joined(separator: "/")
         for raw in String(decoding: bytes, as: UTF8.self).split(whereSeparator: { $0 == "\n" }) {
             let line = raw.split(separator: "#", maxSplits: 1, omittingEmptySubsequences: false).first.map(String.init) ?? ""
@@ -26,10 +60,10 @@ enum LdConf {
             if first == "include" {
                 for pattern in words.dropFirst() {
                     let absolute = pattern.hasPrefix("/") ? pattern : "/" + base + "/" + pattern
-                    for file in glob(absolute, root: root) { read(file, root: root, depth: depth + 1, into: &out) }
+                    for file in Self.glob(absolute, root: root) { read(file, root: root) }
                 }
-            } else if first.hasPrefix("/"), out.count < maxDirectories, !out.contains(first) {
-                out.append(first)
+            } else if first.hasPrefix("/"), !directories.contains(first) {
+                if directories.count < Self.maxDirectories { directories.append(first) } else { directoriesDropped.append(first) }
             }
         }
     }

@@ -20,10 +20,20 @@ public struct LoadProblem: Sendable {
     public var reason: String
 }
 
+/// Where the walk of a closure stopped because it reached `LoaderSearch.maxObjects`.
+public struct ClosureCut: Sendable, Equatable {
+    /// Objects kept: the bound.
+    public var objects: Int
+    /// DT_NEEDED entries left unsearched (of the kept objects whose dependencies were not walked).
+    public var unsearchedEntries: Int
+}
+
 /// A program's dependency closure in ld.so's breadth-first load order.
 public struct LoadClosure: Sendable {
     public var objects: [LoadedObject]
     public var problems: [LoadProblem]
+    /// Set when the walk stopped at the bound: objects beyond it are missing, not absent.
+    public var cut: ClosureCut? = nil
 
     /// The executable first, down to the object at `index`.
     public func chain(to index: Int) -> [LoadedObject] {
@@ -70,8 +80,12 @@ public struct LoaderSearch: Sendable {
     public let cacheProblem: String?
     /// /etc/ld.so.conf and its includes, read only when there is no cache.
     private let configuredDirectories: [String]
+    /// Limits reached while reading ld.so.conf and its includes, for the caller to tell the user.
+    public let configurationWarnings: [String]
 
-    static let maxObjects = 2048
+    /// A real closure has a few hundred objects at most; the bound stops a hostile tree, and
+    /// reaching it is reported (`LoadClosure.cut`), never taken for a complete closure.
+    public static let maxObjects = 2048
 
     public init(root: FileSystemRoot = .system, libraryPath: [String] = []) {
         self.root = root
@@ -88,7 +102,9 @@ public struct LoaderSearch: Sendable {
             cache = nil
             cacheProblem = "no /etc/ld.so.cache"
         }
-        configuredDirectories = cache == nil ? LdConf.directories(root: root) : []
+        let conf = cache == nil ? LdConf.read(root: root) : LdConf()
+        configuredDirectories = conf.directories
+        configurationWarnings = conf.limitsReached
     }
 
     /// Opens and parses one ELF file inside the root.
@@ -114,10 +130,17 @@ public struct LoaderSearch: Sendable {
         // ld.so itself is in memory before any search: libc's DT_NEEDED on it matches by soname.
         let interpreter = elf.interpreter.flatMap { $0.split(separator: "/").last.map(String.init) }
         var queue = 0
-        while queue < objects.count, objects.count < Self.maxObjects {
+        var unsearched = 0
+        while queue < objects.count {
             let requester = queue
             queue += 1
-            for name in objects[requester].elf.dynamic?.needed ?? [] {
+            let needed = objects[requester].elf.dynamic?.needed ?? []
+            for (n, name) in needed.enumerated() {
+                if objects.count >= Self.maxObjects {
+                    // Past the bound the remaining entries are only counted, not searched.
+                    unsearched += needed.count - n
+                    break
+                }
                 if name == interpreter || alreadyLoaded(name, objects) { continue }
                 switch find(name, requester: requester, objects: objects, machine: machine, parsed: &parsed) {
                 case .found(let path, let real, let elf, let via):
@@ -128,7 +151,8 @@ public struct LoaderSearch: Sendable {
                 }
             }
         }
-        return LoadClosure(objects: objects, problems: problems)
+        return LoadClosure(objects: objects, problems: problems,
+                           cut: unsearched > 0 ? ClosureCut(objects: objects.count, unsearchedEntries: unsearched) : nil)
     }
 
     private func alreadyLoaded(_ name: String, _ objects: [LoadedObject]) -> Bool {

@@ -21,7 +21,9 @@ extension FileSystemRoot {
     /// Calls `visit` with the in-root path of every regular file at or under `path`, in
     /// directory order. Symlinks to files are visited under their own name (as scanelf does);
     /// symlinked directories are not entered, so the walk cannot loop or leave the root.
-    /// Directories that cannot be read are reported through `problem` and skipped.
+    /// What cannot be read — a directory, an entry that vanished, a dangling or looping
+    /// symlink — is reported through `problem` and skipped; FIFOs, sockets and devices are
+    /// skipped without a word (they hold no ELF and opening one could block).
     public func walk(_ path: String, visit: (WalkedFile) -> Void, problem: (String, String) -> Void) {
         var st = stat()
         guard let start = resolveParent(path), lstat(hostPath(start), &st) == 0 else {
@@ -30,9 +32,18 @@ extension FileSystemRoot {
         }
         switch st.st_mode & S_IFMT {
         case S_IFREG: visit(WalkedFile(path: start, viaSymlink: false))
-        case S_IFLNK: if regularFile(start) != nil { visit(WalkedFile(path: start, viaSymlink: true)) }
+        case S_IFLNK: visitLink(start, visit: visit, problem: problem)
         case S_IFDIR: walkDirectory(start, visit: visit, problem: problem)
         default: break
+        }
+    }
+
+    /// A symlink is checked under its own name when it leads to a regular file; one that leads
+    /// nowhere is a problem, one that leads to a directory or a device is passed over.
+    private func visitLink(_ link: String, visit: (WalkedFile) -> Void, problem: (String, String) -> Void) {
+        switch resolution(link) {
+        case .failure(let why): problem(link, "broken symbolic link (\(why))")
+        case .success: if regularFile(link) != nil { visit(WalkedFile(path: link, viaSymlink: true)) }
         }
     }
 
@@ -52,6 +63,7 @@ extension FileSystemRoot {
             return
         }
         var subdirectories: [String] = []
+        errno = 0
         while let entry = readdir(handle) {
             let name = withUnsafeBytes(of: entry.pointee.d_name) { raw in
                 String(decoding: raw.prefix { $0 != 0 }, as: UTF8.self)
@@ -61,7 +73,11 @@ extension FileSystemRoot {
             var type = entry.pointee.d_type
             if type == UInt8(DT_UNKNOWN) {
                 var st = stat()
-                guard lstat(hostPath(child), &st) == 0 else { continue }
+                guard lstat(hostPath(child), &st) == 0 else {
+                    problem(child, String(cString: strerror(errno)))
+                    errno = 0
+                    continue
+                }
                 switch st.st_mode & S_IFMT {
                 case S_IFREG: type = UInt8(DT_REG)
                 case S_IFDIR: type = UInt8(DT_DIR)
@@ -72,10 +88,13 @@ extension FileSystemRoot {
             switch Int32(type) {
             case Int32(DT_REG): visit(WalkedFile(path: child, viaSymlink: false))
             case Int32(DT_DIR): subdirectories.append(child)
-            case Int32(DT_LNK): if regularFile(child) != nil { visit(WalkedFile(path: child, viaSymlink: true)) }
+            case Int32(DT_LNK): visitLink(child, visit: visit, problem: problem)
             default: continue
             }
+            errno = 0
         }
+        // readdir returns nil at the end and on an error; only errno tells them apart.
+        if errno != 0 { problem(dir, "reading the directory: \(String(cString: strerror(errno)))") }
         closedir(handle)
         for sub in subdirectories { walkDirectory(sub, visit: visit, problem: problem) }
     }

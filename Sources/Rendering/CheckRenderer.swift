@@ -38,9 +38,14 @@ public enum CheckRenderer {
         }
         let possible = report.possible.count
         let flagged = report.flagged.count
-        out += "avc-explain check: \(report.filesSeen) file\(report.filesSeen == 1 ? "" : "s"), \(report.elfFiles) ELF; "
+        let unread = report.unreadable.isEmpty ? "" : ", \(report.unreadable.count) unreadable"
+        out += "avc-explain check: \(report.filesSeen) file\(report.filesSeen == 1 ? "" : "s"), \(report.elfFiles) ELF\(unread); "
             + "\(flagged) need\(flagged == 1 ? "s" : "") exec* permissions"
         out += possible > 0 ? ", \(possible) may need execmem for a JIT\(showPossible ? "" : " (--show-jit lists them)")\n" : "\n"
+        if !report.unreadable.isEmpty {
+            out += s.yellow("Not read, so not checked:") + "\n"
+            for u in report.unreadable { out += "  - " + clean(u.path) + ": " + clean(u.reason) + "\n" }
+        }
         return out
     }
 

@@ -1,3 +1,5 @@
+import Diagnosis
+
 /// A JSON value with object keys kept in the order they were written, so the output follows
 /// the documented schema order rather than a hash order.
 public indirect enum JSON: Sendable, Equatable {
@@ -17,10 +19,10 @@ public indirect enum JSON: Sendable, Equatable {
         return out
     }
 
-    /// Indented by two spaces, for people.
-    public func pretty() -> String {
+    /// Indented by two spaces, for people; `level` is the depth it is written at.
+    public func pretty(level: Int = 0) -> String {
         var out = ""
-        write(to: &out, indent: "  ", level: 0)
+        write(to: &out, indent: "  ", level: level)
         return out
     }
 
@@ -64,7 +66,8 @@ public indirect enum JSON: Sendable, Equatable {
             case "\n": out += "\\n"
             case "\r": out += "\\r"
             case "\t": out += "\\t"
-            case _ where scalar.value < 0x20 || (0x7f...0x9f).contains(scalar.value):
+            // Bidi and line-separator characters too: `jq -r` of a field must not reorder a terminal line.
+            case _ where scalar.isControlOrBidi:
                 let hex = String(scalar.value, radix: 16)
                 out += "\\u" + String(repeating: "0", count: 4 - hex.count) + hex
             default: out.unicodeScalars.append(scalar)

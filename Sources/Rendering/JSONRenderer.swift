@@ -7,8 +7,33 @@ import Diagnosis
 public enum JSONRenderer {
     public static let schema = "avc-explain/1"
 
+    /// The whole report as one value (tests, small reports).
     public static func render(_ report: Report) -> JSON {
-        .object([
+        .object(head(report) + [("findings", .array(report.findings.map { finding($0.explained(under: report.policy)) }))] + tail(report))
+    }
+
+    /// The report indented for people, as `render(report).pretty()` writes it, handed to
+    /// `write` piece by piece: each finding is explained and serialised when its turn comes,
+    /// so memory holds one finding at a time, not the report.
+    public static func write(_ report: Report, to write: (String) -> Void) {
+        var members = ""
+        for (key, value) in head(report) { members += member(key, value) + ",\n" }
+        write("{\n" + members + "  \"findings\": " + (report.findings.isEmpty ? "[]" : "[\n"))
+        for (i, f) in report.findings.enumerated() {
+            write("    " + finding(f.explained(under: report.policy)).pretty(level: 2) + (i + 1 < report.findings.count ? ",\n" : "\n"))
+        }
+        write((report.findings.isEmpty ? "" : "  ]") + tail(report).map { ",\n" + member($0.0, $0.1) }.joined() + "\n}")
+    }
+
+    private static func member(_ key: String, _ value: JSON) -> String {
+        var out = "  "
+        JSON.quote(key, into: &out)
+        return out + ": " + value.pretty(level: 1)
+    }
+
+    /// The members before the findings.
+    private static func head(_ report: Report) -> [(String, JSON)] {
+        [
             ("schema", .string(schema)),
             ("summary", .object([
                 ("events", .int(Int64(report.events))),
@@ -16,6 +41,7 @@ public enum JSONRenderer {
                 ("findings", .int(Int64(report.findings.count))),
                 ("exec_findings", .int(Int64(report.execFindings.count))),
                 ("unkept_denials", .int(Int64(report.unkeptDenials))),
+                ("limits_reached", .array(report.limits.map(limit))),
                 ("inputs", .array(report.inputs.map(input))),
                 ("sysroot", .string(report.sysroot)),
                 ("policy", .object([
@@ -23,7 +49,12 @@ public enum JSONRenderer {
                     ("source", .string(report.policy.familySource)),
                 ])),
             ])),
-            ("findings", .array(report.findings.map(finding))),
+        ]
+    }
+
+    /// The members after the findings.
+    private static func tail(_ report: Report) -> [(String, JSON)] {
+        [
             ("timeline", .array(report.timeline.map { c in
                 var fields: [(String, JSON)] = [("time", .string(Timestamp.utc(c.when.id))), ("event", .string(c.when.description))]
                 switch c.change {
@@ -35,6 +66,18 @@ public enum JSONRenderer {
                 return .object(fields + [("auid", c.auid.map(JSON.int) ?? .null)])
             })),
             ("selinux_errors", .array(report.selinuxErrors.map { .object([("text", .string($0.text)), ("count", .int(Int64($0.count)))]) })),
+        ]
+    }
+
+    public static func limit(_ l: LimitReached) -> JSON {
+        .object([
+            ("limit", .string(l.kind.rawValue)),
+            ("bound", .int(Int64(l.bound))),
+            ("kept", .int(Int64(l.kept))),
+            ("seen", .int(Int64(l.seen))),
+            ("unit", .string(l.unit)),
+            ("subject", .string(l.subject)),
+            ("detail", .string(l.detail)),
         ])
     }
 
@@ -61,14 +104,15 @@ public enum JSONRenderer {
                 ("exe", .string(f.process.exe)),
                 ("comm", .string(f.process.comm)),
                 ("pids", .array(f.process.pids.map { .int($0) })),
+                ("pids_complete", .bool(f.process.pidsComplete)),
                 ("domain", .string(f.process.domain)),
                 ("scontext", .string(f.process.scontext)),
             ])),
             ("target", .object([("path", .string(f.target)), ("tcontext", .string(f.tcontext))])),
             ("count", .int(Int64(f.count))),
             ("denials", .int(Int64(f.denials))),
-            ("first_seen", f.hasTime ? .string(Timestamp.utc(f.firstSeen)) : .null),
-            ("last_seen", f.hasTime ? .string(Timestamp.utc(f.lastSeen)) : .null),
+            ("first_seen", .string(f.hasTime ? Timestamp.utc(f.firstSeen) : nil)),
+            ("last_seen", .string(f.hasTime ? Timestamp.utc(f.lastSeen) : nil)),
             ("loader_error", .string(f.loaderError)),
             ("events", .strings(f.events.map(\.description))),
             ("syscall", f.call.map(call) ?? .null),

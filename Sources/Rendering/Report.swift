@@ -17,6 +17,8 @@ public struct Report: Sendable {
     public var timeline: [StatusChange] = []
     /// SELINUX_ERR texts and counts.
     public var selinuxErrors: [(text: String, count: Int)] = []
+    /// Bounds the input reached: what the report leaves out.
+    public var limits: [LimitReached] = []
 
     public init(findings: [Finding], events: Int, denials: Int, inputs: [InputStats], sysroot: String?, unkeptDenials: Int = 0,
                 policy: PolicyEnvironment = PolicyEnvironment()) {

@@ -1,11 +1,14 @@
+import Diagnosis
+
 /// Strings from a log or a file system are printed with terminal control characters escaped,
-/// so a crafted `comm` or path cannot move the cursor, retitle the window or hide text.
+/// so a crafted `comm` or path cannot move the cursor, retitle the window or hide text; bidi
+/// and line-separator characters too, so it cannot reorder or split the line it is printed on.
 public enum TerminalText {
     public static func sanitize(_ s: String) -> String {
         var out = ""
         for scalar in s.unicodeScalars {
             let v = scalar.value
-            if v < 0x20 || v == 0x7f || (0x80...0x9f).contains(v) {
+            if scalar.isControlOrBidi {
                 let hex = String(v, radix: 16, uppercase: false)
                 out += v <= 0xff ? "\\x" + (hex.count == 1 ? "0" : "") + hex : "\\u{\(hex)}"
             } else {

@@ -11,7 +11,16 @@ public struct TextRenderer {
         self.width = width
     }
 
+    /// The whole report as one string (tests, small reports).
     public func render(_ report: Report) -> String {
+        var out = ""
+        render(report) { out += $0 }
+        return out
+    }
+
+    /// The report, handed to `write` piece by piece: each finding is explained and rendered
+    /// when its turn comes, so memory holds one finding's prose at a time, not the report's.
+    public func render(_ report: Report, to write: (String) -> Void) {
         let s = Style(enabled: color)
         var out = ""
         let exec = report.execFindings
@@ -23,16 +32,19 @@ public struct TextRenderer {
             let name = family == .fedora ? "Fedora/RHEL" : "the reference policy"
             out += "Policy: \(name), from \(clean(report.policy.familySource ?? "?")).\n"
         }
-        if report.unkeptDenials > 0 {
-            out += s.yellow("\(plural(report.unkeptDenials, "further denial")) opened more distinct findings than are kept; narrow the input.") + "\n"
+        if !report.limits.isEmpty {
+            out += s.yellow(TerminalText.wrap("Limits reached: " + report.limits.map { clean($0.detail) }.joined(separator: "; ") + ".",
+                                              prefix: "", indent: "  ", width: width)) + "\n"
         }
         if exec.isEmpty { out += "No execmem, execstack, execheap or execmod denials found.\n" }
+        write(out)
+        out = ""
         for (i, finding) in exec.enumerated() {
-            out += "\n" + block(finding, number: i + 1, style: s)
+            write("\n" + block(finding.explained(under: report.policy), number: i + 1, style: s))
         }
         if !other.isEmpty {
-            out += "\n" + s.bold("Other denials (not exec*)") + "\n"
-            for f in other { out += "  - " + otherLine(f) + "\n" }
+            write("\n" + s.bold("Other denials (not exec*)") + "\n")
+            for f in other { write("  - " + otherLine(f) + "\n") }
         }
         if !report.timeline.isEmpty {
             out += "\n" + s.bold("Policy changes") + "\n"
@@ -55,7 +67,7 @@ public struct TextRenderer {
                 out += TerminalText.wrap(clean(e.text) + (e.count > 1 ? " (\(e.count) times)" : ""), prefix: "  - ", indent: "    ", width: width) + "\n"
             }
         }
-        return out
+        write(out)
     }
 
     /// One finding's block, as live mode prints it the moment it appears.
@@ -68,7 +80,7 @@ public struct TextRenderer {
         let title = f.permissions.isEmpty ? "executable stack refused" : "\(perms) denied"
         out += s.bold("[\(number)] \(title)") + " — " + s.cyan(mech.rawValue) + ": \(mech.summary)\n"
         let proc = [f.process.comm.map { "\"\(clean($0))\"" }, f.process.exe.map { "(\(clean($0)))" }].compactMap { $0 }.joined(separator: " ")
-        let pids = f.process.pids.isEmpty ? "" : ", pid" + (f.process.pids.count > 1 ? "s " : " ") + f.process.pids.prefix(8).map(String.init).joined(separator: ", ")
+        let pids = f.process.pids.isEmpty ? "" : ", pid" + (f.process.pids.count > 1 ? "s " : " ") + pidList(f.process)
         row(&out, "process", (proc.isEmpty ? "unknown" : proc) + pids)
         row(&out, "domain", clean(f.process.scontext ?? f.process.domain ?? "unknown") + (f.tclass.map { "   class \(clean($0))" } ?? ""))
         if let target = f.target { row(&out, "object", clean(target) + (f.tcontext.map { " (\(clean($0)))" } ?? "")) }
@@ -135,6 +147,15 @@ public struct TextRenderer {
             }
         }
         return out
+    }
+
+    /// The first pids, then how many more; "at least" once the list itself was full.
+    private func pidList(_ p: ProcessInfo) -> String {
+        let shown = 8
+        let listed = p.pids.prefix(shown).map(String.init).joined(separator: ", ")
+        let more = p.pids.count - min(shown, p.pids.count) + (p.pidsComplete ? 0 : 1)
+        guard more > 0 else { return listed }
+        return listed + (p.pidsComplete ? " and \(more) more" : " and at least \(more) more")
     }
 
     private func otherLine(_ f: Finding) -> String {

@@ -8,16 +8,19 @@ import AuditInput
 /// Event times as people and scripts read them.
 enum Timestamp {
     /// Local time as the analysing host's TZ says, like ausearch: `2026-11-27 09:14:03.120`.
-    static func local(_ id: EventID) -> String { format(id, utc: false, separator: " ", suffix: "") }
+    /// A stamp no calendar date can show (a crafted `audit(18446744073709551615.000:1)`) is
+    /// printed as its seconds.
+    static func local(_ id: EventID) -> String { format(id, utc: false, separator: " ", suffix: "") ?? String(id.seconds) }
 
-    /// RFC 3339 in UTC, for JSON: `2026-11-27T09:14:03.120Z`.
-    static func utc(_ id: EventID) -> String { format(id, utc: true, separator: "T", suffix: "Z") }
+    /// RFC 3339 in UTC, for JSON: `2026-11-27T09:14:03.120Z`; nil past what RFC 3339 can
+    /// write (years 0000–9999), so JSON says null rather than a bare number.
+    static func utc(_ id: EventID) -> String? { format(id, utc: true, separator: "T", suffix: "Z") }
 
-    private static func format(_ id: EventID, utc: Bool, separator: String, suffix: String) -> String {
+    private static func format(_ id: EventID, utc: Bool, separator: String, suffix: String) -> String? {
         var t = time_t(clamping: id.seconds)
         var parts = tm()
         let ok = utc ? gmtime_r(&t, &parts) != nil : localtime_r(&t, &parts) != nil
-        guard ok else { return String(id.seconds) }
+        guard ok, (0...9999).contains(Int(parts.tm_year) + 1900) else { return nil }
         func two(_ v: Int32) -> String { v < 10 ? "0\(v)" : "\(v)" }
         let ms = String(id.milliseconds)
         return "\(parts.tm_year + 1900)-\(two(parts.tm_mon + 1))-\(two(parts.tm_mday))\(separator)"

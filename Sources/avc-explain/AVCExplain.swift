@@ -19,6 +19,24 @@ struct AVCExplain: ParsableCommand {
         subcommands: [Explain.self, Check.self],
         defaultSubcommand: Explain.self
     )
+
+    /// ArgumentParser's own main, but an error is printed with terminal controls escaped: its
+    /// messages quote the argument as given, which may hold ESC or a bidi override (U+202E).
+    static func main() {
+        do {
+            var command = try parseAsRoot()
+            try command.run()
+        } catch {
+            let code = exitCode(for: error)
+            guard code != .success else { exit(withError: error) }   // --help, --version: as ArgumentParser prints them
+            let message = fullMessage(for: error)
+            if !message.isEmpty {
+                let lines = message.split(separator: "\n", omittingEmptySubsequences: false).map { TerminalText.sanitize(String($0)) }
+                Descriptor.write(lines.joined(separator: "\n") + "\n", to: 2)
+            }
+            Glibc.exit(code.rawValue)
+        }
+    }
 }
 
 /// Options both subcommands share, documented once.
@@ -40,11 +58,13 @@ struct CommonOptions: ParsableArguments {
     @Option(help: "When to colour text output: auto (only on a terminal, never with NO_COLOR), always, never.")
     var color: ColorChoice = .auto
 
-    /// The loader search these options describe.
-    var loader: LoaderSearch {
+    /// The loader search these options describe; limits it reached reading ld.so.conf are told on stderr.
+    func makeLoader() -> LoaderSearch {
         let root = sysroot.map(FileSystemRoot.init(directory:)) ?? .system
         let dirs = libraryPath.map { $0.split(separator: ":").map(String.init).filter { !$0.isEmpty } } ?? []
-        return LoaderSearch(root: root, libraryPath: dirs)
+        let loader = LoaderSearch(root: root, libraryPath: dirs)
+        for warning in loader.configurationWarnings { Diagnostics.warn(warning) }
+        return loader
     }
 
     func validate() throws {
@@ -102,3 +122,28 @@ enum Descriptor {
         }
     }
 }
+
+/// Output written as it is produced, in pieces of at least 64 KiB: a report of thousands of
+/// findings is never held whole, and is not written a line per system call either.
+struct BufferedOutput {
+    let fd: Int32
+    private var pending: [UInt8] = []
+
+    init(fd: Int32) {
+        self.fd = fd
+        pending.reserveCapacity(Self.threshold)
+    }
+
+    static let threshold = 64 << 10
+
+    mutating func write(_ text: String) {
+        pending.append(contentsOf: text.utf8)
+        if pending.count >= Self.threshold { flush() }
+    }
+
+    mutating func flush() {
+        Descriptor.write(pending, to: fd)
+        pending.removeAll(keepingCapacity: true)
+    }
+}
+

@@ -17,6 +17,7 @@ enum Analysis {
         var policy: PolicyEnvironment
         var timeline: [StatusChange]
         var selinuxErrors: [(text: String, count: Int)]
+        var limits: [LimitReached]
     }
 
     static func run(sources: [InputSource], loader: LoaderSearch, policy: PolicyEnvironment, filter: EventFilter = EventFilter(),
@@ -66,13 +67,14 @@ enum Analysis {
         }
         for event in assembler.flush() where filter.accepts(event) { diagnoser.add(event) }
         progress?.clear()
-        return Outcome(findings: diagnoser.results, events: diagnoser.eventsSeen, denials: diagnoser.denialCount,
+        return Outcome(findings: diagnoser.facts, events: diagnoser.eventsSeen, denials: diagnoser.denialCount,
                        inputs: inputs, inputFailed: failed, unkeptDenials: diagnoser.unkeptDenials,
                        policy: diagnoser.policyInForce, timeline: diagnoser.timeline,
-                       selinuxErrors: diagnoser.selinuxErrors.map { ($0.text, $0.count) })
+                       selinuxErrors: diagnoser.selinuxErrors.map { ($0.text, $0.count) }, limits: diagnoser.limitsReached)
     }
 
-    private static func report(_ stats: InputStats, warn: (String) -> Void) {
+    /// The one-line reports on stderr about what an input held that was not used.
+    static func report(_ stats: InputStats, warn: (String) -> Void) {
         if stats.malformed > 0 && stats.refused == nil {
             let sample = stats.malformedSample.map(String.init).joined(separator: ", ")
             let more = stats.malformed > stats.malformedSample.count ? ", …" : ""

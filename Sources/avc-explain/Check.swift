@@ -15,12 +15,13 @@ struct Check: ParsableCommand {
         without .note.GNU-stack), text relocations, read-write-execute segments, and for each \
         executable its whole load closure resolved the way ld.so would. Directories are searched \
         recursively; symlinks to files are checked under their own name, symlinked directories are \
-        not entered.
+        not entered; FIFOs, sockets and devices are skipped.
 
         EXIT STATUS
           0  nothing will need an exec* permission (a JIT library alone does not count)
           1  at least one file will
-          2  a path could not be read
+          2  a path could not be read (a file, a directory, a broken symlink, malformed ELF);
+             2 wins over 1: the files that were read are still reported
          64  the command line was wrong
         """
     )
@@ -34,12 +35,15 @@ struct Check: ParsableCommand {
     @OptionGroup var common: CommonOptions
 
     func run() throws {
-        let loader = common.loader
+        let loader = common.makeLoader()
         let root = loader.root
         var verdicts: [PreflightVerdict] = []
         var unreadable: [(path: String, reason: String)] = []
         var files = 0, elfFiles = 0
-        var missingPath = false
+        func cannotRead(_ path: String, _ why: String) {
+            unreadable.append((path, why))
+            Diagnostics.warn("\(path): \(why)")
+        }
         // Files are inspected in batches on two threads, each with its own cache of parsed
         // libraries; results are put back in walk order.
         let inspectors = [Inspector(loader: loader), Inspector(loader: loader)]
@@ -67,9 +71,7 @@ struct Check: ParsableCommand {
                     verdict.path = item.shown
                     verdicts.append(verdict)
                 case .unreadable(let why):
-                    elfFiles += 1
-                    unreadable.append((item.shown, why))
-                    Diagnostics.warn("\(item.shown): could not read ELF: \(why)")
+                    cannotRead(item.shown, why)
                 }
             }
         }
@@ -83,10 +85,7 @@ struct Check: ParsableCommand {
                 files += 1
                 batch.append((file, display(file.path)))
                 if batch.count >= 4096 { drain() }
-            }, problem: { where_, why in
-                if where_ == inRoot { missingPath = true }
-                Diagnostics.warn("\(display(where_)): \(why)")
-            })
+            }, problem: { where_, why in cannotRead(display(where_), why) })
             drain()
         }
         let report = CheckReport(verdicts: verdicts,
@@ -95,7 +94,8 @@ struct Check: ParsableCommand {
         case .text: print(CheckRenderer.text(report, color: common.color.enabled(forDescriptor: 1), showPossible: showJit), terminator: "")
         case .json: print(CheckRenderer.json(report).pretty())
         }
-        if missingPath { throw ExitCode(2) }
+        // As grep and ripgrep: an unread path outranks a finding, since the answer is incomplete.
+        if !report.unreadable.isEmpty { throw ExitCode(2) }
         if !report.flagged.isEmpty { throw ExitCode(1) }
     }
 

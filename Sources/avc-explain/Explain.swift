@@ -31,10 +31,11 @@ struct Explain: ParsableCommand {
         valueName: "file"))
     var files: [String] = []
 
-    @Option(help: ArgumentHelp("Only events at or after this time: now, recent, boot, today, yesterday, this-week, week-ago, this-month, this-year, a date (2026-11-27 or 11/27/2026) with an optional time, or @SECONDS.", valueName: "time"))
+    @Option(help: ArgumentHelp("Only events at or after this time: now, recent, boot, today, yesterday, this-week, week-ago, this-month, this-year, a local date (2026-11-27 or 11/27/2026) with an optional time (09:14 or 09:14:03), ISO 8601 as the JSON output prints it (2026-11-29T01:07:59Z, 2026-11-29T01:07:59+01:00; without a zone, local), or @SECONDS. Years 1970 to 9999; impossible dates are refused.", valueName: "time"),
+            transform: TimeSpec.argument)
     var since: TimeSpec?
 
-    @Option(help: ArgumentHelp("Only events at or before this time (same forms as --since).", valueName: "time"))
+    @Option(help: ArgumentHelp("Only events at or before this time (same forms as --since).", valueName: "time"), transform: TimeSpec.argument)
     var until: TimeSpec?
 
     @Option(help: ArgumentHelp("Only events from this node (node= prefix); repeatable.", valueName: "name"))
@@ -91,7 +92,7 @@ struct Explain: ParsableCommand {
 
     func run() throws {
         if live || plugin || !follow.isEmpty { return try runLive() }
-        let loader = common.loader
+        let loader = common.makeLoader()
         let outcome = Analysis.run(sources: inputSources(), loader: loader, policy: PolicyEnvironment.read(root: loader.root),
                                    filter: filter, progress: ProgressLine.forStandardError()) { Diagnostics.warn($0) }
         var report = Report(findings: outcome.findings, events: outcome.events, denials: outcome.denials,
@@ -99,16 +100,21 @@ struct Explain: ParsableCommand {
                             policy: outcome.policy)
         report.timeline = outcome.timeline
         report.selinuxErrors = outcome.selinuxErrors
+        report.limits = outcome.limits
+        var out = BufferedOutput(fd: 1)
         switch common.format {
-        case .text: print(TextRenderer(color: common.color.enabled(forDescriptor: 1)).render(report), terminator: "")
-        case .json: print(JSONRenderer.render(report).pretty())
+        case .text: TextRenderer(color: common.color.enabled(forDescriptor: 1)).render(report) { out.write($0) }
+        case .json:
+            JSONRenderer.write(report) { out.write($0) }
+            out.write("\n")
         }
+        out.flush()
         if outcome.inputFailed { throw ExitCode(2) }
         if report.execFindings.isEmpty { throw ExitCode(1) }
     }
 
     private func runLive() throws {
-        let loader = common.loader
+        let loader = common.makeLoader()
         var session = LiveSession(diagnoser: Diagnoser(loader: loader, policy: PolicyEnvironment.read(root: loader.root)),
                                   filter: filter, format: common.format,
                                   text: TextRenderer(color: common.color.enabled(forDescriptor: 1)), window: repeatWindow)
@@ -129,7 +135,6 @@ struct Explain: ParsableCommand {
             }
         }
         session.followed = follow.map { (FollowedFile(path: $0), LineBatchParser(name: $0)) }
-        for f in session.followed where !f.file.isOpen { Diagnostics.warn("\(f.file.path): not there yet; waiting for it to appear") }
         if plugin { session.plugin = (LineAccumulator(), LineBatchParser(name: "(auditd plugin stream)")) }
         try session.run()
     }

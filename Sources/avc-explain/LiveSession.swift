@@ -32,6 +32,11 @@ struct LiveSession {
     /// `--save-records`: every record received from the kernel, as auditd would log it.
     var recordsOut: Int32 = -1
     var lastSerial: UInt64?
+    /// Wall-clock second of the last batch of input, for the quiet-stream flush.
+    var lastArrival: UInt64 = 0
+    static let quietSeconds: UInt64 = 2
+    /// Why each followed path is not being read, as last told on stderr (nil: being read).
+    var waitingTold: [String?] = []
 
     /// Refuses to start where no AVC can come: no SELinux, audit switched off.
     static func checkKernel() throws {
@@ -57,6 +62,7 @@ struct LiveSession {
         defer { close(signals) }
         var pluginOpen = plugin != nil
         var buffer = [UInt8](repeating: 0, count: 1 << 16)
+        tellWaiting()
         loop: while true {
             var fds = [pollfd(fd: signals, events: Int16(POLLIN), revents: 0)]
             if let netlink { fds.append(pollfd(fd: netlink.fd, events: Int16(POLLIN), revents: 0)) }
@@ -94,8 +100,14 @@ struct LiveSession {
             for i in followed.indices {
                 items += followed[i].parser.parse(followed[i].file.poll())
             }
+            tellWaiting()
             handle(items)
-            explain(assembler.age(now: UInt64(max(time(nil), 0))))
+            // Events complete by the records' own time (in the assembler). Only when nothing
+            // at all has arrived for a while are open events taken as complete: an AVC alone, on
+            // a system that audits no syscalls, would otherwise wait for the next record.
+            let now = UInt64(max(time(nil), 0))
+            if !items.isEmpty { lastArrival = now }
+            if assembler.hasOpenEvents, now >= lastArrival + Self.quietSeconds { explain(assembler.flush()) }
             reportRepeats(final: false)
             if plugin != nil && !pluginOpen && netlink == nil && followed.isEmpty { break loop }
         }
@@ -163,6 +175,15 @@ struct LiveSession {
         }
     }
 
+    /// A followed path that is missing, or not a regular file, is told once each time its reason changes.
+    private mutating func tellWaiting() {
+        if waitingTold.count != followed.count { waitingTold = Array(repeating: nil, count: followed.count) }
+        for (i, f) in followed.enumerated() where f.file.waitingReason != waitingTold[i] {
+            if let reason = f.file.waitingReason { Diagnostics.warn("\(f.file.path): \(reason)") }
+            waitingTold[i] = f.file.waitingReason
+        }
+    }
+
     private mutating func noteSerial(_ serial: UInt64) {
         if let last = lastSerial, serial > last + 1, serial - last < 1_000_000 { serialGaps += Int(serial - last - 1) }
         if lastSerial.map({ serial > $0 }) ?? true { lastSerial = serial }
@@ -179,6 +200,10 @@ struct LiveSession {
     }
 
     private func summary() {
+        var inputs = followed.map(\.parser.stats)
+        if netlink != nil { inputs.append(netlinkParser.stats) }
+        if let plugin { inputs.append(plugin.parser.stats) }
+        for stats in inputs { Analysis.report(stats) { Diagnostics.warn($0) } }
         let results = diagnoser.results
         let exec = results.filter(\.isExec)
         if format == .json {
@@ -191,11 +216,14 @@ struct LiveSession {
                 ("type", .string("summary")), ("events", .int(Int64(diagnoser.eventsSeen))), ("denials", .int(Int64(diagnoser.denialCount))),
                 ("findings", .int(Int64(results.count))), ("exec_findings", .int(Int64(exec.count))),
                 ("lost", .int(Int64(lost))), ("serial_gaps", .int(Int64(serialGaps))),
+                ("limits_reached", .array(diagnoser.limitsReached.map(JSONRenderer.limit))),
             ]).serialized() + "\n")
         } else {
             var line = "\navc-explain: \(exec.count) exec* finding\(exec.count == 1 ? "" : "s") (\(diagnoser.denialCount) denied permissions in \(diagnoser.eventsSeen) events)"
             if lost > 0 { line += "; audit messages were lost \(lost) time\(lost == 1 ? "" : "s")" }
             if serialGaps > 0 { line += "; \(serialGaps) serial numbers were never seen (lost events, or events the kernel numbered but did not log)" }
+            let limits = diagnoser.limitsReached
+            if !limits.isEmpty { line += "\nLimits reached: " + limits.map { TerminalText.sanitize($0.detail) }.joined(separator: "; ") + "." }
             emit(line + "\n")
         }
     }

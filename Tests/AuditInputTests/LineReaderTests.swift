@@ -11,7 +11,7 @@ import TestSupport
         let dir = try TemporaryDirectory()
         let path = try dir.file("input")
         try Data(bytes).write(to: URL(fileURLWithPath: path))
-        var stream = try RecordStream(.file(path), keepEverything: keepEverything, maxLineLength: maxLine)
+        var stream = try RecordStream(.file(path), layout: ScanLayout(chunkSize: ScanLayout.standard.chunkSize, parallelThreshold: ScanLayout.standard.parallelThreshold, maxLineLength: maxLine), keepEverything: keepEverything)
         defer { stream.close() }
         var items: [StreamItem] = []
         while let item = try stream.next() { items.append(item) }

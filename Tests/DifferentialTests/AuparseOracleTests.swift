@@ -42,26 +42,35 @@ import TestSupport
                 if let perms = values["seperms"] { line += " perms=\(perms)" }
                 lines.append(line)
             } while auparse_next_record(au) > 0
-            out[key, default: []] += lines
+            // An event that comes out in two pieces is marked, not silently merged.
+            out[key, default: []] += (out[key] == nil ? [] : ["(split here)"]) + lines
         }
         return out
     }
 
     static func ours(_ path: String) throws -> Summary {
-        var out: Summary = [:]
         var stream = try RecordStream(.file(path), keepEverything: true)
         defer { stream.close() }
+        return try summarize(&stream)
+    }
+
+    /// A record as `auparse` summarises it: type, then the compared fields.
+    static func line(_ r: Record) -> String {
+        let f = r.fields
+        var line = r.type
+        for name in fields { if let v = f.raw(name) { line += " \(name)=\(v)" } }
+        if r.type == "AVC", !f.avcPermissions.isEmpty { line += " perms=" + f.avcPermissions.joined(separator: ",") }
+        return line
+    }
+
+    /// Every event the stream's records form, summarised as `auparse` summarises its events.
+    static func summarize(_ stream: inout RecordStream) throws -> Summary {
+        var out: Summary = [:]
         var assembler = Assembler()
         func add(_ events: [Event]) {
             for e in events {
                 let key = "\(e.key.node ?? "")|\(e.key.id)"
-                out[key, default: []] += e.records.map { r in
-                    let f = r.fields
-                    var line = r.type
-                    for name in fields { if let v = f.raw(name) { line += " \(name)=\(v)" } }
-                    if r.type == "AVC", !f.avcPermissions.isEmpty { line += " perms=" + f.avcPermissions.joined(separator: ",") }
-                    return line
-                }
+                out[key, default: []] += (out[key] == nil ? [] : ["(split here)"]) + e.records.map(line)
             }
         }
         while let item = try stream.next() {

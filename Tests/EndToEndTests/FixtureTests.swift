@@ -109,7 +109,7 @@ final class FixtureRoot: @unchecked Sendable {
                                     args: ["7ffd7caa3000", "1000", "1000007", "0"], exe: "/opt/elsewhere/bin/app")
         let result = try Tool.run(["--sysroot", root.path, "-"], input: log)
         #expect(result.stdout.contains("could not read ELF: /opt/elsewhere/bin/app: not found under"))
-        #expect(result.stdout.contains("readelf -lW '/opt/elsewhere/bin/app' | grep GNU_STACK"))
+        #expect(result.stdout.contains("readelf -lW /opt/elsewhere/bin/app | grep GNU_STACK"))
     }
 
     @Test func truncatedExecutableIsReportedNotFatal() throws {

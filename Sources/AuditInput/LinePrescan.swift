@@ -1,0 +1,165 @@
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Musl)
+import Musl
+#endif
+
+/// Which record types the diagnosis reads. Everything else in a log (most of it) is passed over
+/// without being copied or parsed, which is what makes a gigabyte log fast to read.
+enum RecordRelevance {
+    case primary      // SELinux decisions and state: kept, and their events' other records wanted
+    case companion    // kept when they belong to an event with a primary record
+    case ignored
+
+    static func of(_ type: UnsafeRawBufferPointer) -> RecordRelevance {
+        switch type.count {
+        case 3: return equals(type, "AVC") ? .primary : equals(type, "EOE") ? .companion : .ignored
+        case 4: return equals(type, "MMAP") ? .companion : .ignored
+        case 7: return equals(type, "SYSCALL") ? .companion : .ignored
+        case 8: return equals(type, "USER_AVC") || equals(type, "AVC_PATH") ? (type[0] == UInt8(ascii: "U") ? .primary : .companion) : .ignored
+        case 9: return equals(type, "PROCTITLE") ? .companion : .ignored
+        case 10: return equals(type, "MAC_STATUS") ? .primary : .ignored
+        case 11: return equals(type, "SELINUX_ERR") ? .primary : .ignored
+        case 16: return equals(type, "USER_SELINUX_ERR") ? .primary : .ignored
+        case 17: return equals(type, "MAC_CONFIG_CHANGE") ? .primary : .ignored
+        default: return .ignored
+        }
+    }
+
+    static func equals(_ bytes: UnsafeRawBufferPointer, _ text: StaticString) -> Bool {
+        bytes.count == text.utf8CodeUnitCount && memcmp(bytes.baseAddress!, text.utf8Start, bytes.count) == 0
+    }
+}
+
+/// A line of a region that the selection pass must look at: a canonical record that may be
+/// kept or that a continuation line may follow, or a line in some other form.
+struct LineRef {
+    enum Kind { case primary, companion, ignoredRecord, otherForm }
+    /// Byte offsets in the region; `end` excludes the newline and a CR before it.
+    var start: Int
+    var end: Int
+    /// Relative to the first line of the scanned range (0).
+    var number: Int
+    var kind: Kind
+    var header: CanonicalHeader?
+}
+
+/// What one pass over a range of lines found; computed without any state from earlier lines,
+/// so the two halves of a region can be pre-scanned on two threads and give, in order, exactly
+/// what one pass would.
+struct Prescan {
+    var refs: [LineRef] = []
+    var lines = 0
+    var canonicalRecords = 0
+    var truncated = 0
+
+    init() {}
+
+    /// Walks the lines of `region[range]`. Canonical records the diagnosis never reads are
+    /// only counted, unless a line in another form follows them (it may continue them, as in a
+    /// wrapped paste) or they end the range (the next range may start with such a line).
+    init(_ region: UnsafeRawBufferPointer, _ range: Range<Int>, maxLineLength: Int, keepEverything: Bool) {
+        guard let base = region.baseAddress, !range.isEmpty else { return }
+        var offset = range.lowerBound
+        var pendingIgnored: LineRef?
+        while offset < range.upperBound {
+            let end: Int
+            if let nl = memchr(base + offset, 0x0a, range.upperBound - offset) {
+                end = base.distance(to: nl)
+            } else {
+                end = range.upperBound
+            }
+            var lineEnd = end
+            if lineEnd > offset, region[lineEnd - 1] == 0x0d { lineEnd -= 1 }
+            if lineEnd - offset > maxLineLength {
+                lineEnd = offset + maxLineLength
+                truncated += 1
+            }
+            let line = UnsafeRawBufferPointer(rebasing: region[offset..<lineEnd])
+            if let header = CanonicalHeader(line) {
+                canonicalRecords += 1
+                let relevance = keepEverything ? .primary : RecordRelevance.of(UnsafeRawBufferPointer(rebasing: line[header.type]))
+                let kind: LineRef.Kind = relevance == .primary ? .primary : relevance == .companion ? .companion : .ignoredRecord
+                let ref = LineRef(start: offset, end: lineEnd, number: lines, kind: kind, header: header)
+                if kind == .ignoredRecord { pendingIgnored = ref } else { pendingIgnored = nil; refs.append(ref) }
+            } else {
+                if let ignored = pendingIgnored { refs.append(ignored); pendingIgnored = nil }
+                refs.append(LineRef(start: offset, end: lineEnd, number: lines, kind: .otherForm, header: nil))
+            }
+            lines += 1
+            offset = end + 1
+        }
+        if let ignored = pendingIgnored { refs.append(ignored) }
+    }
+}
+
+/// An event's identity as it stands in a record's stamp, read from the bytes without copying
+/// the line: what makes two records part of one event.
+struct ScanKey: Hashable {
+    var node: [UInt8]?
+    var seconds: UInt64
+    var milliseconds: UInt64
+    var serial: UInt64
+}
+
+/// The fixed part of a canonical record line — `[node=N ]type=T msg=audit(S.M:N):` — located
+/// without copying anything.
+struct CanonicalHeader {
+    var type: Range<Int>
+    var node: Range<Int>?
+
+    /// Finds the node and type; the stamp is read only when `key` is asked for.
+    init?(_ line: UnsafeRawBufferPointer) {
+        let n = line.count
+        var i = 0
+        var node: Range<Int>?
+        if n > 5, line[0] == UInt8(ascii: "n") || line[0] == UInt8(ascii: "h") {
+            guard Self.starts(line, 0, "node=") || Self.starts(line, 0, "host=") else { return nil }
+            var j = 5
+            while j < n, line[j] != UInt8(ascii: " ") { j += 1 }
+            guard j > 5, j < n else { return nil }
+            node = 5..<j
+            i = j + 1
+        }
+        guard Self.starts(line, i, "type=") else { return nil }
+        let typeStart = i + 5
+        var j = typeStart
+        while j < n, line[j] != UInt8(ascii: " ") { j += 1 }
+        guard j > typeStart, Self.starts(line, j + 1, "msg=audit(") else { return nil }
+        // Seconds then a dot: `ausearch -i` writes a date here instead, and is another form.
+        var k = j + 11
+        while k < n, line[k] >= UInt8(ascii: "0"), line[k] <= UInt8(ascii: "9") { k += 1 }
+        guard k > j + 11, k < n, line[k] == UInt8(ascii: ".") else { return nil }
+        type = typeStart..<j
+        self.node = node
+    }
+
+    /// Node, time and serial; nil when the stamp is not `S.M:N)` with numbers that fit
+    /// (the record parser then refuses the line too).
+    func key(_ line: UnsafeRawBufferPointer) -> ScanKey? {
+        var k = type.upperBound + 11
+        func number(until terminator: UInt8) -> UInt64? {
+            var value: UInt64 = 0
+            let start = k
+            while k < line.count, line[k] >= UInt8(ascii: "0"), line[k] <= UInt8(ascii: "9") {
+                let (times10, o1) = value.multipliedReportingOverflow(by: 10)
+                let (sum, o2) = times10.addingReportingOverflow(UInt64(line[k] - UInt8(ascii: "0")))
+                guard !o1, !o2 else { return nil }
+                value = sum
+                k += 1
+            }
+            guard k > start, k < line.count, line[k] == terminator else { return nil }
+            k += 1
+            return value
+        }
+        guard let seconds = number(until: UInt8(ascii: ".")), let milliseconds = number(until: UInt8(ascii: ":")),
+              let serial = number(until: UInt8(ascii: ")")) else { return nil }
+        return ScanKey(node: node.map { Array(line[$0]) }, seconds: seconds, milliseconds: milliseconds, serial: serial)
+    }
+
+    static func starts(_ line: UnsafeRawBufferPointer, _ at: Int, _ text: StaticString) -> Bool {
+        let count = text.utf8CodeUnitCount
+        guard at + count <= line.count else { return false }
+        return memcmp(line.baseAddress! + at, text.utf8Start, count) == 0
+    }
+}

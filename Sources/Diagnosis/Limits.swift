@@ -1,0 +1,100 @@
+import ELFLoader
+
+/// A bound on what a run holds that the input reached: the answer is then incomplete, so
+/// it is reported (text header, JSON `summary.limits_reached`), never left silent.
+/// Caches that only cost speed when full (parsed programs, parsed ELF files) are not limits.
+public struct LimitReached: Sendable, Equatable {
+    public enum Kind: String, Sendable {
+        /// Enforcing and boolean changes (MAC_STATUS, MAC_CONFIG_CHANGE) kept for the timeline.
+        case timeline
+        /// Distinct SELINUX_ERR / USER_SELINUX_ERR texts listed.
+        case selinuxErrors = "selinux_errors"
+        /// Distinct findings kept; denials that would open another one are only counted.
+        case findings
+        /// Objects in one program's DT_NEEDED closure.
+        case loadClosure = "load_closure"
+    }
+
+    public var kind: Kind
+    /// The bound itself, in the kind's own terms (changes, distinct texts, findings, objects).
+    public var bound: Int
+    /// How much of the input the report holds, in `unit`s.
+    public var kept: Int
+    /// How much there was, in `unit`s: what lies past the bound is counted, not kept.
+    public var seen: Int
+    /// The program, for a load closure.
+    public var subject: String?
+
+    public init(_ kind: Kind, bound: Int, kept: Int, seen: Int, subject: String? = nil) {
+        self.kind = kind
+        self.bound = bound
+        self.kept = kept
+        self.seen = seen
+        self.subject = subject
+    }
+
+    /// What `kept` and `seen` count.
+    public var unit: String {
+        switch kind {
+        case .timeline: return "policy changes"
+        case .selinuxErrors: return "records"
+        case .findings: return "occurrences"
+        case .loadClosure: return "DT_NEEDED entries"
+        }
+    }
+
+    /// One sentence for people, the same in text and JSON.
+    public var detail: String {
+        let n = Self.grouped
+        switch kind {
+        case .timeline:
+            return "timeline kept the first \(n(kept)) of \(n(seen)) policy changes"
+        case .selinuxErrors:
+            return "SELinux errors kept the first \(n(bound)) distinct texts: \(n(seen - kept)) of \(n(seen)) records had other texts and are not listed"
+        case .findings:
+            return "findings kept the first \(n(bound)) distinct ones: \(n(seen - kept)) of \(n(seen)) occurrences would have opened further findings and are not shown; narrow the input (--since, --comm, --perm)"
+        case .loadClosure:
+            let left = seen - kept
+            return "the load closure of \(subject ?? "a program") was cut at \(n(bound)) objects: \(n(left)) DT_NEEDED \(left == 1 ? "entry was" : "entries were") not searched, so an object at fault may lie beyond the cut"
+        }
+    }
+
+    /// 1234567 as "1,234,567", as the text report prints counts.
+    static func grouped(_ value: Int) -> String {
+        let digits = String(value.magnitude)
+        var out = ""
+        for (i, c) in digits.enumerated() {
+            if i > 0 && (digits.count - i) % 3 == 0 { out.append(",") }
+            out.append(c)
+        }
+        return (value < 0 ? "-" : "") + out
+    }
+}
+
+extension LimitReached {
+    /// A closure walk that stopped at its bound: kept and seen count DT_NEEDED entries, the
+    /// kept objects' entries that were searched against all that were met.
+    static func loadClosure(_ cut: ClosureCut, closure: LoadClosure, executable: String) -> LimitReached {
+        let searched = closure.objects.reduce(0) { $0 + ($1.elf.dynamic?.needed.count ?? 0) } - cut.unsearchedEntries
+        return LimitReached(.loadClosure, bound: cut.objects, kept: searched, seen: searched + cut.unsearchedEntries, subject: executable)
+    }
+}
+
+extension Diagnoser {
+    /// Every bound the input reached so far, in a fixed order: timeline, SELinux errors, findings, closures.
+    public var limitsReached: [LimitReached] {
+        var out: [LimitReached] = []
+        if timelineSeen > timeline.count {
+            out.append(LimitReached(.timeline, bound: Self.maxTimeline, kept: timeline.count, seen: timelineSeen))
+        }
+        if selinuxErrorRecordsUnlisted > 0 {
+            out.append(LimitReached(.selinuxErrors, bound: Self.maxErrors, kept: selinuxErrorRecords - selinuxErrorRecordsUnlisted,
+                                    seen: selinuxErrorRecords))
+        }
+        if unkeptOccurrences > 0 {
+            let kept = findings.reduce(0) { $0 + $1.count }
+            out.append(LimitReached(.findings, bound: Self.maxFindings, kept: kept, seen: kept + unkeptOccurrences))
+        }
+        return out + closureCuts
+    }
+}

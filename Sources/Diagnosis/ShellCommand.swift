@@ -1,0 +1,107 @@
+/// A command line printed for people to paste, built from its argv so that a value read from a
+/// log or a file system always stays one word and never becomes shell syntax: a path like
+/// `/opt/lib/libx.so;curl${IFS}…|sh;#` must reach the command as a file name.
+///
+/// Quoting rule (POSIX `sh`): a word made only of `A-Z a-z 0-9 _ . / : @ % + , = -` is printed
+/// bare, so ordinary output stays readable; any other word, an empty one, and a value from a log
+/// that starts with `-` are put in single quotes, an inner `'` written `'\''`. A path that starts
+/// with `-` is printed as `./-…`, so the command cannot read it as an option.
+///
+/// A value holding a control character, or a character that reorders or breaks a terminal line
+/// (`Unicode.Scalar.isControlOrBidi`), cannot be shown so that what people see is what the shell
+/// gets: the command is then replaced by a shell comment saying why (`# command omitted: …`),
+/// which is harmless to paste.
+public struct ShellCommand: Sendable, Equatable {
+    public enum Word: Sendable, Equatable, ExpressibleByStringLiteral {
+        /// The tool's own text: a command name, an option, a pattern (a string literal).
+        case literal(String)
+        /// A value read from a log or a file system, such as a program name.
+        case value(String)
+        /// A file argument read from a log or a file system.
+        case path(String)
+        /// `$(command)`: the command's output, split into words.
+        case output(ShellCommand)
+
+        public init(stringLiteral text: String) { self = .literal(text) }
+    }
+
+    /// Pipeline stages, each a command name followed by its arguments.
+    public private(set) var stages: [[Word]]
+
+    public init(_ words: [Word]) { stages = [words] }
+
+    /// This command's output piped into `next`.
+    public func piped(into next: ShellCommand) -> ShellCommand {
+        var c = self
+        c.stages += next.stages
+        return c
+    }
+
+    /// The line to paste, or nil when a value cannot be shown safely (see `omission`).
+    public var line: String? {
+        guard omission == nil else { return nil }
+        return stages.map { $0.map(Self.render).joined(separator: " ") }.joined(separator: " | ")
+    }
+
+    /// Why the command is not shown, naming the kind of value but never the value.
+    public var omission: String? {
+        for word in stages.joined() {
+            switch word {
+            case .literal(let s) where s.unicodeScalars.contains(where: \.isControlOrBidi),
+                 .value(let s) where s.unicodeScalars.contains(where: \.isControlOrBidi):
+                return "an argument holds a control or bidirectional-text character"
+            case .path(let s) where s.unicodeScalars.contains(where: \.isControlOrBidi):
+                return "the path holds a control or bidirectional-text character"
+            case .output(let inner):
+                if let why = inner.omission { return why }
+            default:
+                continue
+            }
+        }
+        return nil
+    }
+
+    /// The line, or a comment in its place: what lists of commands hold.
+    public var rendered: String { line ?? "# command omitted: " + (omission ?? "") }
+
+    /// The line, or why there is none, for a command quoted inside a sentence.
+    public var inProse: String { line ?? "(command omitted: " + (omission ?? "") + ")" }
+
+    private static func render(_ word: Word) -> String {
+        switch word {
+        case .literal(let s): return quoted(s)
+        case .value(let s): return s.hasPrefix("-") ? singleQuoted(s) : quoted(s)
+        case .path(let s): return quoted(s.hasPrefix("-") ? "./" + s : s)
+        case .output(let inner): return "$(" + (inner.line ?? "") + ")"
+        }
+    }
+
+    /// `s` as one POSIX shell word: bare when that is safe.
+    static func quoted(_ s: String) -> String {
+        !s.isEmpty && s.utf8.allSatisfy(isBare) ? s : singleQuoted(s)
+    }
+
+    static func singleQuoted(_ s: String) -> String { "'" + s.replacing("'", with: #"'\''"#) + "'" }
+
+    private static func isBare(_ byte: UInt8) -> Bool {
+        switch byte {
+        case UInt8(ascii: "a")...UInt8(ascii: "z"), UInt8(ascii: "A")...UInt8(ascii: "Z"), UInt8(ascii: "0")...UInt8(ascii: "9"):
+            return true
+        default:
+            return "_./:@%+,=-".utf8.contains(byte)
+        }
+    }
+}
+
+extension Unicode.Scalar {
+    /// C0 and C1 controls and DEL, and the characters that reorder or break a line on a
+    /// terminal (bidi embeddings, overrides, isolates and marks; line and paragraph separators):
+    /// what must be escaped before a string from a log is shown.
+    public var isControlOrBidi: Bool {
+        switch value {
+        case 0x00...0x1f, 0x7f...0x9f: return true
+        case 0x061c, 0x200e, 0x200f, 0x2028, 0x2029, 0x202a...0x202e, 0x2066...0x2069: return true
+        default: return false
+        }
+    }
+}
