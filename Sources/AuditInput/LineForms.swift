@@ -19,9 +19,8 @@ struct LineForms {
 
     /// The line number of the last record line, and whether it looked cut short (a paste
     /// wrapped mid-record), so the next unrecognised line can be joined to it. Whether it was
-    /// cut is worked out only when such a line follows: most logs never need it. No record yet is
-    /// Int.min, not -1: the second half of a parallel scan numbers its lines from 0.
-    var lastRecordLine = Int.min
+    /// cut is worked out only when such a line follows: most logs never need it.
+    var lastRecordLine = -1
     var lastRecordIncomplete: Bool?
     /// journald's short output has no serial: consecutive `audit[PID]:` lines of one PID and
     /// second are taken as one event, numbered by the first line of the run.

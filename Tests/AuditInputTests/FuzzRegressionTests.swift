@@ -34,16 +34,41 @@ import Testing
     }
 }
 
-/// Found by the stream_split fuzzer (2026-11-29): the second half of a region scanned in parallel
-/// numbers its lines from 0, and "no record yet" was line -1, so a `key=value` line opening the
-/// half passed for the rest of a wrapped record and was dropped without being counted.
-@Suite struct SecondHalfTests {
-    @Test func aLoneFieldLineOpeningTheSecondHalfIsCountedMalformed() {
-        var scanner = LineScanner()
-        var selected: [SelectedLine] = []
-        var tally = ScanTally()
-        Array("=\n".utf8).withUnsafeBytes { scanner.scan($0, firstLine: 0, selected: &selected, tally: &tally) }
-        #expect(tally.malformed == 1)
-        #expect(selected.isEmpty)
+/// Inputs on which the stream_split fuzzer (2026-11-29) found split reading (tiny chunks, parallel
+/// halves) differing from whole reading, before halves were prescanned without state: a
+/// `key=value` line opening a half was dropped uncounted (the half numbered its lines from 0),
+/// the wrapped rest of a record in the next region was lost, and an AVC's SYSCALL and EOE after
+/// the split were not kept.
+@Suite struct SplitReadingTests {
+    private func read(_ text: String, _ layout: ScanLayout) throws -> [String] {
+        var stream = try RecordStream(bytes: Array(text.utf8), name: "t", layout: layout)
+        defer { stream.close() }
+        var items: [String] = []
+        while let item = try stream.next() {
+            switch item {
+            case .record(let r): items.append("\(r.source.line) \(r.type) \(r.body)")
+            case .boundary: items.append("----")
+            case .loaderMessage(let m): items.append("\(m.source.line) \(m.object)")
+            }
+        }
+        let s = stream.stats
+        return items + ["lines \(s.lines) records \(s.records) kept \(s.kept) malformed \(s.malformed) \(s.malformedSample)"]
+    }
+
+    static let avc = #"type=AVC msg=audit(1700000001.000:50): avc:  denied  { execmem } for  pid=7 comm="a" scontext=u:r:t:s0 tcontext=u:r:t:s0 tclass=process permissive=0"#
+    static let filler = (1...6).map { "type=USER_LOGIN msg=audit(1700000000.000:\($0)): pid=1 filler\n" }.joined()
+
+    @Test(arguments: [
+        "lx\n=\n",
+        "type=AVC msg=audit(1700000001.000:50): avc:  denied  { execmod } for  pid=7 comm=\"a\" path=\"/lib/libp.so\"\nscontext=u:r:t:s0 tcontext=u:object_r:lib_t:s0 tclass=file\n",
+        filler + avc + "\ntype=SYSCALL msg=audit(1700000001.000:50): arch=c000003e syscall=10 success=no exit=-13 a2=7 pid=7 key=(null)\ntype=EOE msg=audit(1700000001.000:50): \n" + filler,
+    ])
+    func splitReadingMatchesWholeReading(_ log: String) throws {
+        let whole = try read(log, ScanLayout(chunkSize: log.utf8.count + 1, parallelThreshold: Int.max, maxLineLength: 288))
+        for chunk in [1, 3, 41, 511] {
+            for threshold in [2, 9, 64] {
+                #expect(try read(log, ScanLayout(chunkSize: chunk, parallelThreshold: threshold, maxLineLength: 288)) == whole)
+            }
+        }
     }
 }

@@ -11,9 +11,8 @@ public func fuzzStreamSplit(_ data: UnsafePointer<UInt8>, _ size: Int) -> Int32 
     guard size > 3 else { return 0 }
     let log = Array(UnsafeBufferPointer(start: data + 3, count: size - 3))
     let maxLineLength = 32 + Int(data[2]) * 4
-    var split = ScanLayout.standard, whole = ScanLayout.standard
-    (split.chunkSize, split.parallelThreshold, split.maxLineLength) = (1 + Int(data[0]) * 2, 1 + Int(data[1]) % 64, maxLineLength)
-    (whole.chunkSize, whole.parallelThreshold, whole.maxLineLength) = (log.count + 1, Int.max, maxLineLength)
+    let split = ScanLayout(chunkSize: 1 + Int(data[0]) * 2, parallelThreshold: 1 + Int(data[1]) % 64, maxLineLength: maxLineLength)
+    let whole = ScanLayout(chunkSize: log.count + 1, parallelThreshold: Int.max, maxLineLength: maxLineLength)
     let expected = read(log, whole), actual = read(log, split)
     if actual != expected {
         fatalError("""
@@ -38,7 +37,13 @@ private struct Reading: Equatable, CustomStringConvertible {
 
 private func read(_ log: [UInt8], _ layout: ScanLayout) -> Reading {
     var reading = Reading()
-    var stream = RecordStream(bytes: log, name: "fuzz", layout: layout)
+    var stream: RecordStream
+    do {
+        stream = try RecordStream(bytes: log, name: "fuzz", layout: layout)
+    } catch {
+        reading.failure = "\(error)"
+        return reading
+    }
     defer { stream.close() }
     var assembler = Assembler()
     func take(_ events: [Event]) {
