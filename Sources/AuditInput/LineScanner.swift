@@ -159,10 +159,12 @@ struct LineScanner {
         case .unrecognized:
             countMalformed(number, &tally)
         case .continuation(let text):
-            // A record wrapped mid-line in a pasted ticket: its rest joins the record it continues.
-            if let last = selected.indices.last, selected[last].kind == .record, selected[last].number == chainStart {
-                selected[last].bytes += text
+            // A record wrapped mid-line in a pasted ticket: its rest joins the record it continues,
+            // which the companions it just took from `recent` may follow.
+            let continued = selected.indices.suffix(Self.recentCapacity + 1).last {
+                selected[$0].kind == .record && selected[$0].number == chainStart
             }
+            if let continued { selected[continued].bytes += text }
         case .loaderMessage:
             tally.loaderMessages += 1
             selected.append(SelectedLine(bytes: Array(line), number: number, kind: .loaderMessage))

@@ -85,6 +85,8 @@ public struct RecordStream {
     private var scanner: LineScanner
     private var queue: [SelectedLine] = []
     private var queueIndex = 0
+    /// Set once the input has no more pieces.
+    private var inputEnded = false
     public private(set) var stats: InputStats
     /// Bytes handed to the scanner so far, for progress reports.
     public private(set) var bytesScanned = 0
@@ -136,6 +138,9 @@ public struct RecordStream {
     public mutating func next() throws -> StreamItem? {
         while true {
             while queueIndex < queue.count {
+                // The last kept record waits for the next region, whose first line may be its
+                // wrapped rest (a pasted ticket): the scanner joins that to the queue's last record.
+                if queueIndex == queue.count - 1, queue[queueIndex].kind == .record, !inputEnded { break }
                 let line = queue[queueIndex]
                 queueIndex += 1
                 let location = SourceLocation(input: stats.name, line: line.number)
@@ -154,9 +159,13 @@ public struct RecordStream {
                     stats.sampleMalformed([line.number])
                 }
             }
-            queue.removeAll(keepingCapacity: true)
+            queue.removeFirst(queueIndex)
             queueIndex = 0
-            guard let piece = try input.next() else { return nil }
+            guard !inputEnded, let piece = try input.next() else {
+                inputEnded = true
+                if queue.isEmpty { return nil }
+                continue
+            }
             var tally = ScanTally()
             switch piece {
             case .lines(let region):
