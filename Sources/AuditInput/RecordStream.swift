@@ -200,7 +200,10 @@ public struct RecordStream {
         let halves = [HalfScan(region, 0..<split), HalfScan(region, split..<region.count)]
         // Each half is written by one thread only; the halves share nothing but the read-only region.
         DispatchQueue.concurrentPerform(iterations: 2) { halves[$0].run(maxLineLength: maxLine, keepEverything: everything) }
+        let keepFrom = queue.count
         for half in halves { scanner.select(half.result, in: region, selected: &queue, tally: &tally) }
+        // The second half may take companions from the first: the region's lines in input order.
+        queue[keepFrom...].sort { $0.number < $1.number }
         scanner.finish(region)
     }
 

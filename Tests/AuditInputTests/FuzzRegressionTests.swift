@@ -40,7 +40,8 @@ import Testing
 /// the wrapped rest of a record in the next region was lost, and an AVC's SYSCALL and EOE after
 /// the split were not kept. Then, on the prescanning code: the wrapped rest of a record that
 /// opened the next region was dropped uncounted, the record having already been handed out; and
-/// the rest of a record that took a companion from before it was dropped in whole reading.
+/// the rest of a record that took a companion from before it was dropped in whole reading; and a
+/// companion the second half took from the first came after the first half's `----`.
 @Suite struct SplitReadingTests {
     private func read(_ text: String, _ layout: ScanLayout) throws -> [String] {
         var stream = try RecordStream(bytes: Array(text.utf8), name: "t", layout: layout)
@@ -64,6 +65,7 @@ import Testing
         "lx\n=\n",
         "type=AVC msg=audit(1700000001.000:50): avc:  denied  { execmod } for  pid=7 comm=\"a\" path=\"/lib/libp.so\"\nscontext=u:r:t:s0 tcontext=u:object_r:lib_t:s0 tclass=file\n",
         "\u{ff}type=AVC msg=audit(79.299:11)\nnREf\n",
+        "06\ntype=AVC_PATH msg=audit(1163773045.633:11388)\n----\ntype=AVC msg=audit(1163773045.633:11388):/l\n\"/",
         "type=SYSCALL msg=audit(1163774199.777:11573):\ntype=SELINUX_ERR msg=audit(1163774199.777:11573)ss\n=\u{2}\n",
         filler + avc + "\ntype=SYSCALL msg=audit(1700000001.000:50): arch=c000003e syscall=10 success=no exit=-13 a2=7 pid=7 key=(null)\ntype=EOE msg=audit(1700000001.000:50): \n" + filler,
     ])
