@@ -145,6 +145,9 @@ struct LineScanner {
             return
         case .boundary:
             selected.append(SelectedLine(bytes: [], number: number, kind: .boundary))
+            // The records before `----` form complete events: no later record takes them.
+            recent.removeAll(keepingCapacity: true)
+            recentNext = 0
         case .record(let bytes):
             guard let header = bytes.withUnsafeBytes({ CanonicalHeader($0) }) else {
                 countMalformed(number, &tally)

@@ -41,7 +41,8 @@ import Testing
 /// the split were not kept. Then, on the prescanning code: the wrapped rest of a record that
 /// opened the next region was dropped uncounted, the record having already been handed out; and
 /// the rest of a record that took a companion from before it was dropped in whole reading; and a
-/// companion the second half took from the first came after the first half's `----`.
+/// companion the second half took from the first came after the first half's `----`, and one
+/// taken from before a `----` in an earlier region joined the event after it.
 @Suite struct SplitReadingTests {
     private func read(_ text: String, _ layout: ScanLayout) throws -> [String] {
         var stream = try RecordStream(bytes: Array(text.utf8), name: "t", layout: layout)
@@ -65,12 +66,13 @@ import Testing
         "lx\n=\n",
         "type=AVC msg=audit(1700000001.000:50): avc:  denied  { execmod } for  pid=7 comm=\"a\" path=\"/lib/libp.so\"\nscontext=u:r:t:s0 tcontext=u:object_r:lib_t:s0 tclass=file\n",
         "\u{ff}type=AVC msg=audit(79.299:11)\nnREf\n",
+        "type=SYSCALL msg=audit(1795914490.819:20): arch=c000003e syscall=10\n----\ntype=USER_LOGIN msg=audit(1795914490.819:1): pid=1\ntype=AVC msg=audit(1795914490.819:20): avc:  denied  { execmem }\n",
         "06\ntype=AVC_PATH msg=audit(1163773045.633:11388)\n----\ntype=AVC msg=audit(1163773045.633:11388):/l\n\"/",
         "type=SYSCALL msg=audit(1163774199.777:11573):\ntype=SELINUX_ERR msg=audit(1163774199.777:11573)ss\n=\u{2}\n",
         filler + avc + "\ntype=SYSCALL msg=audit(1700000001.000:50): arch=c000003e syscall=10 success=no exit=-13 a2=7 pid=7 key=(null)\ntype=EOE msg=audit(1700000001.000:50): \n" + filler,
     ])
     func splitReadingMatchesWholeReading(_ log: String) throws {
-        for lineLimit in [32, 288] {
+        for lineLimit in [32, 100, 288] {
             let whole = try read(log, ScanLayout(chunkSize: log.utf8.count + 1, parallelThreshold: Int.max, maxLineLength: lineLimit))
             for chunk in [1, 3, 41, 511] {
                 for threshold in [2, 9, 64] {
