@@ -44,7 +44,8 @@ private func readLdConf(_ bytes: [UInt8]) {
         let path = index == 0 ? "\(root)/etc/ld.so.conf" : "\(root)/etc/ld.so.conf.d/\(index).conf"
         if index < files.count { write(Array(files[index]), to: path) } else { unlink(path) }
     }
-    _ = LdConf.directories(root: FileSystemRoot(directory: root))
+    let conf = LdConf.read(root: FileSystemRoot(directory: root))
+    _ = (conf.directories, conf.limitsReached)
 }
 
 private func makeConfRoot() -> String {
