@@ -4,9 +4,9 @@ public struct LineBatchParser {
     private var scanner = LineScanner()
     public private(set) var stats: InputStats
 
-    public init(name: String) {
+    public init(name: String, maxLineLength: Int = RecordStream.defaultMaxLineLength) {
         stats = InputStats(name: name)
-        scanner.maxLineLength = RecordStream.defaultMaxLineLength
+        scanner.maxLineLength = maxLineLength
     }
 
     public mutating func parse(_ lines: [[UInt8]]) -> [StreamItem] {
@@ -14,28 +14,33 @@ public struct LineBatchParser {
         var joined: [UInt8] = []
         joined.reserveCapacity(lines.reduce(0) { $0 + $1.count + 1 })
         for line in lines { joined += line; joined.append(0x0a) }
-        var selected: [SelectedLine] = []
-        var tally = ScanTally()
-        joined.withUnsafeBytes { scanner.scan($0, selected: &selected, tally: &tally) }
-        stats.lines += tally.lines
-        stats.records += tally.recordLines
-        stats.malformed += tally.malformed
-        stats.loaderMessages += tally.loaderMessages
-        var items: [StreamItem] = []
-        for line in selected {
-            let location = SourceLocation(input: stats.name, line: line.number)
-            switch line.kind {
-            case .boundary: items.append(.boundary)
-            case .loaderMessage:
-                if let m = LoaderMessage.parse(String(decoding: line.bytes, as: UTF8.self), source: location) { items.append(.loaderMessage(m)) }
-            case .record:
-                if case .record(let r) = RecordParser.parse(line.bytes, source: location) {
-                    stats.kept += 1
-                    items.append(.record(r))
-                }
-            }
+        // Selected lines may point into `joined`: they are parsed before it goes.
+        return joined.withUnsafeBytes { region in
+            var selected: [SelectedLine] = []
+            var tally = ScanTally()
+            scanner.scan(region, selected: &selected, tally: &tally)
+            stats.lines += tally.lines
+            stats.records += tally.recordLines
+            stats.malformed += tally.malformed
+            stats.sampleMalformed(tally.malformedSample)
+            stats.truncated += tally.truncated
+            stats.loaderMessages += tally.loaderMessages
+            return selected.compactMap { item($0, in: region) }
         }
-        return items
+    }
+
+    private mutating func item(_ line: SelectedLine, in region: UnsafeRawBufferPointer) -> StreamItem? {
+        let location = SourceLocation(input: stats.name, line: line.number)
+        switch line.kind {
+        case .boundary:
+            return .boundary
+        case .loaderMessage:
+            return LoaderMessage.parse(String(decoding: line.bytes.array(region), as: UTF8.self), source: location).map { .loaderMessage($0) }
+        case .record:
+            guard case .record(let r) = RecordParser.parse(line.bytes.array(region), source: location) else { return nil }
+            stats.kept += 1
+            return .record(r)
+        }
     }
 }
 

@@ -4,12 +4,32 @@ import Glibc
 import Musl
 #endif
 
-/// A line the scanner keeps, copied out of the input buffer, in canonical record form.
-public struct SelectedLine: Sendable {
-    public enum Kind: Sendable { case record, boundary, loaderMessage }
-    public var bytes: [UInt8]
-    public var number: Int
-    public var kind: Kind
+/// A line the scanner keeps, in canonical record form: still in the region being scanned
+/// (copied only when it is parsed, one at a time) or, for lines rewritten from another form or
+/// kept from an earlier region, a copy.
+struct SelectedLine {
+    enum Kind { case record, boundary, loaderMessage }
+    var bytes: LineBytes
+    var number: Int
+    var kind: Kind
+}
+
+/// A line's bytes: still in the region being scanned, or copied once the region is gone.
+enum LineBytes {
+    case inRegion(Range<Int>)
+    case copied([UInt8])
+
+    func with<T>(_ region: UnsafeRawBufferPointer, _ body: (UnsafeRawBufferPointer) -> T) -> T {
+        switch self {
+        case .inRegion(let r): return body(UnsafeRawBufferPointer(rebasing: region[r]))
+        case .copied(let b): return b.withUnsafeBytes(body)
+        }
+    }
+
+    func array(_ region: UnsafeRawBufferPointer) -> [UInt8] {
+        if case .copied(let b) = self { return b }
+        return with(region) { Array($0) }
+    }
 }
 
 /// What a scan met with, for the per-input report.
@@ -53,24 +73,6 @@ struct LineScanner {
         var number: Int
         var taken = false
     }
-    /// A line's bytes: still in the region being scanned, or copied once the region is gone.
-    private enum LineBytes {
-        case inRegion(Range<Int>)
-        case copied([UInt8])
-
-        func with<T>(_ region: UnsafeRawBufferPointer, _ body: (UnsafeRawBufferPointer) -> T) -> T {
-            switch self {
-            case .inRegion(let r): return body(UnsafeRawBufferPointer(rebasing: region[r]))
-            case .copied(let b): return b.withUnsafeBytes(body)
-            }
-        }
-
-        func array(_ region: UnsafeRawBufferPointer) -> [UInt8] {
-            if case .copied(let b) = self { return b }
-            return with(region) { Array($0) }
-        }
-    }
-
     private var recent: [Recent] = []
     private var recentNext = 0
     /// Events with a kept record, awaiting their other records: key → last line to look at.
@@ -89,7 +91,8 @@ struct LineScanner {
     static let window = 4096
     static let recentCapacity = 32
 
-    /// Scans `region` in one pass (for small regions and followed files).
+    /// Scans `region` in one pass (for small regions and followed files). The lines it selects
+    /// may point into the region: read them before the region goes away.
     mutating func scan(_ region: UnsafeRawBufferPointer, selected: inout [SelectedLine], tally: inout ScanTally) {
         let prescan = Prescan(region, 0..<region.count, maxLineLength: maxLineLength, keepEverything: keepEverything)
         select(prescan, in: region, selected: &selected, tally: &tally)
@@ -144,7 +147,7 @@ struct LineScanner {
         case .separator:
             return
         case .boundary:
-            selected.append(SelectedLine(bytes: [], number: number, kind: .boundary))
+            selected.append(SelectedLine(bytes: .copied([]), number: number, kind: .boundary))
             // The records before `----` form complete events: no later record takes them.
             recent.removeAll(keepingCapacity: true)
             recentNext = 0
@@ -167,10 +170,10 @@ struct LineScanner {
             let continued = selected.indices.suffix(Self.recentCapacity + 1).last {
                 selected[$0].kind == .record && selected[$0].number == chainStart
             }
-            if let continued { selected[continued].bytes += text }
+            if let continued { selected[continued].bytes = .copied(selected[continued].bytes.array(region) + text) }
         case .loaderMessage:
             tally.loaderMessages += 1
-            selected.append(SelectedLine(bytes: Array(line), number: number, kind: .loaderMessage))
+            selected.append(SelectedLine(bytes: .copied(Array(line)), number: number, kind: .loaderMessage))
         case .refused(let why):
             if tally.refused == nil { tally.refused = why }
         }
@@ -188,11 +191,11 @@ struct LineScanner {
         case .ignored:
             return
         case .primary:
-            selected.append(SelectedLine(bytes: bytes.array(region), number: number, kind: .record))
+            selected.append(SelectedLine(bytes: bytes, number: number, kind: .record))
             guard !keepEverything, let key = header.key(line) else { return }
             // Companions seen just before: SYSCALL-first kernels and newest-first ausearch output.
             for i in recent.indices where !recent[i].taken && recent[i].key == key {
-                selected.append(SelectedLine(bytes: recent[i].line.array(region), number: recent[i].number, kind: .record))
+                selected.append(SelectedLine(bytes: recent[i].line, number: recent[i].number, kind: .record))
                 recent[i].taken = true
             }
             expirePending(before: number)
@@ -202,7 +205,7 @@ struct LineScanner {
             guard let key = header.key(line) else { return }
             expirePending(before: number)
             if pending[key] != nil {
-                selected.append(SelectedLine(bytes: bytes.array(region), number: number, kind: .record))
+                selected.append(SelectedLine(bytes: bytes, number: number, kind: .record))
                 if RecordRelevance.equals(UnsafeRawBufferPointer(rebasing: line[header.type]), "EOE") { pending[key] = nil }
                 return
             }

@@ -87,6 +87,9 @@ public struct RecordStream {
     private var queueIndex = 0
     /// Set once the input has no more pieces.
     private var inputEnded = false
+    /// The region the queue's lines point into; valid until the next piece is read, which
+    /// happens only once the queue is drained but for a held record, copied first.
+    private var region = UnsafeRawBufferPointer(start: nil, count: 0)
     public private(set) var stats: InputStats
     /// Bytes handed to the scanner so far, for progress reports.
     public private(set) var bytesScanned = 0
@@ -148,9 +151,9 @@ public struct RecordStream {
                 case .boundary:
                     return .boundary
                 case .loaderMessage:
-                    if let m = LoaderMessage.parse(String(decoding: line.bytes, as: UTF8.self), source: location) { return .loaderMessage(m) }
+                    if let m = LoaderMessage.parse(String(decoding: line.bytes.array(region), as: UTF8.self), source: location) { return .loaderMessage(m) }
                 case .record:
-                    if case .record(let record) = RecordParser.parse(line.bytes, source: location) {
+                    if case .record(let record) = RecordParser.parse(line.bytes.array(region), source: location) {
                         stats.kept += 1
                         return .record(record)
                     }
@@ -161,6 +164,8 @@ public struct RecordStream {
             }
             queue.removeFirst(queueIndex)
             queueIndex = 0
+            // A held record outlives its region.
+            for i in queue.indices { queue[i].bytes = .copied(queue[i].bytes.array(region)) }
             guard !inputEnded, let piece = try input.next() else {
                 inputEnded = true
                 if queue.isEmpty { return nil }
@@ -168,10 +173,12 @@ public struct RecordStream {
             }
             var tally = ScanTally()
             switch piece {
-            case .lines(let region):
+            case .lines(let lines):
+                region = lines
                 bytesScanned += region.count
                 scan(region, into: &tally)
-            case .truncatedLine(let region):
+            case .truncatedLine(let line):
+                region = line
                 bytesScanned += region.count
                 stats.truncated += 1
                 scanner.scan(region, selected: &queue, tally: &tally)

@@ -139,7 +139,7 @@ public struct Diagnoser {
             count: 1, denials: sighting.denials,
             firstSeen: event.key.id, lastSeen: event.key.id, events: [event.key], call: call, proctitle: event.proctitle,
             why: "", evidence: classification.evidence, evidenceNeeded: needed, culprits: culprits, booleans: [], fixes: [],
-            commandsToRun: elfStatus == .analysed ? [] : exe.map(Diagnoser.commandsForOtherHost) ?? [],
+            commandsToRun: [],
             elf: elfStatus, source: first.source)
         insert(finding, key: key)
     }

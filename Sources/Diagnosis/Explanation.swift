@@ -16,6 +16,7 @@ extension Finding {
             if byGlibc { f.fixes.insert(Advice.execstackTunable, at: min(2, f.fixes.count)) }
             return f
         }
+        if case .unavailable = f.elf, let exe = f.process.exe { f.commandsToRun = Diagnoser.commandsForOtherHost(exe) }
         f.booleans = PolicyKnowledge.booleans(for: permissions, domain: f.process.domain, policy: policy)
         f.why = Advice.why(mechanism: mechanism, permissions: permissions, blocked: f.blocked, culprits: f.culprits)
         f.fixes = Advice.fixes(mechanism: mechanism, permissions: permissions, culprits: f.culprits,

@@ -55,7 +55,8 @@ public struct Finding: Sendable {
     public var culprits: [Culprit]
     public var booleans: [PolicyBoolean]
     public var fixes: [Fix]
-    /// Read-only commands for the host where the program lives, when its files were not readable here.
+    /// Read-only commands for the host where the program lives, when its files were not readable
+    /// here; written with the prose, by `explained(under:)`.
     public var commandsToRun: [String]
     public var elf: ELFStatus
     /// Where the first record of the first event was read.

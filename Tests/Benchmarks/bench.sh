@@ -3,6 +3,9 @@
 #  1. logs: avc-explain against `ausearch -m AVC -if`, `aureport --avc -if` and `grep -c type=AVC`
 #     on generated 1 GB logs (plain; ENRICHED with node=), MB/s and peak RSS; RSS on 10 MB
 #     against 1 GB; RSS on hostile input.
+#     An all-denial log (every other event an exec* denial, CPUs' records interleaved): time
+#     against ausearch, and how many AVC events each left without their SYSCALL (must be 0),
+#     from a file and through a pipe. RSS on 1M events naming 1M distinct executables.
 #  2. check: avc-explain check against scanelf -qeR / -qtR over /usr/bin /usr/lib.
 # Warm page cache, best wall time of several runs, output to a file (GNU grep skips the
 # work when its output is /dev/null).
@@ -42,6 +45,7 @@ gcc -O2 -o "$work/genlog" Tests/Benchmarks/genlog.c
 [ -s "$work/plain.log" ] || "$work/genlog" "$size" > "$work/plain.log"
 [ -s "$work/enriched-node.log" ] || "$work/genlog" "$size" enriched node > "$work/enriched-node.log"
 [ -s "$work/small.log" ] || "$work/genlog" 10 > "$work/small.log"
+[ -s "$work/dense.log" ] || "$work/genlog" "$size" dense interleave > "$work/dense.log"
 
 for log in plain enriched-node; do
     f="$work/$log.log"
@@ -56,6 +60,24 @@ for log in plain enriched-node; do
     row "grep -c type=AVC" "$mb" grep -c type=AVC "$f"
 done
 
+# AVC events left without their SYSCALL record: avc-explain's from its JSON (each finding's
+# count, where it has no syscall), ausearch's from its --raw output grouped by event.
+orphans_ours() { python3 -c 'import json,sys; print(sum(f["count"] for f in json.load(sys.stdin)["findings"] if f["permissions"] and f["syscall"] is None))'; }
+orphans_ausearch() { awk '{ if (match($0, /msg=audit\([0-9.:]+\)/)) { k = substr($0, RSTART, RLENGTH); if ($0 ~ /type=AVC /) a[k] = 1; if ($0 ~ /type=SYSCALL /) s[k] = 1 } } END { n = 0; for (k in a) if (!(k in s)) n++; print n }'; }
+f="$work/dense.log"
+mb=$(( $(stat -c %s "$f") / 1048576 ))
+cat "$f" > /dev/null
+echo
+echo "all-denial log: dense.log, $mb MB ($(grep -c 'type=AVC' "$f") AVC records), best of $runs warm runs"
+printf '%-40s %8s %10s %12s\n' "command" "seconds" "MB/s" "peak RSS MB"
+row "avc-explain" "$mb" "$tool" "$f"
+row "ausearch -m AVC -if" "$mb" ausearch -m AVC -if "$f"
+row "aureport --avc -if" "$mb" aureport --avc -if "$f"
+echo "AVC events without their SYSCALL record (must be 0):"
+echo "  avc-explain, file:  $("$tool" --format json "$f" 2>/dev/null | orphans_ours)"
+echo "  avc-explain, pipe:  $(cat "$f" | "$tool" --format json 2>/dev/null | orphans_ours)"
+echo "  ausearch --raw:     $(ausearch -m AVC --raw -if "$f" 2>/dev/null | orphans_ausearch)"
+
 echo
 echo "memory: avc-explain peak RSS by input"
 printf '%-40s %12s\n' "input" "peak RSS MB"
@@ -68,6 +90,15 @@ if [ ! -s "$work/unfinished.log" ]; then   # a million AVC events that never see
     head -c 67108864 /dev/urandom > "$work/random.log"
 fi
 mem "1,000,000 events without an end" "$work/unfinished.log"
+if [ ! -s "$work/distinct.log" ]; then   # a million denials, each by another executable
+    awk 'BEGIN { for (i = 0; i < 1000000; i++) { s = sprintf("msg=audit(%d.%03d:%d):", 1795700000 + int(i / 300), i % 1000, i + 1)
+        printf "type=AVC %s avc:  denied  { execmem } for  pid=%d comm=\"app%d\" scontext=system_u:system_r:unconfined_service_t:s0 tcontext=system_u:system_r:unconfined_service_t:s0 tclass=process permissive=0\n", s, 1000 + i % 60000, i
+        printf "type=SYSCALL %s arch=c000003e syscall=10 success=no exit=-13 a0=7f0000000000 a1=1000 a2=7 a3=0 items=0 ppid=1 pid=%d auid=4294967295 uid=0 gid=0 euid=0 suid=0 fsuid=0 egid=0 sgid=0 fsgid=0 tty=(none) ses=4294967295 comm=\"app%d\" exe=\"/opt/app%d/bin/app%d\" subj=system_u:system_r:unconfined_service_t:s0 key=(null)\n", s, 1000 + i % 60000, i, i, i
+        printf "type=EOE %s \n", s } }' > "$work/distinct.log"
+fi
+memfmt() { r=$(best "$tool" --format "$2" "$3"); printf '%-40s %12.1f\n' "$1" "$(echo "${r#* } / 1024" | bc -l)"; }
+memfmt "1M events, 1M executables (text)" text "$work/distinct.log"
+memfmt "1M events, 1M executables (JSON)" json "$work/distinct.log"
 mem "one 100 MB line" "$work/longline.log"
 mem "64 MB of random bytes (NULs, bad UTF-8)" "$work/random.log"
 

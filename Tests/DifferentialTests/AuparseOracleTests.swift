@@ -13,7 +13,13 @@ import TestSupport
 
     static let fields = ["arch", "syscall", "success", "exit", "a0", "a1", "a2", "a3", "pid", "comm", "exe", "scontext", "tcontext", "tclass", "proctitle", "permissive"]
 
+    /// libauparse keeps global state (its interpretation tables), so tests that run at once
+    /// take turns with it.
+    static let auparseLock = NSLock()
+
     static func auparse(_ path: String) -> Summary {
+        auparseLock.lock()
+        defer { auparseLock.unlock() }
         var out: Summary = [:]
         guard let au = auparse_init(AUSOURCE_FILE, path) else { return out }
         defer { auparse_destroy(au) }

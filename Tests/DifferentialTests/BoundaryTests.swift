@@ -109,7 +109,7 @@ import TestSupport
             var offset = 0, step = 1
             while offset < bytes.count {
                 let n = min(bytes.count - offset, 1 + (step * 7919) % 3001)
-                pipe.fileHandleForWriting.write(Data(bytes[offset..<(offset + n)]))
+                guard (try? pipe.fileHandleForWriting.write(contentsOf: Data(bytes[offset..<(offset + n)]))) != nil else { break }
                 offset += n
                 step += 1
             }

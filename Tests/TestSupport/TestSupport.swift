@@ -53,7 +53,8 @@ public enum Shell {
         nonisolated(unsafe) var outData = Data(), errData = Data()
         group.enter(); DispatchQueue.global().async { outData = out.fileHandleForReading.readDataToEndOfFile(); group.leave() }
         group.enter(); DispatchQueue.global().async { errData = err.fileHandleForReading.readDataToEndOfFile(); group.leave() }
-        if let input { inp.fileHandleForWriting.write(input) }
+        // A child that exits without reading all its input must fail the test, not abort it (EPIPE).
+        if let input { try? inp.fileHandleForWriting.write(contentsOf: input) }
         try? inp.fileHandleForWriting.close()
         group.wait()
         p.waitUntilExit()

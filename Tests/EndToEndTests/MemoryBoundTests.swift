@@ -1,0 +1,35 @@
+import Foundation
+import Testing
+import TestSupport
+
+/// Findings keep facts, and the report is written as it is rendered: a log naming thousands of
+/// executables (each its own finding, up to the 10,000 bound) stays within 64 MB whatever the
+/// output format. Measured with GNU time's peak RSS of the tool's own process.
+@Suite struct MemoryBoundTests {
+    /// 30,000 denials by 15,000 executables: 10,000 findings are kept, the rest reported.
+    static func manyExecutables(_ dir: TemporaryDirectory) throws -> String {
+        var log = ""
+        log.reserveCapacity(20 << 20)
+        for i in 0..<30_000 {
+            let e = i % 15_000
+            let stamp = "msg=audit(\(1_795_700_000 + i / 300).\(String(format: "%03d", i % 1000)):\(i + 1)):"
+            log += "type=AVC \(stamp) avc:  denied  { execmem } for  pid=\(1000 + i % 60000) comm=\"app\(e)\" scontext=system_u:system_r:unconfined_service_t:s0 tcontext=system_u:system_r:unconfined_service_t:s0 tclass=process permissive=0\n"
+            log += "type=SYSCALL \(stamp) arch=c000003e syscall=10 success=no exit=-13 a0=7f0000000000 a1=1000 a2=7 a3=0 items=0 ppid=1 pid=\(1000 + i % 60000) auid=4294967295 uid=0 gid=0 euid=0 suid=0 fsuid=0 egid=0 sgid=0 fsgid=0 tty=(none) ses=4294967295 comm=\"app\(e)\" exe=\"/opt/app\(e)/bin/app\(e)\" subj=system_u:system_r:unconfined_service_t:s0 key=(null)\n"
+            log += "type=EOE \(stamp) \n"
+        }
+        return try dir.write("many.log", log)
+    }
+
+    @Test(arguments: ["text", "json"])
+    func tenThousandFindingsStayUnder64MB(_ format: String) throws {
+        let dir = try TemporaryDirectory("memory")
+        let log = try Self.manyExecutables(dir)
+        let r = try Shell.run("/usr/bin/time", ["-f", "peak-rss-kb %M", Package.tool, "--format", format, log])
+        #expect(r.status == 0)
+        let line = try #require(r.stderr.split(separator: "\n").last { $0.hasPrefix("peak-rss-kb ") })
+        let kb = try #require(Int(line.dropFirst("peak-rss-kb ".count)))
+        #expect(kb < 64 << 10, "peak RSS \(kb) KB with --format \(format)")
+        // The bound on findings was reached, and said so.
+        #expect(r.stdout.contains(format == "json" ? "\"limit\": \"findings\"" : "Limits reached: findings kept the first 10,000"))
+    }
+}
