@@ -34,6 +34,21 @@ demo: build
 test: deps
 	$(SWIFT) build --build-tests
 	$(SWIFT) test
+	$(MAKE) fuzz-smoke
+
+# Coverage-guided fuzzing (libFuzzer + AddressSanitizer) of the record parser, the ELF readers and
+# the split-scan invariant: FUZZ_SECONDS per target; `make fuzz FUZZ_TARGETS=elf_readers` for one.
+.PHONY: fuzz fuzz-smoke
+FUZZ_SECONDS ?= 60
+FUZZ_TARGETS ?=
+fuzz: deps
+	FUZZ_SECONDS=$(FUZZ_SECONDS) Tests/Fuzz/run.sh $(FUZZ_TARGETS)
+
+# The short run `make test` ends with; any crash fails the build. stream_split joins once reading
+# with parallel halves keeps the companions of an event cut by the split (see README, Fuzzing).
+FUZZ_SMOKE_TARGETS ?= record_parser elf_readers
+fuzz-smoke: deps
+	FUZZ_SECONDS=$(or $(FUZZ_SMOKE_SECONDS),10) Tests/Fuzz/run.sh $(FUZZ_SMOKE_TARGETS)
 
 # Speed and memory against the tools people use today; figures go in the README.
 bench: deps

@@ -33,7 +33,7 @@ public enum InterpretedForm {
     static func parseStamp(_ stamp: Substring) -> String? {
         guard let colon = stamp.lastIndex(of: ":"), let serial = UInt64(stamp[stamp.index(after: colon)...]) else { return nil }
         let dateTime = stamp[..<colon]
-        guard let dot = dateTime.lastIndex(of: "."), let ms = Int(dateTime[dateTime.index(after: dot)...]), ms < 1000 else { return nil }
+        guard let dot = dateTime.lastIndex(of: "."), let ms = Int(dateTime[dateTime.index(after: dot)...]), (0..<1000).contains(ms) else { return nil }
         let parts = dateTime[..<dot].split(separator: " ")
         var seconds: Int = 0
         if parts.count == 2 {
@@ -46,15 +46,21 @@ public enum InterpretedForm {
             if slash.count == 3 { ymd = (slash[2] < 100 ? slash[2] + (slash[2] < 70 ? 2000 : 1900) : slash[2], slash[0], slash[1]) }
             else if dash.count == 3 { ymd = (dash[0], dash[1], dash[2]) }
             else if dots.count == 3 { ymd = (dots[2], dots[1], dots[0]) }
-            if let (y, mo, d) = ymd, hms.count == 3 {
-                var t = tm()
-                t.tm_year = Int32(y - 1900); t.tm_mon = Int32(mo - 1); t.tm_mday = Int32(d)
-                t.tm_hour = Int32(hms[0]); t.tm_min = Int32(hms[1]); t.tm_sec = Int32(hms[2]); t.tm_isdst = -1
-                seconds = max(Int(mktime(&t)), 0)
-            }
+            if let (y, mo, d) = ymd, hms.count == 3 { seconds = localSeconds(y, mo, d, hms[0], hms[1], hms[2]) ?? 0 }
         }
         let msText = String(ms)
         return "\(seconds).\(String(repeating: "0", count: 3 - msText.count))\(msText):\(serial)"
+    }
+
+    /// A local date and time as seconds since the epoch; nil for values no calendar has (the
+    /// date is untrusted text, and tm's fields are 32-bit).
+    static func localSeconds(_ year: Int, _ month: Int, _ day: Int, _ hour: Int, _ minute: Int, _ second: Int) -> Int? {
+        guard (1...9999).contains(year), (1...12).contains(month), (1...31).contains(day),
+              (0...23).contains(hour), (0...59).contains(minute), (0...60).contains(second) else { return nil }
+        var t = tm()
+        t.tm_year = Int32(year - 1900); t.tm_mon = Int32(month - 1); t.tm_mday = Int32(day)
+        t.tm_hour = Int32(hour); t.tm_min = Int32(minute); t.tm_sec = Int32(second); t.tm_isdst = -1
+        return max(Int(mktime(&t)), 0)
     }
 
     /// PROCTITLE's value is the rest of the line, spaces and all: hex-encode it as the kernel would.

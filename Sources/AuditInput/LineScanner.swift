@@ -148,6 +148,9 @@ struct LineScanner {
             return
         case .boundary:
             selected.append(SelectedLine(bytes: .copied([]), number: number, kind: .boundary))
+            // The records before `----` form complete events: no later record takes them.
+            recent.removeAll(keepingCapacity: true)
+            recentNext = 0
         case .record(let bytes):
             guard let header = bytes.withUnsafeBytes({ CanonicalHeader($0) }) else {
                 countMalformed(number, &tally)
@@ -162,10 +165,12 @@ struct LineScanner {
         case .unrecognized:
             countMalformed(number, &tally)
         case .continuation(let text):
-            // A record wrapped mid-line in a pasted ticket: its rest joins the record it continues.
-            if let last = selected.indices.last, selected[last].kind == .record, selected[last].number == chainStart {
-                selected[last].bytes = .copied(selected[last].bytes.array(region) + text)
+            // A record wrapped mid-line in a pasted ticket: its rest joins the record it continues,
+            // which the companions it just took from `recent` may follow.
+            let continued = selected.indices.suffix(Self.recentCapacity + 1).last {
+                selected[$0].kind == .record && selected[$0].number == chainStart
             }
+            if let continued { selected[continued].bytes = .copied(selected[continued].bytes.array(region) + text) }
         case .loaderMessage:
             tally.loaderMessages += 1
             selected.append(SelectedLine(bytes: .copied(Array(line)), number: number, kind: .loaderMessage))

@@ -85,8 +85,10 @@ public struct RecordStream {
     private var scanner: LineScanner
     private var queue: [SelectedLine] = []
     private var queueIndex = 0
+    /// Set once the input has no more pieces.
+    private var inputEnded = false
     /// The region the queue's lines point into; valid until the next piece is read, which
-    /// happens only once the queue is drained.
+    /// happens only once the queue is drained but for a held record, copied first.
     private var region = UnsafeRawBufferPointer(start: nil, count: 0)
     public private(set) var stats: InputStats
     /// Bytes handed to the scanner so far, for progress reports.
@@ -139,6 +141,9 @@ public struct RecordStream {
     public mutating func next() throws -> StreamItem? {
         while true {
             while queueIndex < queue.count {
+                // The last kept record waits for the next region, whose first line may be its
+                // wrapped rest (a pasted ticket): the scanner joins that to the queue's last record.
+                if queueIndex == queue.count - 1, queue[queueIndex].kind == .record, !inputEnded { break }
                 let line = queue[queueIndex]
                 queueIndex += 1
                 let location = SourceLocation(input: stats.name, line: line.number)
@@ -157,9 +162,15 @@ public struct RecordStream {
                     stats.sampleMalformed([line.number])
                 }
             }
-            queue.removeAll(keepingCapacity: true)
+            queue.removeFirst(queueIndex)
             queueIndex = 0
-            guard let piece = try input.next() else { return nil }
+            // A held record outlives its region.
+            for i in queue.indices { queue[i].bytes = .copied(queue[i].bytes.array(region)) }
+            guard !inputEnded, let piece = try input.next() else {
+                inputEnded = true
+                if queue.isEmpty { return nil }
+                continue
+            }
             var tally = ScanTally()
             switch piece {
             case .lines(let lines):
@@ -196,7 +207,10 @@ public struct RecordStream {
         let halves = [HalfScan(region, 0..<split), HalfScan(region, split..<region.count)]
         // Each half is written by one thread only; the halves share nothing but the read-only region.
         DispatchQueue.concurrentPerform(iterations: 2) { halves[$0].run(maxLineLength: maxLine, keepEverything: everything) }
+        let keepFrom = queue.count
         for half in halves { scanner.select(half.result, in: region, selected: &queue, tally: &tally) }
+        // The second half may take companions from the first: the region's lines in input order.
+        queue[keepFrom...].sort { $0.number < $1.number }
         scanner.finish(region)
     }
 

@@ -1,0 +1,84 @@
+import Testing
+@testable import AuditInput
+
+/// Inputs the fuzzers (Tests/Fuzz) found crashing the reader, minimized, each kept as the bytes
+/// that crashed. Each must now be read without a trap: refused or read, as its text allows.
+@Suite struct FuzzRegressionTests {
+    private func classify(_ line: String) -> LineForms.Classified {
+        var forms = LineForms()
+        return Array(line.utf8).withUnsafeBytes { forms.classify($0, number: 1, previous: nil) }
+    }
+
+    private func canonical(_ line: String) -> String? {
+        guard case .record(let bytes) = classify(line) else { return nil }
+        return String(decoding: bytes, as: UTF8.self)
+    }
+
+    /// record_parser, 2026-11-29: a month of 34252982921 in an `ausearch -i` stamp trapped
+    /// converting to tm's 32-bit field. The stamp's date is now ignored (time 0), its serial kept.
+    @Test func interpretedStampWithAnImpossibleDateKeepsItsSerial() {
+        let line = "type=AVC msg=audit(34252982921/29/26 01:07:59.231:9) : avc:  denied  { execmem }"
+        #expect(canonical(line)?.hasPrefix("type=AVC msg=audit(0.231:9): avc:  denied") == true)
+    }
+
+    /// Found reading the same code: a negative millisecond count (`.-999`) asked String(repeating:)
+    /// for -1 zeros. Such a stamp is no `ausearch -i` stamp.
+    @Test func interpretedStampWithNegativeMillisecondsIsRefused() {
+        let line = "type=AVC msg=audit(01/01/2000 00:00:00.-999:1) : avc:  denied  { execmem }"
+        #expect(canonical(line)?.contains(InterpretedForm.marker) != true)
+    }
+
+    @Test func plausibleInterpretedDatesStillCount() {
+        let line = "type=AVC msg=audit(09/16/21 13:24:49.083:65686) : avc:  denied  { execmem }"
+        #expect(canonical(line).map { !$0.hasPrefix("type=AVC msg=audit(0.") } == true)
+    }
+}
+
+/// Inputs on which the stream_split fuzzer (2026-11-29) found split reading (tiny chunks, parallel
+/// halves) differing from whole reading, before halves were prescanned without state: a
+/// `key=value` line opening a half was dropped uncounted (the half numbered its lines from 0),
+/// the wrapped rest of a record in the next region was lost, and an AVC's SYSCALL and EOE after
+/// the split were not kept. Then, on the prescanning code: the wrapped rest of a record that
+/// opened the next region was dropped uncounted, the record having already been handed out; and
+/// the rest of a record that took a companion from before it was dropped in whole reading; and a
+/// companion the second half took from the first came after the first half's `----`, and one
+/// taken from before a `----` in an earlier region joined the event after it.
+@Suite struct SplitReadingTests {
+    private func read(_ text: String, _ layout: ScanLayout) throws -> [String] {
+        var stream = try RecordStream(bytes: Array(text.utf8), name: "t", layout: layout)
+        defer { stream.close() }
+        var items: [String] = []
+        while let item = try stream.next() {
+            switch item {
+            case .record(let r): items.append("\(r.source.line) \(r.type) \(r.body)")
+            case .boundary: items.append("----")
+            case .loaderMessage(let m): items.append("\(m.source.line) \(m.object)")
+            }
+        }
+        let s = stream.stats
+        return items + ["lines \(s.lines) records \(s.records) kept \(s.kept) malformed \(s.malformed) \(s.malformedSample)"]
+    }
+
+    static let avc = #"type=AVC msg=audit(1700000001.000:50): avc:  denied  { execmem } for  pid=7 comm="a" scontext=u:r:t:s0 tcontext=u:r:t:s0 tclass=process permissive=0"#
+    static let filler = (1...6).map { "type=USER_LOGIN msg=audit(1700000000.000:\($0)): pid=1 filler\n" }.joined()
+
+    @Test(arguments: [
+        "lx\n=\n",
+        "type=AVC msg=audit(1700000001.000:50): avc:  denied  { execmod } for  pid=7 comm=\"a\" path=\"/lib/libp.so\"\nscontext=u:r:t:s0 tcontext=u:object_r:lib_t:s0 tclass=file\n",
+        "\u{ff}type=AVC msg=audit(79.299:11)\nnREf\n",
+        "type=SYSCALL msg=audit(1795914490.819:20): arch=c000003e syscall=10\n----\ntype=USER_LOGIN msg=audit(1795914490.819:1): pid=1\ntype=AVC msg=audit(1795914490.819:20): avc:  denied  { execmem }\n",
+        "06\ntype=AVC_PATH msg=audit(1163773045.633:11388)\n----\ntype=AVC msg=audit(1163773045.633:11388):/l\n\"/",
+        "type=SYSCALL msg=audit(1163774199.777:11573):\ntype=SELINUX_ERR msg=audit(1163774199.777:11573)ss\n=\u{2}\n",
+        filler + avc + "\ntype=SYSCALL msg=audit(1700000001.000:50): arch=c000003e syscall=10 success=no exit=-13 a2=7 pid=7 key=(null)\ntype=EOE msg=audit(1700000001.000:50): \n" + filler,
+    ])
+    func splitReadingMatchesWholeReading(_ log: String) throws {
+        for lineLimit in [32, 100, 288] {
+            let whole = try read(log, ScanLayout(chunkSize: log.utf8.count + 1, parallelThreshold: Int.max, maxLineLength: lineLimit))
+            for chunk in [1, 3, 41, 511] {
+                for threshold in [2, 9, 64] {
+                    #expect(try read(log, ScanLayout(chunkSize: chunk, parallelThreshold: threshold, maxLineLength: lineLimit)) == whole)
+                }
+            }
+        }
+    }
+}
