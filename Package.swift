@@ -46,7 +46,7 @@ let package = Package(
         ]),
         // Helpers for tests: temporary directories, the C toolchain, running the built tool.
         .target(name: "TestSupport", path: "Tests/TestSupport"),
-        .testTarget(name: "AuditInputTests", dependencies: ["AuditInput", "TestSupport"]),
+        .testTarget(name: "AuditInputTests", dependencies: ["AuditInput", "AuditEvents", "TestSupport"]),
         .testTarget(name: "AuditEventsTests", dependencies: ["AuditEvents"]),
         .testTarget(name: "ELFLoaderTests", dependencies: ["ELFLoader", "TestSupport"]),
         .testTarget(name: "DiagnosisTests", dependencies: ["Diagnosis", "Rendering", "AuditEvents", "AuditInput", "ELFLoader", "TestSupport"]),

@@ -58,7 +58,9 @@ struct Prescan {
     /// Walks the lines of `region[range]`. Canonical records the diagnosis never reads are
     /// only counted, unless a line in another form follows them (it may continue them, as in a
     /// wrapped paste) or they end the range (the next range may start with such a line).
-    init(_ region: UnsafeRawBufferPointer, _ range: Range<Int>, maxLineLength: Int, keepEverything: Bool) {
+    /// `headOfLongerLine`: the range is the first `maxLineLength` bytes of a line cut by the
+    /// reader, whose CR, if it has one, is far beyond.
+    init(_ region: UnsafeRawBufferPointer, _ range: Range<Int>, maxLineLength: Int, keepEverything: Bool, headOfLongerLine: Bool = false) {
         guard let base = region.baseAddress, !range.isEmpty else { return }
         var offset = range.lowerBound
         var pendingIgnored: LineRef?
@@ -70,7 +72,7 @@ struct Prescan {
                 end = range.upperBound
             }
             var lineEnd = end
-            if lineEnd > offset, region[lineEnd - 1] == 0x0d { lineEnd -= 1 }
+            if lineEnd > offset, region[lineEnd - 1] == 0x0d, !headOfLongerLine { lineEnd -= 1 }
             if lineEnd - offset > maxLineLength {
                 lineEnd = offset + maxLineLength
                 truncated += 1

@@ -84,7 +84,7 @@ struct LineScanner {
     /// The previous line, when it was a canonical record: a paste may continue it.
     private var previousRecord: (line: LineBytes, number: Int)?
     /// The line number of the record that continuation lines extend.
-    private var chainStart = -1
+    private(set) var chainStart = -1
     /// Absolute number of the next line to be scanned.
     private(set) var nextLine = 1
 
@@ -93,8 +93,8 @@ struct LineScanner {
 
     /// Scans `region` in one pass (for small regions and followed files). The lines it selects
     /// may point into the region: read them before the region goes away.
-    mutating func scan(_ region: UnsafeRawBufferPointer, selected: inout [SelectedLine], tally: inout ScanTally) {
-        let prescan = Prescan(region, 0..<region.count, maxLineLength: maxLineLength, keepEverything: keepEverything)
+    mutating func scan(_ region: UnsafeRawBufferPointer, headOfLongerLine: Bool = false, selected: inout [SelectedLine], tally: inout ScanTally) {
+        let prescan = Prescan(region, 0..<region.count, maxLineLength: maxLineLength, keepEverything: keepEverything, headOfLongerLine: headOfLongerLine)
         select(prescan, in: region, selected: &selected, tally: &tally)
         finish(region)
     }
@@ -103,7 +103,6 @@ struct LineScanner {
     /// order, and `finish` must be called before the region goes away.
     mutating func select(_ prescan: Prescan, in region: UnsafeRawBufferPointer, selected: inout [SelectedLine], tally: inout ScanTally) {
         let first = nextLine
-        let keepFrom = selected.count
         for ref in prescan.refs {
             let number = first + ref.number
             if previousRecord.map({ $0.number != number - 1 }) ?? false { previousRecord = nil }
@@ -121,10 +120,6 @@ struct LineScanner {
         }
         nextLine += prescan.lines
         tally.add(prescan)
-        // Companions may have been found after later records: keep the kept lines in input order.
-        if selected.count - keepFrom > 1 {
-            selected[keepFrom...].sort { $0.number < $1.number }
-        }
     }
 
     /// Lines still pointing into the region become copies before the region goes away.
@@ -167,16 +162,19 @@ struct LineScanner {
         case .continuation(let text):
             // A record wrapped mid-line in a pasted ticket: its rest joins the record it continues,
             // which the companions it just took from `recent` may follow.
-            let continued = selected.indices.suffix(Self.recentCapacity + 1).last {
-                selected[$0].kind == .record && selected[$0].number == chainStart
-            }
-            if let continued { selected[continued].bytes = .copied(selected[continued].bytes.array(region) + text) }
+            if let continued = Self.continuable(in: selected, chainStart: chainStart) { selected[continued].bytes = .copied(selected[continued].bytes.array(region) + text) }
         case .loaderMessage:
             tally.loaderMessages += 1
             selected.append(SelectedLine(bytes: .copied(Array(line)), number: number, kind: .loaderMessage))
         case .refused(let why):
             if tally.refused == nil { tally.refused = why }
         }
+    }
+
+    /// Where, among the kept lines, the record that a continuation line would extend is: at
+    /// most its earlier companions follow it.
+    static func continuable(in selected: [SelectedLine], chainStart: Int) -> Int? {
+        selected.indices.suffix(recentCapacity + 1).last { selected[$0].kind == .record && selected[$0].number == chainStart }
     }
 
     private func countMalformed(_ number: Int, _ tally: inout ScanTally) {
@@ -193,8 +191,11 @@ struct LineScanner {
         case .primary:
             selected.append(SelectedLine(bytes: bytes, number: number, kind: .record))
             guard !keepEverything, let key = header.key(line) else { return }
-            // Companions seen just before: SYSCALL-first kernels and newest-first ausearch output.
-            for i in recent.indices where !recent[i].taken && recent[i].key == key {
+            // Companions seen just before (SYSCALL-first kernels, newest-first ausearch output)
+            // follow their record at once, in input order: the assembler gets every record of an
+            // event in the same order however the input was cut into regions.
+            let earlier = recent.indices.filter { !recent[$0].taken && recent[$0].key == key }.sorted { recent[$0].number < recent[$1].number }
+            for i in earlier {
                 selected.append(SelectedLine(bytes: recent[i].line, number: recent[i].number, kind: .record))
                 recent[i].taken = true
             }

@@ -140,10 +140,10 @@ public struct RecordStream {
     /// The next record, event boundary or loader message; nil at end of input.
     public mutating func next() throws -> StreamItem? {
         while true {
-            while queueIndex < queue.count {
-                // The last kept record waits for the next region, whose first line may be its
-                // wrapped rest (a pasted ticket): the scanner joins that to the queue's last record.
-                if queueIndex == queue.count - 1, queue[queueIndex].kind == .record, !inputEnded { break }
+            // The record a continuation would extend, and what follows it, wait for the next
+            // region, whose first line may be its wrapped rest (a pasted ticket).
+            let held = inputEnded ? queue.count : LineScanner.continuable(in: queue, chainStart: scanner.chainStart) ?? queue.count
+            while queueIndex < held {
                 let line = queue[queueIndex]
                 queueIndex += 1
                 let location = SourceLocation(input: stats.name, line: line.number)
@@ -164,7 +164,7 @@ public struct RecordStream {
             }
             queue.removeFirst(queueIndex)
             queueIndex = 0
-            // A held record outlives its region.
+            // Held records outlive their region.
             for i in queue.indices { queue[i].bytes = .copied(queue[i].bytes.array(region)) }
             guard !inputEnded, let piece = try input.next() else {
                 inputEnded = true
@@ -181,7 +181,7 @@ public struct RecordStream {
                 region = line
                 bytesScanned += region.count
                 stats.truncated += 1
-                scanner.scan(region, selected: &queue, tally: &tally)
+                scanner.scan(region, headOfLongerLine: true, selected: &queue, tally: &tally)
             }
             stats.lines += tally.lines
             stats.records += tally.recordLines
@@ -207,10 +207,7 @@ public struct RecordStream {
         let halves = [HalfScan(region, 0..<split), HalfScan(region, split..<region.count)]
         // Each half is written by one thread only; the halves share nothing but the read-only region.
         DispatchQueue.concurrentPerform(iterations: 2) { halves[$0].run(maxLineLength: maxLine, keepEverything: everything) }
-        let keepFrom = queue.count
         for half in halves { scanner.select(half.result, in: region, selected: &queue, tally: &tally) }
-        // The second half may take companions from the first: the region's lines in input order.
-        queue[keepFrom...].sort { $0.number < $1.number }
         scanner.finish(region)
     }
 

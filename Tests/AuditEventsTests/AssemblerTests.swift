@@ -16,6 +16,29 @@ private let proctitle = "type=PROCTITLE msg=audit(1700000000.100:42): proctitle=
 private let eoe = "type=EOE msg=audit(1700000000.100:42): "
 
 @Suite struct AssemblerTests {
+    /// The reader hands an AVC first and then the companions found before it: the event keeps
+    /// the input's order.
+    @Test func companionsFoundBeforeTheAVCTakeTheirPlaceInInputOrder() {
+        var a = Assembler()
+        #expect(a.add(rec(syscall, 2)).isEmpty)
+        #expect(a.add(rec(avc, 3)).isEmpty)
+        #expect(a.add(rec(avc2, 1)).isEmpty)
+        let done = a.flush()
+        #expect(done.count == 1)
+        #expect(done[0].records.map(\.source.line) == [1, 2, 3])
+    }
+
+    /// Each node ages by its own newest record: a host whose clock runs ahead does not cut
+    /// short the events of another.
+    @Test func clockSkewBetweenNodesCutsNothingShort() {
+        var a = Assembler()
+        #expect(a.add(rec("node=b " + avc)).isEmpty)
+        // Node a is an hour ahead.
+        #expect(a.add(rec("node=a " + avc.replacing("1700000000.100:42", with: "1700003600.100:7"))).isEmpty)
+        let done = a.add(rec("node=b " + syscall)) + a.add(rec("node=b " + proctitle))
+        #expect(done.map { $0.records.map(\.type) } == [["AVC", "SYSCALL", "PROCTITLE"]])
+    }
+
     @Test func kernelOrderCompletesOnProctitleAndSwallowsTheLateEOE() {
         var a = Assembler()
         #expect(a.add(rec(avc)).isEmpty)

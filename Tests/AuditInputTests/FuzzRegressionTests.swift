@@ -1,4 +1,7 @@
+import Foundation
 import Testing
+import TestSupport
+import AuditEvents
 @testable import AuditInput
 
 /// Inputs the fuzzers (Tests/Fuzz) found crashing the reader, minimized, each kept as the bytes
@@ -78,6 +81,42 @@ import Testing
                 for threshold in [2, 9, 64] {
                     #expect(try read(log, ScanLayout(chunkSize: chunk, parallelThreshold: threshold, maxLineLength: lineLimit)) == whole)
                 }
+            }
+        }
+    }
+
+    /// Records as the assembler groups them, in the order the events complete.
+    private func events(_ bytes: [UInt8], _ layout: ScanLayout) throws -> [String] {
+        var stream = try RecordStream(bytes: bytes, name: "t", layout: layout)
+        defer { stream.close() }
+        var assembler = Assembler()
+        var out: [String] = []
+        func take(_ events: [Event]) { out += events.map { "\($0.key) \($0.records.map { "\($0.source.line):\($0.type)" })" } }
+        while let item = try stream.next() {
+            switch item {
+            case .record(let r): take(assembler.add(r))
+            case .boundary: take(assembler.boundary())
+            case .loaderMessage: continue
+            }
+        }
+        take(assembler.flush())
+        return out
+    }
+
+    /// A companion found before its AVC in an earlier region reached the assembler later than in
+    /// whole reading, so events whose records span more than the assembler's two seconds were
+    /// grouped differently (one event split in two, or two joined). Found by stream_split; the
+    /// inputs are its own (first three bytes: chunk size, threshold, line limit).
+    @Test(arguments: ["stream_split-late-companion-joins-event", "stream_split-late-companion-splits-event"])
+    func lateCompanionsGroupAsInWholeReading(_ name: String) throws {
+        let input = try [UInt8](Data(contentsOf: URL(fileURLWithPath: Package.root + "/Tests/Fuzz/crashes/" + name)))
+        let log = Array(input.dropFirst(3))
+        let lineLimit = 32 + Int(input[2]) * 4
+        let whole = try events(log, ScanLayout(chunkSize: log.count + 1, parallelThreshold: .max, maxLineLength: lineLimit))
+        #expect(!whole.isEmpty)
+        for chunk in [1 + Int(input[0]) * 2, 1, 7, 64] {
+            for threshold in [1 + Int(input[1]) % 64, 2, 33] {
+                #expect(try events(log, ScanLayout(chunkSize: chunk, parallelThreshold: threshold, maxLineLength: lineLimit)) == whole)
             }
         }
     }
