@@ -60,7 +60,7 @@ struct LineForms {
         if text.hasPrefix("----") { return .boundary }
         if text.hasPrefix("time->") { return .separator }
         if let refused = Self.refusedForm(text) { return .refused(refused) }
-        if text.contains(": cannot enable executable stack as shared object requires: ") { return .loaderMessage }
+        if LoaderMessage.isLoaderMessage(text) { return .loaderMessage }
         if let record = canonical(text, number: number) {
             let bytes = Array(record.utf8)
             bytes.withUnsafeBytes { b in

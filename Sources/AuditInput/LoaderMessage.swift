@@ -4,7 +4,15 @@
 ///
 ///     prog: error while loading shared libraries: libfoo.so: cannot enable executable stack as shared object requires: Permission denied
 ///     libfoo.so: cannot enable executable stack as shared object requires: Invalid argument      (dlerror())
+///
+/// and its error for a text relocation the kernel refused (making the code writable, or
+/// executable again, after relocating it):
+///
+///     prog: error while loading shared libraries: libfoo.so: cannot restore segment prot after reloc: Permission denied
 public struct LoaderMessage: Sendable, Equatable {
+    public enum Kind: Sendable, Equatable { case executableStack, textRelocation }
+
+    public var kind: Kind = .executableStack
     /// The program, when the message is the start-up form (`error while loading shared libraries`).
     public var program: String?
     /// The object ld.so was loading, as it named it.
@@ -14,11 +22,25 @@ public struct LoaderMessage: Sendable, Equatable {
     public var source: SourceLocation
 
     static let marker = ": cannot enable executable stack as shared object requires: "
+    static let textRelocationMarker = ": cannot restore segment prot after reloc: "
+
+    /// True when the line holds one of the loader's messages.
+    static func isLoaderMessage(_ line: String) -> Bool {
+        line.contains(marker) || line.contains(textRelocationMarker)
+    }
     static let startup = ": error while loading shared libraries: "
 
     /// Finds the message anywhere in a line (journal and syslog prefixes, quoting).
     public static func parse(_ line: String, source: SourceLocation) -> LoaderMessage? {
-        guard let m = line.firstRange(of: marker) else { return nil }
+        let kind: Kind
+        let m: Range<String.Index>
+        if let r = line.firstRange(of: marker) {
+            (kind, m) = (.executableStack, r)
+        } else if let r = line.firstRange(of: textRelocationMarker) {
+            (kind, m) = (.textRelocation, r)
+        } else {
+            return nil
+        }
         var reason = String(line[m.upperBound...])
         while let last = reason.last, last == "\"" || last == "'" || last == " " { reason.removeLast() }
         let head = line[..<m.lowerBound]
@@ -31,7 +53,7 @@ public struct LoaderMessage: Sendable, Equatable {
             objectPart = head
         }
         guard let object = objectPart.split(separator: " ").last.map(String.init), !object.isEmpty else { return nil }
-        return LoaderMessage(program: program.map(trimPunctuation), object: trimPunctuation(object), reason: reason, source: source)
+        return LoaderMessage(kind: kind, program: program.map(trimPunctuation), object: trimPunctuation(object), reason: reason, source: source)
     }
 
     private static func trimPunctuation(_ s: String) -> String {

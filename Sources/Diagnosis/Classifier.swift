@@ -17,18 +17,37 @@ public enum Classifier {
     static let threadStackMinimum: UInt64 = 0x10000
     /// The loader's stack mprotect covers one page: 4 KiB, or 64 KiB on some aarch64 and ppc64le kernels.
     static let pageSizes: Set<UInt64> = [0x1000, 0x10000]
+    /// The personality bit (include/uapi/linux/personality.h) that makes PROT_READ imply PROT_EXEC.
+    static let readImpliesExec: UInt64 = 0x0400000
 
-    public static func classify(permissions: Set<String>, syscall: Syscall?, mmap: MmapRecord?,
-                                targetPath: String?, facts: ProgramFacts?) -> Classification {
+    /// An mmap or mprotect that asked for no PROT_EXEC, from a process with READ_IMPLIES_EXEC
+    /// or not known to lack it (`ausearch -i` writes per=400000 as PER_LINUX, dropping the flag):
+    /// an `execute` denial of such a call can only come from the personality.
+    static func impliedExecute(_ syscall: Syscall) -> (call: String, prot: UInt64)? {
+        let call = MemoryCall(syscall)
+        guard call.kind == .mmap || call.kind == .mprotect, let prot = call.prot, prot & Prot.exec == 0 else { return nil }
+        return (call.name, prot)
+    }
+
+    /// `target`: what the file an execmod denial names is; `android`: the records are Android's.
+    static func classify(permissions: Set<String>, syscall: Syscall?, mmap: MmapRecord?,
+                         targetPath: String?, facts: ProgramFacts?,
+                         target: DeniedFile? = nil, android: Bool = false) -> Classification {
         var evidence: [String] = []
         func result(_ m: Mechanism, _ needed: [String] = []) -> Classification {
             Classification(mechanism: m, evidence: evidence, evidenceNeeded: needed)
         }
 
-        if let per = syscall?.personality, per & 0x0400000 != 0 {
+        let personality = syscall?.personality.map { $0 & readImpliesExec != 0 } ?? false
+        if personality, let per = syscall?.personality {
             evidence.append("per=\(String(per, radix: 16)) in the SYSCALL record: the READ_IMPLIES_EXEC personality is set")
-            return result(.readImpliesExec)
         }
+        let implied = permissions.contains("execute") ? syscall.flatMap(impliedExecute) : nil
+        if let implied {
+            let file = targetPath.map { " of \($0)" } ?? ""
+            evidence.append("\(implied.call)\(file) asked for \(Prot.describe(implied.prot)) only; yet SELinux checked execute on the file: only the READ_IMPLIES_EXEC personality adds PROT_EXEC (the record shows the requested protection, not the effective one)")
+        }
+        if personality || implied != nil { return result(.readImpliesExec) }
         if let path = targetPath, path.hasPrefix("/memfd:") || path.contains("/orcexec.") || path.hasPrefix("/dev/shm/") {
             evidence.append("the denied object is \(path), a memfd or temporary file mapped for code")
             return result(.memfdDoubleMap)
@@ -40,11 +59,15 @@ public enum Classifier {
         if permissions.contains("execmod") {
             evidence.append("execmod is checked when a private file mapping that was written to is made executable")
             if let path = targetPath { evidence.append("the file is \(path)") }
+            if let target, target.wasPatched {
+                evidence.append("\(targetPath ?? "the file") \(target.detail): something else wrote into its code in memory")
+                return result(.codePatching)
+            }
             return result(.textRelocation)
         }
 
         guard let syscall else {
-            return classifyWithoutSyscall(permissions, facts: facts, evidence: &evidence)
+            return classifyWithoutSyscall(permissions, facts: facts, android: android, evidence: &evidence)
         }
         let call = MemoryCall(syscall)
         switch call.kind {
@@ -136,9 +159,15 @@ public enum Classifier {
     }
 
     /// Systems with `-a task,never` log the AVC alone; the permission still narrows the cause.
-    private static func classifyWithoutSyscall(_ permissions: Set<String>, facts: ProgramFacts?, evidence: inout [String]) -> Classification {
-        evidence.append("no SYSCALL record: syscall auditing is off (an `-a task,never` rule, as Fedora ships by default)")
-        let needed = ["the SYSCALL record: remove the `-a task,never` rule (e.g. /etc/audit/rules.d/10-no-audit.rules), run `augenrules --load`, and reproduce"]
+    private static func classifyWithoutSyscall(_ permissions: Set<String>, facts: ProgramFacts?, android: Bool, evidence: inout [String]) -> Classification {
+        let needed: [String]
+        if android {
+            evidence.append("no SYSCALL record (type=1300) beside the AVC")
+            needed = ["the SYSCALL record (type=1300) of the same audit(…) stamp: look for it next to the AVC in the full kernel log (adb shell dmesg, or adb logcat -b all)"]
+        } else {
+            evidence.append("no SYSCALL record: syscall auditing is off (an `-a task,never` rule, as Fedora ships by default)")
+            needed = ["the SYSCALL record: remove the `-a task,never` rule (e.g. /etc/audit/rules.d/10-no-audit.rules), run `augenrules --load`, and reproduce"]
+        }
         if permissions.contains("execstack") {
             evidence.append("execstack is checked when the current thread's stack is made executable, which ld.so does for a library that asks for it")
             return Classification(mechanism: .loaderExecStack, evidence: evidence, evidenceNeeded: needed)

@@ -26,6 +26,44 @@ public struct Culprit: Sendable, Equatable {
     public var assemblerUnits: [CompileUnit]? = nil
     /// For a stack request: where the request came from, or how to find out.
     public var origin: String? = nil
+    /// What the file is, when it was read; otherwise `objectKind` infers it from the chain.
+    public var kind: ObjectKind? = nil
+
+    /// The executable is the chain's only link; everything the closure adds is a library.
+    public var objectKind: ObjectKind? {
+        if let kind { return kind }
+        if foundVia == ["executable"] { return .executable }
+        return reason == .deniedFile ? nil : .library
+    }
+}
+
+/// What a named file is, so advice says "rebuild the executable", not "the library".
+public enum ObjectKind: String, Sendable {
+    case executable, library
+    case dataFile = "data file"
+
+    /// Shared objects by name first: glibc's libc.so.6 has a PT_INTERP too.
+    init(path: String, elf: ELFFile?) {
+        let name = path.split(separator: "/").last.map(String.init) ?? path
+        guard let elf else { self = .dataFile; return }
+        if name.contains(".so") || name == "linker" || name == "linker64" {
+            self = .library
+        } else {
+            self = elf.type == 2 || elf.interpreter != nil ? .executable : .library
+        }
+    }
+}
+
+/// What the file an execmod denial names turned out to be.
+struct DeniedFile: Sendable, Equatable {
+    var kind: ObjectKind?
+    /// nil when the file could not be read.
+    var hasTextRelocations: Bool?
+    var isCLibraryOrLoader: Bool
+    var detail: String
+
+    /// Written to in memory although nothing relocates its code: someone patched it.
+    var wasPatched: Bool { isCLibraryOrLoader || hasTextRelocations == false }
 }
 
 extension Culprit {
@@ -76,8 +114,9 @@ enum CulpritFinder {
                 return c
             }
         case .readImpliesExec:
-            return facts.executableStack == .missing ? [stackCulprit(facts, 0)] : []
-        case .unknown:
+            // The kernel reads the executable's PT_GNU_STACK, never a library's.
+            return facts.executableStack.asksForExecutableStack ? [stackCulprit(facts, 0)] : []
+        case .codePatching, .unknown:
             return []
         }
     }
@@ -89,7 +128,7 @@ enum CulpritFinder {
         return Culprit.stackRequest(path: object.realPath, elf: object.elf, chain: chain.map(\.realPath), foundVia: chain.map(\.foundVia))!
     }
 
-    private static func textrelCulprit(_ facts: ProgramFacts, _ i: Int) -> Culprit {
+    static func textrelCulprit(_ facts: ProgramFacts, _ i: Int) -> Culprit {
         make(facts, i, .textRelocations, "has text relocations (DT_TEXTREL): the loader must write into its code to relocate it")
     }
 

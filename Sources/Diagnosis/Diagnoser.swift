@@ -34,7 +34,7 @@ public struct Diagnoser {
 
     /// The policy as far as it is known: the live booleans, else a guess from the domains seen.
     public var policyInForce: PolicyEnvironment {
-        policy.guessing(from: findings.compactMap(\.process.domain))
+        policy.guessing(from: findings)
     }
 
     /// All findings so far, exec* ones first, each group in order of first appearance, as
@@ -65,15 +65,31 @@ public struct Diagnoser {
         let denied = event.avcs.filter(\.denied)
         guard !denied.isEmpty else { return }
         denialCount += denied.reduce(0) { $0 + $1.permissions.count }
-        let exec = denied.filter { !Set($0.permissions).isDisjoint(with: Mechanism.execPermissions) || Self.isCodeDoubleMapping($0) }
+        let exec = denied.filter { !Set($0.permissions).isDisjoint(with: Mechanism.execPermissions) || Self.isExecuteForCode($0, event.syscall) }
         if !exec.isEmpty { addExec(event, exec) }
-        for avc in denied where !Self.isCodeDoubleMapping(avc) {
+        for avc in denied where !Self.isExecuteForCode(avc, event.syscall) {
             let others = avc.permissions.filter { !Mechanism.execPermissions.contains($0) }
             if !others.isEmpty { addOther(event, avc, others) }
         }
     }
 
     // MARK: exec* denials
+
+    /// `execute` denials that are exec* root causes: a code double mapping, or a mapping the
+    /// READ_IMPLIES_EXEC personality made executable.
+    static func isExecuteForCode(_ avc: AVC, _ syscall: Syscall?) -> Bool {
+        isCodeDoubleMapping(avc) || isImpliedExecute(avc, syscall)
+    }
+
+    /// `execute` on a file the call asked to map without PROT_EXEC: only the READ_IMPLIES_EXEC
+    /// personality adds it. The record shows the requested protection, not the effective one.
+    static func isImpliedExecute(_ avc: AVC, _ syscall: Syscall?) -> Bool {
+        guard avc.permissions.contains("execute"), avc.tclass == "file", let syscall else { return false }
+        if Classifier.impliedExecute(syscall) != nil { return true }
+        // i386 old_mmap passes the protection in memory: then the personality alone says it.
+        let call = MemoryCall(syscall)
+        return (call.kind == .mmap || call.kind == .mprotect) && (syscall.personality ?? 0) & Classifier.readImpliesExec != 0
+    }
 
     /// `execute` on a memfd or a temporary file is the same root cause as execmem: a JIT or
     /// closure allocator that maps its code twice to avoid asking for execmem.
@@ -95,15 +111,20 @@ public struct Diagnoser {
         let targetPath = avcs.lazy.compactMap { $0.path }.first ?? event.avcPath ?? avcs.lazy.compactMap { $0.name }.first
         let facts = exe.map { program($0) }
         let analysed = facts.flatMap { try? $0.get() }
+        let domain = first.scontext?.type ?? syscall?.subject?.type
+        let android = Platform.isAndroid(context: first.scontext?.description ?? syscall?.subject?.description, path: exe ?? targetPath)
+        let target = permSet.contains("execmod") ? targetPath.map { targetFacts($0, closure: analysed) } : nil
         let classification = Classifier.classify(permissions: permSet, syscall: syscall, mmap: event.mmap,
-                                                 targetPath: targetPath, facts: analysed)
+                                                 targetPath: targetPath, facts: analysed, target: target, android: android)
         var culprits = analysed.map { CulpritFinder.culprits(for: classification.mechanism, facts: $0, deniedFile: targetPath) } ?? []
         for i in culprits.indices { culprits[i] = traceStackRequest(culprits[i]) }
         if culprits.isEmpty, permSet.contains("execmod"), let targetPath {
-            culprits = [Culprit(path: targetPath, reason: .deniedFile, detail: "is the file the execmod denial names", chain: [targetPath], foundVia: ["AVC record"], jit: nil)]
+            var c = Culprit(path: targetPath, reason: .deniedFile, detail: target?.detail ?? "is the file the execmod denial names",
+                            chain: [targetPath], foundVia: ["AVC record"], jit: nil)
+            c.kind = target?.kind
+            culprits = [c]
         }
         let blocked = isBlocked(avcs, syscall)
-        let domain = first.scontext?.type ?? syscall?.subject?.type
         let key = ["exec", classification.mechanism.rawValue, exe ?? first.comm ?? "?", culprits.map(\.path).joined(separator: ","), domain ?? "?"].joined(separator: "\u{1}")
         let sighting = Sighting(event: event.key, pid: syscall?.pid ?? first.pid, blocked: blocked, permissions: permissions,
                                 denials: avcs.reduce(0) { $0 + $1.permissions.filter(permissions.contains).count })
@@ -133,7 +154,7 @@ public struct Diagnoser {
         let call = syscall.map(Self.summary)
         let finding = Finding(
             mechanism: classification.mechanism, permissions: permissions, tclass: first.tclass, target: targetPath,
-            tcontext: first.tcontext?.description, blocked: blocked,
+            tcontext: first.tcontext?.description, outcomes: Outcomes(blocked: blocked), permissionSets: [permissions],
             process: ProcessInfo(exe: exe, comm: syscall?.comm ?? first.comm, pids: [sighting.pid].compactMap { $0 },
                                  scontext: first.scontext?.description, domain: domain),
             count: 1, denials: sighting.denials,
@@ -142,6 +163,27 @@ public struct Diagnoser {
             commandsToRun: [],
             elf: elfStatus, source: first.source)
         insert(finding, key: key)
+    }
+
+    /// The file an execmod denial names: in the closure, or read by itself under the root.
+    private func targetFacts(_ path: String, closure facts: ProgramFacts?) -> DeniedFile {
+        let elf: ELFFile?
+        if let object = facts?.closure.objects.first(where: { $0.path == path || $0.realPath == path }) {
+            elf = object.elf
+        } else {
+            elf = loader.root.resolve(path).flatMap { try? loader.readELF($0) }
+        }
+        let core = Platform.isCLibraryOrLoader(path)
+        let textrel = elf.map { $0.dynamic?.textRelocations ?? false }
+        let kind = elf.map { ObjectKind(path: path, elf: $0) }
+        let detail: String
+        switch (core, textrel) {
+        case (true, _): detail = "is the C library or the dynamic loader: nothing relocates its code at load time"
+        case (false, false?): detail = "has no text relocations (no DT_TEXTREL), so the loader had no reason to write into its code"
+        case (false, true?): detail = "has text relocations (DT_TEXTREL): the loader must write into its code to relocate it"
+        case (false, nil): detail = "is the file the execmod denial names"
+        }
+        return DeniedFile(kind: kind, hasTextRelocations: textrel, isCLibraryOrLoader: core, detail: detail)
     }
 
     func findingForUpdate(_ index: Int) -> Finding { findings[index] }
@@ -243,46 +285,62 @@ public struct Diagnoser {
 
     // MARK: loader messages
 
-    /// glibc's "cannot enable executable stack" error, with or without an AVC beside it.
+    /// glibc's "cannot enable executable stack" or "cannot restore segment prot after reloc"
+    /// error, with or without an AVC beside it.
     public mutating func add(_ message: LoaderMessage) {
         touched.removeAll(keepingCapacity: true)
         let exe = message.program.flatMap { $0.hasPrefix("/") ? $0 : nil }
-        var culprits: [Culprit] = []
         var needed: [String] = []
-        let facts = exe.map { program($0) }
-        if case .some(.success(let f)) = facts,
-           let i = f.closure.objects.firstIndex(where: { $0.neededName == message.object || $0.path == message.object || $0.realPath == message.object }) {
-            culprits = CulpritFinder.culprits(for: .loaderExecStack, facts: f, deniedFile: nil).filter { $0.path == f.closure.objects[i].realPath }
-        }
-        if culprits.isEmpty {
-            let path = message.object.hasPrefix("/") ? loader.root.resolve(message.object) : nil
-            if let path, let elf = try? loader.readELF(path),
-               let culprit = Culprit.stackRequest(path: path, elf: elf, chain: [path], foundVia: ["named by the loader's message"]) {
-                culprits = [culprit]
-            } else {
-                culprits = [Culprit(path: message.object, reason: .gnuStackExecutable, detail: "is the object the loader names; check it with readelf -lW (GNU_STACK … RWE) or scanelf -e",
-                                    chain: [message.object], foundVia: ["named by the loader's message"], jit: nil)]
-            }
-        }
+        let textrel = message.kind == .textRelocation
+        var culprits = loaderMessageCulprits(message, executable: exe)
         for i in culprits.indices { culprits[i] = traceStackRequest(culprits[i]) }
         let invalid = message.reason.hasPrefix("Invalid argument")
-        let evidence = invalid
+        let evidence = textrel
+            ? ["\"cannot restore segment prot after reloc: \(message.reason)\" is glibc's loader failing to make a library's code executable again after writing its text relocations into it; a security module refused that mprotect (execmod, on glibc 2.28 and older)"]
+            : invalid
             ? ["\"Invalid argument\" (EINVAL) is glibc refusing by itself: since 2.41 dlopen() no longer makes the stack executable, and glibc.rtld.execstack=0 refuses at start-up too; no AVC is logged"]
             : ["\"\(message.reason)\" is the error of the stack mprotect: a security module refused it; the AVC (execstack or execmem) gives the domain"]
         if !invalid {
             let filter: [ShellCommand.Word] = message.program.map { ["-c", .value(Self.base($0))] } ?? []
             needed.append("the AVC record: " + ShellCommand(["ausearch", "-m", "avc", "-ts", "recent"] + filter + ["--raw"]).inProse)
         }
-        let key = ["loader", message.object, exe ?? message.program ?? "?", message.reason].joined(separator: "\u{1}")
+        let key = ["loader", textrel ? "textrel" : "stack", message.object, exe ?? message.program ?? "?", message.reason].joined(separator: "\u{1}")
         if fold(Sighting(event: nil, pid: nil, blocked: true, permissions: [], denials: 0), key: key) { return }
         let finding = Finding(
-            mechanism: .loaderExecStack, permissions: [], tclass: nil, target: message.object, tcontext: nil, blocked: true,
+            mechanism: textrel ? .textRelocation : .loaderExecStack, permissions: [], tclass: nil, target: message.object, tcontext: nil,
+            outcomes: Outcomes(blocked: true), permissionSets: [],
             process: ProcessInfo(exe: exe, comm: message.program.map(Self.base), pids: [], scontext: nil, domain: nil),
             count: 1, denials: 0, firstSeen: EventID(seconds: 0, milliseconds: 0, serial: 0), lastSeen: EventID(seconds: 0, milliseconds: 0, serial: 0),
             events: [], call: nil, proctitle: nil, why: "", evidence: evidence, evidenceNeeded: needed, culprits: culprits,
             booleans: [], fixes: [], commandsToRun: [], elf: exe == nil ? .notNeeded : .analysed, source: message.source,
             loaderError: message.reason)
         insert(finding, key: key)
+    }
+
+    /// The object the loader names, found in the program's closure, else read by its own path.
+    private mutating func loaderMessageCulprits(_ message: LoaderMessage, executable exe: String?) -> [Culprit] {
+        let textrel = message.kind == .textRelocation
+        if let exe, case .success(let f) = program(exe),
+           let i = f.closure.objects.firstIndex(where: { $0.neededName == message.object || $0.path == message.object || $0.realPath == message.object }) {
+            let found = textrel
+                ? (f.textRelocationObjects.contains(i) ? [CulpritFinder.textrelCulprit(f, i)] : [])
+                : CulpritFinder.culprits(for: .loaderExecStack, facts: f, deniedFile: nil).filter { $0.path == f.closure.objects[i].realPath }
+            if !found.isEmpty { return found }
+        }
+        let via = ["named by the loader's message"]
+        let path = message.object.hasPrefix("/") ? loader.root.resolve(message.object) : nil
+        if let path, let elf = try? loader.readELF(path) {
+            if textrel, elf.dynamic?.textRelocations ?? false {
+                return [Culprit(path: path, reason: .textRelocations, detail: "has text relocations (DT_TEXTREL): the loader must write into its code to relocate it",
+                                chain: [path], foundVia: via, jit: nil, kind: ObjectKind(path: path, elf: elf))]
+            }
+            if !textrel, let culprit = Culprit.stackRequest(path: path, elf: elf, chain: [path], foundVia: via) { return [culprit] }
+        }
+        let detail = textrel
+            ? "is the object the loader names; check it with readelf -d (TEXTREL) or scanelf -t"
+            : "is the object the loader names; check it with readelf -lW (GNU_STACK … RWE) or scanelf -e"
+        return [Culprit(path: message.object, reason: textrel ? .textRelocations : .gnuStackExecutable, detail: detail,
+                        chain: [message.object], foundVia: via, jit: nil)]
     }
 
     static func base(_ path: String) -> String { path.split(separator: "/").last.map(String.init) ?? path }
@@ -300,7 +358,7 @@ public struct Diagnoser {
         let target = avc.path ?? event.avcPath ?? avc.name
         let finding = Finding(
             mechanism: nil, permissions: permissions, tclass: avc.tclass, target: target, tcontext: avc.tcontext?.description,
-            blocked: sighting.blocked,
+            outcomes: Outcomes(blocked: sighting.blocked), permissionSets: [permissions],
             process: ProcessInfo(exe: exe, comm: syscall?.comm ?? avc.comm, pids: [sighting.pid].compactMap { $0 },
                                  scontext: avc.scontext?.description, domain: domain),
             count: 1, denials: permissions.count, firstSeen: event.key.id, lastSeen: event.key.id, events: [event.key],
@@ -328,8 +386,9 @@ public struct Diagnoser {
         var f = findings[i]
         f.count += 1
         f.denials += s.denials
-        f.blocked = f.blocked || s.blocked
+        if s.blocked { f.outcomes.blocked += 1 } else { f.outcomes.allowed += 1 }
         for p in s.permissions where !f.permissions.contains(p) { f.permissions.append(p) }
+        if !s.permissions.isEmpty, !f.permissionSets.contains(s.permissions) { f.permissionSets.append(s.permissions) }
         if let event = s.event {
             f.firstSeen = min(f.firstSeen, event.id)
             f.lastSeen = max(f.lastSeen, event.id)

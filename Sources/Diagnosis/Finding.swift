@@ -39,7 +39,11 @@ public struct Finding: Sendable {
     public var tclass: String?
     public var target: String?
     public var tcontext: String?
-    public var blocked: Bool
+    /// How many occurrences were refused and how many only logged (permissive).
+    public var outcomes: Outcomes
+    /// The distinct permission sets single occurrences were denied: a sentence about two
+    /// permissions denied together must hold for one event, not only for the union.
+    public var permissionSets: [[String]]
     public var process: ProcessInfo
     public var count: Int
     /// Denied permission instances (an event with execstack and execmem counts two).
@@ -70,8 +74,35 @@ public struct Finding: Sendable {
 
     public var isExec: Bool { mechanism != nil }
 
+    /// True when any occurrence was refused.
+    public var blocked: Bool { outcomes.blocked > 0 }
+
+    /// True when one occurrence was denied every one of these permissions.
+    func deniedTogether(_ permissions: Set<String>) -> Bool {
+        permissionSets.contains { permissions.isSubset(of: $0) }
+    }
+
     /// Findings keep at most this many event ids and pids; `count` has the full number.
     static let maxEventIDs = 64
+}
+
+/// Occurrences of a finding by what happened to the access: enforcing refused it, permissive
+/// mode only logged it.
+public struct Outcomes: Sendable, Equatable {
+    public var blocked = 0
+    public var allowed = 0
+
+    public init(blocked: Bool) {
+        if blocked { self.blocked = 1 } else { allowed = 1 }
+    }
+
+    public var isMixed: Bool { blocked > 0 && allowed > 0 }
+
+    /// "blocked 3 times, allowed 1 time (permissive)", for a finding whose occurrences differ.
+    public var counted: String {
+        func times(_ n: Int) -> String { n == 1 ? "1 time" : "\(n) times" }
+        return "blocked \(times(blocked)), allowed \(times(allowed)) (permissive)"
+    }
 }
 
 /// SELinux switched between enforcing and permissive (MAC_STATUS), or a boolean changed

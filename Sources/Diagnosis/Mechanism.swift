@@ -10,6 +10,7 @@ public enum Mechanism: String, Sendable, CaseIterable, Codable {
     case rwxSegment = "rwx-segment"
     case readImpliesExec = "read-implies-exec"
     case memfdDoubleMap = "memfd-double-map"
+    case codePatching = "code-patching"
     case unknown = "unknown"
 
     /// The four permissions this tool explains.
@@ -29,6 +30,7 @@ public enum Mechanism: String, Sendable, CaseIterable, Codable {
         case .rwxSegment: return "a read-write-execute segment was mapped"
         case .readImpliesExec: return "READ_IMPLIES_EXEC made ordinary memory executable"
         case .memfdDoubleMap: return "executable double mapping of a memfd or temporary file"
+        case .codePatching: return "code was patched in memory by something other than the loader"
         case .unknown: return "not enough evidence to say"
         }
     }

@@ -1,6 +1,7 @@
 /// A policy boolean that would allow the denied access, and in which policy family it exists.
 public struct PolicyBoolean: Sendable, Equatable {
-    public enum Family: String, Sendable { case fedora, refpolicy }
+    /// Android has no booleans: its family only decides which advice applies.
+    public enum Family: String, Sendable { case fedora, refpolicy, android }
 
     public var name: String
     public var family: Family

@@ -39,12 +39,24 @@ public struct PolicyEnvironment: Sendable, Equatable {
     /// Types that only Fedora/RHEL's policy defines; refpolicy has no unconfined_service_t.
     static let fedoraOnlyTypes: Set<String> = ["unconfined_service_t", "container_t", "spc_t", "svirt_tcg_t", "container_runtime_t"]
 
-    /// Guesses the family from the domains seen, when nothing better is known.
-    func guessing(from domains: [String]) -> PolicyEnvironment {
-        guard family == nil, let hit = domains.first(where: Self.fedoraOnlyTypes.contains) else { return self }
+    /// Guesses the family from the findings' contexts and programs, when nothing better is known.
+    func guessing(from findings: [Finding]) -> PolicyEnvironment {
+        guard family == nil else { return self }
         var copy = self
-        copy.family = .fedora
-        copy.familySource = "the domain \(hit), which only Fedora/RHEL policy defines"
+        if let hit = findings.first(where: Platform.isAndroid) {
+            copy.family = .android
+            copy.familySource = hit.process.scontext.map { "the context \($0), which is Android's shape" }
+                ?? "the path \(hit.process.exe ?? hit.target ?? "?"), which is Android's"
+        } else if let hit = findings.lazy.compactMap(\.process.domain).first(where: Self.fedoraOnlyTypes.contains) {
+            copy.family = .fedora
+            copy.familySource = "the domain \(hit), which only Fedora/RHEL policy defines"
+        }
         return copy
+    }
+
+    /// The family for one finding: an Android context or program settles it, whatever else the
+    /// log held.
+    func family(for finding: Finding) -> PolicyBoolean.Family? {
+        Platform.isAndroid(finding) ? .android : family
     }
 }

@@ -100,6 +100,7 @@ public enum JSONRenderer {
             ("permissions", .strings(f.permissions)),
             ("class", .string(f.tclass)),
             ("blocked", .bool(f.blocked)),
+            ("outcomes", .object([("blocked", .int(Int64(f.outcomes.blocked))), ("allowed", .int(Int64(f.outcomes.allowed)))])),
             ("process", .object([
                 ("exe", .string(f.process.exe)),
                 ("comm", .string(f.process.comm)),

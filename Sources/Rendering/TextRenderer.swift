@@ -29,7 +29,11 @@ public struct TextRenderer {
             + " (\(plural(report.denials, "denied permission")); \(plural(report.events, "event")) read)\n"
         if let root = report.sysroot { out += "Files read under \(clean(root)) as if it were /.\n" }
         if let family = report.policy.family {
-            let name = family == .fedora ? "Fedora/RHEL" : "the reference policy"
+            let name = switch family {
+            case .fedora: "Fedora/RHEL"
+            case .refpolicy: "the reference policy"
+            case .android: "Android (sepolicy built into the device image)"
+            }
             out += "Policy: \(name), from \(clean(report.policy.familySource ?? "?")).\n"
         }
         if !report.limits.isEmpty {
@@ -77,7 +81,7 @@ public struct TextRenderer {
         var out = ""
         let perms = f.permissions.joined(separator: " ")
         let mech = f.mechanism ?? .unknown
-        let title = f.permissions.isEmpty ? "executable stack refused" : "\(perms) denied"
+        let title = f.permissions.isEmpty ? (mech == .textRelocation ? "text relocation refused" : "executable stack refused") : "\(perms) denied"
         out += s.bold("[\(number)] \(title)") + " — " + s.cyan(mech.rawValue) + ": \(mech.summary)\n"
         let proc = [f.process.comm.map { "\"\(clean($0))\"" }, f.process.exe.map { "(\(clean($0)))" }].compactMap { $0 }.joined(separator: " ")
         let pids = f.process.pids.isEmpty ? "" : ", pid" + (f.process.pids.count > 1 ? "s " : " ") + pidList(f.process)
@@ -87,7 +91,11 @@ public struct TextRenderer {
         if f.loaderError != nil {
             row(&out, "outcome", s.red("failed") + " (the loader gave up on the object)")
         } else {
-            row(&out, "outcome", f.blocked ? s.red("blocked") + " (enforcing: the access was refused)" : s.yellow("not blocked") + " (permissive: logged, then allowed)")
+            if f.outcomes.isMixed {
+                row(&out, "outcome", s.red(f.outcomes.counted))
+            } else {
+                row(&out, "outcome", f.blocked ? s.red("blocked") + " (enforcing: the access was refused)" : s.yellow("not blocked") + " (permissive: logged, then allowed)")
+            }
         }
         if f.hasTime {
             let when = f.count == 1 ? "once, \(Timestamp.local(f.firstSeen))" : "\(f.count) times, \(Timestamp.local(f.firstSeen)) to \(Timestamp.local(f.lastSeen))"
@@ -95,7 +103,10 @@ public struct TextRenderer {
         } else {
             row(&out, "seen", (f.count == 1 ? "once" : "\(f.count) times") + ", in the loader's error message (no audit record)")
         }
-        if let error = f.loaderError { row(&out, "error", "cannot enable executable stack as shared object requires: " + clean(error)) }
+        if let error = f.loaderError {
+            let message = mech == .textRelocation ? "cannot restore segment prot after reloc: " : "cannot enable executable stack as shared object requires: "
+            row(&out, "error", message + clean(error))
+        }
         if let call = f.call { row(&out, "call", call.rendered + (call.arch.map { "   [\($0)]" } ?? "")) }
         if let title = f.proctitle { row(&out, "command", clean(title)) }
         row(&out, "log", "\(clean(f.source.input)):\(f.source.line)")
@@ -162,7 +173,7 @@ public struct TextRenderer {
         let who = [f.process.comm.map { "\"\(clean($0))\"" }, f.process.exe.map { "(\(clean($0)))" }].compactMap { $0 }.joined(separator: " ")
         let target = [f.target.map(clean), f.tcontext.map { "[\(clean($0))]" }].compactMap { $0 }.joined(separator: " ")
         return "{ \(f.permissions.map(clean).joined(separator: " ")) } on \(clean(f.tclass ?? "?")) \(target) for \(clean(f.process.domain ?? "?")) "
-            + "\(who), \(f.count == 1 ? "once" : "\(f.count) times"), \(f.blocked ? "blocked" : "permissive")"
+            + "\(who), \(f.count == 1 ? "once" : "\(f.count) times"), \(f.outcomes.isMixed ? f.outcomes.counted : f.blocked ? "blocked" : "permissive")"
     }
 
     private func row(_ out: inout String, _ label: String, _ value: String) {

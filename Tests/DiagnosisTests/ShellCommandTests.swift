@@ -63,7 +63,7 @@ func expectPasted(_ line: String, unsafe: Bool, _ expected: [[String]], sourceLo
     func fixesForEveryMechanism(_ path: String) throws {
         let unsafe = hostilePaths.first { $0.path == path }!.unsafe
         let culprits = [Culprit.Reason.gnuStackExecutable, .gnuStackMissing, .textRelocations, .rwxSegment, .jitLibrary, .deniedFile].map {
-            Culprit(path: path, reason: $0, detail: "", chain: [path], foundVia: ["executable"], jit: JITComponent(name: "X", offSwitch: "off"))
+            Culprit(path: path, reason: $0, detail: "", chain: [path], foundVia: ["ld.so.cache"], jit: JITComponent(name: "X", offSwitch: "off"))
         }
         let permissions: Set<String> = ["execstack", "execmem", "execheap", "execmod"]
         var templatesSeen: Set<String> = []
@@ -120,7 +120,7 @@ func expectPasted(_ line: String, unsafe: Bool, _ expected: [[String]], sourceLo
     }
 
     @Test func glibcTunableCommandParses() throws {
-        let line = try #require(Advice.execstackTunable.commands.first)
+        let line = try #require(Advice.execstackTunable(program: nil).commands.first)
         #expect(try Shell.run("/bin/sh", ["-n", "-c", line]).status == 0)
     }
 

@@ -1,0 +1,29 @@
+/// Android is recognised from the records themselves: its policy has one user (`u`), the roles
+/// `r` and `object_r` and the level `s0` (`u:r:untrusted_app:s0:c512,c768`), and its programs
+/// live under the image's partitions. Its policy is compiled into the device image: no
+/// booleans, no semanage, and bionic's linker instead of glibc's.
+enum Platform {
+    static let androidPaths = ["/system/", "/vendor/", "/apex/", "/data/app/", "/product/", "/odm/", "/system_ext/"]
+
+    static func isAndroidContext(_ context: String) -> Bool {
+        context.hasPrefix("u:r:") || context.hasPrefix("u:object_r:")
+    }
+
+    static func isAndroid(context: String?, path: String?) -> Bool {
+        if let context, isAndroidContext(context) { return true }
+        guard let path else { return false }
+        return androidPaths.contains { path.hasPrefix($0) }
+    }
+
+    static func isAndroid(_ finding: Finding) -> Bool {
+        isAndroid(context: finding.process.scontext, path: finding.process.exe ?? finding.target)
+    }
+
+    /// bionic's `libc.so` and `linker`, glibc's `libc.so.6` and `ld-linux*.so*`, musl's
+    /// `ld-musl-*`: nothing relocates their code at load time, so a write into it is a patch.
+    static func isCLibraryOrLoader(_ path: String) -> Bool {
+        let name = path.split(separator: "/").last.map(String.init) ?? path
+        return name == "libc.so" || name.hasPrefix("libc.so.") || name.hasPrefix("libc-2.")
+            || name == "linker" || name == "linker64" || name.hasPrefix("ld-linux") || name.hasPrefix("ld-musl-")
+    }
+}
