@@ -82,6 +82,10 @@ struct LineForms {
         if lastRecordLine == number - 1, let joined = continuation(text) {
             lastRecordLine = number
             lastTail = text.utf8.last
+            stamps.continued(on: number)
+            // The rest that holds the record's usual last field completes it: a record in its
+            // own right may follow.
+            if lastRecordIncomplete == true, Self.lastFields.contains(where: { joined.contains($0) }) { lastRecordIncomplete = false }
             return .continuation(Array(joined.utf8))
         }
         if let record = stamps.stampless(text, number: number) { return took([record], number: number) }
@@ -118,8 +122,13 @@ struct LineForms {
     /// A sealert report heading still held at the end of the input: its report had no raw records.
     mutating func finishInput() -> (record: [UInt8], line: Int)? { setroubleshoot.finish().map { (Array($0.record.utf8), $0.line) } }
 
+    /// What `looksCut` looks for: a record holding one of these is complete.
+    static let lastFields = ["tclass=", " key=", "'"]
+
     /// The canonical line for any recognised form, nil if the line is none of them.
     private mutating func canonical(_ text: String, number: Int) -> String? {
+        // A piece of a line that held several records may be canonical already.
+        if Array(text.utf8).withUnsafeBytes({ CanonicalHeader($0) }) != nil { return text }
         if text.hasPrefix("{"), let json = JournalJSON.record(text) { return json }
         if let interpreted = InterpretedForm.record(text) { return interpreted }
         if let embedded = Self.embeddedRecord(text) { return embedded }

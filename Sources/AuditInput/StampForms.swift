@@ -69,6 +69,11 @@ struct StampForms {
         return "\(seconds).\(String(repeating: "0", count: max(0, 3 - ms.count)))\(ms):\(serial ?? syntheticSerial(body, number: number))"
     }
 
+    /// A stamp-less record wrapped onto this line still ends on it: the next line is adjacent.
+    mutating func continued(on number: Int) {
+        if let r = run, r.line == number - 1 { run!.line = number }
+    }
+
     /// Adjacent records of one pid (or without one) share a serial.
     private mutating func syntheticSerial(_ body: Substring, number: Int) -> UInt64 {
         let pid = Self.pid(body)
