@@ -127,8 +127,10 @@ struct LineForms {
 
     /// The canonical line for any recognised form, nil if the line is none of them.
     private mutating func canonical(_ text: String, number: Int) -> String? {
-        // A piece of a line that held several records may be canonical already.
-        if Array(text.utf8).withUnsafeBytes({ CanonicalHeader($0) }) != nil { return text }
+        // A piece of a line that held several records may be canonical already (with its
+        // `node=`, which the wrapped forms below drop); a numeric type is named below.
+        if let header = Array(text.utf8).withUnsafeBytes({ CanonicalHeader($0) }),
+           !text.utf8[text.utf8.index(text.utf8.startIndex, offsetBy: header.type.lowerBound)].isDigit { return text }
         if text.hasPrefix("{"), let json = JournalJSON.record(text) { return json }
         if let interpreted = InterpretedForm.record(text) { return interpreted }
         if let embedded = Self.embeddedRecord(text) { return embedded }
@@ -226,6 +228,10 @@ struct LineForms {
         if RecordRelevance.equals(type, "USER_AVC") { return line.last != UInt8(ascii: "'") && !has("'\u{1d}") }
         return false
     }
+}
+
+private extension UInt8 {
+    var isDigit: Bool { self >= UInt8(ascii: "0") && self <= UInt8(ascii: "9") }
 }
 
 /// The `Mon DD HH:MM:SS host` prefix of syslog and journald lines.

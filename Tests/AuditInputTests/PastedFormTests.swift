@@ -35,6 +35,13 @@ import Testing
         #expect(records[1].fields.pairs.first { $0.name == "a2" }?.raw == "7")
     }
 
+    @Test func logcatRecordsWithNumericTypesAreNamed() throws {
+        let line = "11-27 09:14:03.120  1234  1234 E audit   : type=1400 msg=audit(1795770843.120:85): \(Self.avc)\n"
+            + "11-27 09:14:03.120  1234  1234 E audit   : type=1300 msg=audit(1795770843.120:85): \(Self.syscall)\n"
+        let (records, _) = try read(line)
+        #expect(records.map(\.type) == ["AVC", "SYSCALL"])
+    }
+
     @Test func aUserMessageQuotingARecordIsNotCut() throws {
         let line = "type=USER_AVC msg=audit(1795770843.120:9): pid=1 uid=0 msg='avc:  denied  { start } for note type=AVC msg=audit(1.1:1): x' \n"
         let (records, _) = try read(line)
