@@ -25,6 +25,7 @@ public struct LineBatchParser {
             stats.sampleMalformed(tally.malformedSample)
             stats.truncated += tally.truncated
             stats.loaderMessages += tally.loaderMessages
+            stats.add(skipped: tally.skipped, redacted: scanner.forms.redacted)
             return selected.compactMap { item($0, in: region) }
         }
     }
@@ -37,8 +38,8 @@ public struct LineBatchParser {
         case .loaderMessage:
             return LoaderMessage.parse(String(decoding: line.bytes.array(region), as: UTF8.self), source: location).map { .loaderMessage($0) }
         case .record:
-            guard case .record(let r) = RecordParser.parse(line.bytes.array(region), source: location) else { return nil }
-            stats.kept += 1
+            guard case .record(let r) = RecordParser.parse(PastedText.unescaped(line.bytes.array(region)), source: location) else { return nil }
+            stats.kept(r)
             return .record(r)
         }
     }

@@ -11,10 +11,12 @@ struct LineForms {
         case separator
         case boundary
         case record([UInt8])
+        /// A paste that lost its newlines: several records on one line, in order.
+        case records([[UInt8]])
         case continuation([UInt8])
         case loaderMessage
         case refused(String)
-        case unrecognized
+        case unused(SkipReason)
     }
 
     /// The line number of the last record line, and whether it looked cut short (a paste
@@ -28,6 +30,13 @@ struct LineForms {
 
     /// The last byte of the last record or continuation line.
     private var lastTail: UInt8?
+    private var stamps = StampForms()
+    private var setroubleshoot = SetroubleshootForm()
+    /// The last denial read from a line in another form, so that setroubleshoot's summary of
+    /// the same denial, logged just after it, is not read as a second one.
+    private var lastDenial: (line: Int, permissions: [Substring])?
+    /// Records whose stamp the poster hid (`audit(XXX)`), read with the time unknown.
+    private(set) var redacted = LineSample()
 
     mutating func sawRecord(number: Int) {
         lastRecordLine = number
@@ -54,34 +63,74 @@ struct LineForms {
             lastRecordIncomplete = Self.looksCut(previous, header: header)
             lastTail = previous.last
         }
-        var text = String(decoding: raw, as: UTF8.self)
-        text = Self.stripQuoting(text)
+        let text = PastedText.unescape(PastedText.stripBackticks(Self.stripQuoting(String(decoding: raw, as: UTF8.self))))
         if text.isEmpty { return .separator }
         if text.hasPrefix("----") { return .boundary }
-        if text.hasPrefix("time->") { return .separator }
+        var pieces = PastedText.records(text)
+        // ausearch's `time->…` header, alone or joined with the first record by a lost newline.
+        if text.hasPrefix("time->") { pieces.removeFirst() }
+        if pieces.isEmpty { return .separator }
         if let refused = Self.refusedForm(text) { return .refused(refused) }
         if LoaderMessage.isLoaderMessage(text) { return .loaderMessage }
-        if let record = canonical(text, number: number) {
-            let bytes = Array(record.utf8)
-            bytes.withUnsafeBytes { b in
-                if let h = CanonicalHeader(b) {
-                    lastRecordLine = number
-                    lastRecordIncomplete = Self.looksCut(b, header: h)
-                    lastTail = b.last
-                }
-            }
-            return .record(bytes)
+        let wrapper = WrapperTime.stamp(text)
+        let records = pieces.compactMap { canonical(String($0), number: number) }.map { record in
+            let fixed = stamps.fixed(record, wrapper: wrapper, number: number)
+            if fixed.redacted { redacted.add(number) }
+            return fixed.record
         }
+        if !records.isEmpty { return took(records, number: number) }
         if lastRecordLine == number - 1, let joined = continuation(text) {
             lastRecordLine = number
             lastTail = text.utf8.last
+            stamps.continued(on: number)
+            // The rest that holds the record's usual last field completes it: a record in its
+            // own right may follow.
+            if lastRecordIncomplete == true, Self.lastFields.contains(where: { joined.contains($0) }) { lastRecordIncomplete = false }
             return .continuation(Array(joined.utf8))
         }
-        return .unrecognized
+        if let record = stamps.stampless(text, number: number) { return took([record], number: number) }
+        switch setroubleshoot.classify(text, number: number, stamps: &stamps) {
+        case .record(let record):
+            let permissions = Fields(parsing: String(record.split(separator: ": ", maxSplits: 1).last ?? "")).avcPermissions
+            if let last = lastDenial, last.line >= number - 10, permissions.contains(where: { last.permissions.contains(Substring($0)) }) {
+                return .unused(.summaryOfRecordRead)
+            }
+            return took([record], number: number)
+        case .consumed: return .separator
+        case .notSetroubleshoot: break
+        }
+        return .unused(text.contains("avc:") ? .noPermission : .notAuditRecord)
     }
+
+    /// Records read from one line: the last may be continued on the next line.
+    private mutating func took(_ records: [String], number: Int) -> Classified {
+        let lines = records.map { Array($0.utf8) }
+        for record in records where record.contains(" avc:") {
+            let permissions = Fields(parsing: String(record[(record.firstRange(of: " avc:")!.lowerBound)...])).avcPermissions
+            lastDenial = (number, permissions.map { Substring($0) })
+        }
+        lines.last!.withUnsafeBytes { b in
+            if let h = CanonicalHeader(b) {
+                lastRecordLine = number
+                lastRecordIncomplete = Self.looksCut(b, header: h)
+                lastTail = b.last
+            }
+        }
+        return lines.count == 1 ? .record(lines[0]) : .records(lines)
+    }
+
+    /// A sealert report heading still held at the end of the input: its report had no raw records.
+    mutating func finishInput() -> (record: [UInt8], line: Int)? { setroubleshoot.finish().map { (Array($0.record.utf8), $0.line) } }
+
+    /// What `looksCut` looks for: a record holding one of these is complete.
+    static let lastFields = ["tclass=", " key=", "'"]
 
     /// The canonical line for any recognised form, nil if the line is none of them.
     private mutating func canonical(_ text: String, number: Int) -> String? {
+        // A piece of a line that held several records may be canonical already (with its
+        // `node=`, which the wrapped forms below drop); a numeric type is named below.
+        if let header = Array(text.utf8).withUnsafeBytes({ CanonicalHeader($0) }),
+           !text.utf8[text.utf8.index(text.utf8.startIndex, offsetBy: header.type.lowerBound)].isDigit { return text }
         if text.hasPrefix("{"), let json = JournalJSON.record(text) { return json }
         if let interpreted = InterpretedForm.record(text) { return interpreted }
         if let embedded = Self.embeddedRecord(text) { return embedded }
@@ -179,6 +228,10 @@ struct LineForms {
         if RecordRelevance.equals(type, "USER_AVC") { return line.last != UInt8(ascii: "'") && !has("'\u{1d}") }
         return false
     }
+}
+
+private extension UInt8 {
+    var isDigit: Bool { self >= UInt8(ascii: "0") && self <= UInt8(ascii: "9") }
 }
 
 /// The `Mon DD HH:MM:SS host` prefix of syslog and journald lines.

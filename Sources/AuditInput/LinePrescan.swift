@@ -78,7 +78,7 @@ struct Prescan {
                 truncated += 1
             }
             let line = UnsafeRawBufferPointer(rebasing: region[offset..<lineEnd])
-            if let header = CanonicalHeader(line) {
+            if let header = CanonicalHeader(line), !header.isFollowedByAnotherRecord(line) {
                 canonicalRecords += 1
                 let relevance = keepEverything ? .primary : RecordRelevance.of(UnsafeRawBufferPointer(rebasing: line[header.type]))
                 let kind: LineRef.Kind = relevance == .primary ? .primary : relevance == .companion ? .companion : .ignoredRecord
@@ -157,6 +157,20 @@ struct CanonicalHeader {
         guard let seconds = number(until: UInt8(ascii: ".")), let milliseconds = number(until: UInt8(ascii: ":")),
               let serial = number(until: UInt8(ascii: ")")) else { return nil }
         return ScanKey(node: node.map { Array(line[$0]) }, seconds: seconds, milliseconds: milliseconds, serial: serial)
+    }
+
+    /// A paste that lost its newlines holds several records on one line; such a line is left
+    /// to `LineForms`, which cuts it. Found through the rare `(` (memchr), not a search for
+    /// the whole ` msg=audit(`, to keep the pass over a gigabyte of records cheap.
+    func isFollowedByAnotherRecord(_ line: UnsafeRawBufferPointer) -> Bool {
+        let base = line.baseAddress!
+        var from = type.upperBound + 11
+        while from < line.count, let paren = memchr(base + from, Int32(UInt8(ascii: "(")), line.count - from) {
+            let at = base.distance(to: paren)
+            if at >= 10, Self.starts(line, at - 10, " msg=audit") { return true }
+            from = at + 1
+        }
+        return false
     }
 
     static func starts(_ line: UnsafeRawBufferPointer, _ at: Int, _ text: StaticString) -> Bool {

@@ -40,6 +40,7 @@ struct ScanTally {
     var truncated = 0
     var malformed = 0
     var malformedSample: [Int] = []
+    var skipped: [SkipReason: LineSample] = [:]
     var loaderMessages = 0
     /// A form this tool refuses (ausearch --format csv/text), with the reason.
     var refused: String?
@@ -147,18 +148,11 @@ struct LineScanner {
             recent.removeAll(keepingCapacity: true)
             recentNext = 0
         case .record(let bytes):
-            guard let header = bytes.withUnsafeBytes({ CanonicalHeader($0) }) else {
-                countMalformed(number, &tally)
-                return
-            }
-            tally.recordLines += 1
-            chainStart = number
-            let relevance = keepEverything ? .primary : bytes.withUnsafeBytes { RecordRelevance.of(UnsafeRawBufferPointer(rebasing: $0[header.type])) }
-            if relevance != .ignored {
-                bytes.withUnsafeBytes { consider($0, header: header, bytes: .copied(bytes), number: number, region: region, selected: &selected) }
-            }
-        case .unrecognized:
-            countMalformed(number, &tally)
+            take(bytes, number: number, region: region, selected: &selected, tally: &tally)
+        case .records(let list):
+            for bytes in list { take(bytes, number: number, region: region, selected: &selected, tally: &tally) }
+        case .unused(let reason):
+            countMalformed(number, reason, &tally)
         case .continuation(let text):
             // A record wrapped mid-line in a pasted ticket: its rest joins the record it continues,
             // which the companions it just took from `recent` may follow.
@@ -177,7 +171,28 @@ struct LineScanner {
         selected.indices.suffix(recentCapacity + 1).last { selected[$0].kind == .record && selected[$0].number == chainStart }
     }
 
-    private func countMalformed(_ number: Int, _ tally: inout ScanTally) {
+    /// A record rewritten from another form.
+    private mutating func take(_ bytes: [UInt8], number: Int, region: UnsafeRawBufferPointer,
+                               selected: inout [SelectedLine], tally: inout ScanTally) {
+        guard let header = bytes.withUnsafeBytes({ CanonicalHeader($0) }) else {
+            countMalformed(number, .unreadableStamp, &tally)
+            return
+        }
+        tally.recordLines += 1
+        chainStart = number
+        let relevance = keepEverything ? .primary : bytes.withUnsafeBytes { RecordRelevance.of(UnsafeRawBufferPointer(rebasing: $0[header.type])) }
+        if relevance != .ignored {
+            bytes.withUnsafeBytes { consider($0, header: header, bytes: .copied(bytes), number: number, region: region, selected: &selected) }
+        }
+    }
+
+    /// End of input: what the forms still hold (a sealert heading whose report had no raw records).
+    mutating func finishInput(selected: inout [SelectedLine], tally: inout ScanTally) {
+        if let held = forms.finishInput() { take(held.record, number: held.line, region: UnsafeRawBufferPointer(start: nil, count: 0), selected: &selected, tally: &tally) }
+    }
+
+    private func countMalformed(_ number: Int, _ reason: SkipReason = .notAuditRecord, _ tally: inout ScanTally) {
+        tally.skipped[reason, default: LineSample()].add(number)
         tally.malformed += 1
         if tally.malformedSample.count < InputStats.sampleSize { tally.malformedSample.append(number) }
     }

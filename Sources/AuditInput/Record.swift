@@ -15,6 +15,17 @@ public struct EventID: Hashable, Comparable, Sendable, CustomStringConvertible {
         return "\(seconds).\(String(repeating: "0", count: 3 - ms.count))\(ms):\(serial)"
     }
 
+    /// What the seconds count from. Audit did not exist before 2004, so a stamp before 2001
+    /// (1e9 s) is a clock that was never set: seconds since boot (Android, early boot, dmesg).
+    /// `0.000` is what Android's logd writes and what the tool gives a record that carried no
+    /// usable stamp (missing or hidden by the poster): the time is unknown.
+    public enum Clock: Sendable { case wall, sinceBoot, unknown }
+
+    public var clock: Clock {
+        if seconds == 0 && milliseconds == 0 { return .unknown }
+        return seconds < 1_000_000_000 ? .sinceBoot : .wall
+    }
+
     public static func < (a: EventID, b: EventID) -> Bool {
         (a.seconds, a.milliseconds, a.serial) < (b.seconds, b.milliseconds, b.serial)
     }

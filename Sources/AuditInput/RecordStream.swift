@@ -34,6 +34,12 @@ public struct InputStats: Sendable {
     public var loaderMessages = 0
     /// Why the input's form was refused (`ausearch --format csv`), if it was.
     public var refused: String?
+    /// Lines not used, by reason (their total is `malformed`).
+    public var skipped: [SkipReason: LineSample] = [:]
+    /// Records whose stamp the poster hid (`audit(XXX)`): read, with the time unknown.
+    public var redacted = LineSample()
+    /// Kept AVC and USER_AVC records: what says whether an input held a denial at all.
+    public var denialRecords = 0
 
     static let sampleSize = 5
 
@@ -42,6 +48,18 @@ public struct InputStats: Sendable {
     /// stamp fails to parse).
     mutating func sampleMalformed(_ numbers: some Sequence<Int>) {
         malformedSample = Array((malformedSample + numbers).sorted().prefix(Self.sampleSize))
+    }
+
+    /// A scan's tally of unused lines, and the forms' count of hidden stamps so far.
+    mutating func add(skipped: [SkipReason: LineSample], redacted: LineSample) {
+        for (reason, sample) in skipped { self.skipped[reason, default: LineSample()].add(sample) }
+        self.redacted = redacted
+    }
+
+    /// A record was parsed and kept.
+    mutating func kept(_ record: Record) {
+        kept += 1
+        if record.type == "AVC" || record.type == "USER_AVC" { denialRecords += 1 }
     }
 }
 
@@ -153,25 +171,28 @@ public struct RecordStream {
                 case .loaderMessage:
                     if let m = LoaderMessage.parse(String(decoding: line.bytes.array(region), as: UTF8.self), source: location) { return .loaderMessage(m) }
                 case .record:
-                    if case .record(let record) = RecordParser.parse(line.bytes.array(region), source: location) {
-                        stats.kept += 1
+                    if case .record(let record) = RecordParser.parse(PastedText.unescaped(line.bytes.array(region)), source: location) {
+                        stats.kept(record)
                         return .record(record)
                     }
                     // A header that looked canonical but whose stamp does not parse.
                     stats.malformed += 1
                     stats.sampleMalformed([line.number])
+                    stats.add(skipped: [.unreadableStamp: LineSample(line.number)], redacted: scanner.forms.redacted)
                 }
             }
             queue.removeFirst(queueIndex)
             queueIndex = 0
             // Held records outlive their region.
             for i in queue.indices { queue[i].bytes = .copied(queue[i].bytes.array(region)) }
-            guard !inputEnded, let piece = try input.next() else {
+            if inputEnded { return nil }
+            var tally = ScanTally()
+            guard let piece = try input.next() else {
                 inputEnded = true
-                if queue.isEmpty { return nil }
+                scanner.finishInput(selected: &queue, tally: &tally)
+                record(tally)
                 continue
             }
-            var tally = ScanTally()
             switch piece {
             case .lines(let lines):
                 region = lines
@@ -183,15 +204,20 @@ public struct RecordStream {
                 stats.truncated += 1
                 scanner.scan(region, headOfLongerLine: true, selected: &queue, tally: &tally)
             }
-            stats.lines += tally.lines
-            stats.records += tally.recordLines
-            stats.truncated += tally.truncated
-            stats.malformed += tally.malformed
-            stats.loaderMessages += tally.loaderMessages
-            stats.sampleMalformed(tally.malformedSample)
-            if let why = tally.refused, stats.refused == nil { stats.refused = why }
+            record(tally)
             onChunk?(bytesScanned)
         }
+    }
+
+    private mutating func record(_ tally: ScanTally) {
+        stats.lines += tally.lines
+        stats.records += tally.recordLines
+        stats.truncated += tally.truncated
+        stats.malformed += tally.malformed
+        stats.loaderMessages += tally.loaderMessages
+        stats.sampleMalformed(tally.malformedSample)
+        stats.add(skipped: tally.skipped, redacted: scanner.forms.redacted)
+        if let why = tally.refused, stats.refused == nil { stats.refused = why }
     }
 
     /// Scans one region: a large one is pre-scanned as two halves on two threads, then the

@@ -97,7 +97,9 @@ public struct TextRenderer {
                 row(&out, "outcome", f.blocked ? s.red("blocked") + " (enforcing: the access was refused)" : s.yellow("not blocked") + " (permissive: logged, then allowed)")
             }
         }
-        if f.hasTime {
+        if f.hasTime, f.firstSeen.clock == .unknown, f.lastSeen.clock == .unknown {
+            row(&out, "seen", (f.count == 1 ? "once" : "\(f.count) times") + ", time unknown (the record carried no usable stamp)")
+        } else if f.hasTime {
             let when = f.count == 1 ? "once, \(Timestamp.local(f.firstSeen))" : "\(f.count) times, \(Timestamp.local(f.firstSeen)) to \(Timestamp.local(f.lastSeen))"
             row(&out, "seen", when + " (event \(clean(f.events[0].description))\(f.count > 1 ? ", …" : ""))")
         } else {

@@ -10,11 +10,19 @@ enum Timestamp {
     /// Local time as the analysing host's TZ says, like ausearch: `2026-11-27 09:14:03.120`.
     /// A stamp no calendar date can show (a crafted `audit(18446744073709551615.000:1)`) is
     /// printed as its seconds.
-    static func local(_ id: EventID) -> String { format(id, utc: false, separator: " ", suffix: "") ?? String(id.seconds) }
+    /// A stamp that is not a date says what it is instead: `812.3 s after boot`, `time unknown`.
+    static func local(_ id: EventID) -> String {
+        switch id.clock {
+        case .wall: return format(id, utc: false, separator: " ", suffix: "") ?? String(id.seconds)
+        case .sinceBoot: return "\(id.seconds).\(id.milliseconds / 100) s after boot"
+        case .unknown: return "time unknown"
+        }
+    }
 
     /// RFC 3339 in UTC, for JSON: `2026-11-27T09:14:03.120Z`; nil past what RFC 3339 can
     /// write (years 0000–9999), so JSON says null rather than a bare number.
-    static func utc(_ id: EventID) -> String? { format(id, utc: true, separator: "T", suffix: "Z") }
+    /// Nil (JSON null) when the stamp is no date: boot-relative or unknown.
+    static func utc(_ id: EventID) -> String? { id.clock == .wall ? format(id, utc: true, separator: "T", suffix: "Z") : nil }
 
     private static func format(_ id: EventID, utc: Bool, separator: String, suffix: String) -> String? {
         var t = time_t(clamping: id.seconds)

@@ -73,18 +73,27 @@ enum Analysis {
                        selinuxErrors: diagnoser.selinuxErrors.map { ($0.text, $0.count) }, limits: diagnoser.limitsReached)
     }
 
-    /// The one-line reports on stderr about what an input held that was not used.
+    /// The one-line reports on stderr about what an input held that was not used, and why an
+    /// input gave no denial at all.
     static func report(_ stats: InputStats, warn: (String) -> Void) {
-        if stats.malformed > 0 && stats.refused == nil {
-            let sample = stats.malformedSample.map(String.init).joined(separator: ", ")
-            let more = stats.malformed > stats.malformedSample.count ? ", …" : ""
-            warn("\(stats.name): skipped \(stats.malformed) line\(stats.malformed == 1 ? "" : "s") that \(stats.malformed == 1 ? "is not an audit record" : "are not audit records") (line\(stats.malformedSample.count == 1 ? "" : "s") \(sample)\(more))")
+        if stats.refused == nil {
+            for (reason, sample) in stats.skipped.sorted(by: { $0.key < $1.key }) {
+                let lines = sample.count == 1 ? "1 line that is" : "\(sample.count) lines that are"
+                let what = reason == .notAuditRecord ? (sample.count == 1 ? "not an audit record" : "not audit records") : reason.rawValue
+                warn("\(stats.name): skipped \(lines) \(what) \(sample.described)")
+            }
+        }
+        if stats.redacted.count > 0 {
+            warn("\(stats.name): \(stats.redacted.count) record\(stats.redacted.count == 1 ? "'s stamp was" : "s' stamps were") hidden by the poster (`audit(XXX)`, `audit(..)`); read with the time unknown \(stats.redacted.described)")
         }
         if stats.truncated > 0 {
             warn("\(stats.name): \(stats.truncated) line\(stats.truncated == 1 ? " was" : "s were") longer than \(RecordStream.defaultMaxLineLength >> 20) MiB and cut there")
         }
-        if stats.lines > 0 && stats.records == 0 && stats.loaderMessages == 0 && stats.refused == nil {
+        guard stats.lines > 0, stats.loaderMessages == 0, stats.refused == nil else { return }
+        if stats.records == 0 {
             warn("\(stats.name): no audit records found; expected audit.log lines or `ausearch --raw` output")
+        } else if stats.denialRecords == 0 {
+            warn("\(stats.name): no SELinux denial found: \(stats.records) audit record\(stats.records == 1 ? "" : "s"), none of them an AVC or USER_AVC")
         }
     }
 
