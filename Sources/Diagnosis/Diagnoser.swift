@@ -66,12 +66,23 @@ public struct Diagnoser {
         guard !denied.isEmpty else { return }
         denialCount += denied.reduce(0) { $0 + $1.permissions.count }
         let exec = denied.filter { !Set($0.permissions).isDisjoint(with: Mechanism.execPermissions) || Self.isExecuteForCode($0, event.syscall) }
-        if !exec.isEmpty { addExec(event, exec) }
+        let input = event.records.first?.source.input ?? ""
+        if !exec.isEmpty {
+            addExec(event, exec)
+            deniedByInput[input, default: InputDenials()].exec += 1
+        }
         for avc in denied where !Self.isExecuteForCode(avc, event.syscall) {
             let others = avc.permissions.filter { !Mechanism.execPermissions.contains($0) }
-            if !others.isEmpty { addOther(event, avc, others) }
+            if !others.isEmpty {
+                addOther(event, avc, others)
+                deniedByInput[input, default: InputDenials()].noteOther(others)
+            }
         }
     }
+
+    /// What each input's events were denied, by the input of their first record: an input
+    /// that gave no exec* finding is told apart from one that gave nothing at all.
+    public private(set) var deniedByInput: [String: InputDenials] = [:]
 
     // MARK: exec* denials
 
@@ -433,5 +444,18 @@ public struct Diagnoser {
         var out: [String] = []
         for list in lists { for p in list where !out.contains(p) { out.append(p) } }
         return out
+    }
+}
+
+/// The denials of one input's events: how many were exec*, and which other permissions.
+public struct InputDenials: Sendable {
+    public var exec = 0
+    public var other = 0
+    /// The other permissions denied, first seen first (at most a handful, for one line).
+    public var otherPermissions: [String] = []
+
+    mutating func noteOther(_ permissions: [String]) {
+        other += 1
+        for p in permissions where otherPermissions.count < 6 && !otherPermissions.contains(p) { otherPermissions.append(p) }
     }
 }

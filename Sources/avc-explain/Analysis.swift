@@ -67,6 +67,11 @@ enum Analysis {
         }
         for event in assembler.flush() where filter.accepts(event) { diagnoser.add(event) }
         progress?.clear()
+        // An input whose denials were all of other permissions says so, once the last events are in.
+        for stats in inputs {
+            guard let denied = diagnoser.deniedByInput[stats.name], denied.exec == 0, denied.other > 0 else { continue }
+            warn("\(stats.name): no exec* denial: \(denied.other) denial\(denied.other == 1 ? " is" : "s are") of other permissions (\(denied.otherPermissions.joined(separator: ", "))), listed under other denials; audit2why explains those")
+        }
         return Outcome(findings: diagnoser.facts, events: diagnoser.eventsSeen, denials: diagnoser.denialCount,
                        inputs: inputs, inputFailed: failed, unkeptDenials: diagnoser.unkeptDenials,
                        policy: diagnoser.policyInForce, timeline: diagnoser.timeline,

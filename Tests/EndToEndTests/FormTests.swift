@@ -30,6 +30,18 @@ import TestSupport
         }
     }
 
+    /// An input whose denials are all of other permissions says so on stderr, naming them.
+    @Test func anInputWithOnlyOtherDenialsSaysWhy() throws {
+        let log = """
+        type=AVC msg=audit(1795770000.120:8): avc:  denied  { read write } for  pid=7 comm="pickup" name="maildrop" scontext=system_u:system_r:postfix_pickup_t:s0 tcontext=system_u:object_r:postfix_spool_t:s0 tclass=dir permissive=0
+        type=SYSCALL msg=audit(1795770000.120:8): arch=c000003e syscall=257 success=no exit=-13 a0=ffffff9c a1=5 a2=0 a3=0 items=1 ppid=1 pid=7 auid=4294967295 uid=89 gid=89 euid=89 suid=89 fsuid=89 egid=89 sgid=89 fsgid=89 tty=(none) ses=4294967295 comm="pickup" exe="/usr/libexec/postfix/pickup" subj=system_u:system_r:postfix_pickup_t:s0 key=(null)
+
+        """
+        let r = try Tool.run(["-"], input: log)
+        #expect(r.status == 1)
+        #expect(r.stderr.contains("(standard input): no exec* denial: 1 denial is of other permissions (read, write)"), "\(r.stderr)")
+    }
+
     @Test func interpretedFormSaysItsEvidenceIsWeaker() throws {
         let root = try SampleRoot.built.get()
         let (_, report) = try Tool.json(["--sysroot", root, "SampleLogs/forms/seed.ausearch-i.log"])
@@ -100,7 +112,8 @@ import TestSupport
     }
 }
 
-/// Opt-in: the public excerpts in ../shared/corpus, when the checkout has them beside it.
+/// Opt-in: the public excerpts in ../shared/corpus, when the checkout has them beside it (CI
+/// lays shared/ beside its clone; a bare clone runs none of these).
 @Suite struct CorpusTests {
     static let corpus: [String] = {
         let dir = Package.root + "/../shared/corpus"
@@ -113,6 +126,24 @@ import TestSupport
         #expect(r.status <= 2)
         #expect(!r.stderr.contains("Fatal"), "\(path)")
         _ = try JSONSerialization.jsonObject(with: Data(r.stdout.utf8))
+    }
+
+    /// Every excerpt that names an exec* permission yields an exec* finding; every other one
+    /// says on stderr, for its input, why it gave none — never only "No … denials found".
+    @Test(arguments: CorpusTests.corpus)
+    func everyExcerptYieldsAFindingOrAReason(_ path: String) throws {
+        let text = String(decoding: try Data(contentsOf: URL(fileURLWithPath: path)), as: UTF8.self)
+        let namesExec = ["execmem", "execstack", "execheap", "execmod"].contains { p in
+            text.contains("{ \(p) ") || text.contains("{ \(p)}") || text.contains("from \(p) access") || text.contains("\(p) access on")
+        }
+        let (r, report) = try Tool.json([path])
+        let exec = Tool.findings(report).filter { $0["mechanism"] is String }
+        if namesExec {
+            #expect(!exec.isEmpty, "\(path) names an exec* permission but gave no exec* finding:\n\(r.stderr)")
+        } else if exec.isEmpty {
+            let reasons = ["no exec* denial:", "no SELinux denial found:", "no audit records found", "ausearch --format"]
+            #expect(reasons.contains { r.stderr.contains($0) }, "\(path) gave nothing and said no reason:\n\(r.stderr)")
+        }
     }
 
     @Test func httpdExcerptInThreeShapesGivesTheSameFindings() throws {
