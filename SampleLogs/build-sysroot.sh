@@ -42,6 +42,12 @@ run $cc -pthread -o "$out/usr/local/bin/legacy-daemon" "$src/threads.c" -Wl,-z,e
 run $cc -pthread -o "$out/usr/local/bin/old-toolchain-daemon" "$src/threads.c"
 run "$src/strip-gnu-stack.sh" "$out/usr/local/bin/old-toolchain-daemon"
 
+# READ_IMPLIES_EXEC: a 32-bit program with no PT_GNU_STACK mapping a data file for reading.
+# Without a C library, so no 32-bit libc (gcc-multilib) is needed.
+run $cc -m32 -nostdlib -static -fno-pic -fno-stack-protector -fno-asynchronous-unwind-tables -O1 \
+    -o "$out/usr/local/bin/legacy-reader32" "$src/legacy-reader32.c"
+run "$src/strip-gnu-stack.sh" "$out/usr/local/bin/legacy-reader32"
+
 # A chain: chain-app -> libA.so -> libB.so, each found through RUNPATH $ORIGIN; libB is the culprit.
 run $cc -c -o "$work/chain-b.o" "$src/chain-b.s"
 run $cc -shared -o "$out/opt/chain/lib/libB.so" -Wl,-soname,libB.so "$work/chain-b.o"

@@ -14,6 +14,7 @@ import TestSupport
         "jit-anonymous.log": [("jit-rwx-mapping", []), ("jit-wx-flip", [])],
         "textrel.log": [("text-relocation", ["/opt/vendor/lib/libtextrel.so"])],
         "heap-exec.log": [("heap-exec", [])],
+        "read-implies-exec.log": [("read-implies-exec", ["/usr/local/bin/legacy-reader32"])],
         // The AVC alone cannot name a dlopen()ed library; the plugin's own error line does.
         "dlopen-plugin.log": [("loader-exec-stack", []), ("loader-exec-stack", ["/opt/plugins/lib/libwasm-filter.so"])],
     ]
@@ -71,6 +72,20 @@ import TestSupport
         #expect(f["blocked"] as? Bool == false)
         let chain = (f["culprits"] as? [[String: Any]])?.first?["chain"] as? [String]
         #expect(chain == ["/opt/chain/bin/chain-app", "/opt/chain/lib/libA.so", "/opt/chain/lib/libB.so"])
+    }
+
+    /// The kernel's READ_IMPLIES_EXEC: a PROT_READ mmap2 of a data file denied execute. Both the
+    /// personality and the protection asked for are evidence; the executable's missing stack header is the reason.
+    @Test func readImpliesExecFromTheKernelsRecords() throws {
+        let root = try SampleRoot.built.get()
+        let (_, report) = try Tool.json(["--sysroot", root, "SampleLogs/read-implies-exec.log"])
+        let f = try #require(Tool.findings(report).first)
+        #expect(f["permissions"] as? [String] == ["execute"])
+        #expect(f["blocked"] as? Bool == true)
+        #expect((f["culprits"] as? [[String: Any]])?.first?["reason"] as? String == "gnu-stack-missing")
+        let evidence = f["evidence"] as? [String] ?? []
+        #expect(evidence.contains { $0.hasPrefix("per=400000") })
+        #expect(evidence.contains { $0.hasPrefix("mmap2 of /tmp/ledger.dat asked for PROT_READ only") })
     }
 
     /// The text report is compared byte for byte; UPDATE_GOLDEN=1 rewrites the files.

@@ -17,6 +17,7 @@ import TestSupport
         "/usr/local/bin/jit-flip": ("jit-wx-flip", [], ["execmem"], true),
         "/usr/local/bin/heap-jit": ("heap-exec", [], ["execheap"], true),
         "/opt/vendor/bin/vendor-tool": ("text-relocation", ["/opt/vendor/lib/libtextrel.so"], ["execmem"], true),
+        "/usr/local/bin/legacy-reader32": ("read-implies-exec", ["/usr/local/bin/legacy-reader32"], ["execute"], true),
         "/opt/chain/bin/chain-app": ("loader-exec-stack", ["/opt/chain/lib/libB.so"], ["execstack", "execmem"], false),
     ]
 
@@ -70,6 +71,14 @@ import TestSupport
         // The booleans in force were read from /sys/fs/selinux while the VM ran.
         let booleans = liveByExe["/opt/fluent-bit/bin/flb-tail"]?["booleans"] as? [[String: Any]] ?? []
         #expect(booleans.contains { $0["name"] as? String == "deny_execmem" && $0["current"] is Bool })
+        // READ_IMPLIES_EXEC, as the kernel gives it: the 32-bit program without PT_GNU_STACK
+        // mapped a data_t file PROT_READ with mmap2, and execute was checked on the file.
+        let raw = try String(contentsOfFile: dir.path + "/raw.log", encoding: .utf8).split(separator: "\n")
+        #expect(raw.contains { $0.contains("comm=\"legacy-reader32\"") && $0.contains("{ execute }") && $0.contains("tcontext=system_u:object_r:data_t ") })
+        #expect(raw.contains { $0.contains("comm=\"legacy-reader32\"") && $0.contains("arch=40000003 syscall=192 per=400000 ") && $0.contains(" a2=1 ") })
+        for f in [liveByExe["/usr/local/bin/legacy-reader32"], fileByExe["/usr/local/bin/legacy-reader32"]] {
+            #expect((f?["culprits"] as? [[String: Any]])?.first?["reason"] as? String == "gnu-stack-missing")
+        }
         // Two denials of one permissive mprotect: one event, both permissions.
         #expect((liveByExe["/opt/chain/bin/chain-app"]?["events"] as? [String])?.count == 1)
     }

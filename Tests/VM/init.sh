@@ -48,6 +48,10 @@ run jit-pcre2 unconfined_service_t /usr/local/bin/log-filter
 run jit-flip unconfined_service_t /usr/local/bin/jit-flip
 run heap unconfined_service_t /usr/local/bin/heap-jit
 run textrel unconfined_service_t /opt/vendor/bin/vendor-tool
+# A data file, labeled data_t by the type transition of writer_t, the domain that writes it;
+# then a 32-bit program without PT_GNU_STACK maps it PROT_READ: READ_IMPLIES_EXEC adds PROT_EXEC.
+run ledger-writer writer_t sh -c 'echo "2024-01-01 opening balance 100.00" > /tmp/ledger.dat'
+run read-implies-exec unconfined_service_t /usr/local/bin/legacy-reader32 /tmp/ledger.dat
 setbool selinuxuser_execstack 0
 run permissive unconfined_t /opt/chain/bin/chain-app
 

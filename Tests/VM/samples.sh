@@ -30,6 +30,7 @@ pick jit-pcre2.log "log-filter"
 pick jit-anonymous.log "jit-rwx|jit-flip"
 pick heap-exec.log "heap-jit"
 pick textrel.log "vendor-tool"
+pick read-implies-exec.log "legacy-reader32"
 pick dlopen-plugin.log "plugin-host"
 # The plugin's own error line, as a ticket would carry it beside the audit records.
 cat "$out/app-errors.log" >> "$top/SampleLogs/dlopen-plugin.log"
