@@ -1,3 +1,9 @@
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Musl)
+import Musl
+#endif
+
 /// What one line of input turned out to be.
 public enum ParsedLine: Sendable {
     case record(Record)
@@ -25,24 +31,24 @@ public enum RecordParser {
         let n = line.count
         while i < n, line[i] == UInt8(ascii: " ") || line[i] == UInt8(ascii: "\t") { i += 1 }
         if i == n { return .separator(.blank) }
-        if line[i...].starts(with: "----".utf8) { return .separator(.eventBoundary) }
-        if line[i...].starts(with: "time->".utf8) { return .separator(.blank) }
+        if starts(line, at: i, "----") { return .separator(.eventBoundary) }
+        if starts(line, at: i, "time->") { return .separator(.blank) }
 
         var node: String?
-        for prefix in ["node=", "host="] where line[i...].starts(with: prefix.utf8) {
-            let valueStart = i + prefix.utf8.count
+        if starts(line, at: i, "node=") || starts(line, at: i, "host=") {
+            let valueStart = i + 5
             guard let space = line[valueStart...].firstIndex(of: UInt8(ascii: " ")), space > valueStart else { return .malformed }
             node = String(decoding: line[valueStart..<space], as: UTF8.self)
             i = space + 1
             while i < n, line[i] == UInt8(ascii: " ") { i += 1 }
         }
 
-        guard line[i...].starts(with: "type=".utf8) else { return .malformed }
+        guard starts(line, at: i, "type=") else { return .malformed }
         let typeStart = i + 5
         guard let typeEnd = line[typeStart...].firstIndex(of: UInt8(ascii: " ")), typeEnd > typeStart else { return .malformed }
         let type = String(decoding: line[typeStart..<typeEnd], as: UTF8.self)
         i = typeEnd + 1
-        guard line[i...].starts(with: "msg=audit(".utf8) else { return .malformed }
+        guard starts(line, at: i, "msg=audit(") else { return .malformed }
         i += 10
         guard let (id, afterID) = parseEventID(line, from: i) else { return .malformed }
         // "): " — auditd writes one space; the body may be empty (EOE).
@@ -68,22 +74,36 @@ public enum RecordParser {
     /// terminal shows it after copy and paste; or nothing at all, the tail glued to the last
     /// value (`key=(null)ARCH=x86_64`), found by the upper-case names auditd writes.
     static func enrichmentStart(_ line: [UInt8], from: Int, glued: Bool) -> (Int, Int)? {
-        if let sep = line[from...].firstIndex(of: enrichmentSeparator) { return (sep, 1) }
-        guard glued else { return nil }
-        var i = from
-        while i + 1 < line.count {
-            if line[i] == UInt8(ascii: "^"), line[i + 1] == UInt8(ascii: "]") { return (i, 2) }
-            i += 1
-        }
-        for name in gluedNames {
-            var j = from + 1
-            while j < line.count, let k = line[j...].firstIndex(of: name[0]) {
-                let before = line[k - 1]
-                if before == UInt8(ascii: ")") || before == UInt8(ascii: "\"") || before == UInt8(ascii: "'"), line[k...].starts(with: name) { return (k, 0) }
-                j = k + 1
+        line.withUnsafeBufferPointer { b in
+            // One pass: the 0x1d byte wins wherever it is; then `^]`; then the earliest name of
+            // the list found glued to a closing quote or parenthesis.
+            var caret: Int?
+            var glue: (name: Int, at: Int)?
+            var i = from
+            while i < b.count {
+                let c = b[i]
+                if c == enrichmentSeparator { return (i, 1) }
+                if glued {
+                    if caret == nil, c == UInt8(ascii: "^"), i + 1 < b.count, b[i + 1] == UInt8(ascii: "]") { caret = i }
+                    if i > from, c == UInt8(ascii: "A") || c == UInt8(ascii: "U") || c == UInt8(ascii: "O") || c == UInt8(ascii: "S"),
+                       b[i - 1] == UInt8(ascii: ")") || b[i - 1] == UInt8(ascii: "\"") || b[i - 1] == UInt8(ascii: "'") {
+                        for (n, name) in gluedNames.enumerated() where n < glue?.name ?? gluedNames.count {
+                            if b.count - i >= name.count, name.indices.allSatisfy({ b[i + $0] == name[$0] }) { glue = (n, i); break }
+                        }
+                    }
+                }
+                i += 1
             }
+            if let caret { return (caret, 2) }
+            return glue.map { ($0.at, 0) }
         }
-        return nil
+    }
+
+    /// Whether `line` has `text` at `offset`.
+    static func starts(_ line: [UInt8], at offset: Int, _ text: StaticString) -> Bool {
+        let count = text.utf8CodeUnitCount
+        guard offset >= 0, offset + count <= line.count else { return false }
+        return line.withUnsafeBytes { memcmp($0.baseAddress! + offset, text.utf8Start, count) == 0 }
     }
 
     /// auditd enriches only records with uid, gid, syscall, arch or sockaddr fields: never a

@@ -61,22 +61,65 @@ public struct Diagnoser {
     public mutating func add(_ event: Event) {
         touched.removeAll(keepingCapacity: true)
         eventsSeen += 1
+        let signature = RepeatSignature(event)
+        if let signature, let known = repeats[signature] { return replay(known, event) }
+        var effect = Effect()
+        read(event, into: &effect)
+        if let signature, effect.repeatable {
+            if repeats.count >= Self.maxPrograms { repeats.removeAll(keepingCapacity: true) }
+            repeats[signature] = effect
+        }
+    }
+
+    /// What reading an event did, to be done again for its repeats.
+    private struct Effect {
+        var denials = 0
+        var exec = false
+        var others: [[String]] = []
+        /// The findings the event created or counted again, with its sighting in each.
+        var sightings: [(index: Int, sighting: Sighting)] = []
+        /// False when a finding could not be kept (the bound): the repeat must be read again.
+        var repeatable = true
+    }
+
+    /// Events already read, by signature: repeats of a denial are folded in from here.
+    private var repeats: [RepeatSignature: Effect] = [:]
+
+    private mutating func read(_ event: Event, into effect: inout Effect) {
         noteStateChanges(event)
         let denied = event.avcs.filter(\.denied)
         guard !denied.isEmpty else { return }
-        denialCount += denied.reduce(0) { $0 + $1.permissions.count }
+        effect.denials = denied.reduce(0) { $0 + $1.permissions.count }
+        denialCount += effect.denials
         let exec = denied.filter { !Set($0.permissions).isDisjoint(with: Mechanism.execPermissions) || Self.isExecuteForCode($0, event.syscall) }
         let input = event.records.first?.source.input ?? ""
         if !exec.isEmpty {
-            addExec(event, exec)
+            addExec(event, exec, &effect)
             deniedByInput[input, default: InputDenials()].exec += 1
+            effect.exec = true
         }
         for avc in denied where !Self.isExecuteForCode(avc, event.syscall) {
             let others = avc.permissions.filter { !Mechanism.execPermissions.contains($0) }
             if !others.isEmpty {
-                addOther(event, avc, others)
+                addOther(event, avc, others, &effect)
                 deniedByInput[input, default: InputDenials()].noteOther(others)
+                effect.others.append(others)
             }
+        }
+    }
+
+    /// A repeat: what its first reading did, with this event's id and pid.
+    private mutating func replay(_ effect: Effect, _ event: Event) {
+        denialCount += effect.denials
+        let input = event.records.first?.source.input ?? ""
+        if effect.exec { deniedByInput[input, default: InputDenials()].exec += 1 }
+        for others in effect.others { deniedByInput[input, default: InputDenials()].noteOther(others) }
+        let pid = RepeatSignature.pid(of: event)
+        for (index, template) in effect.sightings {
+            var sighting = template
+            sighting.event = event.key
+            sighting.pid = pid
+            fold(sighting, at: index)
         }
     }
 
@@ -111,7 +154,7 @@ public struct Diagnoser {
         return path.hasPrefix("/memfd:") || path.contains("orcexec.") || path.hasPrefix("/dev/shm/") || path.hasPrefix("memfd:")
     }
 
-    private mutating func addExec(_ event: Event, _ avcs: [AVC]) {
+    private mutating func addExec(_ event: Event, _ avcs: [AVC], _ effect: inout Effect) {
         let syscall = event.syscall
         let first = avcs[0]
         // In the order the kernel checks them (execstack, execheap or execmod before execmem),
@@ -140,7 +183,7 @@ public struct Diagnoser {
         let sighting = Sighting(event: event.key, pid: syscall?.pid ?? first.pid, blocked: blocked, permissions: permissions,
                                 denials: avcs.reduce(0) { $0 + $1.permissions.filter(permissions.contains).count })
         // Repeats of a known denial only add to its counts: nothing more is built for them.
-        if fold(sighting, key: key) { return }
+        if fold(sighting, key: key, &effect) { return }
         var needed = classification.evidenceNeeded
         let elfStatus: ELFStatus
         switch facts {
@@ -173,7 +216,7 @@ public struct Diagnoser {
             why: "", evidence: classification.evidence, evidenceNeeded: needed, culprits: culprits, booleans: [], fixes: [],
             commandsToRun: [],
             elf: elfStatus, source: first.source)
-        insert(finding, key: key)
+        insert(finding, key: key, sighting: sighting, &effect)
     }
 
     /// The file an execmod denial names: in the closure, or read by itself under the root.
@@ -316,7 +359,9 @@ public struct Diagnoser {
             needed.append("the AVC record: " + ShellCommand(["ausearch", "-m", "avc", "-ts", "recent"] + filter + ["--raw"]).inProse)
         }
         let key = ["loader", textrel ? "textrel" : "stack", message.object, exe ?? message.program ?? "?", message.reason].joined(separator: "\u{1}")
-        if fold(Sighting(event: nil, pid: nil, blocked: true, permissions: [], denials: 0), key: key) { return }
+        var effect = Effect()
+        let sighting = Sighting(event: nil, pid: nil, blocked: true, permissions: [], denials: 0)
+        if fold(sighting, key: key, &effect) { return }
         let finding = Finding(
             mechanism: textrel ? .textRelocation : .loaderExecStack, permissions: [], tclass: nil, target: message.object, tcontext: nil,
             outcomes: Outcomes(blocked: true), permissionSets: [],
@@ -325,7 +370,7 @@ public struct Diagnoser {
             events: [], call: nil, proctitle: nil, why: "", evidence: evidence, evidenceNeeded: needed, culprits: culprits,
             booleans: [], fixes: [], commandsToRun: [], elf: exe == nil ? .notNeeded : .analysed, source: message.source,
             loaderError: message.reason)
-        insert(finding, key: key)
+        insert(finding, key: key, sighting: sighting, &effect)
     }
 
     /// The object the loader names, found in the program's closure, else read by its own path.
@@ -358,14 +403,14 @@ public struct Diagnoser {
 
     // MARK: other denials
 
-    private mutating func addOther(_ event: Event, _ avc: AVC, _ permissions: [String]) {
+    private mutating func addOther(_ event: Event, _ avc: AVC, _ permissions: [String], _ effect: inout Effect) {
         let syscall = event.syscall
         let exe = syscall?.exe ?? avc.exe
         let domain = avc.scontext?.type
         let key = ["other", permissions.joined(separator: " "), avc.tclass ?? "?", domain ?? "?", avc.tcontext?.type ?? "?", exe ?? avc.comm ?? "?"].joined(separator: "\u{1}")
         let sighting = Sighting(event: event.key, pid: syscall?.pid ?? avc.pid, blocked: isBlocked([avc], syscall),
                                 permissions: permissions, denials: permissions.count)
-        if fold(sighting, key: key) { return }
+        if fold(sighting, key: key, &effect) { return }
         let target = avc.path ?? event.avcPath ?? avc.name
         let finding = Finding(
             mechanism: nil, permissions: permissions, tclass: avc.tclass, target: target, tcontext: avc.tcontext?.description,
@@ -376,7 +421,7 @@ public struct Diagnoser {
             call: syscall.map(Self.summary), proctitle: event.proctitle,
             why: "Not an exec* denial: \(domain ?? "the process") was denied \(permissions.joined(separator: " ")) on a \(avc.tclass ?? "?") labelled \(avc.tcontext?.type ?? "?"). audit2why explains such denials.",
             evidence: [], evidenceNeeded: [], culprits: [], booleans: [], fixes: [], commandsToRun: [], elf: .notNeeded, source: avc.source)
-        insert(finding, key: key)
+        insert(finding, key: key, sighting: sighting, &effect)
     }
 
     // MARK: shared
@@ -391,35 +436,41 @@ public struct Diagnoser {
     }
 
     /// Adds the sighting to the finding with this key; false if there is none yet.
-    private mutating func fold(_ s: Sighting, key: String) -> Bool {
+    private mutating func fold(_ s: Sighting, key: String, _ effect: inout Effect) -> Bool {
         guard let i = index[key] else { return false }
-        touched.append((i, false))
-        var f = findings[i]
-        f.count += 1
-        f.denials += s.denials
-        if s.blocked { f.outcomes.blocked += 1 } else { f.outcomes.allowed += 1 }
-        for p in s.permissions where !f.permissions.contains(p) { f.permissions.append(p) }
-        if !s.permissions.isEmpty, !f.permissionSets.contains(s.permissions) { f.permissionSets.append(s.permissions) }
-        if let event = s.event {
-            f.firstSeen = min(f.firstSeen, event.id)
-            f.lastSeen = max(f.lastSeen, event.id)
-            if f.events.count < Finding.maxEventIDs { f.events.append(event) }
-        }
-        if let pid = s.pid, !f.process.pids.contains(pid) {
-            if f.process.pids.count < Finding.maxEventIDs { f.process.pids.append(pid) } else { f.process.pidsComplete = false }
-        }
-        findings[i] = f
+        fold(s, at: i)
+        effect.sightings.append((i, s))
         return true
     }
 
+    /// Counts one more occurrence into the finding, in place.
+    private mutating func fold(_ s: Sighting, at i: Int) {
+        touched.append((i, false))
+        findings[i].count += 1
+        findings[i].denials += s.denials
+        if s.blocked { findings[i].outcomes.blocked += 1 } else { findings[i].outcomes.allowed += 1 }
+        for p in s.permissions where !findings[i].permissions.contains(p) { findings[i].permissions.append(p) }
+        if !s.permissions.isEmpty, !findings[i].permissionSets.contains(s.permissions) { findings[i].permissionSets.append(s.permissions) }
+        if let event = s.event {
+            findings[i].firstSeen = min(findings[i].firstSeen, event.id)
+            findings[i].lastSeen = max(findings[i].lastSeen, event.id)
+            if findings[i].events.count < Finding.maxEventIDs { findings[i].events.append(event) }
+        }
+        if let pid = s.pid, !findings[i].process.pids.contains(pid) {
+            if findings[i].process.pids.count < Finding.maxEventIDs { findings[i].process.pids.append(pid) } else { findings[i].process.pidsComplete = false }
+        }
+    }
+
     /// A new finding, unless the bound on distinct findings is reached.
-    private mutating func insert(_ finding: Finding, key: String) {
+    private mutating func insert(_ finding: Finding, key: String, sighting: Sighting, _ effect: inout Effect) {
         guard findings.count < Self.maxFindings else {
             unkeptDenials += finding.denials
             unkeptOccurrences += 1
+            effect.repeatable = false
             return
         }
         index[key] = findings.count
+        effect.sightings.append((findings.count, sighting))
         touched.append((findings.count, true))
         findings.append(finding)
     }
