@@ -1,11 +1,19 @@
 import AuditInput
 import Diagnosis
+import ELFLoader
 
 /// The machine-readable report, schema `avc-explain/1` (documented in README.md).
 /// Fields are only ever added within a schema version; a removal or a change of meaning
 /// bumps it.
 public enum JSONRenderer {
     public static let schema = "avc-explain/1"
+    /// The JSON Lines records of the live modes (documented in README.md).
+    public static let linesSchema = "avc-explain-lines/1"
+
+    /// One JSON Lines record: `{"schema":"avc-explain-lines/1","type":…,…}`, newline-terminated.
+    public static func line(_ type: String, _ fields: [(String, JSON)]) -> String {
+        JSON.object([("schema", .string(linesSchema)), ("type", .string(type))] + fields).serialized() + "\n"
+    }
 
     /// The whole report as one value (tests, small reports).
     public static func render(_ report: Report) -> JSON {
@@ -55,18 +63,32 @@ public enum JSONRenderer {
     /// The members after the findings.
     private static func tail(_ report: Report) -> [(String, JSON)] {
         [
-            ("timeline", .array(report.timeline.map { c in
-                var fields: [(String, JSON)] = [("time", .string(Timestamp.utc(c.when.id))), ("event", .string(c.when.description))]
-                switch c.change {
-                case .enforcing(let on, let previous):
-                    fields += [("kind", .string("enforcing")), ("name", .null), ("value", .bool(on)), ("previous", previous.map(JSON.bool) ?? .null)]
-                case .boolean(let name, let value, let previous):
-                    fields += [("kind", .string("boolean")), ("name", .string(name)), ("value", .bool(value)), ("previous", previous.map(JSON.bool) ?? .null)]
-                }
-                return .object(fields + [("auid", c.auid.map(JSON.int) ?? .null)])
-            })),
-            ("selinux_errors", .array(report.selinuxErrors.map { .object([("text", .string($0.text)), ("count", .int(Int64($0.count)))]) })),
+            ("timeline", .array(report.timeline.map { .object(statusChange($0)) })),
+            ("selinux_errors", .array(report.selinuxErrors.map { .object(selinuxError(text: $0.text, count: $0.count)) })),
         ]
+    }
+
+    /// A timeline entry's members: the report's `timeline[]` and the live `timeline` record.
+    public static func statusChange(_ c: StatusChange) -> [(String, JSON)] {
+        var fields = event(c.when)
+        switch c.change {
+        case .enforcing(let on, let previous):
+            fields += [("kind", .string("enforcing")), ("name", .null), ("value", .bool(on)), ("previous", previous.map(JSON.bool) ?? .null)]
+        case .boolean(let name, let value, let previous):
+            fields += [("kind", .string("boolean")), ("name", .string(name)), ("value", .bool(value)), ("previous", previous.map(JSON.bool) ?? .null)]
+        }
+        return fields + [("auid", c.auid.map(JSON.int) ?? .null)]
+    }
+
+    /// An SELinux error text and how often it came: the report's `selinux_errors[]` and the
+    /// live `selinux_error` record.
+    public static func selinuxError(text: String, count: Int) -> [(String, JSON)] {
+        [("text", .string(text)), ("count", .int(Int64(count)))]
+    }
+
+    /// The time and id of an event, as every record about one event gives them.
+    public static func event(_ key: EventKey) -> [(String, JSON)] {
+        [("time", .string(Timestamp.utc(key.id))), ("event", .string(key.description))]
     }
 
     public static func limit(_ l: LimitReached) -> JSON {
@@ -160,7 +182,7 @@ public enum JSONRenderer {
             ("found_via", .strings(c.foundVia)),
             ("jit", c.jit.map { .object([("component", .string($0.name)), ("off_switch", .string($0.offSwitch))]) } ?? .null),
             ("assembler_units", c.assemblerUnits.map { .array($0.map { u in
-                .object([("name", .string(u.name)), ("producer", .string(u.producer)), ("language", u.language.map { .int(Int64(truncatingIfNeeded: $0)) } ?? .null)])
+                .object([("name", .string(u.name)), ("producer", .string(u.producer)), ("language", .string(u.language.map(DWARFLanguage.name)))])
             }) } ?? .null),
             ("origin", .string(c.origin)),
         ])

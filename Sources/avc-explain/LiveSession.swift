@@ -28,6 +28,9 @@ struct LiveSession {
     /// Findings counted again after they were printed: at exit their final state is printed.
     var changed: Set<Int> = []
     var lost = 0
+    /// Timeline entries and SELinux error occurrences already streamed as JSON Lines records.
+    var timelineStreamed = 0
+    var errorsStreamed: [Int] = []
     var serialGaps = 0
     /// `--save-records`: every record received from the kernel, as auditd would log it.
     var recordsOut: Int32 = -1
@@ -134,6 +137,7 @@ struct LiveSession {
     private mutating func explain(_ events: [Event]) {
         for event in events where filter.accepts(event) {
             diagnoser.add(event)
+            if format == .json { streamStateChanges(event.key) }
             show(diagnoser.touched, pid: event.syscall?.pid ?? event.avcs.first?.pid)
         }
     }
@@ -148,7 +152,7 @@ struct LiveSession {
                 let f = diagnoser.finding(t.index)
                 guard f.isExec || format == .json else { continue }
                 emit(format == .json
-                     ? JSON.object([("type", .string("finding")), ("number", .int(Int64(t.index + 1))), ("finding", JSONRenderer.finding(f))]).serialized() + "\n"
+                     ? JSONRenderer.line("finding", [("number", .int(Int64(t.index + 1))), ("finding", JSONRenderer.finding(f))])
                      : "\n" + text.render(f, number: t.index + 1))
                 printedAt[t.index] = now
             } else {
@@ -165,13 +169,29 @@ struct LiveSession {
             guard final || now >= (printedAt[index] ?? 0) + window else { continue }
             let f = diagnoser.finding(index)
             if format == .json {
-                emit(JSON.object([("type", .string("repeat")), ("number", .int(Int64(index + 1))), ("repeated", .int(Int64(count))),
-                                  ("count", .int(Int64(f.count)))]).serialized() + "\n")
+                emit(JSONRenderer.line("repeat", [("number", .int(Int64(index + 1))), ("repeated", .int(Int64(count))), ("count", .int(Int64(f.count)))]))
             } else if f.isExec {
                 emit("[\(index + 1)] repeated \(count) time\(count == 1 ? "" : "s") (\(f.count) in all): \(f.permissions.joined(separator: " ")) for \(TerminalText.sanitize(f.process.comm ?? f.process.exe ?? "?"))\n")
             }
             unreported[index] = 0
             printedAt[index] = now
+        }
+    }
+
+    /// Policy changes and SELinux errors the event brought, streamed as they come: in file
+    /// mode they are the report's timeline and selinux_errors. What the diagnoser's bounds
+    /// left out is not streamed; the summary's limits_reached counts it.
+    private mutating func streamStateChanges(_ key: EventKey) {
+        for change in diagnoser.timeline.dropFirst(timelineStreamed) {
+            emit(JSONRenderer.line("timeline", JSONRenderer.statusChange(change)))
+        }
+        timelineStreamed = diagnoser.timeline.count
+        let errors = diagnoser.selinuxErrors
+        guard errors.count != errorsStreamed.count || errors.map(\.count).reduce(0, +) != errorsStreamed.reduce(0, +) else { return }
+        errorsStreamed += Array(repeating: 0, count: errors.count - errorsStreamed.count)
+        for (i, e) in errors.enumerated() where e.count != errorsStreamed[i] {
+            emit(JSONRenderer.line("selinux_error", JSONRenderer.selinuxError(text: e.text, count: e.count) + JSONRenderer.event(key)))
+            errorsStreamed[i] = e.count
         }
     }
 
@@ -196,7 +216,7 @@ struct LiveSession {
     }
 
     private func report(lost why: String) {
-        emit(format == .json ? JSON.object([("type", .string("lost")), ("reason", .string(why))]).serialized() + "\n" : "avc-explain: \(why)\n")
+        emit(format == .json ? JSONRenderer.line("lost", [("reason", .string(why))]) : "avc-explain: \(why)\n")
     }
 
     private func summary() {
@@ -209,15 +229,14 @@ struct LiveSession {
         if format == .json {
             // JSON Lines readers get each changed finding's final state before the summary.
             for index in changed.sorted() {
-                emit(JSON.object([("type", .string("update")), ("number", .int(Int64(index + 1))),
-                                  ("finding", JSONRenderer.finding(diagnoser.finding(index)))]).serialized() + "\n")
+                emit(JSONRenderer.line("update", [("number", .int(Int64(index + 1))), ("finding", JSONRenderer.finding(diagnoser.finding(index)))]))
             }
-            emit(JSON.object([
-                ("type", .string("summary")), ("events", .int(Int64(diagnoser.eventsSeen))), ("denials", .int(Int64(diagnoser.denialCount))),
+            emit(JSONRenderer.line("summary", [
+                ("events", .int(Int64(diagnoser.eventsSeen))), ("denials", .int(Int64(diagnoser.denialCount))),
                 ("findings", .int(Int64(results.count))), ("exec_findings", .int(Int64(exec.count))),
                 ("lost", .int(Int64(lost))), ("serial_gaps", .int(Int64(serialGaps))),
                 ("limits_reached", .array(diagnoser.limitsReached.map(JSONRenderer.limit))),
-            ]).serialized() + "\n")
+            ]))
         } else {
             var line = "\navc-explain: \(exec.count) exec* finding\(exec.count == 1 ? "" : "s") (\(diagnoser.denialCount) denied permissions in \(diagnoser.eventsSeen) events)"
             if lost > 0 { line += "; audit messages were lost \(lost) time\(lost == 1 ? "" : "s")" }

@@ -51,7 +51,9 @@ import TestSupport
 
         var report = Report(findings: diagnoser.results, events: diagnoser.eventsSeen, denials: diagnoser.denialCount, inputs: [], sysroot: nil)
         report.timeline = diagnoser.timeline
-        let json = try #require(JSONSerialization.jsonObject(with: Data(JSONRenderer.render(report).serialized().utf8)) as? [String: Any])
+        let text = JSONRenderer.render(report).serialized()
+        try SchemaValidation.validate(text, against: .report)
+        let json = try #require(JSONSerialization.jsonObject(with: Data(text.utf8)) as? [String: Any])
         let findings = try #require(json["findings"] as? [[String: Any]])
         func times(_ comm: String?) -> (Any?, Any?) {
             let f = findings.first { ($0["process"] as? [String: Any])?["comm"] as? String == comm }

@@ -26,6 +26,20 @@ import TestSupport
         #expect(asm.first?.name?.hasSuffix("invokeNative_em64.s") == true)
         #expect(asm.first?.producer?.hasPrefix("GNU AS") == true)
         #expect(units.contains { $0.producer?.hasPrefix("GNU C") == true && !$0.isAssembler })
+        // The name JSON gives scripts: gas writes DW_LANG_Mips_Assembler, gcc a C standard.
+        #expect(asm.first?.language.map(DWARFLanguage.name) == "Mips_Assembler")
+        let c = units.first { !$0.isAssembler }?.language.map(DWARFLanguage.name)
+        #expect(["C89", "C99", "C11"].contains(c ?? "none"), "\(c ?? "none")")
+    }
+
+    @Test func languageCodesAreNamedAsDWARFNamesThem() {
+        #expect(DWARFLanguage.name(0x8001) == "Mips_Assembler")
+        #expect(DWARFLanguage.name(0x000c) == "C99")
+        #expect(DWARFLanguage.name(0x001d) == "C11")
+        #expect(DWARFLanguage.name(0x0025) == "BLISS")
+        #expect(DWARFLanguage.name(0x8e57) == "DW_LANG_0x8e57", "a vendor code the table lacks stays a string")
+        #expect(DWARFLanguage.name(0x26) == "DW_LANG_0x0026")
+        #expect(DWARFLanguage.name(0xc000_0000_0000_0000) == "DW_LANG_0xc000000000000000")
     }
 
     @Test func separateDebugFileFoundByBuildID() throws {

@@ -55,7 +55,7 @@ import TestSupport
         let r = try Shell.run("/usr/bin/setpriv", ["--bounding-set=-dac_override,-dac_read_search", Package.tool,
                                                    "check", "--format", "json", dir.path])
         #expect(r.status == 2, "\(r.stderr)")
-        let report = try #require(try JSONSerialization.jsonObject(with: Data(r.stdout.utf8)) as? [String: Any])
+        let report = try Tool.parsed(r.stdout, schema: .check)
         let unread = Self.unreadable(report)
         #expect(unread[dir.path + "/secret.so"]?.contains("Permission denied") == true, "\(unread)")
         #expect(unread[dir.path + "/locked"]?.contains("Permission denied") == true, "\(unread)")

@@ -52,7 +52,7 @@ import TestSupport
         let result = try #require(tool.stop(), "the tool did not exit on SIGTERM")
         #expect(result.status == 0)
         #expect(result.stderr.contains("\(path): not a regular file (a FIFO)"), "\(result.stderr)")
-        let findings = LiveTests.jsonLines(result.stdout).filter { $0["type"] as? String == "finding" }
+        let findings = try Tool.jsonLines(result.stdout).filter { $0["type"] as? String == "finding" }
         #expect(findings.count == 1, "the regular file that replaced the FIFO is followed")
     }
 
@@ -68,5 +68,6 @@ import TestSupport
         let result = try #require(tool.stop(), "the tool did not exit on SIGTERM")
         #expect(result.status == 0)
         #expect(result.stderr.contains("\(path): not a regular file (a FIFO)"), "\(result.stderr)")
+        #expect(try Tool.jsonLines(result.stdout).last?["type"] as? String == "summary")
     }
 }

@@ -125,7 +125,7 @@ import TestSupport
         let r = try Tool.run(["--format", "json", path])
         #expect(r.status <= 2)
         #expect(!r.stderr.contains("Fatal"), "\(path)")
-        _ = try JSONSerialization.jsonObject(with: Data(r.stdout.utf8))
+        _ = try Tool.parsed(r.stdout, schema: .report)
     }
 
     /// Every excerpt that names an exec* permission yields an exec* finding; every other one

@@ -52,7 +52,7 @@ import TestSupport
         #expect(r.status == 0)
         // The final state of each finding: printed when new, replaced by an update at exit.
         var final: [Int: [String: Any]] = [:]
-        for line in LiveTests.jsonLines(r.stdout) where ["finding", "update"].contains(line["type"] as? String ?? "") {
+        for line in try Tool.jsonLines(r.stdout) where ["finding", "update"].contains(line["type"] as? String ?? "") {
             if let n = line["number"] as? Int, let f = line["finding"] as? [String: Any] { final[n] = f }
         }
         #expect(Self.tally(Array(final.values)) == Self.tally(Tool.findings(fileReport)))

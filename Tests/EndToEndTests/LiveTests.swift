@@ -4,10 +4,6 @@ import TestSupport
 
 /// The streaming modes that need no kernel: --follow across rotation, and --plugin.
 @Suite struct LiveTests {
-    static func jsonLines(_ text: String) -> [[String: Any]] {
-        text.split(separator: "\n").compactMap { try? JSONSerialization.jsonObject(with: Data($0.utf8)) as? [String: Any] }
-    }
-
     @Test func followSurvivesRotationAndTruncation() throws {
         let dir = try TemporaryDirectory("follow")
         let log = dir.path + "/audit.log"
@@ -39,7 +35,7 @@ import TestSupport
         kill(p.processIdentifier, SIGTERM)
         p.waitUntilExit()
         #expect(p.terminationStatus == 0)
-        let lines = Self.jsonLines(String(decoding: out.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self))
+        let lines = try Tool.jsonLines(String(decoding: out.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self))
         let mechanisms = lines.filter { $0["type"] as? String == "finding" }.compactMap { ($0["finding"] as? [String: Any])?["mechanism"] as? String }
         #expect(mechanisms == ["heap-exec", "jit-rwx-mapping", "loader-exec-stack"])
         #expect(lines.last?["type"] as? String == "summary")
@@ -52,7 +48,7 @@ import TestSupport
         let stream = try String(contentsOfFile: Package.root + "/SampleLogs/forms/seed.ausearch-raw.log", encoding: .utf8)
         let r = try Tool.run(["--plugin", "--format", "json", "--sysroot", root], input: stream)
         #expect(r.status == 0)
-        let lines = Self.jsonLines(r.stdout)
+        let lines = try Tool.jsonLines(r.stdout)
         // The finding's last state: printed when it appeared, then updated at exit if it repeated.
         let finding = try #require(lines.last { ["finding", "update"].contains($0["type"] as? String ?? "") }?["finding"] as? [String: Any])
         #expect(finding["mechanism"] as? String == "loader-exec-stack")

@@ -31,5 +31,6 @@ import TestSupport
         #expect(kb < 64 << 10, "peak RSS \(kb) KB with --format \(format)")
         // The bound on findings was reached, and said so.
         #expect(r.stdout.contains(format == "json" ? "\"limit\": \"findings\"" : "Limits reached: findings kept the first 10,000"))
+        if format == "json" { try SchemaValidation.validate(r.stdout, against: .report) }
     }
 }

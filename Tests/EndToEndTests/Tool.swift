@@ -10,15 +10,37 @@ enum Tool {
         return try Shell.run(Package.tool, args, input: input.map { Data($0.utf8) }, environment: env, directory: Package.root)
     }
 
-    /// `--format json`, parsed.
+    /// `--format json` (of `check` too), held to its schema and parsed.
     static func json(_ args: [String], input: String? = nil) throws -> (ProcessResult, [String: Any]) {
         // Options follow the subcommand, when there is one.
-        let full = args.first == "check" ? ["check", "--format", "json"] + args.dropFirst() : ["--format", "json"] + args
+        let check = args.first == "check"
+        let full = check ? ["check", "--format", "json"] + args.dropFirst() : ["--format", "json"] + args
         let r = try run(full, input: input)
-        guard let object = try JSONSerialization.jsonObject(with: Data(r.stdout.utf8)) as? [String: Any] else {
-            throw TestFailure("not a JSON object:\n\(r.stdout)\n\(r.stderr)")
+        do {
+            return (r, try parsed(r.stdout, schema: check ? .check : .report))
+        } catch let failure as TestFailure {
+            throw TestFailure("\(failure)\nstderr:\n\(r.stderr)")
         }
-        return (r, object)
+    }
+
+    /// One JSON document the tool wrote, held to its schema and parsed.
+    static func parsed(_ text: String, schema: OutputSchema) throws -> [String: Any] {
+        try SchemaValidation.validate(text, against: schema)
+        guard let object = try JSONSerialization.jsonObject(with: Data(text.utf8)) as? [String: Any] else {
+            throw TestFailure("not a JSON object:\n\(text)")
+        }
+        return object
+    }
+
+    /// The live modes' JSON Lines, every record held to schema/avc-explain-lines-1, parsed.
+    static func jsonLines(_ text: String) throws -> [[String: Any]] {
+        try SchemaValidation.validate(text, against: .lines)
+        return try text.split(separator: "\n").map { line in
+            guard let object = try JSONSerialization.jsonObject(with: Data(line.utf8)) as? [String: Any] else {
+                throw TestFailure("not a JSON object: \(line)")
+            }
+            return object
+        }
     }
 
     static func findings(_ report: [String: Any]) -> [[String: Any]] {

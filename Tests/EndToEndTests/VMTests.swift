@@ -38,8 +38,7 @@ import TestSupport
             Issue.record("the VM test could not run (set SKIP_VM=1 to skip it on purpose):\n\(run.stdout)\(run.stderr)")
             return
         }
-        let lines = try String(contentsOfFile: dir.path + "/live.jsonl", encoding: .utf8).split(separator: "\n")
-            .compactMap { try? JSONSerialization.jsonObject(with: Data($0.utf8)) as? [String: Any] }
+        let lines = try Tool.jsonLines(try String(contentsOfFile: dir.path + "/live.jsonl", encoding: .utf8))
         // A finding's last line ("finding", then "update" if it was counted again) is its state.
         var state: [Int: [String: Any]] = [:]
         for l in lines where ["finding", "update"].contains(l["type"] as? String ?? "") {
