@@ -27,8 +27,8 @@ struct AVCExplain: ParsableCommand {
     /// shows the default subcommand's options where people type them: first.
     static func main() {
         let arguments = Array(CommandLine.arguments.dropFirst())
-        if CommandLineInterface.answers(arguments) {
-            run(CommandLineInterface.self, arguments)
+        if let request = CommandLineInterface.request(arguments) {
+            run(CommandLineInterface.self, request)
         } else {
             run(AVCExplain.self, arguments)
         }

@@ -25,10 +25,13 @@ struct CommandLineInterface: ParsableCommand {
     @OptionGroup var options: ExplainOptions
     @OptionGroup var common: CommonOptions
 
-    /// The requests this type answers: the top-level help and the completion scripts.
-    static func answers(_ arguments: [String]) -> Bool {
-        guard let first = arguments.first else { return false }
-        if arguments.count == 1, ["-h", "--help", "help"].contains(first) { return true }
-        return first == "--generate-completion-script" || first.hasPrefix("--generate-completion-script=")
+    /// The arguments to parse with this type, for the requests it answers (the top-level help
+    /// and the completion scripts); nil for everything else. `help` alone becomes `--help`:
+    /// here the file arguments would take it for a file.
+    static func request(_ arguments: [String]) -> [String]? {
+        guard let first = arguments.first else { return nil }
+        if arguments.count == 1, ["-h", "--help", "help"].contains(first) { return ["--help"] }
+        let completion = first == "--generate-completion-script" || first.hasPrefix("--generate-completion-script=")
+        return completion ? arguments : nil
     }
 }
