@@ -30,7 +30,7 @@ struct InputSelection {
             guard Self.isDirectory(path) else { selected.sources.append(.file(path)); continue }
             switch Self.rotations(named: "audit.log", in: path) {
             case .success(let logs) where logs.isEmpty:
-                selected.problems.append("\(path): no audit.log or rotated audit.log.N in this directory")
+                selected.problems.append("\(path): a directory with no audit.log or rotated audit.log.N in it")
             case .success(let logs): selected.sources += logs.map { .file(path + "/" + $0) }
             case .failure(let why): selected.problems.append("\(path): cannot read the directory: \(why)")
             }
