@@ -1,7 +1,7 @@
 # avc-explain: the two entry points are `make demo` and `make test`; both install what is missing.
 SHELL := /bin/sh
 SWIFT ?= swift
-APT_PACKAGES := libaudit-dev libauparse-dev zlib1g-dev pkg-config gcc libc6-dev binutils pax-utils auditd time bc python3 python3-jsonschema
+APT_PACKAGES := libaudit-dev libauparse-dev zlib1g-dev pkg-config gcc libc6-dev binutils pax-utils auditd time bc python3 python3-jsonschema man-db groff-base
 # The real-kernel test (Tests/VM): skipped only when SKIP_VM=1 is set.
 VM_PACKAGES := qemu-system-x86 busybox-static secilc cpio
 DEMO_ROOT := .build/demo-sysroot

@@ -11,9 +11,10 @@ struct AVCExplain: ParsableCommand {
         commandName: "avc-explain",
         abstract: "Explain SELinux execmem, execstack, execheap and execmod denials, and name the object at fault.",
         discussion: """
-        `avc-explain [explain] LOG…` reads audit records and explains each exec* denial.
-        `avc-explain check PATH…` says, before anything is denied, which binaries and libraries will
-        need exec* permissions and why. Nothing read from a log or a file is ever executed.
+        `avc-explain [explain] LOG…` reads audit records and explains each exec* denial; the options \
+        below are explain's. `avc-explain check PATH…` says, before anything is denied, which \
+        binaries and libraries will need exec* permissions and why ('avc-explain help check'). \
+        Nothing read from a log or a file is ever executed. `man avc-explain` tells more.
         """,
         version: "0.2.0",
         subcommands: [Explain.self, Check.self],
@@ -22,14 +23,26 @@ struct AVCExplain: ParsableCommand {
 
     /// ArgumentParser's own main, but an error is printed with terminal controls escaped: its
     /// messages quote the argument as given, which may hold ESC or a bidi override (U+202E).
+    /// The top-level help and the completion scripts come from ``CommandLineInterface``, which
+    /// shows the default subcommand's options where people type them: first.
     static func main() {
+        let arguments = Array(CommandLine.arguments.dropFirst())
+        if let request = CommandLineInterface.request(arguments) {
+            run(CommandLineInterface.self, request)
+        } else {
+            run(AVCExplain.self, arguments)
+        }
+    }
+
+    private static func run(_ root: ParsableCommand.Type, _ arguments: [String]) -> Never {
         do {
-            var command = try parseAsRoot()
+            var command = try root.parseAsRoot(arguments)
             try command.run()
+            Glibc.exit(0)
         } catch {
-            let code = exitCode(for: error)
-            guard code != .success else { exit(withError: error) }   // --help, --version: as ArgumentParser prints them
-            let message = fullMessage(for: error)
+            let code = root.exitCode(for: error)
+            guard code != .success else { root.exit(withError: error) }   // --help, --version: as ArgumentParser prints them
+            let message = root.fullMessage(for: error)
             if !message.isEmpty {
                 let lines = message.split(separator: "\n", omittingEmptySubsequences: false).map { TerminalText.sanitize(String($0)) }
                 Descriptor.write(lines.joined(separator: "\n") + "\n", to: 2)
@@ -47,12 +60,14 @@ struct CommonOptions: ParsableArguments {
     @Option(help: ArgumentHelp(
         "Read executables, libraries and ld.so.cache under this directory, as if it were /.",
         discussion: "For files from another host: an sosreport or an unpacked image. No path, symlinks included, leads out of it.",
-        valueName: "dir"))
+        valueName: "dir"),
+            completion: .directory)
     var sysroot: String?
 
     @Option(help: ArgumentHelp(
         "LD_LIBRARY_PATH of the program, when known: searched as ld.so would, after RPATH and before RUNPATH.",
-        valueName: "dirs"))
+        valueName: "dirs"),
+            completion: .directory)
     var libraryPath: String?
 
     @Option(help: "When to colour text output: auto (only on a terminal, never with NO_COLOR), always, never.")

@@ -5,11 +5,14 @@ import Glibc
 /// A point in time as ausearch's `-ts`/`-te` take it: `now`, `recent` (10 minutes ago),
 /// `boot`, `today`, `yesterday`, `this-week`, `week-ago`, `this-month`, `this-year`; a date
 /// (`2026-11-27`, `11/27/2026`) with an optional time (`09:14` or `09:14:03`), in local time as
-/// ausearch's; ISO 8601 / RFC 3339 as the JSON output prints it (`2026-11-29T01:07:59Z`,
+/// ausearch's (a date alone is its midnight; a time alone, `01:07` or `01:07:59`, is today's); ISO 8601 / RFC 3339 as the JSON output prints it (`2026-11-29T01:07:59Z`,
 /// `…59.123Z`, `…59+01:00`, or without a zone, local: `2026-11-29T01:07`); or `@SECONDS`.
 /// Every field is range-checked (years 1970 to 9999), never normalised: 2026-02-31 is an error.
 struct TimeSpec {
     var seconds: UInt64
+
+    /// The named times, for completion scripts and the man page.
+    static let words = ["now", "recent", "boot", "today", "yesterday", "this-week", "week-ago", "this-month", "this-year"]
 
     /// 9999-12-31T23:59:59Z, the last second a date here can name.
     static let maxSeconds: UInt64 = 253_402_300_799
@@ -34,6 +37,14 @@ struct TimeSpec {
         }
         let parts = text.split(separator: " ")
         guard (1...2).contains(parts.count) else { throw TimeSpecError.unknownForm }
+        if parts.count == 1, text.contains(":") {
+            // A time alone is today's, as ausearch takes `-ts 01:07:59`.
+            var t = now
+            var local = tm()
+            localtime_r(&t, &local)
+            let today = "\(local.tm_year + 1900)-\(local.tm_mon + 1)-\(local.tm_mday)"
+            return try CalendarTime(date: today[...], clock: parts[0], iso: false).seconds()
+        }
         return try CalendarTime(date: parts[0], clock: parts.count == 2 ? parts[1] : nil, iso: false).seconds()
     }
 
@@ -79,7 +90,7 @@ struct TimeSpecError: Error, CustomStringConvertible {
 
     static let unknownForm = TimeSpecError("""
         not a time: use now, recent, boot, today, yesterday, this-week, week-ago, this-month, this-year, \
-        YYYY-MM-DD or MM/DD/YYYY with an optional HH:MM[:SS], YYYY-MM-DDTHH:MM[:SS[.fff]][Z|+HH:MM], or @SECONDS
+        YYYY-MM-DD or MM/DD/YYYY with an optional HH:MM[:SS], HH:MM[:SS] alone (today), YYYY-MM-DDTHH:MM[:SS[.fff]][Z|+HH:MM], or @SECONDS
         """)
 }
 

@@ -141,11 +141,13 @@ final class FixtureRoot: @unchecked Sendable {
         #expect(result.stdout.contains("jit-rwx-mapping"))
     }
 
-    @Test func directoryAsInputIsAnError() throws {
+    /// A directory is read as `ausearch -if DIR` reads it (InputSelectionTests); one with no
+    /// audit.log in it is an input that could not be read.
+    @Test func directoryWithoutAuditLogIsAnError() throws {
         let dir = try TemporaryDirectory()
         let result = try Tool.run([dir.path])
         #expect(result.status == 2)
-        #expect(result.stderr.contains("Is a directory"))
+        #expect(result.stderr.contains("\(dir.path): a directory with no audit.log"), "\(result.stderr)")
     }
 
     @Test func nonRecordLinesAreCountedOnOneLine() throws {

@@ -82,6 +82,19 @@ import TestSupport
             }
         }
     }
+
+    /// As ausearch's `-ts 01:07:59`: a time alone is today's, a date alone its midnight.
+    @Test func timeAloneIsTodays() throws {
+        var t = now
+        var today = tm()
+        localtime_r(&t, &today)
+        let (y, m, d) = (today.tm_year + 1900, today.tm_mon + 1, today.tm_mday)
+        #expect(try TimeSpec.parse("01:07:59", now: now) == local(y, m, d, 1, 7, 59))
+        #expect(try TimeSpec.parse("23:05", now: now) == local(y, m, d, 23, 5))
+        #expect(try TimeSpec.parse("11/27/2026", now: now) == local(2026, 11, 27))
+        #expect(throws: TimeSpecError.self) { try TimeSpec.parse("24:00", now: now) }
+        #expect(throws: TimeSpecError.self) { try TimeSpec.parse("01:07:59:00", now: now) }
+    }
 }
 
 /// The command line: a refused time is exit 64 with the field named, never a crash, and the
@@ -111,5 +124,10 @@ import TestSupport
         #expect(r.status == 64)
         #expect(!r.stderr.unicodeScalars.contains { $0.value == 0x1b || $0.value == 0x07 || $0.value == 0x202e }, "\(r.stderr)")
         #expect(r.stderr.contains("\\x1b]0;owned\\x07\\u{202e}2026"), "\(r.stderr)")
+    }
+
+    @Test func timeAloneIsCheckedFieldByField() throws {
+        let r = try Tool.run(["-ts", "01:61", "SampleLogs/seed-fluent-bit.log"])
+        #expect(r.status == 64 && r.stderr.contains("minute 61 is not between 0 and 59"), "\(r.stderr)")
     }
 }
