@@ -15,7 +15,7 @@ struct AVCExplain: ParsableCommand {
         `avc-explain check PATH…` says, before anything is denied, which binaries and libraries will
         need exec* permissions and why. Nothing read from a log or a file is ever executed.
         """,
-        version: "0.2.0",
+        version: avcExplainVersion,
         subcommands: [Explain.self, Check.self],
         defaultSubcommand: Explain.self
     )
