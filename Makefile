@@ -86,8 +86,8 @@ samples: build
 # A stripped, fully static x86_64 executable: no shared library is needed, glibc's included.
 # libaudit's static link flags come from pkg-config (Debian's adds -lcap-ng).
 static: build-deps
-	$(SWIFT) build -c release --scratch-path $(STATIC_SCRATCH) --static-swift-stdlib -Xswiftc -static-executable \
-		$$(for l in $$(pkg-config --static --libs-only-l audit zlib); do printf ' -Xlinker %s' $$l; done)
+	@link=$$(for l in $$(pkg-config --static --libs-only-l audit zlib); do printf ' -Xlinker %s' $$l; done); \
+	set -x; $(SWIFT) build -c release --scratch-path $(STATIC_SCRATCH) --static-swift-stdlib -Xswiftc -static-executable $$link
 	@mkdir -p $(DIST)
 	strip -o $(DIST)/avc-explain $(STATIC_BIN)
 

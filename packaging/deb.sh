@@ -8,6 +8,8 @@ stage=$1 version=$2 arch=$3 out=$4
 root=$out/deb-root
 rm -rf "$root"
 "$here/install.sh" "$stage" "$root" /usr
+install -D -m 644 "$stage/LICENSE" "$root/usr/share/doc/avc-explain/copyright"
+install -D -m 644 "$stage/README.md" "$root/usr/share/doc/avc-explain/README.md"
 mkdir -p "$root/DEBIAN"
 size=$(du -sk --exclude=DEBIAN "$root" | cut -f1)
 cat > "$root/DEBIAN/control" <<CONTROL
