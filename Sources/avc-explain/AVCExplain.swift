@@ -16,7 +16,7 @@ struct AVCExplain: ParsableCommand {
         binaries and libraries will need exec* permissions and why ('avc-explain help check'). \
         Nothing read from a log or a file is ever executed. `man avc-explain` tells more.
         """,
-        version: "0.2.0",
+        version: avcExplainVersion,
         subcommands: [Explain.self, Check.self],
         defaultSubcommand: Explain.self
     )

@@ -1,6 +1,5 @@
 import AuditEvents
 import AuditInput
-import CAudit
 import CLinux
 import Diagnosis
 import ELFLoader
@@ -47,10 +46,7 @@ struct LiveSession {
         guard stat("/sys/fs/selinux/enforce", &st) == 0 else {
             throw LiveError("SELinux is not enabled on this kernel (no /sys/fs/selinux), so there will be no AVC records to explain")
         }
-        let fd = audit_open()
-        guard fd >= 0 else { return }
-        defer { audit_close(fd) }
-        if audit_is_enabled(fd) == 0 {
+        if KernelAudit.isEnabled() == false {
             throw LiveError("the kernel's audit is disabled: enable it with `auditctl -e 1`, or boot with audit=1")
         }
     }

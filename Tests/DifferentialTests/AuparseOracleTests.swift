@@ -1,4 +1,4 @@
-import CAudit
+import CAuparse
 import Foundation
 import Testing
 import TestSupport

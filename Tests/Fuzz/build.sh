@@ -52,5 +52,5 @@ for target in $targets; do
     echo "fuzz: linking $OUT/$target"
     # shellcheck disable=SC2086
     swiftc $FLAGS -module-name "fuzz_$target" Tests/Fuzz/"$target".swift $objects $SYSTEM_OBJECTS \
-        -use-ld=lld -laudit -lauparse -lz -o "$OUT/$target"
+        -use-ld=lld -laudit -lz -o "$OUT/$target"
 done
