@@ -76,6 +76,9 @@ struct Explain: ParsableCommand {
         }
         if plugin && live { throw ValidationError("--plugin reads auditd's stream; --live reads the kernel's: choose one") }
         if saveRecords != nil && !live { throw ValidationError("--save-records goes with --live") }
+        if (live || plugin || !follow.isEmpty) && [.summary, .markdown].contains(common.format) {
+            throw ValidationError("--format \(common.format.rawValue) needs the whole report: live modes print text or json")
+        }
     }
 
     private var filter: EventFilter {
@@ -103,7 +106,10 @@ struct Explain: ParsableCommand {
         report.limits = outcome.limits
         var out = BufferedOutput(fd: 1)
         switch common.format {
-        case .text: TextRenderer(color: common.color.enabled(forDescriptor: 1)).render(report) { out.write($0) }
+        case .text:
+            TextRenderer(color: common.color.enabled(forDescriptor: 1), conventions: .detect(forDescriptor: 1)).render(report) { out.write($0) }
+        case .summary: SummaryRenderer(conventions: .detect(forDescriptor: 1)).render(report) { out.write($0) }
+        case .markdown: MarkdownRenderer(conventions: .detect(forDescriptor: 1)).render(report) { out.write($0) }
         case .json:
             JSONRenderer.write(report) { out.write($0) }
             out.write("\n")
@@ -117,7 +123,8 @@ struct Explain: ParsableCommand {
         let loader = common.makeLoader()
         var session = LiveSession(diagnoser: Diagnoser(loader: loader, policy: PolicyEnvironment.read(root: loader.root)),
                                   filter: filter, format: common.format,
-                                  text: TextRenderer(color: common.color.enabled(forDescriptor: 1)), window: repeatWindow)
+                                  text: TextRenderer(color: common.color.enabled(forDescriptor: 1), conventions: .detect(forDescriptor: 1)),
+                                  window: repeatWindow)
         do {
             if live {
                 try LiveSession.checkKernel()
