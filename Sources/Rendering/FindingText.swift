@@ -1,8 +1,8 @@
 import Diagnosis
 
 /// One finding's block of the text report: a title, its facts in rows, then its sections (Why,
-/// At fault, …). A section printed in full for an earlier finding is named in one line instead
-/// ("Why, at fault and fixes: as for [1]."), and so is a long paragraph printed before.
+/// At fault, …). A section printed in full for an earlier finding is named in one row instead
+/// ("as in [1]: why, at fault, fixes"), and so is a long paragraph printed before.
 struct FindingText {
     let style: Style
     let width: Int
@@ -12,9 +12,8 @@ struct FindingText {
         var note = ""
         /// How the reference line names it.
         var name: String
-        /// What makes two sections the same; nil: the printed body.
-        var key: String? = nil
-        var referenceSuffix = ""
+        /// Commands are printed every time, to be copied from where they are needed.
+        var alwaysPrinted = false
         /// The lines under the title; paragraphs printed before become references when
         /// `printed` is given.
         var body: (inout PrintedParagraphs?) -> String
@@ -41,18 +40,18 @@ struct FindingText {
         var full = ""
         for section in sections(f, number: number) {
             var none = PrintedParagraphs?.none
-            let key = section.title + "\u{0}" + (section.key ?? section.body(&none))
-            if let place = printed?.earlier(key, place: "[\(number)]") {
-                references.append((section.name, place + section.referenceSuffix))
+            if !section.alwaysPrinted, let place = printed?.earlier(section.title + "\u{0}" + section.body(&none), place: "[\(number)]") {
+                references.append((section.name, place))
                 continue
             }
             full += "\n  " + s.bold(section.title) + section.note + "\n" + section.body(&printed)
         }
-        if !references.isEmpty { out += "\n" + wrap(Self.referenceLine(references), prefix: "  ", indent: "  ") + "\n" }
+        if !references.isEmpty { row(&out, "as in", Self.referenceLine(references)) }
         return out + full
     }
 
-    /// "Why, at fault and fixes: as for [1]; evidence: as for [3]."
+    /// "[2]: why, evidence, fixes; [1]: at fault": each earlier finding with the sections this
+    /// one shares with it.
     static func referenceLine(_ references: [(name: String, place: String)]) -> String {
         var places: [String] = []
         var names: [String: [String]] = [:]
@@ -60,12 +59,7 @@ struct FindingText {
             if names[r.place] == nil { places.append(r.place) }
             names[r.place, default: []].append(r.name)
         }
-        let text = places.map { place in
-            let list = names[place] ?? []
-            let joined = list.count == 1 ? list[0] : list.dropLast().joined(separator: ", ") + " and " + list[list.count - 1]
-            return "\(joined): as for \(place)"
-        }.joined(separator: "; ") + "."
-        return text.prefix(1).uppercased() + text.dropFirst()
+        return places.map { "\($0): " + (names[$0] ?? []).joined(separator: ", ") }.joined(separator: "; ")
     }
 
     private func sections(_ f: Finding, number: Int) -> [Section] {
@@ -83,11 +77,8 @@ struct FindingText {
         bullets("Evidence", "evidence", f.evidence)
         bullets("What would settle it", "what would settle it", f.evidenceNeeded)
         if !f.commandsToRun.isEmpty {
-            let commands = f.commandsToRun.map { "    " + s.cyan(clean($0)) + "\n" }.joined()
-            // The same commands for another program: pointed to, with this one's path.
-            let exe = f.process.exe.map(clean).flatMap { commands.contains($0) ? $0 : nil }
             out.append(Section(title: "Run where the program is installed", note: s.dim("  (they only read files)"), name: "commands to run",
-                               key: exe.map { commands.replacing($0, with: "\u{1}") }, referenceSuffix: exe == nil ? "" : ", with this program's path") { _ in commands })
+                               alwaysPrinted: true) { _ in f.commandsToRun.map { "    " + s.cyan(clean($0)) + "\n" }.joined() })
         }
         if !f.fixes.isEmpty {
             out.append(Section(title: "Fix, safest first", name: "fixes") { printed in

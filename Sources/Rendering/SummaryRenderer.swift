@@ -49,7 +49,8 @@ public struct SummaryRenderer {
         } else {
             cause = "not exec*: " + clean(f.tclass ?? "?")
         }
-        return [String(f.count), clean(program), f.permissions.map(clean).joined(separator: " "), cause]
+        let permissions = f.permissions.isEmpty ? "-" : f.permissions.map(clean).joined(separator: " ")
+        return [String(f.count), clean(program), permissions, cause]
     }
 
     /// The first fix's first command, or its kind and opening words.
