@@ -125,7 +125,23 @@ struct FindingText {
         if text.count >= PrintedParagraphs.shortest, let before = printed?.earlier("\u{0}" + text, place: place) {
             return prefix + "As in \(before)."
         }
-        return wrap(text, prefix: prefix, indent: indent)
+        let wrapped = wrap(text, prefix: prefix, indent: indent)
+        if wrapped.contains("\n"), let (prose, command) = Self.endingCommand(text) {
+            return wrap(prose, prefix: prefix, indent: indent) + "\n" + indent + "  " + style.cyan(command)
+        }
+        return wrapped
+    }
+
+    /// Tools whose commands end an item of prose ("the AVC record: ausearch -m avc …").
+    static let commandTools = ["ausearch", "readelf", "lddtree", "scanelf", "patchelf", "execstack", "setsebool", "semanage", "restorecon"]
+
+    /// The prose and the command that ends it, so a command that does not fit beside its prose
+    /// gets a line of its own and is never wrapped mid-command.
+    static func endingCommand(_ text: String) -> (String, String)? {
+        guard let colon = text.firstRange(of: ": ") else { return nil }
+        let rest = text[colon.upperBound...]
+        guard commandTools.contains(where: { rest.hasPrefix($0 + " ") }) else { return nil }
+        return (String(text[..<colon.lowerBound]) + ":", String(rest))
     }
 
     private func row(_ out: inout String, _ label: String, _ value: String) {
