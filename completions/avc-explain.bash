@@ -211,7 +211,7 @@ _avc-explain() {
         return
         ;;
     '--format')
-        __avc-explain_add_completions -W 'text'$'\n''json'
+        __avc-explain_add_completions -W 'text'$'\n''summary'$'\n''markdown'$'\n''json'
         return
         ;;
     '--sysroot')
@@ -302,7 +302,7 @@ _avc-explain_explain() {
         return
         ;;
     '--format')
-        __avc-explain_add_completions -W 'text'$'\n''json'
+        __avc-explain_add_completions -W 'text'$'\n''summary'$'\n''markdown'$'\n''json'
         return
         ;;
     '--sysroot')
@@ -338,7 +338,7 @@ _avc-explain_check() {
     # Offer option value completions
     case "${prev}" in
     '--format')
-        __avc-explain_add_completions -W 'text'$'\n''json'
+        __avc-explain_add_completions -W 'text'$'\n''summary'$'\n''markdown'$'\n''json'
         return
         ;;
     '--sysroot')

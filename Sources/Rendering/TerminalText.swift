@@ -19,22 +19,42 @@ public enum TerminalText {
     }
 
     /// Greedy word wrap: the first line starts with `prefix`, the rest with `indent`, and no
-    /// line is longer than `width` unless a single word is.
+    /// line is wider than `width` unless a single word is. Colour escapes take no width.
     static func wrap(_ text: String, prefix: String, indent: String, width: Int) -> String {
         var lines: [String] = []
         var current = prefix
+        var currentWidth = visibleWidth(prefix)
         var empty = true
         for word in text.split(separator: " ", omittingEmptySubsequences: true) {
-            if !empty, current.count + 1 + word.count > width {
+            let wordWidth = visibleWidth(word)
+            if !empty, currentWidth + 1 + wordWidth > width {
                 lines.append(current)
                 current = indent + word
+                currentWidth = visibleWidth(indent) + wordWidth
             } else {
                 current += (empty ? "" : " ") + word
+                currentWidth += (empty ? 0 : 1) + wordWidth
             }
             empty = false
         }
         lines.append(current)
         return lines.joined(separator: "\n")
+    }
+
+    /// Characters a terminal shows: ANSI SGR sequences (ESC [ … m) take no column.
+    static func visibleWidth<S: StringProtocol>(_ s: S) -> Int {
+        var width = 0
+        var inEscape = false
+        for scalar in s.unicodeScalars {
+            if inEscape {
+                if scalar == "m" { inEscape = false }
+            } else if scalar == "\u{1b}" {
+                inEscape = true
+            } else {
+                width += 1
+            }
+        }
+        return width
     }
 }
 

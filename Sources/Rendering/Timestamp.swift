@@ -7,7 +7,8 @@ import AuditInput
 
 /// Event times as people and scripts read them.
 enum Timestamp {
-    /// Local time as the analysing host's TZ says, like ausearch: `2026-11-27 09:14:03.120`.
+    /// Local time as the analysing host's TZ says, like ausearch, labelled with the zone's
+    /// abbreviation so a pasted report says which clock it read: `2026-11-27 09:14:03.120 UTC`.
     /// A stamp no calendar date can show (a crafted `audit(18446744073709551615.000:1)`) is
     /// printed as its seconds.
     /// A stamp that is not a date says what it is instead: `812.3 s after boot`, `time unknown`.
@@ -30,8 +31,9 @@ enum Timestamp {
         let ok = utc ? gmtime_r(&t, &parts) != nil : localtime_r(&t, &parts) != nil
         guard ok, (0...9999).contains(Int(parts.tm_year) + 1900) else { return nil }
         func two(_ v: Int32) -> String { v < 10 ? "0\(v)" : "\(v)" }
+        let zone = utc ? "" : parts.tm_zone.map { " " + String(cString: $0) } ?? ""
         let ms = String(id.milliseconds)
         return "\(parts.tm_year + 1900)-\(two(parts.tm_mon + 1))-\(two(parts.tm_mday))\(separator)"
-            + "\(two(parts.tm_hour)):\(two(parts.tm_min)):\(two(parts.tm_sec)).\(String(repeating: "0", count: 3 - ms.count))\(ms)\(suffix)"
+            + "\(two(parts.tm_hour)):\(two(parts.tm_min)):\(two(parts.tm_sec)).\(String(repeating: "0", count: 3 - ms.count))\(ms)\(suffix)\(zone)"
     }
 }

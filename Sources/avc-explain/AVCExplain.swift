@@ -54,7 +54,7 @@ struct AVCExplain: ParsableCommand {
 
 /// Options both subcommands share, documented once.
 struct CommonOptions: ParsableArguments {
-    @Option(help: "Output format: 'text' for people, 'json' for scripts.")
+    @Option(help: "Output format: 'text' for people, 'summary' (a line per finding), 'markdown' (for tickets), 'json' for scripts.")
     var format: OutputFormat = .text
 
     @Option(help: ArgumentHelp(
@@ -93,7 +93,7 @@ struct CommonOptions: ParsableArguments {
 }
 
 enum OutputFormat: String, ExpressibleByArgument, CaseIterable {
-    case text, json
+    case text, summary, markdown, json
 }
 
 enum ColorChoice: String, ExpressibleByArgument, CaseIterable {

@@ -34,6 +34,10 @@ struct Check: ParsableCommand {
 
     @OptionGroup var common: CommonOptions
 
+    func validate() throws {
+        if [.summary, .markdown].contains(common.format) { throw ValidationError("check prints --format text or json") }
+    }
+
     func run() throws {
         let loader = common.makeLoader()
         let root = loader.root
@@ -91,7 +95,7 @@ struct Check: ParsableCommand {
         let report = CheckReport(verdicts: verdicts,
                                  filesSeen: files, elfFiles: elfFiles, unreadable: unreadable, sysroot: common.sysroot)
         switch common.format {
-        case .text: print(CheckRenderer.text(report, color: common.color.enabled(forDescriptor: 1), showPossible: showJit), terminator: "")
+        case .text, .summary, .markdown: print(CheckRenderer.text(report, color: common.color.enabled(forDescriptor: 1), showPossible: showJit), terminator: "")
         case .json: print(CheckRenderer.json(report).pretty())
         }
         // As grep and ripgrep: an unread path outranks a finding, since the answer is incomplete.

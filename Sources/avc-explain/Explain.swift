@@ -29,6 +29,12 @@ struct Explain: ParsableCommand {
 
     @OptionGroup var common: CommonOptions
 
+    func validate() throws {
+        if options.isLive && [.summary, .markdown].contains(common.format) {
+            throw ValidationError("--format \(common.format.rawValue) needs the whole report: live modes print text or json")
+        }
+    }
+
     func run() throws {
         if options.isLive { return try runLive() }
         let loader = common.makeLoader()
@@ -45,7 +51,10 @@ struct Explain: ParsableCommand {
         report.limits = outcome.limits
         var out = BufferedOutput(fd: 1)
         switch common.format {
-        case .text: TextRenderer(color: common.color.enabled(forDescriptor: 1)).render(report) { out.write($0) }
+        case .text:
+            TextRenderer(color: common.color.enabled(forDescriptor: 1), conventions: .detect(forDescriptor: 1)).render(report) { out.write($0) }
+        case .summary: SummaryRenderer(conventions: .detect(forDescriptor: 1)).render(report) { out.write($0) }
+        case .markdown: MarkdownRenderer(conventions: .detect(forDescriptor: 1)).render(report) { out.write($0) }
         case .json:
             JSONRenderer.write(report) { out.write($0) }
             out.write("\n")
@@ -59,7 +68,8 @@ struct Explain: ParsableCommand {
         let loader = common.makeLoader()
         var session = LiveSession(diagnoser: Diagnoser(loader: loader, policy: PolicyEnvironment.read(root: loader.root)),
                                   filter: options.filter, format: common.format,
-                                  text: TextRenderer(color: common.color.enabled(forDescriptor: 1)), window: options.repeatWindow)
+                                  text: TextRenderer(color: common.color.enabled(forDescriptor: 1), conventions: .detect(forDescriptor: 1)),
+                                  window: options.repeatWindow)
         do {
             if options.live {
                 try LiveSession.checkKernel()

@@ -22,7 +22,7 @@ private func fileEvent(serial: Int, perm: String, path: String, tcontext: String
     init() throws { root = try FixtureRoot() }
 
     private func explain(_ log: String) throws -> (text: String, findings: [[String: Any]], report: [String: Any]) {
-        let text = try Tool.run(["--sysroot", root.path, "-"], input: log)
+        let text = try Tool.run(["--sysroot", root.path, "-"], input: log, environment: ["COLUMNS": "200"])
         let (result, report) = try Tool.json(["--sysroot", root.path, "-"], input: log)
         #expect(result.status <= 1, "\(result.stderr)")
         return (text.stdout, Tool.findings(report), report)

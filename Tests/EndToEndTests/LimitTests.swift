@@ -99,7 +99,7 @@ import TestSupport
         let process = try #require(Tool.findings(report).first?["process"] as? [String: Any])
         #expect((process["pids"] as? [Any])?.count == 64)
         #expect(process["pids_complete"] as? Bool == false)
-        let text = String(try Tool.run(["-"], input: log).stdout.prefix(400))
+        let text = String(try Tool.run(["-"], input: log, environment: ["COLUMNS": "200"]).stdout.prefix(400))
         #expect(text.contains("pids 5000, 5001, 5002, 5003, 5004, 5005, 5006, 5007 and at least 57 more"), "\(text)")
     }
 }

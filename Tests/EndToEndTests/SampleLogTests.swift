@@ -88,18 +88,23 @@ import TestSupport
         #expect(evidence.contains { $0.hasPrefix("mmap2 of /tmp/ledger.dat asked for PROT_READ only") })
     }
 
-    /// The text report is compared byte for byte; UPDATE_GOLDEN=1 rewrites the files.
+    /// Every report format, with its golden file's extension.
+    static let formats: [(format: String, ext: String)] = [("text", ".txt"), ("summary", ".summary.txt"), ("markdown", ".md")]
+
+    /// Each report is compared byte for byte, in every format; UPDATE_GOLDEN=1 rewrites the files.
     @Test(arguments: SampleLogTests.samples)
-    func goldenText(_ name: String) throws {
+    func golden(_ name: String) throws {
         let root = try SampleRoot.built.get()
-        let result = try Tool.run(["--sysroot", root, "SampleLogs/" + name])
-        let golden = Package.root + "/Tests/EndToEndTests/Golden/" + name.replacingOccurrences(of: ".log", with: ".txt")
-        if ProcessInfo.processInfo.environment["UPDATE_GOLDEN"] == "1" {
-            try result.stdout.write(toFile: golden, atomically: true, encoding: .utf8)
-            return
+        for (format, ext) in Self.formats {
+            let result = try Tool.run(["--format", format, "--sysroot", root, "SampleLogs/" + name])
+            let golden = Package.root + "/Tests/EndToEndTests/Golden/" + name.replacingOccurrences(of: ".log", with: ext)
+            if ProcessInfo.processInfo.environment["UPDATE_GOLDEN"] == "1" {
+                try result.stdout.write(toFile: golden, atomically: true, encoding: .utf8)
+                continue
+            }
+            let want = try String(contentsOfFile: golden, encoding: .utf8)
+            #expect(result.stdout == want, "\(format) output differs from \(golden); run UPDATE_GOLDEN=1 swift test to accept")
         }
-        let want = try String(contentsOfFile: golden, encoding: .utf8)
-        #expect(result.stdout == want, "text output differs from \(golden); run UPDATE_GOLDEN=1 swift test to accept")
     }
 
     @Test func ausearchOutputOnStandardInput() throws {

@@ -1,12 +1,16 @@
 import Foundation
 import TestSupport
 
-/// Runs the built avc-explain from the package root, in a fixed time zone and without colour.
+/// Runs the built avc-explain from the package root, in a fixed time zone, a UTF-8 locale and
+/// without colour; output is a pipe, so text is 80 columns wide unless `environment` says COLUMNS.
 enum Tool {
-    static func run(_ args: [String], input: String? = nil) throws -> ProcessResult {
+    static func run(_ args: [String], input: String? = nil, environment: [String: String] = [:]) throws -> ProcessResult {
         var env = ProcessInfo.processInfo.environment
         env["TZ"] = "UTC"
         env["NO_COLOR"] = "1"
+        env["LC_ALL"] = "C.UTF-8"
+        env["COLUMNS"] = nil
+        env.merge(environment) { $1 }
         return try Shell.run(Package.tool, args, input: input.map { Data($0.utf8) }, environment: env, directory: Package.root)
     }
 

@@ -1,0 +1,156 @@
+import Diagnosis
+
+/// One finding's block of the text report: a title, its facts in rows, then its sections (Why,
+/// At fault, …). A section printed in full for an earlier finding is named in one row instead
+/// ("as in [1]: why, at fault, fixes"), and so is a long paragraph printed before.
+struct FindingText {
+    let style: Style
+    let width: Int
+
+    private struct Section {
+        var title: String
+        var note = ""
+        /// How the reference line names it.
+        var name: String
+        /// Commands are printed every time, to be copied from where they are needed.
+        var alwaysPrinted = false
+        /// The lines under the title; paragraphs printed before become references when
+        /// `printed` is given.
+        var body: (inout PrintedParagraphs?) -> String
+    }
+
+    func block(_ f: Finding, number: Int, printed: inout PrintedParagraphs?) -> String {
+        let s = style
+        let facts = FindingFacts(value: clean)
+        let mech = f.mechanism ?? .unknown
+        var out = wrap(s.bold("[\(number)] \(facts.title(f))") + " — " + s.cyan(mech.rawValue) + ": \(mech.summary)", prefix: "", indent: "    ") + "\n"
+        row(&out, "process", facts.process(f))
+        row(&out, "domain", facts.domain(f))
+        if let target = f.target { row(&out, "object", clean(target) + (f.tcontext.map { " (\(clean($0)))" } ?? "")) }
+        let outcome = facts.outcome(f)
+        row(&out, "outcome", (f.blocked || f.loaderError != nil ? s.red(outcome.word) : s.yellow(outcome.word)) + outcome.rest)
+        row(&out, "seen", facts.seen(f))
+        if let error = facts.loaderError(f) { row(&out, "error", error) }
+        if let call = facts.call(f) { row(&out, "call", call) }
+        // A command line stays whole, however long: it may be copied.
+        if let command = facts.command(f) { out += "    " + "command".padding(toLength: 9) + " " + command + "\n" }
+        row(&out, "log", facts.log(f))
+
+        var references: [(name: String, place: String)] = []
+        var full = ""
+        for section in sections(f, number: number) {
+            var none = PrintedParagraphs?.none
+            if !section.alwaysPrinted, let place = printed?.earlier(section.title + "\u{0}" + section.body(&none), place: "[\(number)]") {
+                references.append((section.name, place))
+                continue
+            }
+            full += "\n  " + s.bold(section.title) + section.note + "\n" + section.body(&printed)
+        }
+        if !references.isEmpty { row(&out, "as in", Self.referenceLine(references)) }
+        return out + full
+    }
+
+    /// "[2]: why, evidence, fixes; [1]: at fault": each earlier finding with the sections this
+    /// one shares with it.
+    static func referenceLine(_ references: [(name: String, place: String)]) -> String {
+        var places: [String] = []
+        var names: [String: [String]] = [:]
+        for r in references {
+            if names[r.place] == nil { places.append(r.place) }
+            names[r.place, default: []].append(r.name)
+        }
+        return places.map { "\($0): " + (names[$0] ?? []).joined(separator: ", ") }.joined(separator: "; ")
+    }
+
+    private func sections(_ f: Finding, number: Int) -> [Section] {
+        let s = style
+        var out: [Section] = []
+        out.append(Section(title: "Why", name: "why") { _ in wrap(clean(f.why), prefix: "    ", indent: "    ") + "\n" })
+        out.append(Section(title: "At fault", name: "at fault") { _ in atFault(f) })
+        func bullets(_ title: String, _ name: String, _ items: [String]) {
+            guard !items.isEmpty else { return }
+            out.append(Section(title: title, name: name) { printed in
+                items.map { paragraph(clean($0), prefix: "    - ", indent: "      ", place: "[\(number)], \(name)", printed: &printed) + "\n" }.joined()
+            })
+        }
+        bullets("Seen in the running process", "seen in the running process", f.liveFacts)
+        bullets("Evidence", "evidence", f.evidence)
+        bullets("What would settle it", "what would settle it", f.evidenceNeeded)
+        if !f.commandsToRun.isEmpty {
+            out.append(Section(title: "Run where the program is installed", note: s.dim("  (they only read files)"), name: "commands to run",
+                               alwaysPrinted: true) { _ in f.commandsToRun.map { "    " + s.cyan(clean($0)) + "\n" }.joined() })
+        }
+        if !f.fixes.isEmpty {
+            out.append(Section(title: "Fix, safest first", name: "fixes") { printed in
+                f.fixes.enumerated().map { i, fix in
+                    paragraph(clean(fix.text), prefix: "    \(i + 1). [\(fix.kind.rawValue)] ", indent: "       ", place: "[\(number)], fix \(i + 1)", printed: &printed) + "\n"
+                        + fix.commands.map { "         " + s.cyan(clean($0)) + "\n" }.joined()
+                }.joined()
+            })
+        }
+        return out
+    }
+
+    private func atFault(_ f: Finding) -> String {
+        let s = style
+        var out = ""
+        if f.culprits.isEmpty {
+            switch f.elf {
+            case .analysed: out += "    No object in the program's DT_NEEDED closure explains it (see below).\n"
+            case .unavailable(let reason): out += wrap("Not determined: could not read the executable: \(clean(reason)).", prefix: "    ", indent: "    ") + "\n"
+            case .notNeeded: out += "    Not determined: could not read the executable.\n"
+            }
+        }
+        for c in f.culprits {
+            out += "    " + s.red(clean(c.path)) + "\n"
+            out += wrap(clean(c.detail), prefix: "      ", indent: "      ") + "\n"
+            if let origin = c.origin { out += wrap(clean(origin), prefix: "      ", indent: "      ") + "\n" }
+            if c.chain.count > 1 {
+                out += "      chain: " + clean(c.chain[0]) + "\n"
+                for (path, via) in zip(c.chain.dropFirst(), c.foundVia.dropFirst()) {
+                    out += wrap("→ " + clean(path) + s.dim("  (\(clean(via)))"), prefix: "             ", indent: "               ") + "\n"
+                }
+            } else if c.foundVia.first == "executable" {
+                out += "      (the executable itself)\n"
+            }
+        }
+        if !f.culprits.isEmpty, case .unavailable(let reason) = f.elf {
+            out += wrap("could not read ELF: \(clean(f.process.exe ?? "?")): \(clean(reason))", prefix: "    ", indent: "    ") + "\n"
+        }
+        return out
+    }
+
+    /// A long paragraph printed before becomes a pointer to it.
+    private func paragraph(_ text: String, prefix: String, indent: String, place: String, printed: inout PrintedParagraphs?) -> String {
+        if text.count >= PrintedParagraphs.shortest, let before = printed?.earlier("\u{0}" + text, place: place) {
+            return prefix + "As in \(before)."
+        }
+        let wrapped = wrap(text, prefix: prefix, indent: indent)
+        if wrapped.contains("\n"), let (prose, command) = Self.endingCommand(text) {
+            return wrap(prose, prefix: prefix, indent: indent) + "\n" + indent + "  " + style.cyan(command)
+        }
+        return wrapped
+    }
+
+    /// Tools whose commands end an item of prose ("the AVC record: ausearch -m avc …").
+    static let commandTools = ["ausearch", "readelf", "lddtree", "scanelf", "patchelf", "execstack", "setsebool", "semanage", "restorecon"]
+
+    /// The prose and the command that ends it, so a command that does not fit beside its prose
+    /// gets a line of its own and is never wrapped mid-command.
+    static func endingCommand(_ text: String) -> (String, String)? {
+        guard let colon = text.firstRange(of: ": ") else { return nil }
+        let rest = text[colon.upperBound...]
+        guard commandTools.contains(where: { rest.hasPrefix($0 + " ") }) else { return nil }
+        return (String(text[..<colon.lowerBound]) + ":", String(rest))
+    }
+
+    private func row(_ out: inout String, _ label: String, _ value: String) {
+        out += wrap(value, prefix: "    " + label.padding(toLength: 9) + " ", indent: String(repeating: " ", count: 14)) + "\n"
+    }
+
+    private func wrap(_ text: String, prefix: String, indent: String) -> String {
+        TerminalText.wrap(text, prefix: prefix, indent: indent, width: width)
+    }
+
+    private func clean(_ s: String) -> String { TerminalText.sanitize(s) }
+}

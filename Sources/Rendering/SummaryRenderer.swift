@@ -1,0 +1,72 @@
+import Diagnosis
+
+/// One line per finding, in aligned columns: how often, which program, which permissions, how
+/// and who is at fault, and the first thing to do. For a ticket's first comment or a terminal
+/// full of findings.
+public struct SummaryRenderer {
+    public var conventions: OutputConventions
+
+    public init(conventions: OutputConventions = OutputConventions()) {
+        self.conventions = conventions
+    }
+
+    public func render(_ report: Report) -> String {
+        var out = ""
+        render(report) { out += $0 }
+        return out
+    }
+
+    /// Column widths come from the facts; each finding's prose (for its first fix) is written
+    /// only when its line is, so memory holds one finding's prose at a time.
+    public func render(_ report: Report, to write: (String) -> Void) {
+        let findings = report.execFindings + report.otherFindings
+        let header = ["count", "program", "permissions", "mechanism → culprit"]
+        // A value past its cap overflows its own line rather than widening every line.
+        let caps = [Int.max, 24, 24, 48]
+        var widths = header.map(\.count)
+        for f in findings {
+            for (i, cell) in Self.cells(f).enumerated() { widths[i] = max(widths[i], min(caps[i], cell.count)) }
+        }
+        write(conventions.shown(Self.line(header, widths, last: "first fix")))
+        for f in findings {
+            let last = f.isExec ? Self.firstFix(f.explained(under: report.policy)) : "-"
+            write(conventions.shown(Self.line(Self.cells(f), widths, last: last)))
+        }
+    }
+
+    /// The count right-aligned, the other columns left-aligned, two spaces apart.
+    private static func line(_ cells: [String], _ widths: [Int], last: String) -> String {
+        let count = String(repeating: " ", count: max(0, widths[0] - cells[0].count)) + cells[0]
+        return ([count] + zip(cells, widths).dropFirst().map { $0.padding(toLength: $1) } + [last]).joined(separator: "  ") + "\n"
+    }
+
+    private static func cells(_ f: Finding) -> [String] {
+        let program = f.process.exe.map(base) ?? f.process.comm ?? "?"
+        let cause: String
+        if let mechanism = f.mechanism {
+            let culprit = f.culprits.first.map { base($0.path) + (f.culprits.count > 1 ? " +\(f.culprits.count - 1)" : "") } ?? "(undetermined)"
+            cause = "\(mechanism.rawValue) → \(clean(culprit))"
+        } else {
+            cause = "not exec*: " + clean(f.tclass ?? "?")
+        }
+        let permissions = f.permissions.isEmpty ? "-" : f.permissions.map(clean).joined(separator: " ")
+        return [String(f.count), clean(program), permissions, cause]
+    }
+
+    /// The first fix's first command, or its kind and opening words.
+    static func firstFix(_ f: Finding) -> String {
+        guard let fix = f.fixes.first else { return "-" }
+        if let command = fix.commands.first { return clean(command) }
+        return "[\(fix.kind.rawValue)] " + clean(shortened(fix.text))
+    }
+
+    /// Up to the first clause break (": ", "; ", ". ", " ("), at most 60 characters.
+    static func shortened(_ text: String) -> String {
+        let end = [": ", "; ", ". ", " ("].compactMap { text.firstRange(of: $0)?.lowerBound }.min() ?? text.endIndex
+        let clause = text[..<end]
+        return clause.count <= 60 ? String(clause) : String(clause.prefix(59)) + "…"
+    }
+
+    private static func base(_ path: String) -> String { path.split(separator: "/").last.map(String.init) ?? path }
+    private static func clean(_ s: String) -> String { TerminalText.sanitize(s) }
+}
