@@ -19,7 +19,7 @@ public struct OutputConventions: Sendable, Equatable {
     }
 
     /// The terminal's width when `fd` is one (TIOCGWINSZ), else COLUMNS, else 80; UTF-8 when the
-    /// locale's character set is (LC_ALL, LC_CTYPE, LANG, as setlocale reads them).
+    /// locale in force names UTF-8.
     public static func detect(forDescriptor fd: Int32) -> OutputConventions {
         var size = winsize()
         var width = 80
@@ -28,9 +28,18 @@ public struct OutputConventions: Sendable, Equatable {
         } else if let columns = getenv("COLUMNS").flatMap({ Int(String(cString: $0)) }), columns > 0 {
             width = columns
         }
-        setlocale(LC_CTYPE, "")
-        let codeset = String(cString: nl_langinfo(nl_item(CODESET))).lowercased()
-        return OutputConventions(width: width, unicode: codeset == "utf-8" || codeset == "utf8")
+        return OutputConventions(width: width, unicode: localeIsUTF8())
+    }
+
+    /// Whether the locale in force names UTF-8: LC_ALL, else LC_CTYPE, else LANG, as setlocale
+    /// would pick. Read from the environment rather than through setlocale, whose answer depends
+    /// on the host's locale files (a static build in a bare root finds none, and would fall back
+    /// to ASCII where the same settings give UTF-8 elsewhere).
+    static func localeIsUTF8() -> Bool {
+        let variables: [String] = ["LC_ALL", "LC_CTYPE", "LANG"]
+        let name = variables.lazy.compactMap { getenv($0).map { String(cString: $0) } }.first { !$0.isEmpty } ?? ""
+        let lowered = name.lowercased()
+        return lowered.contains("utf-8") || lowered.contains("utf8")
     }
 
     static let asciiStandIns: [Character: String] = ["—": "-", "–": "-", "→": "->", "…": "...", "≥": ">=", "×": "x"]
