@@ -1,6 +1,7 @@
 import Foundation
 import Testing
 import TestSupport
+@testable import avc_explain
 #if canImport(Glibc)
 import Glibc
 #endif
@@ -44,6 +45,13 @@ import Glibc
         #expect(try Tool.jsonLines(r.stdout).last?["type"] as? String == "summary")
         let mode = try #require(FileManager.default.attributesOfItem(atPath: jsonl)[.posixPermissions] as? Int)
         #expect(mode == 0o600)
+    }
+
+    /// A syslog line stays within its bound, cut between characters (é is two bytes).
+    @Test func syslogLinesAreBounded() {
+        let long = SyslogChannel.bounded("[1] " + String(repeating: "é", count: 1_000))
+        #expect(long.utf8.count <= SyslogChannel.maxLineBytes && long.hasSuffix("é…"))
+        #expect(SyslogChannel.bounded("[1] short") == "[1] short")
     }
 
     @Test func optionsOfThePluginOutputsAreCheckedFirst() throws {
