@@ -165,7 +165,7 @@ _avc-explain() {
     local -a repeating_flags=()
     local -a non_repeating_flags=(--input-logs --live --plugin --version -h --help)
     local -a repeating_options=(--input -if --node --pid -p --comm -c --exe -x --perm --follow)
-    local -a non_repeating_options=(--since -ts --until -te --save-records --repeat-window --format --sysroot --library-path --color)
+    local -a non_repeating_options=(--since -ts --until -te --save-records --output --syslog-facility --syslog-ident --repeat-window --format --sysroot --library-path --color)
     __avc-explain_offer_flags_options -1
 
     # Offer option value completions
@@ -205,6 +205,17 @@ _avc-explain() {
         ;;
     '--save-records')
         __avc-explain_add_completions -f
+        return
+        ;;
+    '--output')
+        __avc-explain_add_completions -f
+        return
+        ;;
+    '--syslog-facility')
+        __avc-explain_add_completions -W 'user'$'\n''daemon'$'\n''auth'$'\n''authpriv'$'\n''syslog'$'\n''local0'$'\n''local1'$'\n''local2'$'\n''local3'$'\n''local4'$'\n''local5'$'\n''local6'$'\n''local7'
+        return
+        ;;
+    '--syslog-ident')
         return
         ;;
     '--repeat-window')
@@ -256,7 +267,7 @@ _avc-explain_explain() {
     repeating_flags=()
     non_repeating_flags=(--input-logs --live --plugin --version -h --help)
     repeating_options=(--input -if --node --pid -p --comm -c --exe -x --perm --follow)
-    non_repeating_options=(--since -ts --until -te --save-records --repeat-window --format --sysroot --library-path --color)
+    non_repeating_options=(--since -ts --until -te --save-records --output --syslog-facility --syslog-ident --repeat-window --format --sysroot --library-path --color)
     __avc-explain_offer_flags_options -1
 
     # Offer option value completions
@@ -296,6 +307,17 @@ _avc-explain_explain() {
         ;;
     '--save-records')
         __avc-explain_add_completions -f
+        return
+        ;;
+    '--output')
+        __avc-explain_add_completions -f
+        return
+        ;;
+    '--syslog-facility')
+        __avc-explain_add_completions -W 'user'$'\n''daemon'$'\n''auth'$'\n''authpriv'$'\n''syslog'$'\n''local0'$'\n''local1'$'\n''local2'$'\n''local3'$'\n''local4'$'\n''local5'$'\n''local6'$'\n''local7'
+        return
+        ;;
+    '--syslog-ident')
         return
         ;;
     '--repeat-window')

@@ -20,10 +20,10 @@ function __avc-explain_parse_tokens -S
     set -l unparsed_tokens (__avc-explain_tokens -pc)
     switch $unparsed_tokens[1]
     case 'avc-explain'
-        __avc-explain_parse_subcommand -r 1 'input=+' 'input-logs' 'since=' 'until=' 'node=+' 'p/pid=+' 'c/comm=+' 'x/exe=+' 'perm=+' 'live' 'follow=+' 'plugin' 'save-records=' 'repeat-window=' 'format=' 'sysroot=' 'library-path=' 'color=' 'version' 'h/help'
+        __avc-explain_parse_subcommand -r 1 'input=+' 'input-logs' 'since=' 'until=' 'node=+' 'p/pid=+' 'c/comm=+' 'x/exe=+' 'perm=+' 'live' 'follow=+' 'plugin' 'save-records=' 'output=' 'syslog-facility=' 'syslog-ident=' 'repeat-window=' 'format=' 'sysroot=' 'library-path=' 'color=' 'version' 'h/help'
         switch $unparsed_tokens[1]
         case 'explain'
-            __avc-explain_parse_subcommand -r 1 'input=+' 'input-logs' 'since=' 'until=' 'node=+' 'p/pid=+' 'c/comm=+' 'x/exe=+' 'perm=+' 'live' 'follow=+' 'plugin' 'save-records=' 'repeat-window=' 'format=' 'sysroot=' 'library-path=' 'color=' 'version' 'h/help'
+            __avc-explain_parse_subcommand -r 1 'input=+' 'input-logs' 'since=' 'until=' 'node=+' 'p/pid=+' 'c/comm=+' 'x/exe=+' 'perm=+' 'live' 'follow=+' 'plugin' 'save-records=' 'output=' 'syslog-facility=' 'syslog-ident=' 'repeat-window=' 'format=' 'sysroot=' 'library-path=' 'color=' 'version' 'h/help'
         case 'check'
             __avc-explain_parse_subcommand -r 1 'show-jit' 'format=' 'sysroot=' 'library-path=' 'color=' 'version' 'h/help'
         case 'help'
@@ -95,6 +95,9 @@ complete -c 'avc-explain' -n '__avc-explain_should_offer_completions_for_flags_o
 complete -c 'avc-explain' -n '__avc-explain_should_offer_completions_for_flags_or_options "avc-explain"' -l 'follow' -d 'Follow this log as it grows, like tail -F (across rotation and truncation); repeatable, and combines with --live.' -rF
 complete -c 'avc-explain' -n '__avc-explain_should_offer_completions_for_flags_or_options "avc-explain" plugin' -l 'plugin' -d 'Read auditd\'s plugin stream on standard input (plugins.d, format = string); see contrib/avc-explain.conf.'
 complete -c 'avc-explain' -n '__avc-explain_should_offer_completions_for_flags_or_options "avc-explain" save-records' -l 'save-records' -d 'With --live, also append every record received to this file, as auditd would log it.' -rF
+complete -c 'avc-explain' -n '__avc-explain_should_offer_completions_for_flags_or_options "avc-explain" output' -l 'output' -d 'In live modes, also append the JSON Lines records (as --format json prints them) to this file, created 0600.' -rF
+complete -c 'avc-explain' -n '__avc-explain_should_offer_completions_for_flags_or_options "avc-explain" syslog-facility' -l 'syslog-facility' -d 'With --plugin, the syslog facility of its lines: user (the default, as audisp-syslog\'s), daemon, auth, authpriv, syslog, local0 to local7.' -rfka 'user daemon auth authpriv syslog local0 local1 local2 local3 local4 local5 local6 local7'
+complete -c 'avc-explain' -n '__avc-explain_should_offer_completions_for_flags_or_options "avc-explain" syslog-ident' -l 'syslog-ident' -d 'With --plugin, the syslog identifier of its lines (default avc-explain).' -rfka ''
 complete -c 'avc-explain' -n '__avc-explain_should_offer_completions_for_flags_or_options "avc-explain" repeat-window' -l 'repeat-window' -d 'In live modes, identical denials within this many seconds are counted, not printed again.' -rfka ''
 complete -c 'avc-explain' -n '__avc-explain_should_offer_completions_for_flags_or_options "avc-explain" format' -l 'format' -d 'Output format: \'text\' for people, \'summary\' (a line per finding), \'markdown\' (for tickets), \'json\' for scripts.' -rfka 'text summary markdown json'
 complete -c 'avc-explain' -n '__avc-explain_should_offer_completions_for_flags_or_options "avc-explain" sysroot' -l 'sysroot' -d 'Read executables, libraries and ld.so.cache under this directory, as if it were /.' -rfa '(__avc-explain_complete_directories)'
@@ -119,6 +122,9 @@ complete -c 'avc-explain' -n '__avc-explain_should_offer_completions_for_flags_o
 complete -c 'avc-explain' -n '__avc-explain_should_offer_completions_for_flags_or_options "avc-explain explain"' -l 'follow' -d 'Follow this log as it grows, like tail -F (across rotation and truncation); repeatable, and combines with --live.' -rF
 complete -c 'avc-explain' -n '__avc-explain_should_offer_completions_for_flags_or_options "avc-explain explain" plugin' -l 'plugin' -d 'Read auditd\'s plugin stream on standard input (plugins.d, format = string); see contrib/avc-explain.conf.'
 complete -c 'avc-explain' -n '__avc-explain_should_offer_completions_for_flags_or_options "avc-explain explain" save-records' -l 'save-records' -d 'With --live, also append every record received to this file, as auditd would log it.' -rF
+complete -c 'avc-explain' -n '__avc-explain_should_offer_completions_for_flags_or_options "avc-explain explain" output' -l 'output' -d 'In live modes, also append the JSON Lines records (as --format json prints them) to this file, created 0600.' -rF
+complete -c 'avc-explain' -n '__avc-explain_should_offer_completions_for_flags_or_options "avc-explain explain" syslog-facility' -l 'syslog-facility' -d 'With --plugin, the syslog facility of its lines: user (the default, as audisp-syslog\'s), daemon, auth, authpriv, syslog, local0 to local7.' -rfka 'user daemon auth authpriv syslog local0 local1 local2 local3 local4 local5 local6 local7'
+complete -c 'avc-explain' -n '__avc-explain_should_offer_completions_for_flags_or_options "avc-explain explain" syslog-ident' -l 'syslog-ident' -d 'With --plugin, the syslog identifier of its lines (default avc-explain).' -rfka ''
 complete -c 'avc-explain' -n '__avc-explain_should_offer_completions_for_flags_or_options "avc-explain explain" repeat-window' -l 'repeat-window' -d 'In live modes, identical denials within this many seconds are counted, not printed again.' -rfka ''
 complete -c 'avc-explain' -n '__avc-explain_should_offer_completions_for_flags_or_options "avc-explain explain" format' -l 'format' -d 'Output format: \'text\' for people, \'summary\' (a line per finding), \'markdown\' (for tickets), \'json\' for scripts.' -rfka 'text summary markdown json'
 complete -c 'avc-explain' -n '__avc-explain_should_offer_completions_for_flags_or_options "avc-explain explain" sysroot' -l 'sysroot' -d 'Read executables, libraries and ld.so.cache under this directory, as if it were /.' -rfa '(__avc-explain_complete_directories)'

@@ -29,9 +29,15 @@ public struct SummaryRenderer {
         }
         write(conventions.shown(Self.line(header, widths, last: "first fix")))
         for f in findings {
-            let last = f.isExec ? Self.firstFix(f.explained(under: report.policy)) : "-"
-            write(conventions.shown(Self.line(Self.cells(f), widths, last: last)))
+            let columns = Self.columns(f.isExec ? f.explained(under: report.policy) : f)
+            write(conventions.shown(Self.line(Array(columns.dropLast()), widths, last: columns[4])))
         }
+    }
+
+    /// A finding's five columns, unaligned: count, program, permissions, mechanism → culprit,
+    /// first fix (an exec* finding's, so `f` is explained). Each is safe to print.
+    public static func columns(_ f: Finding) -> [String] {
+        cells(f) + [f.isExec ? firstFix(f) : "-"]
     }
 
     /// The count right-aligned, the other columns left-aligned, two spaces apart.

@@ -67,7 +67,7 @@ struct Explain: ParsableCommand {
     private func runLive() throws {
         let loader = common.makeLoader()
         var session = LiveSession(diagnoser: Diagnoser(loader: loader, policy: PolicyEnvironment.read(root: loader.root)),
-                                  filter: options.filter, format: common.format,
+                                  filter: options.filter, output: LiveOutput(format: common.format),
                                   text: TextRenderer(color: common.color.enabled(forDescriptor: 1), conventions: .detect(forDescriptor: 1)),
                                   window: options.repeatWindow)
         do {
@@ -79,15 +79,23 @@ struct Explain: ParsableCommand {
             Diagnostics.warn("\(error)")
             throw ExitCode(2)
         }
-        if let path = options.saveRecords {
-            session.recordsOut = open(path, O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, 0o600)
-            guard session.recordsOut >= 0 else {
-                Diagnostics.warn("\(path): cannot open for writing: \(String(cString: strerror(errno)))")
-                throw ExitCode(2)
-            }
+        if let path = options.saveRecords { session.recordsOut = try Self.openForAppending(path) }
+        if let path = options.output { session.output.recordsFile = try Self.openForAppending(path) }
+        if options.plugin {
+            session.output.syslog = SyslogChannel(ident: options.syslogIdent ?? "avc-explain", facility: options.syslogFacility ?? .user)
         }
         session.followed = options.follow.map { (FollowedFile(path: $0), LineBatchParser(name: $0)) }
         if options.plugin { session.plugin = (LineAccumulator(), LineBatchParser(name: "(auditd plugin stream)")) }
         try session.run()
+    }
+
+    /// A file the live session appends to: created private (0600), not inherited.
+    private static func openForAppending(_ path: String) throws -> Int32 {
+        let fd = open(path, O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, 0o600)
+        guard fd >= 0 else {
+            Diagnostics.warn("\(path): cannot open for writing: \(String(cString: strerror(errno)))")
+            throw ExitCode(2)
+        }
+        return fd
     }
 }

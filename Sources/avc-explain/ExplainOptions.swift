@@ -70,6 +70,16 @@ struct ExplainOptions: ParsableArguments {
             completion: .file())
     var saveRecords: String?
 
+    @Option(help: ArgumentHelp("In live modes, also append the JSON Lines records (as --format json prints them) to this file, created 0600.", valueName: "file"),
+            completion: .file())
+    var output: String?
+
+    @Option(help: ArgumentHelp("With --plugin, the syslog facility of its lines: user (the default, as audisp-syslog's), daemon, auth, authpriv, syslog, local0 to local7.", valueName: "facility"))
+    var syslogFacility: SyslogFacility?
+
+    @Option(help: ArgumentHelp("With --plugin, the syslog identifier of its lines (default avc-explain).", valueName: "name"))
+    var syslogIdent: String?
+
     @Option(help: ArgumentHelp("In live modes, identical denials within this many seconds are counted, not printed again.", valueName: "seconds"))
     var repeatWindow: UInt64 = 60
 
@@ -93,5 +103,13 @@ struct ExplainOptions: ParsableArguments {
         }
         if plugin && live { throw ValidationError("--plugin reads auditd's stream; --live reads the kernel's: choose one") }
         if saveRecords != nil && !live { throw ValidationError("--save-records goes with --live") }
+        if output != nil && !isLive { throw ValidationError("--output goes with --live, --follow or --plugin") }
+        if (syslogFacility != nil || syslogIdent != nil) && !plugin {
+            throw ValidationError("--syslog-facility and --syslog-ident go with --plugin")
+        }
+        if let ident = syslogIdent,
+           ident.isEmpty || ident.count > 32 || !ident.allSatisfy({ $0.isASCII && ($0.isLetter || $0.isNumber || "-_.".contains($0)) }) {
+            throw ValidationError("--syslog-ident: 1 to 32 letters, digits, '-', '_' or '.'")
+        }
     }
 }

@@ -19,7 +19,7 @@ struct LiveSession {
     var assembler = Assembler(window: 2)
     var diagnoser: Diagnoser
     var filter: EventFilter
-    let format: OutputFormat
+    var output: LiveOutput
     let text: TextRenderer
     let window: UInt64
     var printedAt: [Int: UInt64] = [:]
@@ -133,7 +133,7 @@ struct LiveSession {
     private mutating func explain(_ events: [Event]) {
         for event in events where filter.accepts(event) {
             diagnoser.add(event)
-            if format == .json { streamStateChanges(event.key) }
+            if output.wantsRecords { streamStateChanges(event.key) }
             show(diagnoser.touched, pid: event.syscall?.pid ?? event.avcs.first?.pid)
         }
     }
@@ -146,10 +146,11 @@ struct LiveSession {
                 // The booleans in force now, not when the session started.
                 if netlink != nil { diagnoser.policy = PolicyEnvironment.read(root: diagnoser.loader.root) }
                 let f = diagnoser.finding(t.index)
-                guard f.isExec || format == .json else { continue }
-                emit(format == .json
-                     ? JSONRenderer.line("finding", [("number", .int(Int64(t.index + 1))), ("finding", JSONRenderer.finding(f))])
-                     : "\n" + text.render(f, number: t.index + 1))
+                guard f.isExec || output.wantsRecords else { continue }
+                output.record(JSONRenderer.line("finding", [("number", .int(Int64(t.index + 1))), ("finding", JSONRenderer.finding(f))]))
+                if f.isExec {
+                    output.text("\n" + text.render(f, number: t.index + 1), log: Self.logLine(f, number: t.index + 1), priority: LOG_WARNING)
+                }
                 printedAt[t.index] = now
             } else {
                 unreported[t.index, default: 0] += 1
@@ -164,10 +165,10 @@ struct LiveSession {
         for (index, count) in unreported.sorted(by: { $0.key < $1.key }) where count > 0 {
             guard final || now >= (printedAt[index] ?? 0) + window else { continue }
             let f = diagnoser.finding(index)
-            if format == .json {
-                emit(JSONRenderer.line("repeat", [("number", .int(Int64(index + 1))), ("repeated", .int(Int64(count))), ("count", .int(Int64(f.count)))]))
-            } else if f.isExec {
-                emit("[\(index + 1)] repeated \(count) time\(count == 1 ? "" : "s") (\(f.count) in all): \(f.permissions.joined(separator: " ")) for \(TerminalText.sanitize(f.process.comm ?? f.process.exe ?? "?"))\n")
+            output.record(JSONRenderer.line("repeat", [("number", .int(Int64(index + 1))), ("repeated", .int(Int64(count))), ("count", .int(Int64(f.count)))]))
+            if f.isExec {
+                let line = "[\(index + 1)] repeated \(count) time\(count == 1 ? "" : "s") (\(f.count) in all): \(f.permissions.joined(separator: " ")) for \(TerminalText.sanitize(f.process.comm ?? f.process.exe ?? "?"))"
+                output.text(line + "\n", log: line)
             }
             unreported[index] = 0
             printedAt[index] = now
@@ -179,14 +180,14 @@ struct LiveSession {
     /// left out is not streamed; the summary's limits_reached counts it.
     private mutating func streamStateChanges(_ key: EventKey) {
         for change in diagnoser.timeline.dropFirst(timelineStreamed) {
-            emit(JSONRenderer.line("timeline", JSONRenderer.statusChange(change)))
+            output.record(JSONRenderer.line("timeline", JSONRenderer.statusChange(change)))
         }
         timelineStreamed = diagnoser.timeline.count
         let errors = diagnoser.selinuxErrors
         guard errors.count != errorsStreamed.count || errors.map(\.count).reduce(0, +) != errorsStreamed.reduce(0, +) else { return }
         errorsStreamed += Array(repeating: 0, count: errors.count - errorsStreamed.count)
         for (i, e) in errors.enumerated() where e.count != errorsStreamed[i] {
-            emit(JSONRenderer.line("selinux_error", JSONRenderer.selinuxError(text: e.text, count: e.count) + JSONRenderer.event(key)))
+            output.record(JSONRenderer.line("selinux_error", JSONRenderer.selinuxError(text: e.text, count: e.count) + JSONRenderer.event(key)))
             errorsStreamed[i] = e.count
         }
     }
@@ -212,7 +213,14 @@ struct LiveSession {
     }
 
     private func report(lost why: String) {
-        emit(format == .json ? JSONRenderer.line("lost", [("reason", .string(why))]) : "avc-explain: \(why)\n")
+        output.record(JSONRenderer.line("lost", [("reason", .string(why))]))
+        output.text("avc-explain: \(why)\n", log: why, priority: LOG_WARNING)
+    }
+
+    /// A finding in syslog: the columns of `--format summary`, on one line.
+    static func logLine(_ f: Finding, number: Int) -> String {
+        let c = SummaryRenderer.columns(f)
+        return "[\(number)] \(c[0])× \(c[1])  \(c[2])  \(c[3])  first fix: \(c[4])"
     }
 
     private func summary() {
@@ -222,28 +230,25 @@ struct LiveSession {
         for stats in inputs { Analysis.report(stats) { Diagnostics.warn($0) } }
         let results = diagnoser.results
         let exec = results.filter(\.isExec)
-        if format == .json {
+        if output.wantsRecords {
             // JSON Lines readers get each changed finding's final state before the summary.
             for index in changed.sorted() {
-                emit(JSONRenderer.line("update", [("number", .int(Int64(index + 1))), ("finding", JSONRenderer.finding(diagnoser.finding(index)))]))
+                output.record(JSONRenderer.line("update", [("number", .int(Int64(index + 1))), ("finding", JSONRenderer.finding(diagnoser.finding(index)))]))
             }
-            emit(JSONRenderer.line("summary", [
+            output.record(JSONRenderer.line("summary", [
                 ("events", .int(Int64(diagnoser.eventsSeen))), ("denials", .int(Int64(diagnoser.denialCount))),
                 ("findings", .int(Int64(results.count))), ("exec_findings", .int(Int64(exec.count))),
                 ("lost", .int(Int64(lost))), ("serial_gaps", .int(Int64(serialGaps))),
                 ("limits_reached", .array(diagnoser.limitsReached.map(JSONRenderer.limit))),
             ]))
-        } else {
-            var line = "\navc-explain: \(exec.count) exec* finding\(exec.count == 1 ? "" : "s") (\(diagnoser.denialCount) denied permissions in \(diagnoser.eventsSeen) events)"
-            if lost > 0 { line += "; audit messages were lost \(lost) time\(lost == 1 ? "" : "s")" }
-            if serialGaps > 0 { line += "; \(serialGaps) serial numbers were never seen (lost events, or events the kernel numbered but did not log)" }
-            let limits = diagnoser.limitsReached
-            if !limits.isEmpty { line += "\nLimits reached: " + limits.map { TerminalText.sanitize($0.detail) }.joined(separator: "; ") + "." }
-            emit(line + "\n")
         }
+        var line = "\(exec.count) exec* finding\(exec.count == 1 ? "" : "s") (\(diagnoser.denialCount) denied permissions in \(diagnoser.eventsSeen) events)"
+        if lost > 0 { line += "; audit messages were lost \(lost) time\(lost == 1 ? "" : "s")" }
+        if serialGaps > 0 { line += "; \(serialGaps) serial numbers were never seen (lost events, or events the kernel numbered but did not log)" }
+        let limits = diagnoser.limitsReached
+        if !limits.isEmpty { line += "\nLimits reached: " + limits.map { TerminalText.sanitize($0.detail) }.joined(separator: "; ") + "." }
+        output.text("\navc-explain: " + line + "\n", log: line)
     }
-
-    private func emit(_ s: String) { Descriptor.write(s, to: 1) }
 }
 
 struct LiveError: Error, CustomStringConvertible {

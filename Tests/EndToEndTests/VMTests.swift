@@ -21,6 +21,15 @@ import TestSupport
         "/opt/chain/bin/chain-app": ("loader-exec-stack", ["/opt/chain/lib/libB.so"], ["execstack", "execmem"], false),
     ]
 
+    /// Each finding's last state in JSON Lines: "finding", then "update" if it was counted again.
+    static func finalStates(_ lines: [[String: Any]]) -> [[String: Any]] {
+        var state: [Int: [String: Any]] = [:]
+        for l in lines where ["finding", "update"].contains(l["type"] as? String ?? "") {
+            if let n = l["number"] as? Int, let f = l["finding"] as? [String: Any] { state[n] = f }
+        }
+        return state.sorted { $0.key < $1.key }.map(\.value)
+    }
+
     static func byExe(_ findings: [[String: Any]]) -> [String: [String: Any]] {
         var out: [String: [String: Any]] = [:]
         for f in findings { if let exe = (f["process"] as? [String: Any])?["exe"] as? String { out[exe] = f } }
@@ -39,12 +48,7 @@ import TestSupport
             return
         }
         let lines = try Tool.jsonLines(try String(contentsOfFile: dir.path + "/live.jsonl", encoding: .utf8))
-        // A finding's last line ("finding", then "update" if it was counted again) is its state.
-        var state: [Int: [String: Any]] = [:]
-        for l in lines where ["finding", "update"].contains(l["type"] as? String ?? "") {
-            if let n = l["number"] as? Int, let f = l["finding"] as? [String: Any] { state[n] = f }
-        }
-        let live = state.sorted { $0.key < $1.key }.map(\.value)
+        let live = Self.finalStates(lines)
         #expect(lines.last?["type"] as? String == "summary")
         let liveByExe = Self.byExe(live)
 
@@ -80,5 +84,27 @@ import TestSupport
         }
         // Two denials of one permissive mprotect: one event, both permissions.
         #expect((liveByExe["/opt/chain/bin/chain-app"]?["events"] as? [String])?.count == 1)
+
+        try checkAuditdPlugin(dir.path, live: liveByExe)
+    }
+
+    /// auditd ran beside --live, avc-explain its plugin (contrib/avc-explain.conf, with its
+    /// --output line): auditd logged the records, and what auditd handed the plugin, with
+    /// standard output on /dev/null, reached syslog and the JSON Lines file as --live saw it.
+    func checkAuditdPlugin(_ dir: String, live: [String: [String: Any]]) throws {
+        let audit = try String(contentsOfFile: dir + "/audit.log", encoding: .utf8).split(separator: "\n")
+        #expect(audit.contains { $0.hasPrefix("type=AVC ") && $0.contains("{ execstack }") && $0.contains("comm=\"flb-tail\"") })
+        let syslog = try String(contentsOfFile: dir + "/syslog.log", encoding: .utf8).split(separator: "\n")
+        for (program, cause) in [("flb-tail", "loader-exec-stack → libfluent-bit.so"), ("log-filter", "jit-rwx-mapping → libpcre2-8.so.0")] {
+            #expect(syslog.contains { $0.contains("user.warn avc-explain[") && $0.contains("× \(program)  ") && $0.contains("  \(cause)  first fix: ") },
+                    "no syslog line for \(program):\n\(syslog.joined(separator: "\n"))")
+        }
+        #expect(syslog.contains { $0.contains("user.info avc-explain[") && $0.contains(": \(Self.expected.count) exec* findings (") })
+        let plugin = Self.byExe(Self.finalStates(try Tool.jsonLines(try String(contentsOfFile: dir + "/plugin.jsonl", encoding: .utf8))))
+        for exe in Self.expected.keys.sorted() {
+            let f = try #require(plugin[exe], "the plugin's --output has no finding for \(exe)")
+            #expect(f["mechanism"] as? String == live[exe]?["mechanism"] as? String, "\(exe)")
+            #expect(Tool.culpritPaths(f) == Tool.culpritPaths(live[exe] ?? [:]), "\(exe)")
+        }
     }
 }

@@ -1,6 +1,7 @@
 #!/bin/busybox sh
-# /init of the test VM: load the policy, go enforcing, start `avc-explain --live`, run each
-# scenario in a test domain, and print everything between markers on the serial console.
+# /init of the test VM: load the policy, go enforcing, start auditd (avc-explain its plugin)
+# and `avc-explain --live`, run each scenario in a test domain, and print everything between
+# markers on the serial console.
 /bin/busybox --install -s /bin
 export PATH=/bin:/usr/local/bin
 mount -t proc proc /proc
@@ -16,6 +17,16 @@ setbool() {
     echo "$2" > /sys/fs/selinux/booleans/$1
     echo 1 > /sys/fs/selinux/commit_pending_bools
 }
+
+# auditd, with avc-explain as its plugin, and a syslogd for what that plugin logs. auditd takes
+# the kernel's unicast audit socket; --live below reads the multicast group beside it.
+syslogd -n -O /tmp/syslog.log &
+mount -t tmpfs tmpfs /var/log/audit
+/usr/sbin/auditd -n -s nochange > /tmp/auditd.err 2>&1 &
+AUDITD=$!
+i=0
+while [ ! -s /var/run/auditd.pid ] && [ $i -lt 150 ]; do sleep 0.2; i=$((i + 1)); done
+[ -s /var/run/auditd.pid ] || { echo "VMTEST-ERROR auditd did not start"; cat /tmp/auditd.err; }
 
 avc-explain --live --format json --save-records /tmp/raw.log --follow /tmp/app-errors.log --repeat-window 1 \
     > /tmp/live.jsonl 2> /tmp/live.err &
@@ -59,7 +70,14 @@ sleep 4
 kill -TERM $LIVE
 wait $LIVE
 echo "VMTEST-LIVE-EXIT $?"
-for f in live.jsonl raw.log live.err app-errors.log; do
+# auditd closes its plugin's input as it stops: the plugin logs its summary and exits.
+kill -TERM $AUDITD
+wait $AUDITD
+echo "VMTEST-AUDITD-EXIT $?"
+i=0
+while pidof avc-explain >/dev/null && [ $i -lt 50 ]; do sleep 0.2; i=$((i + 1)); done
+cp /var/log/audit/audit.log /tmp/audit.log
+for f in live.jsonl raw.log live.err app-errors.log syslog.log audit.log plugin.jsonl; do
     echo "VMTEST-BEGIN $f"
     cat /tmp/$f 2>/dev/null
     echo "VMTEST-END $f"

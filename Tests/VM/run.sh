@@ -2,7 +2,8 @@
 # Boots a Debian cloud kernel under qemu (TCG) with SELinux enforcing a small CIL policy,
 # runs `avc-explain --live` beside the scenarios, and writes what came back to OUTDIR:
 #   console.log   the serial console;  live.jsonl  avc-explain's JSON Lines;
-#   raw.log       the kernel's records (--save-records);  root/  the files the VM had.
+#   raw.log       the kernel's records (--save-records);  root/  the files the VM had;
+#   audit.log     auditd's log;  syslog.log  what its avc-explain plugin logged;  plugin.jsonl  its --output.
 # Usage: Tests/VM/run.sh OUTDIR [AVC_EXPLAIN_BINARY]
 # Needs: qemu-system-x86, busybox-static, secilc, cpio, apt-get download (make test installs them).
 set -eu
@@ -35,9 +36,19 @@ mkdir -p "$root/bin" "$root/etc/vm" "$root/proc" "$root/sys" "$root/dev" "$root/
 cp /bin/busybox "$root/bin/busybox"
 cp "$tool" "$root/usr/local/bin/avc-explain"
 cp "$here/init.sh" "$root/init"
+# auditd (Debian's, from this host) with avc-explain's plugin conf as shipped, but for its
+# JSON Lines option, switched on; busybox's syslogd receives what the plugin logs.
+mkdir -p "$root/usr/sbin" "$root/etc/audit/plugins.d" "$root/var/log/audit" "$root/var/run"
+cp /usr/sbin/auditd "$root/usr/sbin/auditd"
+install -m 640 "$here/auditd.conf" "$root/etc/audit/auditd.conf"
+sed -e 's|^path = .*|path = /usr/local/bin/avc-explain|' \
+    -e 's|^args = .*|args = --plugin --output=/tmp/plugin.jsonl|' "$top/contrib/avc-explain.conf" > "$root/etc/audit/plugins.d/avc-explain.conf"
+chmod 640 "$root/etc/audit/plugins.d/avc-explain.conf"
+echo "root:x:0:0:root:/:/bin/sh" > "$root/etc/passwd"
+echo "root:x:0:" > "$root/etc/group"
 secilc -M false -c 33 -o "$root/etc/vm/policy.33" -f /dev/null "$here/policy.cil"
 # ldd here runs on this project's own freshly built binaries, never on anything from a log.
-for elf in "$root/usr/local/bin/avc-explain" $(find "$root/opt" "$root/usr/local/bin" -type f); do
+for elf in "$root/usr/local/bin/avc-explain" "$root/usr/sbin/auditd" $(find "$root/opt" "$root/usr/local/bin" -type f); do
     ldd "$elf" 2>/dev/null | awk '/=> \// {print $3} /^\t\/lib/ {print $1}' | while read -r lib; do
         [ -e "$root$lib" ] && continue
         mkdir -p "$root$(dirname "$lib")"
@@ -58,4 +69,7 @@ extract live.jsonl > "$out/live.jsonl"
 extract raw.log > "$out/raw.log"
 extract live.err > "$out/live.err"
 extract app-errors.log > "$out/app-errors.log"
+extract syslog.log > "$out/syslog.log"
+extract audit.log > "$out/audit.log"
+extract plugin.jsonl > "$out/plugin.jsonl"
 echo "vm: done; $(grep -c '"type":"finding"' "$out/live.jsonl") findings, $(wc -l < "$out/raw.log") records in $out"

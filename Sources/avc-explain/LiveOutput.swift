@@ -1,0 +1,90 @@
+import ArgumentParser
+import CLinux
+import Rendering
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// Where a live session's output goes. Standard output gets text or JSON Lines, as `--format`
+/// says; `--output FILE` appends the JSON Lines records to FILE as well; with `--plugin`, a line
+/// per finding, repeat, loss and summary goes to syslog(3) too, because auditd starts its
+/// plugins with standard output and standard error on /dev/null.
+struct LiveOutput {
+    let format: OutputFormat
+    /// `--output`: JSON Lines appended here (-1: none).
+    var recordsFile: Int32 = -1
+    var syslog: SyslogChannel?
+
+    /// Whether JSON Lines records go anywhere: each costs a serialization.
+    var wantsRecords: Bool { format == .json || recordsFile >= 0 }
+
+    /// A JSON Lines record, for standard output (with `--format json`) and the `--output` file.
+    func record(_ line: @autoclosure () -> String) {
+        guard wantsRecords else { return }
+        let line = line()
+        if format == .json { Descriptor.write(line, to: 1) }
+        if recordsFile >= 0 { Descriptor.write(line, to: recordsFile) }
+    }
+
+    /// Text for people: `stdout` unless standard output carries JSON, `log` to syslog.
+    func text(_ stdout: @autoclosure () -> String, log: @autoclosure () -> String, priority: Int32 = LOG_INFO) {
+        if format != .json { Descriptor.write(stdout(), to: 1) }
+        syslog?.log(log(), priority: priority)
+    }
+}
+
+/// syslog(3), as auditd's own syslog plugin (audisp-syslog) writes. Each line of a message is
+/// logged on its own, with control and bidi characters escaped and its length bounded: the
+/// names in it come from audit records.
+struct SyslogChannel {
+    /// Bytes of one message, leaving room for the header within RFC 3164's 1,024.
+    static let maxLineBytes = 900
+
+    init(ident: String, facility: SyslogFacility) {
+        // openlog(3) keeps the pointer it is given: the copy lives as long as the process.
+        openlog(strdup(ident), LOG_PID, facility.code)
+    }
+
+    func log(_ message: String, priority: Int32) {
+        for line in message.split(separator: "\n") {
+            clinux_syslog(priority, Self.bounded(TerminalText.sanitize(String(line))))
+        }
+    }
+
+    /// At most `maxLineBytes` of UTF-8, cut between characters and marked with "…".
+    static func bounded(_ line: String) -> String {
+        guard line.utf8.count > maxLineBytes else { return line }
+        var out = ""
+        var bytes = 0
+        for c in line {
+            bytes += c.utf8.count
+            if bytes > maxLineBytes - 3 { break }
+            out.append(c)
+        }
+        return out + "…"
+    }
+}
+
+/// The facilities audisp-syslog accepts, by syslog.conf's names; `user` is its default too.
+enum SyslogFacility: String, CaseIterable, ExpressibleByArgument {
+    case user, daemon, auth, authpriv, syslog
+    case local0, local1, local2, local3, local4, local5, local6, local7
+
+    var code: Int32 {
+        switch self {
+        case .user: return LOG_USER
+        case .daemon: return LOG_DAEMON
+        case .auth: return LOG_AUTH
+        case .authpriv: return LOG_AUTHPRIV
+        case .syslog: return LOG_SYSLOG
+        case .local0: return LOG_LOCAL0
+        case .local1: return LOG_LOCAL1
+        case .local2: return LOG_LOCAL2
+        case .local3: return LOG_LOCAL3
+        case .local4: return LOG_LOCAL4
+        case .local5: return LOG_LOCAL5
+        case .local6: return LOG_LOCAL6
+        case .local7: return LOG_LOCAL7
+        }
+    }
+}
