@@ -116,7 +116,7 @@ packages: static
 	rpmbuild -bb --quiet --target x86_64 --define "_topdir $(CURDIR)/$(DIST)/rpm" \
 		--define "version_ $(VERSION)" --define "stage $(CURDIR)/$(DIST)/stage-usr" \
 		--define "packaging $(CURDIR)/packaging" \
-		--define "with_man $$(test -f man/avc-explain.1 && echo 1 || echo 0)" packaging/avc-explain.spec
+		packaging/avc-explain.spec
 	cp $(DIST)/rpm/RPMS/x86_64/avc-explain-$(VERSION)-1.x86_64.rpm $(DIST)/
 	@ls -l $(DIST)/*.deb $(DIST)/*.rpm
 

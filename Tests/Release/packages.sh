@@ -1,7 +1,7 @@
 #!/bin/sh
 # The DEB and the RPM installed into scratch roots (dpkg --root, rpm --root --nodeps), and
 # `make install DESTDIR=… PREFIX=/usr`: each lays out the binary, the completions, the auditd
-# plugin conf naming the installed binary (and the man page when man/avc-explain.1 exists); the
+# plugin conf naming the installed binary, the man pages and the JSON schemas; the
 # installed binary says the version in Version.swift and explains a sample as the debug build does.
 # Usage: Tests/Release/packages.sh DISTDIR VERSION     (as root)
 set -eu
@@ -22,7 +22,8 @@ check_tree() {
             /etc/audit/plugins.d/avc-explain.conf; do
         [ -s "$root$f" ] || fail "$how: $f missing"
     done
-    if [ -f man/avc-explain.1 ]; then [ -s "$root$prefix/share/man/man1/avc-explain.1" ] || fail "$how: man page missing"; fi
+    for page in man/*.1; do [ -s "$root$prefix/share/man/man1/${page##*/}" ] || fail "$how: man page ${page##*/} missing"; done
+    for schema in schema/*.schema.json; do [ -s "$root$prefix/share/avc-explain/schema/${schema##*/}" ] || fail "$how: ${schema##*/} missing"; done
     grep -qx "path = $prefix/bin/avc-explain" "$root/etc/audit/plugins.d/avc-explain.conf" \
         || fail "$how: plugin conf does not name $prefix/bin/avc-explain"
     got=$("$root$prefix/bin/avc-explain" --version) || true
