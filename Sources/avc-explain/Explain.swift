@@ -89,13 +89,13 @@ struct Explain: ParsableCommand {
         try session.run()
     }
 
-    /// A file the live session appends to: created private (0600), not inherited.
-    private static func openForAppending(_ path: String) throws -> Int32 {
-        let fd = open(path, O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, 0o600)
-        guard fd >= 0 else {
-            Diagnostics.warn("\(path): cannot open for writing: \(String(cString: strerror(errno)))")
+    /// A file the live session appends to, or exit status 2 with the reason on stderr.
+    private static func openForAppending(_ path: String) throws -> AppendedFile {
+        switch AppendedFile.open(path) {
+        case .success(let file): return file
+        case .failure(let error):
+            Diagnostics.warn(error.description)
             throw ExitCode(2)
         }
-        return fd
     }
 }

@@ -32,7 +32,7 @@ struct LiveSession {
     var errorsStreamed: [Int] = []
     var serialGaps = 0
     /// `--save-records`: every record received from the kernel, as auditd would log it.
-    var recordsOut: Int32 = -1
+    var recordsOut: AppendedFile?
     var lastSerial: UInt64?
     /// Wall-clock second of the last batch of input, for the quiet-stream flush.
     var lastArrival: UInt64 = 0
@@ -56,6 +56,9 @@ struct LiveSession {
         sigemptyset(&mask)
         sigaddset(&mask, SIGINT)
         sigaddset(&mask, SIGTERM)
+        // auditd sends its plugins SIGHUP when it reloads, and logrotate scripts send it too:
+        // the appended files are opened again, and the session goes on.
+        sigaddset(&mask, SIGHUP)
         sigprocmask(SIG_BLOCK, &mask, nil)
         let signals = signalfd(-1, &mask, Int32(SFD_CLOEXEC))
         defer { close(signals) }
@@ -67,7 +70,12 @@ struct LiveSession {
             if let netlink { fds.append(pollfd(fd: netlink.fd, events: Int16(POLLIN), revents: 0)) }
             if pluginOpen { fds.append(pollfd(fd: 0, events: Int16(POLLIN), revents: 0)) }
             _ = poll(&fds, nfds_t(fds.count), 250)
-            if fds[0].revents != 0 { break loop }
+            if fds[0].revents != 0 {
+                var info = signalfd_siginfo()
+                let n = read(signals, &info, MemoryLayout<signalfd_siginfo>.size)
+                guard n == MemoryLayout<signalfd_siginfo>.size, info.ssi_signo == UInt32(SIGHUP) else { break loop }
+                reopenAppendedFiles()
+            }
             var items: [StreamItem] = []
             if let netlink, fds.contains(where: { $0.fd == netlink.fd && $0.revents != 0 }) {
                 while true {
@@ -78,7 +86,7 @@ struct LiveSession {
                         continue
                     case .lines(let lines):
                         if lines.isEmpty { break }
-                        if recordsOut >= 0 { save(lines) }
+                        if recordsOut != nil { save(lines) }
                         let parsed = netlinkParser.parse(lines)
                         for case .record(let r) in parsed { noteSerial(r.key.id.serial) }
                         items += parsed
@@ -206,10 +214,14 @@ struct LiveSession {
         if lastSerial.map({ serial > $0 }) ?? true { lastSerial = serial }
     }
 
+    private mutating func reopenAppendedFiles() {
+        for problem in [recordsOut?.reopen(), output.recordsFile?.reopen()].compactMap({ $0 }) { Diagnostics.warn(problem) }
+    }
+
     private func save(_ lines: [[UInt8]]) {
         var bytes: [UInt8] = []
         for line in lines { bytes += line; bytes.append(0x0a) }
-        Descriptor.write(bytes, to: recordsOut)
+        recordsOut?.write(bytes)
     }
 
     private func report(lost why: String) {
