@@ -5,9 +5,15 @@ import ELFLoader
 /// Turns events into findings: classifies each exec* denial, names the objects at fault
 /// through the ELF closure of the process's executable, and folds identical denials together.
 public struct Diagnoser {
+    /// The root ELF files are read under, for events of nodes without one of their own.
     public let loader: LoaderSearch
-    private var programs: [String: Result<ProgramFacts, ELFError>] = [:]
-    private var assemblerScans: [String: AssemblerScan] = [:]
+    /// Every root: `loader` first, then those of nodes given their own (`--sysroot NODE=DIR`).
+    private let roots: [LoaderSearch]
+    /// A node's index in `roots`; a node not named here is analysed under `loader` (0).
+    private let rootOfNode: [String: Int]
+    /// Analysed programs and debug-info scans by (root, path): one path may be two files on two nodes.
+    private var programs: [RootedPath: Result<ProgramFacts, ELFError>] = [:]
+    private var assemblerScans: [RootedPath: AssemblerScan] = [:]
     private(set) var findings: [Finding] = []
     private var index: [String: Int] = [:]
     public private(set) var eventsSeen = 0
@@ -27,9 +33,25 @@ public struct Diagnoser {
     /// Live mode refreshes it: booleans change while it runs.
     public var policy: PolicyEnvironment
 
-    public init(loader: LoaderSearch, policy: PolicyEnvironment = PolicyEnvironment()) {
+    /// `nodeLoaders`: the roots of nodes whose files are not under `loader`'s root.
+    public init(loader: LoaderSearch, nodeLoaders: [String: LoaderSearch] = [:], policy: PolicyEnvironment = PolicyEnvironment()) {
         self.loader = loader
+        let nodes = nodeLoaders.keys.sorted()
+        roots = [loader] + nodes.map { nodeLoaders[$0]! }
+        rootOfNode = Dictionary(uniqueKeysWithValues: nodes.enumerated().map { ($1, $0 + 1) })
         self.policy = policy
+    }
+
+    /// A path inside one of `roots`.
+    private struct RootedPath: Hashable {
+        var root: Int
+        var path: String
+    }
+
+    /// The index in `roots` of the root an event's files are read under.
+    private func root(of event: Event) -> Int {
+        guard !rootOfNode.isEmpty, let node = event.key.node else { return 0 }
+        return rootOfNode[node] ?? 0
     }
 
     /// The policy as far as it is known: the live booleans, else a guess from the domains seen.
@@ -61,7 +83,9 @@ public struct Diagnoser {
     public mutating func add(_ event: Event) {
         touched.removeAll(keepingCapacity: true)
         eventsSeen += 1
-        let signature = RepeatSignature(event)
+        // The node is not in the signature (repeats on other nodes fold together), but its root
+        // is: the same record under another root may name other culprits.
+        let signature = RepeatSignature(event).map { RootedSignature(root: root(of: event), signature: $0) }
         if let signature, let known = repeats[signature] { return replay(known, event) }
         var effect = Effect()
         read(event, into: &effect)
@@ -83,7 +107,12 @@ public struct Diagnoser {
     }
 
     /// Events already read, by signature: repeats of a denial are folded in from here.
-    private var repeats: [RepeatSignature: Effect] = [:]
+    private var repeats: [RootedSignature: Effect] = [:]
+
+    private struct RootedSignature: Hashable {
+        var root: Int
+        var signature: RepeatSignature
+    }
 
     private mutating func read(_ event: Event, into effect: inout Effect) {
         noteStateChanges(event)
@@ -118,6 +147,7 @@ public struct Diagnoser {
         for (index, template) in effect.sightings {
             var sighting = template
             sighting.event = event.key
+            sighting.node = event.key.node
             sighting.pid = pid
             fold(sighting, at: index)
         }
@@ -163,15 +193,16 @@ public struct Diagnoser {
         let permSet = Set(permissions)
         let exe = syscall?.exe ?? first.exe
         let targetPath = avcs.lazy.compactMap { $0.path }.first ?? event.avcPath ?? avcs.lazy.compactMap { $0.name }.first
-        let facts = exe.map { program($0) }
+        let root = root(of: event)
+        let facts = exe.map { program($0, root: root) }
         let analysed = facts.flatMap { try? $0.get() }
         let domain = first.scontext?.type ?? syscall?.subject?.type
         let android = Platform.isAndroid(context: first.scontext?.description ?? syscall?.subject?.description, path: exe ?? targetPath)
-        let target = permSet.contains("execmod") ? targetPath.map { targetFacts($0, closure: analysed) } : nil
+        let target = permSet.contains("execmod") ? targetPath.map { targetFacts($0, closure: analysed, loader: roots[root]) } : nil
         let classification = Classifier.classify(permissions: permSet, syscall: syscall, mmap: event.mmap,
                                                  targetPath: targetPath, facts: analysed, target: target, android: android)
         var culprits = analysed.map { CulpritFinder.culprits(for: classification.mechanism, facts: $0, deniedFile: targetPath) } ?? []
-        for i in culprits.indices { culprits[i] = traceStackRequest(culprits[i]) }
+        for i in culprits.indices { culprits[i] = traceStackRequest(culprits[i], root: root) }
         if culprits.isEmpty, permSet.contains("execmod"), let targetPath {
             var c = Culprit(path: targetPath, reason: .deniedFile, detail: target?.detail ?? "is the file the execmod denial names",
                             chain: [targetPath], foundVia: ["AVC record"], jit: nil)
@@ -179,8 +210,11 @@ public struct Diagnoser {
             culprits = [c]
         }
         let blocked = isBlocked(avcs, syscall)
-        let key = ["exec", classification.mechanism.rawValue, exe ?? first.comm ?? "?", culprits.map(\.path).joined(separator: ","), domain ?? "?"].joined(separator: "\u{1}")
-        let sighting = Sighting(event: event.key, pid: syscall?.pid ?? first.pid, blocked: blocked, permissions: permissions,
+        // Whether the files could be read is in the key too: under per-node roots one node's may
+        // be missing, and "no object explains it" is not "could not read it".
+        let readable = facts.map { (try? $0.get()) == nil ? "unreadable" : "read" } ?? "-"
+        let key = ["exec", classification.mechanism.rawValue, exe ?? first.comm ?? "?", culprits.map(\.path).joined(separator: ","), domain ?? "?", readable].joined(separator: "\u{1}")
+        let sighting = Sighting(event: event.key, node: event.key.node, pid: syscall?.pid ?? first.pid, blocked: blocked, permissions: permissions,
                                 denials: avcs.reduce(0) { $0 + $1.permissions.filter(permissions.contains).count })
         // Repeats of a known denial only add to its counts: nothing more is built for them.
         if fold(sighting, key: key, &effect) { return }
@@ -220,7 +254,7 @@ public struct Diagnoser {
     }
 
     /// The file an execmod denial names: in the closure, or read by itself under the root.
-    private func targetFacts(_ path: String, closure facts: ProgramFacts?) -> DeniedFile {
+    private func targetFacts(_ path: String, closure facts: ProgramFacts?, loader: LoaderSearch) -> DeniedFile {
         let elf: ELFFile?
         if let object = facts?.closure.objects.first(where: { $0.path == path || $0.realPath == path }) {
             elf = object.elf
@@ -243,26 +277,28 @@ public struct Diagnoser {
     func findingForUpdate(_ index: Int) -> Finding { findings[index] }
     mutating func store(_ finding: Finding, at index: Int) { findings[index] = finding }
 
-    mutating func program(_ exe: String) -> Result<ProgramFacts, ELFError> {
-        if let known = programs[exe] { return known }
-        let result = ProgramFacts.analyse(executable: exe, loader: loader)
+    mutating func program(_ exe: String, root: Int = 0) -> Result<ProgramFacts, ELFError> {
+        let key = RootedPath(root: root, path: exe)
+        if let known = programs[key] { return known }
+        let result = ProgramFacts.analyse(executable: exe, loader: roots[root])
         if case .success(let facts) = result, let cut = facts.closure.cut, !closureCuts.contains(where: { $0.subject == exe }) {
             closureCuts.append(.loadClosure(cut, closure: facts.closure, executable: exe))
         }
         if programs.count >= Self.maxPrograms { programs.removeAll(keepingCapacity: true) }
-        programs[exe] = result
+        programs[key] = result
         return result
     }
 
     /// Names, from debug info, the assembly sources that most likely lack .note.GNU-stack.
-    private mutating func traceStackRequest(_ culprit: Culprit) -> Culprit {
+    private mutating func traceStackRequest(_ culprit: Culprit, root: Int = 0) -> Culprit {
         guard culprit.reason == .gnuStackExecutable || culprit.reason == .gnuStackMissing else { return culprit }
         let scan: AssemblerScan
-        if let known = assemblerScans[culprit.path] {
+        let key = RootedPath(root: root, path: culprit.path)
+        if let known = assemblerScans[key] {
             scan = known
         } else {
-            scan = loader.assemblerUnits(ofFile: culprit.path)
-            if assemblerScans.count < Self.maxPrograms { assemblerScans[culprit.path] = scan }
+            scan = roots[root].assemblerUnits(ofFile: culprit.path)
+            if assemblerScans.count < Self.maxPrograms { assemblerScans[key] = scan }
         }
         var c = culprit
         let howToFind = "rebuild with binutils 2.39 or later, whose ld warns \"missing .note.GNU-stack section implies executable stack\" naming each object, or run scanelf -qeR on the build tree and static archives (objects without the note show as !WX)"
@@ -360,7 +396,7 @@ public struct Diagnoser {
         }
         let key = ["loader", textrel ? "textrel" : "stack", message.object, exe ?? message.program ?? "?", message.reason].joined(separator: "\u{1}")
         var effect = Effect()
-        let sighting = Sighting(event: nil, pid: nil, blocked: true, permissions: [], denials: 0)
+        let sighting = Sighting(event: nil, node: nil, pid: nil, blocked: true, permissions: [], denials: 0)
         if fold(sighting, key: key, &effect) { return }
         let finding = Finding(
             mechanism: textrel ? .textRelocation : .loaderExecStack, permissions: [], tclass: nil, target: message.object, tcontext: nil,
@@ -408,7 +444,7 @@ public struct Diagnoser {
         let exe = syscall?.exe ?? avc.exe
         let domain = avc.scontext?.type
         let key = ["other", permissions.joined(separator: " "), avc.tclass ?? "?", domain ?? "?", avc.tcontext?.type ?? "?", exe ?? avc.comm ?? "?"].joined(separator: "\u{1}")
-        let sighting = Sighting(event: event.key, pid: syscall?.pid ?? avc.pid, blocked: isBlocked([avc], syscall),
+        let sighting = Sighting(event: event.key, node: event.key.node, pid: syscall?.pid ?? avc.pid, blocked: isBlocked([avc], syscall),
                                 permissions: permissions, denials: permissions.count)
         if fold(sighting, key: key, &effect) { return }
         let target = avc.path ?? event.avcPath ?? avc.name
@@ -429,6 +465,7 @@ public struct Diagnoser {
     /// One more occurrence of a finding: what folding needs of it.
     private struct Sighting {
         var event: EventKey?
+        var node: String?
         var pid: Int64?
         var blocked: Bool
         var permissions: [String]
@@ -448,6 +485,7 @@ public struct Diagnoser {
         touched.append((i, false))
         findings[i].count += 1
         findings[i].denials += s.denials
+        findings[i].nodes.count(s.node, denials: s.denials)
         if s.blocked { findings[i].outcomes.blocked += 1 } else { findings[i].outcomes.allowed += 1 }
         for p in s.permissions where !findings[i].permissions.contains(p) { findings[i].permissions.append(p) }
         if !s.permissions.isEmpty, !findings[i].permissionSets.contains(s.permissions) { findings[i].permissionSets.append(s.permissions) }
@@ -472,6 +510,8 @@ public struct Diagnoser {
         index[key] = findings.count
         effect.sightings.append((findings.count, sighting))
         touched.append((findings.count, true))
+        var finding = finding
+        finding.nodes.count(sighting.node, denials: sighting.denials)
         findings.append(finding)
     }
 

@@ -69,6 +69,8 @@ public struct Finding: Sendable {
     public var loaderError: String? = nil
     /// Facts read from /proc while the process still ran (live mode only).
     public var liveFacts: [String] = []
+    /// The nodes of an aggregated log it was seen on, with a count each; empty without `node=`.
+    public var nodes = NodeCounts()
     /// False for findings from loader messages, which carry no audit time.
     public var hasTime: Bool { !events.isEmpty }
 

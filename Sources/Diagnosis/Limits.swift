@@ -13,6 +13,8 @@ public struct LimitReached: Sendable, Equatable {
         case findings
         /// Objects in one program's DT_NEEDED closure.
         case loadClosure = "load_closure"
+        /// Nodes named per finding (`NodeCounts.maxListed`); occurrences on further nodes are only counted.
+        case nodes
     }
 
     public var kind: Kind
@@ -40,6 +42,7 @@ public struct LimitReached: Sendable, Equatable {
         case .selinuxErrors: return "records"
         case .findings: return "occurrences"
         case .loadClosure: return "DT_NEEDED entries"
+        case .nodes: return "occurrences"
         }
     }
 
@@ -56,6 +59,8 @@ public struct LimitReached: Sendable, Equatable {
         case .loadClosure:
             let left = seen - kept
             return "the load closure of \(subject ?? "a program") was cut at \(n(bound)) objects: \(n(left)) DT_NEEDED \(left == 1 ? "entry was" : "entries were") not searched, so an object at fault may lie beyond the cut"
+        case .nodes:
+            return "node lists name the first \(n(bound)) nodes of each finding: \(n(seen - kept)) of \(n(seen)) occurrences of the findings seen on more nodes came from nodes not named; narrow the input (--node)"
         }
     }
 
@@ -81,7 +86,7 @@ extension LimitReached {
 }
 
 extension Diagnoser {
-    /// Every bound the input reached so far, in a fixed order: timeline, SELinux errors, findings, closures.
+    /// Every bound the input reached so far, in a fixed order: timeline, SELinux errors, findings, nodes, closures.
     public var limitsReached: [LimitReached] {
         var out: [LimitReached] = []
         if timelineSeen > timeline.count {
@@ -94,6 +99,12 @@ extension Diagnoser {
         if unkeptOccurrences > 0 {
             let kept = findings.reduce(0) { $0 + $1.count }
             out.append(LimitReached(.findings, bound: Self.maxFindings, kept: kept, seen: kept + unkeptOccurrences))
+        }
+        let crowded = findings.filter { !$0.nodes.isComplete }
+        if !crowded.isEmpty {
+            let seen = crowded.reduce(0) { $0 + $1.count }
+            let unnamed = crowded.reduce(0) { $0 + $1.nodes.unlistedOccurrences }
+            out.append(LimitReached(.nodes, bound: NodeCounts.maxListed, kept: seen - unnamed, seen: seen))
         }
         return out + closureCuts
     }

@@ -50,6 +50,20 @@ struct FindingFacts {
         return times + ", " + when + " (event \(value(f.events[0].description))\(more))"
     }
 
+    /// "on 37 nodes: web01 (12), web02 (9), … and 32 more", most seen first; nil without `node=`.
+    func nodes(_ f: Finding) -> String? {
+        let nodes = f.nodes.mostSeenFirst
+        guard !nodes.isEmpty else { return nil }
+        let shown = 5
+        let listed = nodes.prefix(shown).map { "\(value($0.name)) (\($0.count))" }.joined(separator: ", ")
+        let more = nodes.count - min(shown, nodes.count)
+        guard f.nodes.isComplete else {
+            return "on at least \(nodes.count + 1) nodes: \(listed) and at least \(more + 1) more"
+                + " (\(f.nodes.unlistedOccurrences) of the \(f.count) occurrences on nodes past the first \(NodeCounts.maxListed), not named)"
+        }
+        return "on " + Self.plural(nodes.count, "node") + ": " + listed + (more > 0 ? " and \(more) more" : "")
+    }
+
     func loaderError(_ f: Finding) -> String? {
         guard let error = f.loaderError else { return nil }
         let message = f.mechanism == .textRelocation ? "cannot restore segment prot after reloc: " : "cannot enable executable stack as shared object requires: "
@@ -78,6 +92,12 @@ struct FindingFacts {
     static func headline(_ report: Report) -> String {
         "avc-explain: \(plural(report.execFindings.count, "exec* finding")), \(plural(report.otherFindings.count, "other denial"))"
             + " (\(plural(report.denials, "denied permission")); \(plural(report.events, "event")) read)"
+    }
+
+    /// "Files of web01 read under /srv/web01, of web02 under /srv/web02." for `--sysroot NODE=DIR`.
+    func nodeRootsLine(_ report: Report) -> String? {
+        guard !report.nodeSysroots.isEmpty else { return nil }
+        return "Files of " + report.nodeSysroots.map { "\(value($0.node)) read under \(value($0.directory))" }.joined(separator: ", of ") + "."
     }
 
     func policyLine(_ report: Report) -> String? {

@@ -30,6 +30,7 @@ struct FindingText {
         let outcome = facts.outcome(f)
         row(&out, "outcome", (f.blocked || f.loaderError != nil ? s.red(outcome.word) : s.yellow(outcome.word)) + outcome.rest)
         row(&out, "seen", facts.seen(f))
+        if let nodes = facts.nodes(f) { row(&out, "nodes", nodes) }
         if let error = facts.loaderError(f) { row(&out, "error", error) }
         if let call = facts.call(f) { row(&out, "call", call) }
         // A command line stays whole, however long: it may be copied.

@@ -52,6 +52,7 @@ public enum JSONRenderer {
                 ("limits_reached", .array(report.limits.map(limit))),
                 ("inputs", .array(report.inputs.map(input))),
                 ("sysroot", .string(report.sysroot)),
+                ("node_sysroots", .array(report.nodeSysroots.map { .object([("node", .string($0.node)), ("sysroot", .string($0.directory))]) })),
                 ("policy", .object([
                     ("family", .string(report.policy.family?.rawValue)),
                     ("source", .string(report.policy.familySource)),
@@ -134,6 +135,8 @@ public enum JSONRenderer {
             ("target", .object([("path", .string(f.target)), ("tcontext", .string(f.tcontext))])),
             ("count", .int(Int64(f.count))),
             ("denials", .int(Int64(f.denials))),
+            ("nodes", .array(f.nodes.mostSeenFirst.map { .object([("name", .string($0.name)), ("count", .int(Int64($0.count)))]) })),
+            ("nodes_unlisted", .int(Int64(f.nodes.unlistedOccurrences))),
             ("first_seen", .string(f.hasTime ? Timestamp.utc(f.firstSeen) : nil)),
             ("last_seen", .string(f.hasTime ? Timestamp.utc(f.lastSeen) : nil)),
             ("loader_error", .string(f.loaderError)),

@@ -22,6 +22,7 @@ public struct MarkdownRenderer {
         var out = "**" + Self.escaped(FindingFacts.headline(report)) + "**\n"
         var notes: [String] = []
         if let root = report.sysroot { notes.append("Files read under \(Self.escaped(root)) as if it were /.") }
+        if let roots = facts.nodeRootsLine(report) { notes.append(roots) }
         if let policy = facts.policyLine(report) { notes.append(policy) }
         if !report.limits.isEmpty { notes.append("Limits reached: " + report.limits.map { Self.escaped($0.detail) }.joined(separator: "; ") + ".") }
         if report.execFindings.isEmpty { notes.append("No execmem, execstack, execheap or execmod denials found.") }
@@ -53,6 +54,7 @@ public struct MarkdownRenderer {
         row("object", f.target.map { Self.escaped($0) + (f.tcontext.map { " (\(Self.escaped($0)))" } ?? "") })
         row("outcome", "**\(outcome.word)**" + outcome.rest)
         row("seen", facts.seen(f))
+        row("nodes", facts.nodes(f))
         row("error", facts.loaderError(f))
         row("call", facts.call(f).map(Self.escaped))
         row("command", facts.command(f))

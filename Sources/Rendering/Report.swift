@@ -9,6 +9,8 @@ public struct Report: Sendable {
     public var inputs: [InputStats]
     /// The directory analysed as `/`, when not the real root.
     public var sysroot: String?
+    /// `--sysroot NODE=DIR`: the directory each such node's files were read under, by node name.
+    public var nodeSysroots: [(node: String, directory: String)] = []
     /// Denials not kept because the number of distinct findings reached its bound.
     public var unkeptDenials: Int
     /// The policy family and boolean values, as far as known.

@@ -5,9 +5,12 @@ import Diagnosis
 /// full of findings.
 public struct SummaryRenderer {
     public var conventions: OutputConventions
+    /// After the findings, a table of the nodes of an aggregated log (`--by-node`).
+    public var byNode: Bool
 
-    public init(conventions: OutputConventions = OutputConventions()) {
+    public init(conventions: OutputConventions = OutputConventions(), byNode: Bool = false) {
         self.conventions = conventions
+        self.byNode = byNode
     }
 
     public func render(_ report: Report) -> String {
@@ -32,6 +35,7 @@ public struct SummaryRenderer {
             let columns = Self.columns(f.isExec ? f.explained(under: report.policy) : f)
             write(conventions.shown(Self.line(Array(columns.dropLast()), widths, last: columns[4])))
         }
+        if byNode { write(conventions.shown(NodeTable(findings).rendered())) }
     }
 
     /// A finding's five columns, unaligned: count, program, permissions, mechanism → culprit,

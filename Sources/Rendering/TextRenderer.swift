@@ -35,6 +35,7 @@ public struct TextRenderer {
         let other = report.otherFindings
         out += s.bold(wrap(FindingFacts.headline(report), prefix: "", indent: "  ")) + "\n"
         if let root = report.sysroot { out += wrap("Files read under \(clean(root)) as if it were /.", prefix: "", indent: "  ") + "\n" }
+        if let roots = facts.nodeRootsLine(report) { out += wrap(roots, prefix: "", indent: "  ") + "\n" }
         if let policy = facts.policyLine(report) { out += wrap(policy, prefix: "", indent: "  ") + "\n" }
         if !report.limits.isEmpty {
             out += s.yellow(wrap("Limits reached: " + report.limits.map { clean($0.detail) }.joined(separator: "; ") + ".", prefix: "", indent: "  ")) + "\n"

@@ -58,11 +58,11 @@ struct CommonOptions: ParsableArguments {
     var format: OutputFormat = .text
 
     @Option(help: ArgumentHelp(
-        "Read executables, libraries and ld.so.cache under this directory, as if it were /.",
-        discussion: "For files from another host: an sosreport or an unpacked image. No path, symlinks included, leads out of it.",
-        valueName: "dir"),
+        "Read executables, libraries and ld.so.cache under this directory, as if it were /; NODE=DIR for one node of an aggregated log (repeatable).",
+        discussion: "For files from another host: an sosreport or an unpacked image. No path, symlinks included, leads out of it. With NODE=DIR, the events whose records say node=NODE are analysed with that node's files; other nodes with the plain --sysroot DIR, else /.",
+        valueName: "[node=]dir"),
             completion: .directory)
-    var sysroot: String?
+    var sysroot: [String] = []
 
     @Option(help: ArgumentHelp(
         "LD_LIBRARY_PATH of the program, when known: searched as ld.so would, after RPATH and before RUNPATH.",
@@ -73,22 +73,32 @@ struct CommonOptions: ParsableArguments {
     @Option(help: "When to colour text output: auto (only on a terminal, never with NO_COLOR), always, never.")
     var color: ColorChoice = .auto
 
+    /// The `--sysroot` values, checked by `validate`.
+    var sysroots: Sysroots { (try? Sysroots(sysroot)) ?? Sysroots() }
+
+    /// The plain `--sysroot DIR`: the root of every node without its own.
+    var defaultSysroot: String? { sysroots.fallback }
+
     /// The loader search these options describe; limits it reached reading ld.so.conf are told on stderr.
     func makeLoader() -> LoaderSearch {
-        let root = sysroot.map(FileSystemRoot.init(directory:)) ?? .system
+        makeLoader(root: defaultSysroot)
+    }
+
+    /// A loader for each `--sysroot NODE=DIR`, by node name.
+    func makeNodeLoaders() -> [String: LoaderSearch] {
+        Dictionary(uniqueKeysWithValues: sysroots.byNode.map { ($0.node, makeLoader(root: $0.directory)) })
+    }
+
+    private func makeLoader(root directory: String?) -> LoaderSearch {
+        let root = directory.map(FileSystemRoot.init(directory:)) ?? .system
         let dirs = libraryPath.map { $0.split(separator: ":").map(String.init).filter { !$0.isEmpty } } ?? []
         let loader = LoaderSearch(root: root, libraryPath: dirs)
-        for warning in loader.configurationWarnings { Diagnostics.warn(warning) }
+        for warning in loader.configurationWarnings { Diagnostics.warn((directory.map { "--sysroot \($0): " } ?? "") + warning) }
         return loader
     }
 
     func validate() throws {
-        if let sysroot {
-            var st = stat()
-            guard stat(sysroot, &st) == 0, st.st_mode & S_IFMT == S_IFDIR else {
-                throw ValidationError("--sysroot \(sysroot): not a directory")
-            }
-        }
+        _ = try Sysroots(sysroot)
     }
 }
 

@@ -20,11 +20,12 @@ enum Analysis {
         var limits: [LimitReached]
     }
 
-    static func run(sources: [InputSource], loader: LoaderSearch, policy: PolicyEnvironment, filter: EventFilter = EventFilter(),
+    static func run(sources: [InputSource], loader: LoaderSearch, nodeLoaders: [String: LoaderSearch] = [:], policy: PolicyEnvironment,
+                    filter: EventFilter = EventFilter(),
                     progress: ProgressLine? = nil, warn: (String) -> Void) -> Outcome {
         var progress = progress
         var assembler = Assembler()
-        var diagnoser = Diagnoser(loader: loader, policy: policy)
+        var diagnoser = Diagnoser(loader: loader, nodeLoaders: nodeLoaders, policy: policy)
         var inputs: [InputStats] = []
         var failed = false
         for source in InputOrder.chronological(sources) {

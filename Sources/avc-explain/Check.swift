@@ -36,6 +36,7 @@ struct Check: ParsableCommand {
 
     func validate() throws {
         if [.summary, .markdown].contains(common.format) { throw ValidationError("check prints --format text or json") }
+        if !common.sysroots.byNode.isEmpty { throw ValidationError("check reads one tree: --sysroot DIR, not NODE=DIR") }
     }
 
     func run() throws {
@@ -93,7 +94,7 @@ struct Check: ParsableCommand {
             drain()
         }
         let report = CheckReport(verdicts: verdicts,
-                                 filesSeen: files, elfFiles: elfFiles, unreadable: unreadable, sysroot: common.sysroot)
+                                 filesSeen: files, elfFiles: elfFiles, unreadable: unreadable, sysroot: common.defaultSysroot)
         switch common.format {
         case .text, .summary, .markdown: print(CheckRenderer.text(report, color: common.color.enabled(forDescriptor: 1), showPossible: showJit), terminator: "")
         case .json: print(CheckRenderer.json(report).pretty())

@@ -33,6 +33,7 @@ struct Explain: ParsableCommand {
         if options.isLive && [.summary, .markdown].contains(common.format) {
             throw ValidationError("--format \(common.format.rawValue) needs the whole report: live modes print text or json")
         }
+        if options.byNode && common.format != .summary { throw ValidationError("--by-node goes with --format summary") }
     }
 
     func run() throws {
@@ -41,19 +42,21 @@ struct Explain: ParsableCommand {
         let selection = InputSelection(root: loader.root).sources(files: options.files, inputs: options.input,
                                                                   configuredLogs: options.inputLogs)
         for problem in selection.problems { Diagnostics.warn(problem) }
-        let outcome = Analysis.run(sources: selection.sources, loader: loader, policy: PolicyEnvironment.read(root: loader.root),
+        let outcome = Analysis.run(sources: selection.sources, loader: loader, nodeLoaders: common.makeNodeLoaders(),
+                                   policy: PolicyEnvironment.read(root: loader.root),
                                    filter: options.filter, progress: ProgressLine.forStandardError()) { Diagnostics.warn($0) }
         var report = Report(findings: outcome.findings, events: outcome.events, denials: outcome.denials,
-                            inputs: outcome.inputs, sysroot: common.sysroot, unkeptDenials: outcome.unkeptDenials,
+                            inputs: outcome.inputs, sysroot: common.defaultSysroot, unkeptDenials: outcome.unkeptDenials,
                             policy: outcome.policy)
         report.timeline = outcome.timeline
         report.selinuxErrors = outcome.selinuxErrors
         report.limits = outcome.limits
+        report.nodeSysroots = common.sysroots.byNode
         var out = BufferedOutput(fd: 1)
         switch common.format {
         case .text:
             TextRenderer(color: common.color.enabled(forDescriptor: 1), conventions: .detect(forDescriptor: 1)).render(report) { out.write($0) }
-        case .summary: SummaryRenderer(conventions: .detect(forDescriptor: 1)).render(report) { out.write($0) }
+        case .summary: SummaryRenderer(conventions: .detect(forDescriptor: 1), byNode: options.byNode).render(report) { out.write($0) }
         case .markdown: MarkdownRenderer(conventions: .detect(forDescriptor: 1)).render(report) { out.write($0) }
         case .json:
             JSONRenderer.write(report) { out.write($0) }
@@ -66,7 +69,8 @@ struct Explain: ParsableCommand {
 
     private func runLive() throws {
         let loader = common.makeLoader()
-        var session = LiveSession(diagnoser: Diagnoser(loader: loader, policy: PolicyEnvironment.read(root: loader.root)),
+        var session = LiveSession(diagnoser: Diagnoser(loader: loader, nodeLoaders: common.makeNodeLoaders(),
+                                                       policy: PolicyEnvironment.read(root: loader.root)),
                                   filter: options.filter, output: LiveOutput(format: common.format),
                                   text: TextRenderer(color: common.color.enabled(forDescriptor: 1), conventions: .detect(forDescriptor: 1)),
                                   window: options.repeatWindow)

@@ -41,6 +41,9 @@ struct ExplainOptions: ParsableArguments {
     @Option(help: ArgumentHelp("Only events from this node (node= prefix); repeatable.", valueName: "name"))
     var node: [String] = []
 
+    @Flag(help: "With --format summary, a table of the nodes of an aggregated log (node=): findings, denials and exec* mechanisms of each.")
+    var byNode = false
+
     @Option(name: [.long, .short], help: ArgumentHelp("Only events of this process id; repeatable.", valueName: "pid"))
     var pid: [Int64] = []
 
