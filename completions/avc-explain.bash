@@ -163,9 +163,9 @@ _avc-explain() {
     local -a unparsed_words=("${COMP_WORDS[@]:1:${COMP_CWORD}}")
 
     local -a repeating_flags=()
-    local -a non_repeating_flags=(--input-logs --live --plugin --version -h --help)
-    local -a repeating_options=(--input -if --node --pid -p --comm -c --exe -x --perm --follow)
-    local -a non_repeating_options=(--since -ts --until -te --save-records --output --syslog-facility --syslog-ident --repeat-window --format --sysroot --library-path --color)
+    local -a non_repeating_flags=(--input-logs --by-node --live --plugin --version -h --help)
+    local -a repeating_options=(--input -if --node --pid -p --comm -c --exe -x --perm --follow --sysroot)
+    local -a non_repeating_options=(--since -ts --until -te --save-records --output --syslog-facility --syslog-ident --repeat-window --format --library-path --color)
     __avc-explain_offer_flags_options -1
 
     # Offer option value completions
@@ -265,9 +265,9 @@ _avc-explain() {
 
 _avc-explain_explain() {
     repeating_flags=()
-    non_repeating_flags=(--input-logs --live --plugin --version -h --help)
-    repeating_options=(--input -if --node --pid -p --comm -c --exe -x --perm --follow)
-    non_repeating_options=(--since -ts --until -te --save-records --output --syslog-facility --syslog-ident --repeat-window --format --sysroot --library-path --color)
+    non_repeating_flags=(--input-logs --by-node --live --plugin --version -h --help)
+    repeating_options=(--input -if --node --pid -p --comm -c --exe -x --perm --follow --sysroot)
+    non_repeating_options=(--since -ts --until -te --save-records --output --syslog-facility --syslog-ident --repeat-window --format --library-path --color)
     __avc-explain_offer_flags_options -1
 
     # Offer option value completions
@@ -353,8 +353,8 @@ _avc-explain_explain() {
 _avc-explain_check() {
     repeating_flags=()
     non_repeating_flags=(--show-jit --version -h --help)
-    repeating_options=()
-    non_repeating_options=(--format --sysroot --library-path --color)
+    repeating_options=(--sysroot)
+    non_repeating_options=(--format --library-path --color)
     __avc-explain_offer_flags_options -1
 
     # Offer option value completions
