@@ -212,7 +212,7 @@ public struct Diagnoser {
         let blocked = isBlocked(avcs, syscall)
         // Whether the files could be read is in the key too: under per-node roots one node's may
         // be missing, and "no object explains it" is not "could not read it".
-        let readable = facts.map { (try? $0.get()) == nil ? "unreadable" : "read" } ?? "-"
+        let readable = facts == nil ? "-" : analysed == nil ? "unreadable" : "read"
         let key = ["exec", classification.mechanism.rawValue, exe ?? first.comm ?? "?", culprits.map(\.path).joined(separator: ","), domain ?? "?", readable].joined(separator: "\u{1}")
         let sighting = Sighting(event: event.key, node: event.key.node, pid: syscall?.pid ?? first.pid, blocked: blocked, permissions: permissions,
                                 denials: avcs.reduce(0) { $0 + $1.permissions.filter(permissions.contains).count })

@@ -107,6 +107,21 @@ import TestSupport
         #expect(check.status == 64 && check.stderr.contains("check reads one tree"), "\(check.stderr)")
     }
 
+    /// Same program, no culprit on either node: one node's files say no object explains it, the
+    /// other node's root lacks the program. Those are two answers, not one finding.
+    @Test func aNodeWhoseFilesAreMissingIsNotFoldedWithOneAnalysed() throws {
+        let web01 = try TemporaryDirectory("fleet-clean"), web02 = try TemporaryDirectory("fleet-empty")
+        var exe = ELFWriter.named("x86_64")
+        exe.type = 2
+        exe.interpreter = "/lib64/ld-linux-x86-64.so.2"
+        try exe.write(to: web01.path + "/opt/app/bin/app")
+        let log = Self.event(node: "web01", serial: 1, exe: "/opt/app/bin/app") + Self.event(node: "web02", serial: 2, exe: "/opt/app/bin/app")
+        let (_, report) = try Tool.json(["--sysroot", "web01=" + web01.path, "--sysroot", "web02=" + web02.path, "-"], input: log)
+        let findings = Tool.findings(report)
+        #expect(findings.map { ($0["elf"] as? [String: Any])?["status"] as? String } == ["analysed", "unavailable"])
+        #expect(findings.map(Self.nodes) == [["web01=1"], ["web02=1"]])
+    }
+
     @Test func nodesPastTheBoundAreCountedAndReported() throws {
         let log = (0..<300).map { Self.event(node: "n\($0)", serial: 1000 + $0) }.joined()
         let (_, report) = try Tool.json(["-"], input: log)
