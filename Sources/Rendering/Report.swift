@@ -19,6 +19,8 @@ public struct Report: Sendable {
     public var selinuxErrors: [(text: String, count: Int)] = []
     /// Bounds the input reached: what the report leaves out.
     public var limits: [LimitReached] = []
+    /// What is known of the log's host (an sosreport's facts); empty when nothing is.
+    public var host = HostFacts()
 
     public init(findings: [Finding], events: Int, denials: Int, inputs: [InputStats], sysroot: String?, unkeptDenials: Int = 0,
                 policy: PolicyEnvironment = PolicyEnvironment()) {
@@ -29,6 +31,11 @@ public struct Report: Sendable {
         self.denials = denials
         self.inputs = inputs
         self.sysroot = sysroot
+    }
+
+    /// A finding with its prose, written under everything the report knows.
+    public func explained(_ f: Finding) -> Finding {
+        f.explained(under: policy, host: host, timeline: timeline)
     }
 
     public var execFindings: [Finding] { findings.filter(\.isExec) }

@@ -29,7 +29,7 @@ public struct SummaryRenderer {
         }
         write(conventions.shown(Self.line(header, widths, last: "first fix")))
         for f in findings {
-            let columns = Self.columns(f.isExec ? f.explained(under: report.policy) : f)
+            let columns = Self.columns(f.isExec ? report.explained(f) : f)
             write(conventions.shown(Self.line(Array(columns.dropLast()), widths, last: columns[4])))
         }
     }
