@@ -36,7 +36,7 @@ enum Advice {
         }
     }
 
-    static func why(_ f: Finding, android: Bool) -> String {
+    static func why(_ f: Finding, android: Bool, host: HostFacts = HostFacts()) -> String {
         let permissions = Set(f.permissions)
         let culprits = f.culprits
         let refused = refusal(f.outcomes)
@@ -71,16 +71,17 @@ enum Advice {
             if android {
                 return "\(who) has text relocations: bionic's linker must write into its code to relocate it and then make that code executable again, which SELinux checks as execmod (the linker refuses text relocations by itself for apps targeting API level 23 and later). It was \(refused)."
             }
+            let onHost = textRelocationOnHost(permissions, host: host).map { " " + $0 } ?? ""
             let modern = "with glibc 2.29 and later the loader makes its code segment writable and executable while relocating it, which SELinux checks as execmem"
             let old = "with glibc 2.28 and older it makes the code writable, then executable again, and SELinux checks executing modified file pages as execmod"
             switch (permissions.contains("execmem"), permissions.contains("execmod")) {
             case (true, true):
                 let outcome = differ ? "Each occurrence was denied one of them, and was \(refused)." : "Both were \(refused)."
-                return "\(who) has text relocations: the loader must write into its code. \(modern.prefix(1).uppercased() + modern.dropFirst()); \(old). \(outcome)"
+                return "\(who) has text relocations: the loader must write into its code. \(modern.prefix(1).uppercased() + modern.dropFirst()); \(old). \(outcome)\(onHost)"
             case (false, true):
-                return "\(who) was patched in memory (text relocations, or a loader that writes into code): \(old). It was \(refused)."
+                return "\(who) was patched in memory (text relocations, or a loader that writes into code): \(old). It was \(refused).\(onHost)"
             default:
-                return "\(who) has text relocations: \(modern). It was \(refused)."
+                return "\(who) has text relocations: \(modern). It was \(refused).\(onHost)"
             }
         case .codePatching:
             let who = firstCulprit ?? f.target.map(base) ?? "a library"
@@ -88,7 +89,7 @@ enum Advice {
         case .rwxSegment:
             return "A segment of the program or a library is marked read-write-execute, so mapping it needs execmem, which was \(refused)."
         case .readImpliesExec:
-            return whyReadImpliesExec(f, refused: refused)
+            return whyReadImpliesExec(f, refused: refused, onHost: readImpliesExecOnHost(f, host: host))
         case .memfdDoubleMap:
             return "The program maps the same memfd or temporary file twice, writable and executable, to run generated code without execmem. SELinux checks the executable view on that file, and it was \(refused)."
         case .unknown:
@@ -100,7 +101,7 @@ enum Advice {
     /// request (elf_read_implies_exec, arch/x86/include/asm/elf.h).
     static let readImpliesExecCondition = "On x86, kernels before 5.8 (RHEL 7 and 8, for example) set it for an executable whose PT_GNU_STACK is RWE or missing, 32- and 64-bit alike; since 5.8 only a 32-bit program without PT_GNU_STACK gets it."
 
-    private static func whyReadImpliesExec(_ f: Finding, refused: String) -> String {
+    private static func whyReadImpliesExec(_ f: Finding, refused: String, onHost: ReadImpliesExecOnHost?) -> String {
         let effect: String
         if f.permissions.contains("execute"), let target = f.target {
             effect = "so mapping \(target) with PROT_READ made it executable, and SELinux checked execute on that file, which was \(refused)"
@@ -108,7 +109,10 @@ enum Advice {
             effect = "and ordinary allocations need execmem, which was \(refused)"
         }
         let cause: String
-        if let c = f.culprits.first(where: { $0.reason == .gnuStackMissing || $0.reason == .gnuStackExecutable }) {
+        if let onHost {
+            let stack = onHost.fromStackHeader ? " The personality comes from the executable's stack request (its PT_GNU_STACK)." : ""
+            return "The process runs with the READ_IMPLIES_EXEC personality: the kernel adds PROT_EXEC to every readable mapping, \(effect).\(stack) \(onHost.sentence)"
+        } else if let c = f.culprits.first(where: { $0.reason == .gnuStackMissing || $0.reason == .gnuStackExecutable }) {
             let request = c.reason == .gnuStackMissing ? "has no PT_GNU_STACK header" : "has an executable (RWE) PT_GNU_STACK"
             cause = " The personality comes from the executable's stack request: \(named(c)) \(request)."
         } else {
@@ -139,11 +143,12 @@ enum Advice {
     /// `family` decides which policy advice applies; `executable` and `tcontext` name what a
     /// device-policy rule or a rebuild is about.
     static func fixes(mechanism: Mechanism, permissions: Set<String>, culprits: [Culprit], booleans: [PolicyBoolean], domain: String?,
-                      family: PolicyBoolean.Family? = nil, executable: String? = nil, tcontext: String? = nil) -> [Fix] {
+                      family: PolicyBoolean.Family? = nil, executable: String? = nil, tcontext: String? = nil,
+                      readImpliesExec onHost: ReadImpliesExecOnHost? = nil, changes: BooleanChanges = BooleanChanges()) -> [Fix] {
         var out: [Fix] = []
         let stackCulprits = culprits.filter { $0.reason == .gnuStackExecutable || $0.reason == .gnuStackMissing }
         if mechanism == .readImpliesExec {
-            out += readImpliesExecFixes(stackCulprits, executable: executable)
+            out += readImpliesExecFixes(stackCulprits, executable: executable, onHost: onHost)
         } else if !stackCulprits.isEmpty {
             let names = stackCulprits.map { base($0.path) }.joined(separator: ", ")
             out.append(Fix(kind: .rebuild, text: "Rebuild \(names) without an executable stack: link with -Wl,-z,noexecstack, and give each assembly source the line .section .note.GNU-stack,\"\",@progbits (or assemble with -Wa,--noexecstack). GNU ld 2.39 and later names the object: \"missing .note.GNU-stack section implies executable stack\".", commands: []))
@@ -193,9 +198,15 @@ enum Advice {
             for (label, list) in groups where !list.isEmpty {
                 let notes = Set(list.compactMap(\.note)).sorted() + [caveat].compactMap { $0 }
                 let now = list.compactMap { b in b.current.map { "\(b.name) is \($0 ? "on" : "off") now" } }
+                if let allowed = alreadyAllowed(list, label: label, changes: changes) {
+                    out.append(allowed)
+                    continue
+                }
                 let state = now.isEmpty ? "" : " (" + now.joined(separator: ", ") + ")"
+                // With the values known, only the booleans still in the way are to be changed.
+                let toChange = list.filter { $0.current != $0.allowingValue }
                 out.append(Fix(kind: .policy, text: "Last resort, on \(label)\(state): \(weak)\(notes.isEmpty ? "" : " Note: " + notes.joined(separator: "; ") + ".")",
-                               commands: list.map(\.command)))
+                               commands: toChange.map(\.command)))
             }
         }
         return out
@@ -203,9 +214,10 @@ enum Advice {
 
     /// The kernel reads only the executable's PT_GNU_STACK; patchelf can clear an RWE one but
     /// cannot add a missing one.
-    private static func readImpliesExecFixes(_ stackCulprits: [Culprit], executable: String?) -> [Fix] {
+    private static func readImpliesExecFixes(_ stackCulprits: [Culprit], executable: String?, onHost: ReadImpliesExecOnHost?) -> [Fix] {
         let exe = stackCulprits.first.map(named) ?? executable.map { "the executable \(base($0))" } ?? "the executable"
-        var out = [Fix(kind: .rebuild, text: "Rebuild \(exe) with -z noexecstack (gcc -Wl,-z,noexecstack), so its PT_GNU_STACK has no PF_X: the kernel then starts it without READ_IMPLIES_EXEC. \(readImpliesExecCondition)", commands: [])]
+        if let onHost, !onHost.fromStackHeader { return [personalityCallFix(exe, onHost)] }
+        var out = [Fix(kind: .rebuild, text: "Rebuild \(exe) with -z noexecstack (gcc -Wl,-z,noexecstack), so its PT_GNU_STACK has no PF_X: the kernel then starts it without READ_IMPLIES_EXEC. \(onHost?.sentence ?? readImpliesExecCondition)", commands: [])]
         let rwe = stackCulprits.filter { $0.reason == .gnuStackExecutable }
         if !rwe.isEmpty {
             out.append(Fix(kind: .stopgap, text: "On the affected host, clear the flag in the installed file (patchelf 0.18 or later, or prelink's execstack); a package update will undo it.",

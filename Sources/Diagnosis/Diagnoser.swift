@@ -33,13 +33,19 @@ public struct Diagnoser {
     /// Live mode refreshes it: booleans change while it runs.
     public var policy: PolicyEnvironment
 
+    /// What is known of the log's host (from an sosreport): its versions, booleans and
+    /// processes change the prose, written when each finding is rendered.
+    public var host: HostFacts
+
     /// `nodeLoaders`: the roots of nodes whose files are not under `loader`'s root.
-    public init(loader: LoaderSearch, nodeLoaders: [String: LoaderSearch] = [:], policy: PolicyEnvironment = PolicyEnvironment()) {
+    public init(loader: LoaderSearch, nodeLoaders: [String: LoaderSearch] = [:], policy: PolicyEnvironment = PolicyEnvironment(),
+                host: HostFacts = HostFacts()) {
         self.loader = loader
         let nodes = nodeLoaders.keys.sorted()
         roots = [loader] + nodes.map { nodeLoaders[$0]! }
         rootOfNode = Dictionary(uniqueKeysWithValues: nodes.enumerated().map { ($1, $0 + 1) })
         self.policy = policy
+        self.host = host
     }
 
     /// A path inside one of `roots`.
@@ -54,9 +60,10 @@ public struct Diagnoser {
         return rootOfNode[node] ?? 0
     }
 
-    /// The policy as far as it is known: the live booleans, else a guess from the domains seen.
+    /// The policy as far as it is known: the live booleans, else the report's, else a guess
+    /// from the domains seen.
     public var policyInForce: PolicyEnvironment {
-        policy.guessing(from: findings)
+        policy.filling(from: host).guessing(from: findings)
     }
 
     /// All findings so far, exec* ones first, each group in order of first appearance, as
@@ -66,15 +73,30 @@ public struct Diagnoser {
         findings.filter(\.isExec) + findings.filter { !$0.isExec }
     }
 
+    /// `facts`, moved out at the end of a run: the findings are not held twice, and the caches
+    /// that served the reading (programs, repeats) are let go before the report is rendered.
+    public mutating func takeFacts() -> [Finding] {
+        var all: [Finding] = []
+        swap(&all, &findings)
+        index.removeAll()
+        repeats.removeAll()
+        programs.removeAll()
+        var ordered: [Finding] = []
+        ordered.reserveCapacity(all.count)
+        ordered.append(contentsOf: all.lazy.filter(\.isExec))
+        ordered.append(contentsOf: all.lazy.filter { !$0.isExec })
+        return ordered
+    }
+
     /// All findings so far, in the order of `facts`, explained.
     public var results: [Finding] {
         let policy = policyInForce
-        return facts.map { $0.explained(under: policy) }
+        return facts.map { $0.explained(under: policy, host: host, timeline: timeline) }
     }
 
     /// One finding as it stands now (live mode prints each as soon as it appears).
     public func finding(_ index: Int) -> Finding {
-        findings[index].explained(under: policyInForce)
+        findings[index].explained(under: policyInForce, host: host, timeline: timeline)
     }
 
     /// Which findings the last `add` created or counted again, in order.
@@ -244,7 +266,8 @@ public struct Diagnoser {
             mechanism: classification.mechanism, permissions: permissions, tclass: first.tclass, target: targetPath,
             tcontext: first.tcontext?.description, outcomes: Outcomes(blocked: blocked), permissionSets: [permissions],
             process: ProcessInfo(exe: exe, comm: syscall?.comm ?? first.comm, pids: [sighting.pid].compactMap { $0 },
-                                 scontext: first.scontext?.description, domain: domain),
+                                 scontext: first.scontext?.description, domain: domain,
+                                 bits: analysed.map { $0.executable.elf.elfClass == .elf64 ? 64 : 32 } ?? syscall.flatMap(Self.bits)),
             count: 1, denials: sighting.denials,
             firstSeen: event.key.id, lastSeen: event.key.id, events: [event.key], call: call, proctitle: event.proctitle,
             why: "", evidence: classification.evidence, evidenceNeeded: needed, culprits: culprits, booleans: [], fixes: [],
@@ -318,15 +341,30 @@ public struct Diagnoser {
         return c
     }
 
+    /// The syscall ABI's word size, as far as the record's arch says it.
+    static func bits(_ syscall: Syscall) -> Int? {
+        switch syscall.machine {
+        case "x86_64", "aarch64", "ppc64", "ppc64le", "s390x", "riscv64", "loongarch64": return 64
+        case "i386", "arm", "ppc", "s390": return 32
+        default: return nil
+        }
+    }
+
     /// Commands to run where the program lives; none of them executes the program
-    /// (lddtree and scanelf come with pax-utils and only read files).
-    static func commandsForOtherHost(_ exe: String) -> [String] {
-        [
+    /// (lddtree and scanelf come with pax-utils and only read files). With the host's
+    /// packaging known, which package owns the program.
+    static func commandsForOtherHost(_ exe: String, host: HostFacts = HostFacts()) -> [String] {
+        let owner: [ShellCommand] = switch host.packaging {
+        case .rpm?: [ShellCommand(["rpm", "-qf", .path(exe)])]
+        case .dpkg?: [ShellCommand(["dpkg", "-S", .path(exe)])]
+        case nil: []
+        }
+        return ([
             ShellCommand(["readelf", "-lW", .path(exe)]).piped(into: ShellCommand(["grep", "GNU_STACK"])),
             ShellCommand(["readelf", "-dW", .path(exe)]).piped(into: ShellCommand(["grep", "-E", "NEEDED|RPATH|RUNPATH|TEXTREL"])),
             ShellCommand(["lddtree", .path(exe)]),
             ShellCommand(["scanelf", "-qeR", .output(ShellCommand(["lddtree", "-l", .path(exe)]))]),
-        ].map(\.rendered)
+        ] + owner).map(\.rendered)
     }
 
     // MARK: enforcing changes and SELinux errors

@@ -11,6 +11,8 @@ public struct ProcessInfo: Sendable, Equatable {
     public var scontext: String?
     /// The type of the source context (the SELinux domain), e.g. `unconfined_service_t`.
     public var domain: String?
+    /// 32 or 64: the executable's ELF class, else the syscall ABI the record names.
+    public var bits: Int? = nil
 }
 
 /// The memory call behind the finding, as logged.
@@ -71,6 +73,14 @@ public struct Finding: Sendable {
     public var liveFacts: [String] = []
     /// The nodes of an aggregated log it was seen on, with a count each; empty without `node=`.
     public var nodes = NodeCounts()
+    /// Processes of the host's report (`ps auxZww`) that are this finding's: the denied pid, or
+    /// the same program. Found by `explained(under:host:)`.
+    public var stillRunning: [HostFacts.RunningProcess] = []
+    /// "still running as pid 2412 in context system_u:system_r:httpd_t:s0: /usr/sbin/httpd -DFOREGROUND".
+    public var stillRunningFacts: [String] {
+        stillRunning.map { "still running as pid \($0.pid) in context \($0.context): \($0.command)" }
+    }
+
     /// False for findings from loader messages, which carry no audit time.
     public var hasTime: Bool { !events.isEmpty }
 

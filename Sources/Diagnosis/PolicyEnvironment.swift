@@ -36,6 +36,24 @@ public struct PolicyEnvironment: Sendable, Equatable {
         return PolicyEnvironment(values: values)
     }
 
+    /// The booleans a host's report listed (`sestatus -b`), when nothing live was read: the same
+    /// values, from a report instead of /sys/fs/selinux.
+    public func filling(from host: HostFacts) -> PolicyEnvironment {
+        guard values.isEmpty, let booleans = host.booleans else { return self }
+        let known = booleans.value.filter { Self.knownNames.contains($0.key) }
+        let source = "booleans in \(booleans.source)"
+        var copy = self
+        copy.values = known
+        if known["deny_execmem"] != nil {
+            copy.family = .fedora
+            copy.familySource = source
+        } else if known["allow_execmem"] != nil {
+            copy.family = .refpolicy
+            copy.familySource = source
+        }
+        return copy
+    }
+
     /// Types that only Fedora/RHEL's policy defines; refpolicy has no unconfined_service_t.
     static let fedoraOnlyTypes: Set<String> = ["unconfined_service_t", "container_t", "spc_t", "svirt_tcg_t", "container_runtime_t"]
 

@@ -75,6 +75,7 @@ struct FindingText {
             })
         }
         bullets("Seen in the running process", "seen in the running process", f.liveFacts)
+        bullets("Still running (the host report's process list)", "still running", f.stillRunningFacts)
         bullets("Evidence", "evidence", f.evidence)
         bullets("What would settle it", "what would settle it", f.evidenceNeeded)
         if !f.commandsToRun.isEmpty {

@@ -17,7 +17,7 @@ public enum JSONRenderer {
 
     /// The whole report as one value (tests, small reports).
     public static func render(_ report: Report) -> JSON {
-        .object(head(report) + [("findings", .array(report.findings.map { finding($0.explained(under: report.policy)) }))] + tail(report))
+        .object(head(report) + [("findings", .array(report.findings.map { finding(report.explained($0)) }))] + tail(report))
     }
 
     /// The report indented for people, as `render(report).pretty()` writes it, handed to
@@ -28,7 +28,7 @@ public enum JSONRenderer {
         for (key, value) in head(report) { members += member(key, value) + ",\n" }
         write("{\n" + members + "  \"findings\": " + (report.findings.isEmpty ? "[]" : "[\n"))
         for (i, f) in report.findings.enumerated() {
-            write("    " + finding(f.explained(under: report.policy)).pretty(level: 2) + (i + 1 < report.findings.count ? ",\n" : "\n"))
+            write("    " + finding(report.explained(f)).pretty(level: 2) + (i + 1 < report.findings.count ? ",\n" : "\n"))
         }
         write((report.findings.isEmpty ? "" : "  ]") + tail(report).map { ",\n" + member($0.0, $0.1) }.joined() + "\n}")
     }
@@ -153,6 +153,9 @@ public enum JSONRenderer {
             ("fixes", .array(f.fixes.map(fix))),
             ("source", .object([("input", .string(f.source.input)), ("line", .int(Int64(f.source.line)))])),
             ("live", .strings(f.liveFacts)),
+            ("running", .array(f.stillRunning.map { p in
+                .object([("pid", .int(p.pid)), ("user", .string(p.user)), ("context", .string(p.context)), ("command", .string(p.command))])
+            })),
         ])
     }
 

@@ -29,7 +29,7 @@ public struct MarkdownRenderer {
         if !notes.isEmpty { out += "\n" + notes.joined(separator: "\n") + "\n" }
         write(conventions.shown(out))
         for (i, f) in report.execFindings.enumerated() {
-            write(conventions.shown("\n" + section(f.explained(under: report.policy), number: i + 1, facts: facts)))
+            write(conventions.shown("\n" + section(report.explained(f), number: i + 1, facts: facts)))
         }
         out = ""
         func list(_ title: String, _ items: [String]) {
@@ -84,6 +84,7 @@ public struct MarkdownRenderer {
             out += "\n### \(title)\n\n" + items.map { "- " + Self.escaped($0) + "\n" }.joined()
         }
         bullets("Seen in the running process", f.liveFacts)
+        bullets("Still running (the host report's process list)", f.stillRunningFacts)
         bullets("Evidence", f.evidence)
         bullets("What would settle it", f.evidenceNeeded)
         if !f.commandsToRun.isEmpty {

@@ -3,7 +3,10 @@ import Diagnosis
 
 /// Everything one run found, ready to render.
 public struct Report: Sendable {
-    public var findings: [Finding]
+    /// Exec* findings first, then the others, each group in order of first appearance.
+    public private(set) var findings: [Finding]
+    /// How many of `findings` are exec* ones (they come first).
+    public let execCount: Int
     public var events: Int
     public var denials: Int
     public var inputs: [InputStats]
@@ -21,11 +24,21 @@ public struct Report: Sendable {
     public var selinuxErrors: [(text: String, count: Int)] = []
     /// Bounds the input reached: what the report leaves out.
     public var limits: [LimitReached] = []
+    /// What is known of the log's host (an sosreport's facts); empty when nothing is.
+    public var host = HostFacts()
 
     public init(findings: [Finding], events: Int, denials: Int, inputs: [InputStats], sysroot: String?, unkeptDenials: Int = 0,
                 policy: PolicyEnvironment = PolicyEnvironment()) {
         self.policy = policy
-        self.findings = findings
+        // The Diagnoser gives exec* findings first already; anything else is put in that order.
+        let exec = findings.prefix { $0.isExec }.count
+        if findings[exec...].contains(where: \.isExec) {
+            self.findings = findings.filter(\.isExec) + findings.filter { !$0.isExec }
+            execCount = findings.filter(\.isExec).count
+        } else {
+            self.findings = findings
+            execCount = exec
+        }
         self.unkeptDenials = unkeptDenials
         self.events = events
         self.denials = denials
@@ -33,6 +46,12 @@ public struct Report: Sendable {
         self.sysroot = sysroot
     }
 
-    public var execFindings: [Finding] { findings.filter(\.isExec) }
-    public var otherFindings: [Finding] { findings.filter { !$0.isExec } }
+    /// A finding with its prose, written under everything the report knows.
+    public func explained(_ f: Finding) -> Finding {
+        f.explained(under: policy, host: host, timeline: timeline)
+    }
+
+    /// Slices, not copies: a report may hold 10,000 findings.
+    public var execFindings: ArraySlice<Finding> { findings.prefix(execCount) }
+    public var otherFindings: ArraySlice<Finding> { findings.dropFirst(execCount) }
 }

@@ -22,7 +22,7 @@ public struct SummaryRenderer {
     /// Column widths come from the facts; each finding's prose (for its first fix) is written
     /// only when its line is, so memory holds one finding's prose at a time.
     public func render(_ report: Report, to write: (String) -> Void) {
-        let findings = report.execFindings + report.otherFindings
+        let findings = report.findings
         let header = ["count", "program", "permissions", "mechanism → culprit"]
         // A value past its cap overflows its own line rather than widening every line.
         let caps = [Int.max, 24, 24, 48]
@@ -32,7 +32,7 @@ public struct SummaryRenderer {
         }
         write(conventions.shown(Self.line(header, widths, last: "first fix")))
         for f in findings {
-            let columns = Self.columns(f.isExec ? f.explained(under: report.policy) : f)
+            let columns = Self.columns(f.isExec ? report.explained(f) : f)
             write(conventions.shown(Self.line(Array(columns.dropLast()), widths, last: columns[4])))
         }
         if byNode { write(conventions.shown(NodeTable(findings).rendered())) }

@@ -45,7 +45,7 @@ public struct TextRenderer {
         out = ""
         var printed: PrintedParagraphs? = PrintedParagraphs()
         for (i, finding) in exec.enumerated() {
-            write("\n" + FindingText(style: s, width: width).block(finding.explained(under: report.policy), number: i + 1, printed: &printed))
+            write("\n" + FindingText(style: s, width: width).block(report.explained(finding), number: i + 1, printed: &printed))
         }
         if !other.isEmpty {
             write("\n" + s.bold("Other denials (not exec*)") + "\n")

@@ -73,10 +73,13 @@ enum Analysis {
             guard let denied = diagnoser.deniedByInput[stats.name], denied.exec == 0, denied.other > 0 else { continue }
             warn("\(stats.name): no exec* denial: \(denied.other) denial\(denied.other == 1 ? " is" : "s are") of other permissions (\(denied.otherPermissions.joined(separator: ", "))), listed under other denials; audit2why explains those")
         }
-        return Outcome(findings: diagnoser.facts, events: diagnoser.eventsSeen, denials: diagnoser.denialCount,
+        // The policy is guessed from the findings' domains before they are moved out.
+        let policy = diagnoser.policyInForce
+        let limits = diagnoser.limitsReached
+        return Outcome(findings: diagnoser.takeFacts(), events: diagnoser.eventsSeen, denials: diagnoser.denialCount,
                        inputs: inputs, inputFailed: failed, unkeptDenials: diagnoser.unkeptDenials,
-                       policy: diagnoser.policyInForce, timeline: diagnoser.timeline,
-                       selinuxErrors: diagnoser.selinuxErrors.map { ($0.text, $0.count) }, limits: diagnoser.limitsReached)
+                       policy: policy, timeline: diagnoser.timeline,
+                       selinuxErrors: diagnoser.selinuxErrors.map { ($0.text, $0.count) }, limits: limits)
     }
 
     /// The one-line reports on stderr about what an input held that was not used, and why an
