@@ -2,7 +2,7 @@
 SHELL := /bin/sh
 SWIFT ?= swift
 # What `swift build` needs (libaudit.a and libz.a come with the -dev packages: the release links them statically).
-BUILD_PACKAGES := libaudit-dev libcap-ng-dev zlib1g-dev pkg-config libc6-dev binutils
+BUILD_PACKAGES := libaudit-dev libcap-ng-dev zlib1g-dev libarchive-dev pkg-config libc6-dev binutils
 # What the tests need besides: the auparse oracle, ELF fixtures compiled with gcc, auditd's tools,
 # and the release's tools (xz for the tarball, rpm for rpmbuild and rpm --root).
 TEST_PACKAGES := libauparse-dev gcc pax-utils auditd time bc python3 python3-jsonschema man-db groff-base xz-utils rpm

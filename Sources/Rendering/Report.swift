@@ -19,6 +19,8 @@ public struct Report: Sendable {
     public var selinuxErrors: [(text: String, count: Int)] = []
     /// Bounds the input reached: what the report leaves out.
     public var limits: [LimitReached] = []
+    /// What an sosreport said of the host the logs came from; nil when the input was no sosreport.
+    public var host: HostFacts?
 
     public init(findings: [Finding], events: Int, denials: Int, inputs: [InputStats], sysroot: String?, unkeptDenials: Int = 0,
                 policy: PolicyEnvironment = PolicyEnvironment()) {

@@ -39,8 +39,8 @@ struct Explain: ParsableCommand {
         if options.isLive { return try runLive() }
         let loader = common.makeLoader()
         let selection = InputSelection(root: loader.root).sources(files: options.files, inputs: options.input,
-                                                                  configuredLogs: options.inputLogs)
-        for problem in selection.problems { Diagnostics.warn(problem) }
+                                                                  sosreports: options.sosreport, configuredLogs: options.inputLogs)
+        for line in selection.notes + selection.problems { Diagnostics.warn(line) }
         let outcome = Analysis.run(sources: selection.sources, loader: loader, policy: PolicyEnvironment.read(root: loader.root),
                                    filter: options.filter, progress: ProgressLine.forStandardError()) { Diagnostics.warn($0) }
         var report = Report(findings: outcome.findings, events: outcome.events, denials: outcome.denials,
@@ -49,6 +49,7 @@ struct Explain: ParsableCommand {
         report.timeline = outcome.timeline
         report.selinuxErrors = outcome.selinuxErrors
         report.limits = outcome.limits
+        report.host = selection.host
         var out = BufferedOutput(fd: 1)
         switch common.format {
         case .text:
