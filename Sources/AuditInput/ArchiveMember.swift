@@ -37,7 +37,11 @@ public final class ArchiveReader {
     public init(path: String) throws {
         guard let handle = archive_read_new() else { throw ArchiveError(member: nil, reason: "out of memory") }
         self.handle = handle
-        archive_read_support_filter_all(handle)
+        // sos compresses with xz (the default) or gzip, older versions with bzip2. Naming the
+        // filters, not all of them, keeps the static release's link to liblzma, libz and libbz2.
+        archive_read_support_filter_xz(handle)
+        archive_read_support_filter_gzip(handle)
+        archive_read_support_filter_bzip2(handle)
         archive_read_support_format_tar(handle)
         archive_read_support_format_gnutar(handle)
         guard archive_read_open_filename(handle, path, 1 << 16) == ARCHIVE_OK else {
