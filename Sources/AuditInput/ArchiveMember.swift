@@ -76,8 +76,6 @@ public final class ArchiveReader {
     public func read(into buffer: UnsafeMutableRawBufferPointer) throws -> Int {
         let n = archive_read_data(handle, buffer.baseAddress, buffer.count)
         if n >= 0 { return n }
-        // A warning is a partial read (a damaged block); anything worse ends the member.
-        if n == ARCHIVE_WARN { return 0 }
         throw failure()
     }
 

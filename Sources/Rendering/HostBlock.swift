@@ -12,13 +12,12 @@ struct HostBlock {
         ["execmem", "execstack", "execheap", "execmod"].contains { name.contains($0) }
     }
 
-    /// The listed processes that are a finding's: by pid, or by the executable the command starts with.
+    /// The listed processes running a finding's executable (the command's first word). Not by
+    /// pid alone: the list was taken later, and the pid may be another program's by then.
     var deniedProcesses: [HostFacts.RunningProcess] {
         guard let list = host.processes?.value else { return [] }
-        return list.filter { p in
-            let program = p.command.split(separator: " ").first.map(String.init) ?? ""
-            return findings.contains { f in f.process.pids.contains(p.pid) || (f.process.exe != nil && f.process.exe == program) }
-        }
+        let programs = Set(findings.compactMap(\.process.exe))
+        return list.filter { p in p.command.split(separator: " ").first.map { programs.contains(String($0)) } ?? false }
     }
 
     /// `(label, text)` lines, unsanitised.
