@@ -1,8 +1,8 @@
 # avc-explain: the two entry points are `make demo` and `make test`; both install what is missing.
 SHELL := /bin/sh
 SWIFT ?= swift
-# What `swift build` needs (libaudit.a and libz.a come with the -dev packages: the release links them statically).
-BUILD_PACKAGES := libaudit-dev libcap-ng-dev zlib1g-dev pkg-config libc6-dev binutils
+# What `swift build` needs (libaudit.a, libz.a, libarchive.a, liblzma.a, libbz2.a come with the -dev packages: the release links them statically).
+BUILD_PACKAGES := libaudit-dev libcap-ng-dev zlib1g-dev libarchive-dev liblzma-dev libbz2-dev pkg-config libc6-dev binutils
 # What the tests need besides: the auparse oracle, ELF fixtures compiled with gcc, auditd's tools,
 # and the release's tools (xz for the tarball, rpm for rpmbuild and rpm --root).
 TEST_PACKAGES := libauparse-dev gcc pax-utils auditd time bc python3 python3-jsonschema man-db groff-base xz-utils rpm
@@ -84,9 +84,12 @@ samples: build
 	@for f in SampleLogs/*.log; do echo "== $$f"; $(SWIFT) run --skip-build avc-explain --sysroot $(DEMO_ROOT) $$f; done
 
 # A stripped, fully static x86_64 executable: no shared library is needed, glibc's included.
-# libaudit's static link flags come from pkg-config (Debian's adds -lcap-ng).
+# libaudit's static link flags come from pkg-config (Debian's adds -lcap-ng). libarchive's do not:
+# pkg-config names every library Debian built it with (acl, xml2 and ICU, nettle, zstd, lz4); the
+# tool reads tar with the xz, gzip and bzip2 filters only, so those three are all it needs.
+ARCHIVE_STATIC_LIBS := -larchive -llzma -lbz2 -lz
 static: build-deps
-	@link=$$(for l in $$(pkg-config --static --libs-only-l audit zlib); do printf ' -Xlinker %s' $$l; done); \
+	@link=$$(for l in $$(pkg-config --static --libs-only-l audit zlib) $(ARCHIVE_STATIC_LIBS); do printf ' -Xlinker %s' $$l; done); \
 	set -x; $(SWIFT) build -c release --scratch-path $(STATIC_SCRATCH) --static-swift-stdlib -Xswiftc -static-executable $$link
 	@mkdir -p $(DIST)
 	strip -o $(DIST)/avc-explain $(STATIC_BIN)

@@ -30,11 +30,17 @@ let package = Package(
             pkgConfig: "zlib",
             providers: [.apt(["zlib1g-dev"])]
         ),
+        // libarchive, to read an sosreport's .tar.xz in place.
+        .systemLibrary(
+            name: "CArchive",
+            pkgConfig: "libarchive",
+            providers: [.apt(["libarchive-dev"])]
+        ),
         // Linux interfaces the Glibc module leaves out (signalfd, audit netlink).
         .systemLibrary(name: "CLinux"),
         // Bytes in, typed audit records out: line reading, record grammar, value decoding.
         .target(name: "AuditInput", dependencies: [
-            "CAudit", "CZlib", "CLinux", .product(name: "SystemPackage", package: "swift-system"),
+            "CAudit", "CZlib", "CLinux", "CArchive", .product(name: "SystemPackage", package: "swift-system"),
         ]),
         // Records in, events out: grouping by (node, time, serial) and typed views of an event.
         .target(name: "AuditEvents", dependencies: ["AuditInput", "CAudit"]),
@@ -44,10 +50,12 @@ let package = Package(
         ]),
         // Events in, findings out: which mechanism, which object, which fix.
         .target(name: "Diagnosis", dependencies: ["AuditEvents", "ELFLoader"]),
+        // An sosreport, extracted or a tarball: its audit logs as inputs, and its host's facts.
+        .target(name: "Sosreport", dependencies: ["AuditInput", "Diagnosis", "ELFLoader"]),
         // Findings in, text or JSON out.
         .target(name: "Rendering", dependencies: ["Diagnosis"]),
         .executableTarget(name: "avc-explain", dependencies: [
-            "AuditInput", "AuditEvents", "Diagnosis", "ELFLoader", "Rendering",
+            "AuditInput", "AuditEvents", "Diagnosis", "ELFLoader", "Rendering", "Sosreport",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
         ]),
         // Helpers for tests: temporary directories, the C toolchain, running the built tool.
@@ -57,7 +65,8 @@ let package = Package(
         .testTarget(name: "ELFLoaderTests", dependencies: ["ELFLoader", "TestSupport"]),
         .testTarget(name: "DiagnosisTests", dependencies: ["Diagnosis", "Rendering", "AuditEvents", "AuditInput", "ELFLoader", "TestSupport"]),
         .testTarget(name: "DifferentialTests", dependencies: ["AuditInput", "AuditEvents", "CAuparse", "TestSupport"]),
-        .testTarget(name: "EndToEndTests", dependencies: ["TestSupport", "avc-explain"], exclude: ["Golden"]),
+        .testTarget(name: "SosreportTests", dependencies: ["Sosreport", "AuditInput", "Diagnosis", "TestSupport"]),
+        .testTarget(name: "EndToEndTests", dependencies: ["TestSupport", "avc-explain", "AuditInput"], exclude: ["Golden"]),
     ],
     swiftLanguageModes: [.v6]
 )

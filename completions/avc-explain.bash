@@ -164,13 +164,17 @@ _avc-explain() {
 
     local -a repeating_flags=()
     local -a non_repeating_flags=(--input-logs --by-node --live --plugin --version -h --help)
-    local -a repeating_options=(--input -if --node --pid -p --comm -c --exe -x --perm --follow --sysroot)
+    local -a repeating_options=(--input -if --sosreport --node --pid -p --comm -c --exe -x --perm --follow --sysroot)
     local -a non_repeating_options=(--since -ts --until -te --save-records --output --syslog-facility --syslog-ident --repeat-window --format --library-path --color)
     __avc-explain_offer_flags_options -1
 
     # Offer option value completions
     case "${prev}" in
     '--input'|'-if')
+        __avc-explain_add_completions -f
+        return
+        ;;
+    '--sosreport')
         __avc-explain_add_completions -f
         return
         ;;
@@ -266,13 +270,17 @@ _avc-explain() {
 _avc-explain_explain() {
     repeating_flags=()
     non_repeating_flags=(--input-logs --by-node --live --plugin --version -h --help)
-    repeating_options=(--input -if --node --pid -p --comm -c --exe -x --perm --follow --sysroot)
+    repeating_options=(--input -if --sosreport --node --pid -p --comm -c --exe -x --perm --follow --sysroot)
     non_repeating_options=(--since -ts --until -te --save-records --output --syslog-facility --syslog-ident --repeat-window --format --library-path --color)
     __avc-explain_offer_flags_options -1
 
     # Offer option value completions
     case "${prev}" in
     '--input'|'-if')
+        __avc-explain_add_completions -f
+        return
+        ;;
+    '--sosreport')
         __avc-explain_add_completions -f
         return
         ;;

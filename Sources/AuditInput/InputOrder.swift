@@ -1,9 +1,12 @@
 import SystemPackage
+#if canImport(Glibc)
+import Glibc
+#endif
 
 /// Rotated logs given in any order (`audit.log audit.log.1 audit.log.2.gz`) are read oldest
 /// first, by the time of their first record, so findings' first and last times come out right.
 public enum InputOrder {
-    /// Files sorted by their first record's time; standard input, and files with no time in
+    /// Files (and archive members) sorted by their first record's time; standard input, and files with no time in
     /// their first 64 KiB, keep their place relative to each other at the front.
     public static func chronological(_ sources: [InputSource]) -> [InputSource] {
         guard sources.count > 1 else { return sources }
@@ -20,11 +23,12 @@ public enum InputOrder {
 
     /// Seconds of the first `audit(SECONDS.` stamp in the first 64 KiB (inflated if gzip'd).
     static func firstTime(_ source: InputSource) -> UInt64? {
-        guard case .file(let path) = source,
-              let fd = try? FileDescriptor.open(FilePath(path), .readOnly, options: [.closeOnExec]) else { return nil }
-        defer { try? fd.close() }
-        guard var bytes = try? PrefixedSource.sniffing(DescriptorSource(fd)) else { return nil }
-        defer { bytes.release() }
+        guard source != .standardInput, let (opened, file) = try? source.open() else { return nil }
+        var bytes = opened
+        defer {
+            bytes.release()
+            try? file?.close()
+        }
         var head = [UInt8](repeating: 0, count: 1 << 16)
         var got = 0
         while got < head.count {
@@ -49,4 +53,42 @@ public enum InputOrder {
         }
         return nil
     }
+
+    /// 0 for the log itself, N for `log.N`, either maybe `.gz`; nil for anything else
+    /// (`audit.log.bak`, `audit.log-old`). Sorting by it, highest first, puts the oldest first.
+    public static func rotationNumber(_ entry: String, of name: String) -> Int? {
+        guard entry.hasPrefix(name) else { return nil }
+        var rest = entry.dropFirst(name.count)
+        if rest.hasSuffix(".gz") { rest = rest.dropLast(3) }
+        if rest.isEmpty { return 0 }
+        guard rest.hasPrefix("."), rest.count > 1, rest.count <= 10,
+              rest.dropFirst().allSatisfy({ ("0"..."9").contains($0) }) else { return nil }
+        return Int(rest.dropFirst())
+    }
+
+    /// The names in `directory` that are `name` or its rotations (`name.N`, either maybe `.gz`),
+    /// oldest first: the highest rotation number first, the live log last.
+    public static func rotations(named name: String, in directory: String) -> Result<[String], RotationListingError> {
+        guard let dir = opendir(directory) else { return .failure(RotationListingError(errno: errno)) }
+        defer { closedir(dir) }
+        var found: [(name: String, age: Int)] = []
+        while let entry = readdir(dir) {
+            let entryName = withUnsafeBytes(of: entry.pointee.d_name) { raw in
+                String(decoding: raw.prefix { $0 != 0 }, as: UTF8.self)
+            }
+            if let age = rotationNumber(entryName, of: name) { found.append((entryName, age)) }
+        }
+        return .success(oldestFirst(found))
+    }
+
+    /// Rotation names with their numbers, oldest first: the highest number first, the live log last.
+    public static func oldestFirst(_ found: [(name: String, age: Int)]) -> [String] {
+        found.sorted { $0.age != $1.age ? $0.age > $1.age : $0.name < $1.name }.map(\.name)
+    }
 }
+
+public struct RotationListingError: Error, CustomStringConvertible {
+    public var errno: Int32
+    public var description: String { String(cString: strerror(errno)) }
+}
+

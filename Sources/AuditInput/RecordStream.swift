@@ -4,16 +4,43 @@ import SystemPackage
 import Glibc
 #endif
 
-/// Where records come from: a file, or standard input.
+/// Where records come from: a file, standard input, or a member of a tar archive (an
+/// sosreport's `.tar.xz`), read in place.
 public enum InputSource: Sendable, Equatable {
     case standardInput
     case file(String)
+    case archiveMember(archive: String, member: String)
 
-    /// The name used in messages: the path, or `(standard input)`.
+    /// A log member larger than this, once decompressed, is cut there.
+    public static let archiveMemberLimit = 2 << 30
+
+    /// The name used in messages: the path, `(standard input)`, or `ARCHIVE:MEMBER`.
     public var name: String {
         switch self {
         case .standardInput: return "(standard input)"
         case .file(let path): return path
+        case .archiveMember(let archive, let member): return archive + ":" + member
+        }
+    }
+
+    /// The source's bytes, gunzipped if they are gzip'd, and the file opened for them (to close).
+    func open() throws -> (bytes: any ChunkSource, file: FileDescriptor?) {
+        let raw: any ChunkSource
+        var file: FileDescriptor?
+        switch self {
+        case .standardInput: raw = DescriptorSource(.standardInput)
+        case .file(let path):
+            let fd = try FileDescriptor.open(FilePath(path), .readOnly, options: [.closeOnExec])
+            raw = DescriptorSource(fd)
+            file = fd
+        case .archiveMember(let archive, let member):
+            raw = try ArchiveMemberSource(archive: archive, member: member, limit: Self.archiveMemberLimit)
+        }
+        do {
+            return (try PrefixedSource.sniffing(raw), file)
+        } catch {
+            try? file?.close()
+            throw error
         }
     }
 }
@@ -119,23 +146,7 @@ public struct RecordStream {
     /// Opens the source. Throws `Errno` if the file cannot be opened.
     /// `keepEverything` keeps every record, not just those the diagnosis reads.
     public init(_ source: InputSource, layout: ScanLayout = .standard, keepEverything: Bool = false) throws {
-        let fd: FileDescriptor
-        let owned: FileDescriptor?
-        switch source {
-        case .standardInput:
-            fd = .standardInput
-            owned = nil
-        case .file(let path):
-            fd = try FileDescriptor.open(FilePath(path), .readOnly, options: [.closeOnExec])
-            owned = fd
-        }
-        let bytes: any ChunkSource
-        do {
-            bytes = try PrefixedSource.sniffing(DescriptorSource(fd))
-        } catch {
-            try? owned?.close()
-            throw error
-        }
+        let (bytes, owned) = try source.open()
         self.init(bytes, ownedFile: owned, name: source.name, layout: layout, keepEverything: keepEverything)
     }
 

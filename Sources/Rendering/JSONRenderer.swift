@@ -58,6 +58,7 @@ public enum JSONRenderer {
                     ("source", .string(report.policy.familySource)),
                 ])),
             ])),
+            ("host", report.host.map { HostBlock(host: $0, findings: report.execFindings).json } ?? .null),
         ]
     }
 

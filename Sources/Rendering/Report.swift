@@ -24,8 +24,8 @@ public struct Report: Sendable {
     public var selinuxErrors: [(text: String, count: Int)] = []
     /// Bounds the input reached: what the report leaves out.
     public var limits: [LimitReached] = []
-    /// What is known of the log's host (an sosreport's facts); empty when nothing is.
-    public var host = HostFacts()
+    /// What an sosreport said of the host the logs came from; nil when the input was no sosreport.
+    public var host: HostFacts?
 
     public init(findings: [Finding], events: Int, denials: Int, inputs: [InputStats], sysroot: String?, unkeptDenials: Int = 0,
                 policy: PolicyEnvironment = PolicyEnvironment()) {
@@ -48,7 +48,7 @@ public struct Report: Sendable {
 
     /// A finding with its prose, written under everything the report knows.
     public func explained(_ f: Finding) -> Finding {
-        f.explained(under: policy, host: host, timeline: timeline)
+        f.explained(under: policy, host: host ?? HostFacts(), timeline: timeline)
     }
 
     /// Slices, not copies: a report may hold 10,000 findings.

@@ -21,11 +21,11 @@ enum Analysis {
     }
 
     static func run(sources: [InputSource], loader: LoaderSearch, nodeLoaders: [String: LoaderSearch] = [:], policy: PolicyEnvironment,
-                    filter: EventFilter = EventFilter(),
+                    host: HostFacts = HostFacts(), filter: EventFilter = EventFilter(),
                     progress: ProgressLine? = nil, warn: (String) -> Void) -> Outcome {
         var progress = progress
         var assembler = Assembler()
-        var diagnoser = Diagnoser(loader: loader, nodeLoaders: nodeLoaders, policy: policy)
+        var diagnoser = Diagnoser(loader: loader, nodeLoaders: nodeLoaders, policy: policy, host: host)
         var inputs: [InputStats] = []
         var failed = false
         for source in InputOrder.chronological(sources) {

@@ -23,6 +23,11 @@ struct ExplainOptions: ParsableArguments {
             completion: .file())
     var input: [String] = []
 
+    @Option(help: ArgumentHelp("Read this sosreport, an extracted directory or its .tar.xz/.tar.gz, in place: its audit logs and its host's facts (kernel, glibc, SELinux mode, booleans, processes); repeatable. One is recognised by its layout without this option.",
+                               valueName: "dir|tarball"),
+            completion: .file())
+    var sosreport: [String] = []
+
     @Flag(help: "Read the log auditd.conf's log_file names (default /var/log/audit/audit.log) and its rotations, oldest first; under --sysroot, that root's.")
     var inputLogs = false
 
@@ -101,8 +106,8 @@ struct ExplainOptions: ParsableArguments {
     var isLive: Bool { live || plugin || !follow.isEmpty }
 
     func validate() throws {
-        if isLive && (!files.isEmpty || !input.isEmpty || inputLogs) {
-            throw ValidationError("files, --input and --input-logs cannot be given with --live, --follow or --plugin")
+        if isLive && (!files.isEmpty || !input.isEmpty || !sosreport.isEmpty || inputLogs) {
+            throw ValidationError("files, --input, --sosreport and --input-logs cannot be given with --live, --follow or --plugin")
         }
         if plugin && live { throw ValidationError("--plugin reads auditd's stream; --live reads the kernel's: choose one") }
         if saveRecords != nil && !live { throw ValidationError("--save-records goes with --live") }

@@ -1,5 +1,7 @@
 import AuditInput
+import Diagnosis
 import ELFLoader
+import Sosreport
 #if canImport(Glibc)
 import Glibc
 #endif
@@ -19,23 +21,41 @@ struct InputSelection {
         var sources: [InputSource] = []
         /// An input that could not be listed, one message each: the run goes on, exit status 2.
         var problems: [String] = []
+        /// What the first sosreport read says of its host.
+        var host: HostFacts?
+        /// Lines for stderr that are no failure: which logs an sosreport gave, which facts it lacks.
+        var notes: [String] = []
+
+        mutating func add(sosreport path: String) {
+            switch Sosreport.open(path) {
+            case .success(let report):
+                sources += report.logs
+                if host == nil { host = report.host }
+                notes += report.notes
+                problems += report.problems
+            case .failure(let why): problems.append(why.description)
+            }
+        }
     }
 
-    /// `files` then `inputs`, each a file, a directory or `-`; the configured logs after them
-    /// when asked for, or when nothing is given and standard input carries no data.
-    func sources(files: [String], inputs: [String], configuredLogs: Bool) -> Selected {
+    /// `files` then `inputs`, each a file, a directory, an sosreport (extracted, or its tarball)
+    /// or `-`, then `sosreports`; the configured logs after them when asked for, or when nothing
+    /// is given and standard input carries no data.
+    func sources(files: [String], inputs: [String], sosreports: [String] = [], configuredLogs: Bool) -> Selected {
         var selected = Selected()
         for path in files + inputs {
             if path == "-" { selected.sources.append(.standardInput); continue }
+            if Sosreport.looksLike(path) { selected.add(sosreport: path); continue }
             guard Self.isDirectory(path) else { selected.sources.append(.file(path)); continue }
-            switch Self.rotations(named: "audit.log", in: path) {
+            switch InputOrder.rotations(named: "audit.log", in: path) {
             case .success(let logs) where logs.isEmpty:
                 selected.problems.append("\(path): a directory with no audit.log or rotated audit.log.N in it")
             case .success(let logs): selected.sources += logs.map { .file(path + "/" + $0) }
             case .failure(let why): selected.problems.append("\(path): cannot read the directory: \(why)")
             }
         }
-        let nothingGiven = files.isEmpty && inputs.isEmpty
+        for path in sosreports { selected.add(sosreport: path) }
+        let nothingGiven = files.isEmpty && inputs.isEmpty && sosreports.isEmpty
         if nothingGiven && !configuredLogs && Self.standardInputCarriesData() {
             selected.sources = [.standardInput]
         } else if configuredLogs || nothingGiven {
@@ -64,7 +84,7 @@ struct InputSelection {
         let directory = slash == logFile.startIndex ? "/" : String(logFile[..<slash])
         let name = String(logFile[logFile.index(after: slash)...])
         guard let real = root.resolve(directory),
-              case .success(let names) = Self.rotations(named: name, in: root.hostPath(real)), !names.isEmpty else {
+              case .success(let names) = InputOrder.rotations(named: name, in: root.hostPath(real)), !names.isEmpty else {
             return [.file(root.hostPath(logFile))]
         }
         // Each entry is resolved inside the root: a symlinked rotation cannot lead out of --sysroot.
@@ -88,41 +108,10 @@ struct InputSelection {
         return found
     }
 
-    /// The names in `directory` that are `name` or its rotations (`name.N`, either maybe `.gz`),
-    /// oldest first: the highest rotation number first, the live log last.
-    static func rotations(named name: String, in directory: String) -> Result<[String], RotationListingError> {
-        guard let dir = opendir(directory) else { return .failure(RotationListingError(errno: errno)) }
-        defer { closedir(dir) }
-        var found: [(name: String, age: Int)] = []
-        while let entry = readdir(dir) {
-            let entryName = withUnsafeBytes(of: entry.pointee.d_name) { raw in
-                String(decoding: raw.prefix { $0 != 0 }, as: UTF8.self)
-            }
-            if let age = rotationNumber(entryName, of: name) { found.append((entryName, age)) }
-        }
-        return .success(found.sorted { $0.age != $1.age ? $0.age > $1.age : $0.name < $1.name }.map(\.name))
-    }
-
-    /// 0 for the log itself, N for `log.N`; nil for anything else (`audit.log.bak`, `audit.log-old`).
-    static func rotationNumber(_ entry: String, of name: String) -> Int? {
-        guard entry.hasPrefix(name) else { return nil }
-        var rest = entry.dropFirst(name.count)
-        if rest.hasSuffix(".gz") { rest = rest.dropLast(3) }
-        if rest.isEmpty { return 0 }
-        guard rest.hasPrefix("."), rest.count > 1, rest.count <= 10,
-              rest.dropFirst().allSatisfy({ ("0"..."9").contains($0) }) else { return nil }
-        return Int(rest.dropFirst())
-    }
-
     static func isDirectory(_ path: String) -> Bool {
         var st = stat()
         return stat(path, &st) == 0 && st.st_mode & S_IFMT == S_IFDIR
     }
-}
-
-struct RotationListingError: Error, CustomStringConvertible {
-    var errno: Int32
-    var description: String { String(cString: strerror(errno)) }
 }
 
 private extension Substring {

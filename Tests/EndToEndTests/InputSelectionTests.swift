@@ -1,6 +1,7 @@
 import Foundation
 import Testing
 import TestSupport
+import AuditInput
 @testable import avc_explain
 
 /// ausearch's habits: `-if FILE|DIR`, a bare directory, `--input-logs`, the configured logs
@@ -39,12 +40,12 @@ import TestSupport
     }
 
     @Test func rotationNames() {
-        #expect(InputSelection.rotationNumber("audit.log", of: "audit.log") == 0)
-        #expect(InputSelection.rotationNumber("audit.log.gz", of: "audit.log") == 0)
-        #expect(InputSelection.rotationNumber("audit.log.1", of: "audit.log") == 1)
-        #expect(InputSelection.rotationNumber("audit.log.12.gz", of: "audit.log") == 12)
+        #expect(InputOrder.rotationNumber("audit.log", of: "audit.log") == 0)
+        #expect(InputOrder.rotationNumber("audit.log.gz", of: "audit.log") == 0)
+        #expect(InputOrder.rotationNumber("audit.log.1", of: "audit.log") == 1)
+        #expect(InputOrder.rotationNumber("audit.log.12.gz", of: "audit.log") == 12)
         for other in ["audit.log.bak", "audit.log.", "audit.logx", "audit.log-20261129", "audit.log.1.xz", "xaudit.log"] {
-            #expect(InputSelection.rotationNumber(other, of: "audit.log") == nil, "\(other)")
+            #expect(InputOrder.rotationNumber(other, of: "audit.log") == nil, "\(other)")
         }
     }
 
@@ -52,7 +53,7 @@ import TestSupport
         let tmp = try TemporaryDirectory()
         try Self.rotatedLogs(in: tmp)
         _ = try tmp.write("audit.log.10", Self.quietRecord(1_795_800_000))
-        let names = try InputSelection.rotations(named: "audit.log", in: tmp.path).get()
+        let names = try InputOrder.rotations(named: "audit.log", in: tmp.path).get()
         #expect(names == ["audit.log.10", "audit.log.2.gz", "audit.log.1", "audit.log"])
     }
 

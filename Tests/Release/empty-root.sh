@@ -71,6 +71,14 @@ for args in --version --help "check --help" --bogus "--generate-completion-scrip
     # shellcheck disable=SC2086
     compare "avc-explain $args" $args
 done
+# An sosreport tarball, read with the statically linked libarchive (xz): at the same path inside and out.
+sos=sosreport-empty-2026-11-29-abcdefg
+mkdir -p "$out/$sos/var/log/audit" "$out/$sos/sos_commands/kernel"
+cp SampleLogs/seed-fluent-bit.log "$out/$sos/var/log/audit/audit.log"
+echo "Linux empty 5.14.0-427.el9.x86_64 #1 SMP x86_64 x86_64 x86_64 GNU/Linux" > "$out/$sos/sos_commands/kernel/uname_-a"
+tar -C "$out" -cJf "$empty/$sos.tar.xz" "$sos"
+cp "$empty/$sos.tar.xz" "$root$empty/"
+for format in text json; do compare "sosreport tarball ($format)" --format "$format" "$empty/$sos.tar.xz"; done
 for format in text json; do compare "check of the demo sysroot ($format)" check --format "$format" --sysroot "$demo" /; done
 echo "empty-root: $count runs byte-identical to the debug build"
 exit $failed

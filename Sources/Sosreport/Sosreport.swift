@@ -1,0 +1,172 @@
+import AuditInput
+import Diagnosis
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// An sosreport read in place, an extracted directory or the tarball itself: its audit logs as
+/// inputs, and what it says of its host. Nothing is extracted to disk.
+public struct Sosreport {
+    /// The logs to read, oldest first.
+    public var logs: [InputSource]
+    public var host: HostFacts
+    /// One line each for stderr: which logs were read, which facts are unknown and why.
+    public var notes: [String] = []
+    /// What could not be read (damage to the archive, members over the limits), one line each:
+    /// the rest was read, and the run's exit status says an input failed.
+    public var problems: [String]
+
+    /// Where sos keeps each fact, best first. Top-level names (`uname`, `hostname`) are its links
+    /// to the command outputs.
+    enum Layout {
+        static let hostname = ["hostname", "sos_commands/host/hostname", "sos_commands/general/hostname", "etc/hostname"]
+        static let uname = ["uname", "sos_commands/kernel/uname_-a"]
+        static let rpms = ["installed-rpms"]
+        static let dpkg = ["installed-debs", "sos_commands/dpkg/dpkg_-l"]
+        static let sestatus = ["sos_commands/selinux/sestatus_-b", "sos_commands/selinux/sestatus"]
+        static let selinuxConfig = ["etc/selinux/config"]
+        static let processes = ["sos_commands/selinux/ps_auxZww", "sos_commands/process/ps_auxZww"]
+        /// auditd's plugin runs `ausearch --input-logs -m avc,user_avc,fanotify -ts today`.
+        static let ausearch = "sos_commands/auditd/ausearch_--input-logs_-m_avc_user_avc_fanotify_-ts_today"
+
+        static var factFiles: Set<String> { Set(hostname + uname + rpms + dpkg + sestatus + selinuxConfig + processes) }
+    }
+
+    /// Whether `path` names an sosreport: a directory with sos's layout, or a tarball by its name.
+    public static func looksLike(_ path: String) -> Bool {
+        var st = stat()
+        guard stat(path, &st) == 0 else { return false }
+        if st.st_mode & S_IFMT == S_IFDIR { return directoryTop(path) != nil }
+        return isTarballName(path)
+    }
+
+    static func isTarballName(_ path: String) -> Bool {
+        [".tar", ".tar.xz", ".tar.gz", ".tgz", ".txz", ".tar.bz2", ".tar.zst"].contains { path.hasSuffix($0) }
+    }
+
+    /// The report's top in an extracted directory: the directory itself when it has sos's
+    /// layout, or its one `sosreport-*` subdirectory (a tarball extracted into a directory of its own).
+    static func directoryTop(_ path: String) -> String? {
+        func hasLayout(_ dir: String) -> Bool {
+            ["sos_commands", "sos_reports", "version.txt"].contains { access(dir + "/" + $0, F_OK) == 0 }
+        }
+        if hasLayout(path) { return path }
+        guard let dir = opendir(path) else { return nil }
+        defer { closedir(dir) }
+        var tops: [String] = []
+        while let entry = readdir(dir) {
+            let name = withUnsafeBytes(of: entry.pointee.d_name) { String(decoding: $0.prefix { $0 != 0 }, as: UTF8.self) }
+            if name.hasPrefix("sosreport-"), hasLayout(path + "/" + name) { tops.append(path + "/" + name) }
+        }
+        return tops.count == 1 ? tops[0] : nil
+    }
+
+    /// Reads the report at `path`; fails with a message when it is not one or cannot be read.
+    public static func open(_ path: String) -> Result<Sosreport, SosreportError> {
+        var st = stat()
+        guard stat(path, &st) == 0 else { return .failure(SosreportError("\(path): \(String(cString: strerror(errno)))")) }
+        if st.st_mode & S_IFMT == S_IFDIR {
+            guard let top = directoryTop(path) else {
+                return .failure(SosreportError("\(path): not an sosreport (no sos_commands/, sos_reports/ or version.txt)"))
+            }
+            return .success(Sosreport(files: DirectoryReport(directory: top), problems: []))
+        }
+        do {
+            let archive = try ArchivedReport(path: path, wanted: Layout.factFiles)
+            guard archive.isSosreport else {
+                return .failure(SosreportError("\(path): an archive, but not an sosreport (no sosreport-* top, sos_commands/ or version.txt)"))
+            }
+            return .success(Sosreport(files: archive, problems: archive.problems))
+        } catch {
+            return .failure(SosreportError("\(path): cannot read the archive: \(error)"))
+        }
+    }
+
+    init(files: some ReportFiles, problems: [String]) {
+        self.problems = problems
+        let found = files.auditLogs()
+        self.problems += found.skipped
+        if !found.logs.isEmpty {
+            logs = found.logs
+            notes.append("\(files.name): reading the report's audit logs (\(found.logs.count) file\(found.logs.count == 1 ? "" : "s") under \(ReportLimits.logDirectory))")
+        } else if let ausearch = files.input(Layout.ausearch) {
+            logs = [ausearch]
+            notes.append("\(files.name): no \(ReportLimits.logDirectory)/\(ReportLimits.logName) in the report; reading \(Layout.ausearch) (the denials of the day the report was taken)")
+        } else {
+            logs = []
+            notes.append("\(files.name): no audit log in the report: neither \(ReportLimits.logDirectory)/\(ReportLimits.logName)* nor \(Layout.ausearch)")
+        }
+        var gathering = FactGathering(files: files)
+        host = gathering.facts()
+        notes += gathering.notes
+        self.problems += gathering.problems
+    }
+}
+
+public struct SosreportError: Error, CustomStringConvertible {
+    public var description: String
+    init(_ description: String) { self.description = description }
+}
+
+/// Reads each fact from the first file of its list the report has, saying which are unknown.
+struct FactGathering {
+    let files: any ReportFiles
+    var notes: [String] = []
+    var problems: [String] = []
+
+    init(files: any ReportFiles) { self.files = files }
+
+    /// The first of `paths` the report has, as text, and where it was.
+    mutating func text(_ paths: [String]) -> (text: String, source: String)? {
+        for path in paths {
+            switch files.file(path) {
+            case .found(let real, let bytes): return (String(decoding: bytes, as: UTF8.self), real)
+            case .missing: continue
+            case .tooLarge(let real): problems.append("\(files.name): \(real) is larger than \(ReportLimits.factFile >> 20) MiB; skipped")
+            }
+        }
+        return nil
+    }
+
+    mutating func unknown(_ fact: String, _ paths: [String]) {
+        notes.append("\(files.name): \(fact) unknown: no readable \(paths.joined(separator: " or ")) in the report")
+    }
+
+    mutating func facts() -> HostFacts {
+        var host = HostFacts()
+        if let (text, source) = text(Sosreport.Layout.hostname), let name = FactParsers.hostname(text) {
+            host.hostname = .init(name, from: source)
+        } else { unknown("hostname", Sosreport.Layout.hostname) }
+
+        if let (text, source) = text(Sosreport.Layout.uname), let uname = FactParsers.uname(text) {
+            host.kernelRelease = .init(uname.release, from: source)
+            host.architecture = uname.machine.map { .init($0, from: source) }
+        } else { unknown("kernel release and architecture", Sosreport.Layout.uname) }
+
+        if let (text, source) = text(Sosreport.Layout.rpms), let v = FactParsers.glibcFromRPMs(text, architecture: host.architecture?.value) {
+            host.glibcVersion = .init(v, from: source)
+        } else if let (text, source) = text(Sosreport.Layout.dpkg), let v = FactParsers.glibcFromDpkg(text) {
+            host.glibcVersion = .init(v, from: source)
+        } else { unknown("glibc version", Sosreport.Layout.rpms + Sosreport.Layout.dpkg) }
+
+        if let (text, source) = text(Sosreport.Layout.sestatus) {
+            let status = FactParsers.sestatus(text)
+            host.selinuxMode = status.mode.map { .init($0, from: source) }
+            host.policyName = status.policyName.map { .init($0, from: source) }
+            host.booleans = status.booleans.map { .init($0, from: source) }
+        }
+        if host.selinuxMode == nil || host.policyName == nil, let (text, source) = text(Sosreport.Layout.selinuxConfig) {
+            let config = FactParsers.selinuxConfig(text)
+            if host.selinuxMode == nil { host.selinuxMode = config.mode.map { .init($0, from: source) } }
+            if host.policyName == nil { host.policyName = config.policyName.map { .init($0, from: source) } }
+        }
+        if host.selinuxMode == nil { unknown("SELinux mode", Sosreport.Layout.sestatus + Sosreport.Layout.selinuxConfig) }
+        if host.policyName == nil { unknown("policy name", Sosreport.Layout.sestatus + Sosreport.Layout.selinuxConfig) }
+        if host.booleans == nil { unknown("booleans", [Sosreport.Layout.sestatus[0]]) }
+
+        if let (text, source) = text(Sosreport.Layout.processes), let list = FactParsers.processes(text) {
+            host.processes = .init(list, from: source)
+        } else { unknown("running processes", Sosreport.Layout.processes) }
+        return host
+    }
+}
