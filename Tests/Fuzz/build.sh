@@ -22,7 +22,7 @@ SYSTEM_OBJECTS="$DEBUG/SystemPackage.build/*.o $DEBUG/CSystem.build/shims.c.o"
 
 FLAGS="-sanitize=fuzzer,address -O -g -parse-as-library -swift-version 6 -enable-testing
   -I $OUT/modules -I $DEBUG/Modules -Xcc -fmodule-map-file=$SYSTEM_MAP/module.modulemap -Xcc -I -Xcc $SYSTEM_MAP
-  -I Sources/CAudit -I Sources/CZlib -I Sources/CLinux -module-cache-path $OUT/module-cache"
+  -I Sources/CAudit -I Sources/CZlib -I Sources/CLinux -I Sources/CArchive -module-cache-path $OUT/module-cache"
 
 # module name: its sources, compiled only when one of them is newer than its object.
 module() {
@@ -52,5 +52,5 @@ for target in $targets; do
     echo "fuzz: linking $OUT/$target"
     # shellcheck disable=SC2086
     swiftc $FLAGS -module-name "fuzz_$target" Tests/Fuzz/"$target".swift $objects $SYSTEM_OBJECTS \
-        -use-ld=lld -laudit -lz -o "$OUT/$target"
+        -use-ld=lld -laudit -lz -larchive -o "$OUT/$target"
 done
