@@ -5,9 +5,9 @@ SWIFT ?= swift
 BUILD_PACKAGES := libaudit-dev libcap-ng-dev zlib1g-dev libarchive-dev liblzma-dev libbz2-dev pkg-config libc6-dev binutils
 # What the tests need besides: the auparse oracle, ELF fixtures compiled with gcc, auditd's tools,
 # and the release's tools (xz for the tarball, rpm for rpmbuild and rpm --root).
-TEST_PACKAGES := libauparse-dev gcc pax-utils auditd time bc python3 python3-jsonschema man-db groff-base xz-utils rpm
+TEST_PACKAGES := libauparse-dev gcc pax-utils auditd time bc python3 python3-jsonschema man-db groff-base xz-utils rpm rsyslog
 # The real-kernel test (Tests/VM): skipped only when SKIP_VM=1 is set.
-VM_PACKAGES := qemu-system-x86 busybox-static secilc cpio
+VM_PACKAGES := qemu-system-x86 busybox-static secilc cpio audispd-plugins
 DEMO_ROOT := .build/demo-sysroot
 DEMO_LOG := SampleLogs/seed-fluent-bit.log
 

@@ -86,6 +86,7 @@ import TestSupport
         #expect((liveByExe["/opt/chain/bin/chain-app"]?["events"] as? [String])?.count == 1)
 
         try checkAuditdPlugin(dir.path, live: liveByExe)
+        try checkAggregation(dir.path, live: liveByExe)
     }
 
     /// auditd ran beside --live, avc-explain its plugin (contrib/avc-explain.conf, with its
@@ -93,7 +94,8 @@ import TestSupport
     /// standard output on /dev/null, reached syslog and the JSON Lines file as --live saw it.
     func checkAuditdPlugin(_ dir: String, live: [String: [String: Any]]) throws {
         let audit = try String(contentsOfFile: dir + "/audit.log", encoding: .utf8).split(separator: "\n")
-        #expect(audit.contains { $0.hasPrefix("type=AVC ") && $0.contains("{ execstack }") && $0.contains("comm=\"flb-tail\"") })
+        // The guest's auditd names its node (name_format = user), as a fleet node does.
+        #expect(audit.contains { $0.hasPrefix("node=guest01 type=AVC ") && $0.contains("{ execstack }") && $0.contains("comm=\"flb-tail\"") })
         let syslog = try String(contentsOfFile: dir + "/syslog.log", encoding: .utf8).split(separator: "\n")
         for (program, cause) in [("flb-tail", "loader-exec-stack → libfluent-bit.so"), ("log-filter", "jit-rwx-mapping → libpcre2-8.so.0")] {
             #expect(syslog.contains { $0.contains("user.warn avc-explain[") && $0.contains("× \(program)  ") && $0.contains("  \(cause)  first fix: ") },
@@ -105,6 +107,29 @@ import TestSupport
             let f = try #require(plugin[exe], "the plugin's --output has no finding for \(exe)")
             #expect(f["mechanism"] as? String == live[exe]?["mechanism"] as? String, "\(exe)")
             #expect(Tool.culpritPaths(f) == Tool.culpritPaths(live[exe] ?? [:]), "\(exe)")
+        }
+    }
+
+    /// The aggregation path: the guest's auditd handed its events to audisp-remote, which sent
+    /// them over TCP on loopback to a central auditd (local_events = no: it took nothing from the
+    /// kernel). `avc-explain --follow` on the central log finds what --live found, each finding
+    /// named by the node it came from.
+    func checkAggregation(_ dir: String, live: [String: [String: Any]]) throws {
+        let central = try String(contentsOfFile: dir + "/central.log", encoding: .utf8).split(separator: "\n")
+        let avcs = central.filter { $0.contains(" type=AVC ") || $0.hasPrefix("type=AVC ") }
+        #expect(avcs.contains { $0.hasPrefix("node=guest01 type=AVC ") && $0.contains("{ execstack }") && $0.contains("comm=\"flb-tail\"") },
+                "no AVC from guest01 in the central log:\n\(central.joined(separator: "\n"))")
+        #expect(avcs.allSatisfy { $0.hasPrefix("node=guest01 ") }, "an AVC reached the central log without its node")
+        let lines = try Tool.jsonLines(try String(contentsOfFile: dir + "/central.jsonl", encoding: .utf8))
+        #expect(lines.last?["type"] as? String == "summary")
+        let followed = Self.byExe(Self.finalStates(lines))
+        for exe in Self.expected.keys.sorted() {
+            let f = try #require(followed[exe], "--follow on the central log has no finding for \(exe)")
+            #expect(f["mechanism"] as? String == live[exe]?["mechanism"] as? String, "\(exe)")
+            #expect(Tool.culpritPaths(f) == Tool.culpritPaths(live[exe] ?? [:]), "\(exe)")
+            let events = f["events"] as? [String] ?? []
+            #expect(!events.isEmpty && events.allSatisfy { $0.hasPrefix("guest01:") }, "\(exe): \(events)")
+            if let nodes = f["nodes"] as? [String] { #expect(nodes.contains("guest01"), "\(exe): \(nodes)") }
         }
     }
 }

@@ -1,7 +1,7 @@
 #!/bin/busybox sh
-# /init of the test VM: load the policy, go enforcing, start auditd (avc-explain its plugin)
-# and `avc-explain --live`, run each scenario in a test domain, and print everything between
-# markers on the serial console.
+# /init of the test VM: load the policy, go enforcing, start a central auditd on loopback, the
+# guest's auditd (avc-explain and audisp-remote its plugins) and `avc-explain --live`, run each
+# scenario in a test domain, and print everything between markers on the serial console.
 /bin/busybox --install -s /bin
 export PATH=/bin:/usr/local/bin
 mount -t proc proc /proc
@@ -18,15 +18,33 @@ setbool() {
     echo 1 > /sys/fs/selinux/commit_pending_bools
 }
 
-# auditd, with avc-explain as its plugin, and a syslogd for what that plugin logs. auditd takes
-# the kernel's unicast audit socket; --live below reads the multicast group beside it.
+# wait_for TEST...: up to 30 s for the condition to hold.
+wait_for() {
+    i=0
+    while ! "$@" && [ $i -lt 150 ]; do sleep 0.2; i=$((i + 1)); done
+    "$@"
+}
+
+# The aggregation path first: a central auditd on loopback that takes no kernel events
+# (local_events = no in its conf), only what the guest's audisp-remote sends it. Both auditds
+# write /var/run/auditd.pid: the central one's is removed before the guest's starts.
+ip link set lo up
 syslogd -n -O /tmp/syslog.log &
 mount -t tmpfs tmpfs /var/log/audit
+mount -t tmpfs tmpfs /var/log/audit-central
+/usr/sbin/auditd -n -s nochange -c /etc/audit-central > /tmp/auditd-central.err 2>&1 &
+CENTRAL=$!
+wait_for sh -c 'netstat -ltn | grep -q ":60000 "' || { echo "VMTEST-ERROR the central auditd is not listening"; cat /tmp/auditd-central.err; }
+wait_for test -s /var/run/auditd.pid && rm -f /var/run/auditd.pid
+avc-explain --follow /var/log/audit-central/audit.log --format json --repeat-window 1 \
+    > /tmp/central.jsonl 2> /tmp/central.err &
+FOLLOW=$!
+
+# auditd, with avc-explain and audisp-remote as its plugins, and a syslogd for what the plugins
+# log. auditd takes the kernel's unicast audit socket; --live below reads the multicast group beside it.
 /usr/sbin/auditd -n -s nochange > /tmp/auditd.err 2>&1 &
 AUDITD=$!
-i=0
-while [ ! -s /var/run/auditd.pid ] && [ $i -lt 150 ]; do sleep 0.2; i=$((i + 1)); done
-[ -s /var/run/auditd.pid ] || { echo "VMTEST-ERROR auditd did not start"; cat /tmp/auditd.err; }
+wait_for test -s /var/run/auditd.pid || { echo "VMTEST-ERROR auditd did not start"; cat /tmp/auditd.err; }
 
 avc-explain --live --format json --save-records /tmp/raw.log --follow /tmp/app-errors.log --repeat-window 1 \
     > /tmp/live.jsonl 2> /tmp/live.err &
@@ -70,14 +88,24 @@ sleep 4
 kill -TERM $LIVE
 wait $LIVE
 echo "VMTEST-LIVE-EXIT $?"
-# auditd closes its plugin's input as it stops: the plugin logs its summary and exits.
+# auditd closes its plugins' input as it stops: the plugin logs its summary and exits, and
+# audisp-remote sends what it still holds.
 kill -TERM $AUDITD
 wait $AUDITD
 echo "VMTEST-AUDITD-EXIT $?"
+sleep 3
+kill -TERM $FOLLOW
+wait $FOLLOW
+echo "VMTEST-FOLLOW-EXIT $?"
+kill -TERM $CENTRAL
+wait $CENTRAL
+echo "VMTEST-CENTRAL-EXIT $?"
 i=0
 while pidof avc-explain >/dev/null && [ $i -lt 50 ]; do sleep 0.2; i=$((i + 1)); done
 cp /var/log/audit/audit.log /tmp/audit.log
-for f in live.jsonl raw.log live.err app-errors.log syslog.log audit.log plugin.jsonl; do
+cp /var/log/audit-central/audit.log /tmp/central.log
+for f in live.jsonl raw.log live.err app-errors.log syslog.log audit.log plugin.jsonl central.log central.jsonl \
+    central.err auditd-central.err; do
     echo "VMTEST-BEGIN $f"
     cat /tmp/$f 2>/dev/null
     echo "VMTEST-END $f"

@@ -3,9 +3,12 @@
 # runs `avc-explain --live` beside the scenarios, and writes what came back to OUTDIR:
 #   console.log   the serial console;  live.jsonl  avc-explain's JSON Lines;
 #   raw.log       the kernel's records (--save-records);  root/  the files the VM had;
-#   audit.log     auditd's log;  syslog.log  what its avc-explain plugin logged;  plugin.jsonl  its --output.
+#   audit.log     auditd's log;  syslog.log  what its avc-explain plugin logged;  plugin.jsonl  its --output;
+#   central.log   a second auditd's log, of what audisp-remote sent it on loopback;
+#   central.jsonl `avc-explain --follow` on that log.
 # Usage: Tests/VM/run.sh OUTDIR [AVC_EXPLAIN_BINARY]
-# Needs: qemu-system-x86, busybox-static, secilc, cpio, apt-get download (make test installs them).
+# Needs: qemu-system-x86, busybox-static, secilc, cpio, auditd, audispd-plugins, apt-get download
+# (make test installs them).
 set -eu
 here=$(cd "$(dirname "$0")" && pwd)
 top=$(cd "$here/../.." && pwd)
@@ -44,11 +47,19 @@ install -m 640 "$here/auditd.conf" "$root/etc/audit/auditd.conf"
 sed -e 's|^path = .*|path = /usr/local/bin/avc-explain|' \
     -e 's|^args = .*|args = --plugin --output=/tmp/plugin.jsonl|' "$top/contrib/avc-explain.conf" > "$root/etc/audit/plugins.d/avc-explain.conf"
 chmod 640 "$root/etc/audit/plugins.d/avc-explain.conf"
+# The aggregation path: audisp-remote (Debian's) sends the guest's events to a second, central
+# auditd on loopback, which takes no kernel events and has no plugins.
+mkdir -p "$root/sbin" "$root/etc/audit-central/plugins.d" "$root/var/log/audit-central" "$root/var/spool/audit"
+cp /sbin/audisp-remote "$root/sbin/audisp-remote"
+install -m 640 "$here/audisp-remote.conf" "$root/etc/audit/audisp-remote.conf"
+install -m 640 "$here/auditd-central.conf" "$root/etc/audit-central/auditd.conf"
+printf 'active = yes\ndirection = out\npath = /sbin/audisp-remote\ntype = always\nformat = string\n' > "$root/etc/audit/plugins.d/au-remote.conf"
+chmod 640 "$root/etc/audit/plugins.d/au-remote.conf"
 echo "root:x:0:0:root:/:/bin/sh" > "$root/etc/passwd"
 echo "root:x:0:" > "$root/etc/group"
 secilc -M false -c 33 -o "$root/etc/vm/policy.33" -f /dev/null "$here/policy.cil"
 # ldd here runs on this project's own freshly built binaries, never on anything from a log.
-for elf in "$root/usr/local/bin/avc-explain" "$root/usr/sbin/auditd" $(find "$root/opt" "$root/usr/local/bin" -type f); do
+for elf in "$root/usr/local/bin/avc-explain" "$root/usr/sbin/auditd" "$root/sbin/audisp-remote" $(find "$root/opt" "$root/usr/local/bin" -type f); do
     ldd "$elf" 2>/dev/null | awk '/=> \// {print $3} /^\t\/lib/ {print $1}' | while read -r lib; do
         [ -e "$root$lib" ] && continue
         mkdir -p "$root$(dirname "$lib")"
@@ -72,4 +83,8 @@ extract app-errors.log > "$out/app-errors.log"
 extract syslog.log > "$out/syslog.log"
 extract audit.log > "$out/audit.log"
 extract plugin.jsonl > "$out/plugin.jsonl"
+extract central.log > "$out/central.log"
+extract central.jsonl > "$out/central.jsonl"
+extract central.err > "$out/central.err"
+extract auditd-central.err > "$out/auditd-central.err"
 echo "vm: done; $(grep -c '"type":"finding"' "$out/live.jsonl") findings, $(wc -l < "$out/raw.log") records in $out"
