@@ -100,7 +100,7 @@ public struct Diagnoser {
     }
 
     /// Which findings the last `add` created or counted again, in order.
-    public private(set) var touched: [(index: Int, isNew: Bool)] = []
+    public internal(set) var touched: [(index: Int, isNew: Bool)] = []
 
     public mutating func add(_ event: Event) {
         touched.removeAll(keepingCapacity: true)
@@ -118,7 +118,7 @@ public struct Diagnoser {
     }
 
     /// What reading an event did, to be done again for its repeats.
-    private struct Effect {
+    struct Effect {
         var denials = 0
         var exec = false
         var others: [[String]] = []
@@ -313,7 +313,7 @@ public struct Diagnoser {
     }
 
     /// Names, from debug info, the assembly sources that most likely lack .note.GNU-stack.
-    private mutating func traceStackRequest(_ culprit: Culprit, root: Int = 0) -> Culprit {
+    mutating func traceStackRequest(_ culprit: Culprit, root: Int = 0) -> Culprit {
         guard culprit.reason == .gnuStackExecutable || culprit.reason == .gnuStackMissing else { return culprit }
         let scan: AssemblerScan
         let key = RootedPath(root: root, path: culprit.path)
@@ -370,110 +370,13 @@ public struct Diagnoser {
     // MARK: enforcing changes and SELinux errors
 
     /// Enforcing-mode and boolean changes in log order: whether a denial is blocked depends on them.
-    public private(set) var timeline: [StatusChange] = []
+    public internal(set) var timeline: [StatusChange] = []
     /// SELINUX_ERR and USER_SELINUX_ERR texts with how often each came.
-    public private(set) var selinuxErrors: [(text: String, count: Int, first: EventKey)] = []
+    public internal(set) var selinuxErrors: [(text: String, count: Int, first: EventKey)] = []
     static let maxTimeline = 1000, maxErrors = 200
     /// Changes met, kept or not; SELinux error records met, and those whose text was not kept.
-    private(set) var timelineSeen = 0, selinuxErrorRecords = 0, selinuxErrorRecordsUnlisted = 0
+    var timelineSeen = 0, selinuxErrorRecords = 0, selinuxErrorRecordsUnlisted = 0
 
-    private mutating func noteStateChanges(_ event: Event) {
-        for record in event.records {
-            switch record.type {
-            case "MAC_STATUS":
-                let f = record.fields
-                guard let enforcing = f.int("enforcing") else { continue }
-                timelineSeen += 1
-                guard timeline.count < Self.maxTimeline else { continue }
-                timeline.append(StatusChange(when: event.key, change: .enforcing(enforcing == 1, previous: f.int("old_enforcing").map { $0 == 1 }),
-                                             auid: f.int("auid")))
-            case "MAC_CONFIG_CHANGE":
-                let f = record.fields
-                guard let name = f["bool"], let value = f.int("val") else { continue }
-                timelineSeen += 1
-                guard timeline.count < Self.maxTimeline else { continue }
-                timeline.append(StatusChange(when: event.key, change: .boolean(name, value == 1, previous: f.int("old_val").map { $0 == 1 }),
-                                             auid: f.int("auid")))
-            case "SELINUX_ERR", "USER_SELINUX_ERR":
-                var text = record.type == "USER_SELINUX_ERR" ? (record.fields["msg"] ?? record.body) : record.body
-                if text.count > 300 { text = String(text.prefix(300)) + "…" }
-                selinuxErrorRecords += 1
-                if let i = selinuxErrors.firstIndex(where: { $0.text == text }) {
-                    selinuxErrors[i].count += 1
-                } else if selinuxErrors.count < Self.maxErrors {
-                    selinuxErrors.append((text, 1, event.key))
-                } else {
-                    selinuxErrorRecordsUnlisted += 1
-                }
-            default:
-                continue
-            }
-        }
-    }
-
-    // MARK: loader messages
-
-    /// glibc's "cannot enable executable stack" or "cannot restore segment prot after reloc"
-    /// error, with or without an AVC beside it.
-    public mutating func add(_ message: LoaderMessage) {
-        touched.removeAll(keepingCapacity: true)
-        let exe = message.program.flatMap { $0.hasPrefix("/") ? $0 : nil }
-        var needed: [String] = []
-        let textrel = message.kind == .textRelocation
-        var culprits = loaderMessageCulprits(message, executable: exe)
-        for i in culprits.indices { culprits[i] = traceStackRequest(culprits[i]) }
-        let invalid = message.reason.hasPrefix("Invalid argument")
-        let evidence = textrel
-            ? ["\"cannot restore segment prot after reloc: \(message.reason)\" is glibc's loader failing to make a library's code executable again after writing its text relocations into it; a security module refused that mprotect (execmod, on glibc 2.28 and older)"]
-            : invalid
-            ? ["\"Invalid argument\" (EINVAL) is glibc refusing by itself: since 2.41 dlopen() no longer makes the stack executable, and glibc.rtld.execstack=0 refuses at start-up too; no AVC is logged"]
-            : ["\"\(message.reason)\" is the error of the stack mprotect: a security module refused it; the AVC (execstack or execmem) gives the domain"]
-        if !invalid {
-            let filter: [ShellCommand.Word] = message.program.map { ["-c", .value(Self.base($0))] } ?? []
-            needed.append("the AVC record: " + ShellCommand(["ausearch", "-m", "avc", "-ts", "recent"] + filter + ["--raw"]).inProse)
-        }
-        let key = ["loader", textrel ? "textrel" : "stack", message.object, exe ?? message.program ?? "?", message.reason].joined(separator: "\u{1}")
-        var effect = Effect()
-        let sighting = Sighting(event: nil, node: nil, pid: nil, blocked: true, permissions: [], denials: 0)
-        if fold(sighting, key: key, &effect) { return }
-        let finding = Finding(
-            mechanism: textrel ? .textRelocation : .loaderExecStack, permissions: [], tclass: nil, target: message.object, tcontext: nil,
-            outcomes: Outcomes(blocked: true), permissionSets: [],
-            process: ProcessInfo(exe: exe, comm: message.program.map(Self.base), pids: [], scontext: nil, domain: nil),
-            count: 1, denials: 0, firstSeen: EventID(seconds: 0, milliseconds: 0, serial: 0), lastSeen: EventID(seconds: 0, milliseconds: 0, serial: 0),
-            events: [], call: nil, proctitle: nil, why: "", evidence: evidence, evidenceNeeded: needed, culprits: culprits,
-            booleans: [], fixes: [], commandsToRun: [], elf: exe == nil ? .notNeeded : .analysed, source: message.source,
-            loaderError: message.reason)
-        insert(finding, key: key, sighting: sighting, &effect)
-    }
-
-    /// The object the loader names, found in the program's closure, else read by its own path.
-    private mutating func loaderMessageCulprits(_ message: LoaderMessage, executable exe: String?) -> [Culprit] {
-        let textrel = message.kind == .textRelocation
-        if let exe, case .success(let f) = program(exe),
-           let i = f.closure.objects.firstIndex(where: { $0.neededName == message.object || $0.path == message.object || $0.realPath == message.object }) {
-            let found = textrel
-                ? (f.textRelocationObjects.contains(i) ? [CulpritFinder.textrelCulprit(f, i)] : [])
-                : CulpritFinder.culprits(for: .loaderExecStack, facts: f, deniedFile: nil).filter { $0.path == f.closure.objects[i].realPath }
-            if !found.isEmpty { return found }
-        }
-        let via = ["named by the loader's message"]
-        let path = message.object.hasPrefix("/") ? loader.root.resolve(message.object) : nil
-        if let path, let elf = try? loader.readELF(path) {
-            if textrel, elf.dynamic?.textRelocations ?? false {
-                return [Culprit(path: path, reason: .textRelocations, detail: "has text relocations (DT_TEXTREL): the loader must write into its code to relocate it",
-                                chain: [path], foundVia: via, jit: nil, kind: ObjectKind(path: path, elf: elf))]
-            }
-            if !textrel, let culprit = Culprit.stackRequest(path: path, elf: elf, chain: [path], foundVia: via) { return [culprit] }
-        }
-        let detail = textrel
-            ? "is the object the loader names; check it with readelf -d (TEXTREL) or scanelf -t"
-            : "is the object the loader names; check it with readelf -lW (GNU_STACK … RWE) or scanelf -e"
-        return [Culprit(path: message.object, reason: textrel ? .textRelocations : .gnuStackExecutable, detail: detail,
-                        chain: [message.object], foundVia: via, jit: nil)]
-    }
-
-    static func base(_ path: String) -> String { path.split(separator: "/").last.map(String.init) ?? path }
 
     // MARK: other denials
 
@@ -501,7 +404,7 @@ public struct Diagnoser {
     // MARK: shared
 
     /// One more occurrence of a finding: what folding needs of it.
-    private struct Sighting {
+    struct Sighting {
         var event: EventKey?
         var node: String?
         var pid: Int64?
@@ -511,7 +414,7 @@ public struct Diagnoser {
     }
 
     /// Adds the sighting to the finding with this key; false if there is none yet.
-    private mutating func fold(_ s: Sighting, key: String, _ effect: inout Effect) -> Bool {
+    mutating func fold(_ s: Sighting, key: String, _ effect: inout Effect) -> Bool {
         guard let i = index[key] else { return false }
         fold(s, at: i)
         effect.sightings.append((i, s))
@@ -538,7 +441,7 @@ public struct Diagnoser {
     }
 
     /// A new finding, unless the bound on distinct findings is reached.
-    private mutating func insert(_ finding: Finding, key: String, sighting: Sighting, _ effect: inout Effect) {
+    mutating func insert(_ finding: Finding, key: String, sighting: Sighting, _ effect: inout Effect) {
         guard findings.count < Self.maxFindings else {
             unkeptDenials += finding.denials
             unkeptOccurrences += 1
@@ -569,11 +472,6 @@ public struct Diagnoser {
                            rendered: call.rendered(exit: syscall.exit, success: syscall.success))
     }
 
-    private func orderedUnion(_ lists: [[String]]) -> [String] {
-        var out: [String] = []
-        for list in lists { for p in list where !out.contains(p) { out.append(p) } }
-        return out
-    }
 }
 
 /// The denials of one input's events: how many were exec*, and which other permissions.
