@@ -19,28 +19,8 @@ public struct LineBatchParser {
             var selected: [SelectedLine] = []
             var tally = ScanTally()
             scanner.scan(region, selected: &selected, tally: &tally)
-            stats.lines += tally.lines
-            stats.records += tally.recordLines
-            stats.malformed += tally.malformed
-            stats.sampleMalformed(tally.malformedSample)
-            stats.truncated += tally.truncated
-            stats.loaderMessages += tally.loaderMessages
-            stats.add(skipped: tally.skipped, redacted: scanner.forms.redacted)
-            return selected.compactMap { item($0, in: region) }
-        }
-    }
-
-    private mutating func item(_ line: SelectedLine, in region: UnsafeRawBufferPointer) -> StreamItem? {
-        let location = SourceLocation(input: stats.name, line: line.number)
-        switch line.kind {
-        case .boundary:
-            return .boundary
-        case .loaderMessage:
-            return LoaderMessage.parse(String(decoding: line.bytes.array(region), as: UTF8.self), source: location).map { .loaderMessage($0) }
-        case .record:
-            guard case .record(let r) = RecordParser.parse(PastedText.unescaped(line.bytes.array(region)), source: location) else { return nil }
-            stats.kept(r)
-            return .record(r)
+            stats.add(tally, redacted: scanner.forms.redacted)
+            return selected.compactMap { stats.item($0, in: region, redacted: scanner.forms.redacted) }
         }
     }
 }

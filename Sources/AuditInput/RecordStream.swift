@@ -83,10 +83,43 @@ public struct InputStats: Sendable {
         self.redacted = redacted
     }
 
+    /// What one scan met with.
+    mutating func add(_ tally: ScanTally, redacted: LineSample) {
+        lines += tally.lines
+        records += tally.recordLines
+        truncated += tally.truncated
+        malformed += tally.malformed
+        loaderMessages += tally.loaderMessages
+        sampleMalformed(tally.malformedSample)
+        add(skipped: tally.skipped, redacted: redacted)
+        if let why = tally.refused, refused == nil { refused = why }
+    }
+
     /// A record was parsed and kept.
     mutating func kept(_ record: Record) {
         kept += 1
         if record.type == "AVC" || record.type == "USER_AVC" { denialRecords += 1 }
+    }
+
+    /// The stream item a kept line is, counted; nil for a header that looked canonical but whose
+    /// stamp does not parse (counted as such), or a loader line that says nothing usable.
+    mutating func item(_ line: SelectedLine, in region: UnsafeRawBufferPointer, redacted: LineSample) -> StreamItem? {
+        let location = SourceLocation(input: name, line: line.number)
+        switch line.kind {
+        case .boundary:
+            return .boundary
+        case .loaderMessage:
+            return LoaderMessage.parse(String(decoding: line.bytes.array(region), as: UTF8.self), source: location).map { .loaderMessage($0) }
+        case .record:
+            if case .record(let record) = RecordParser.parse(PastedText.unescaped(line.bytes.array(region)), source: location) {
+                kept(record)
+                return .record(record)
+            }
+            malformed += 1
+            sampleMalformed([line.number])
+            add(skipped: [.unreadableStamp: LineSample(line.number)], redacted: redacted)
+            return nil
+        }
     }
 }
 
@@ -175,22 +208,7 @@ public struct RecordStream {
             while queueIndex < held {
                 let line = queue[queueIndex]
                 queueIndex += 1
-                let location = SourceLocation(input: stats.name, line: line.number)
-                switch line.kind {
-                case .boundary:
-                    return .boundary
-                case .loaderMessage:
-                    if let m = LoaderMessage.parse(String(decoding: line.bytes.array(region), as: UTF8.self), source: location) { return .loaderMessage(m) }
-                case .record:
-                    if case .record(let record) = RecordParser.parse(PastedText.unescaped(line.bytes.array(region)), source: location) {
-                        stats.kept(record)
-                        return .record(record)
-                    }
-                    // A header that looked canonical but whose stamp does not parse.
-                    stats.malformed += 1
-                    stats.sampleMalformed([line.number])
-                    stats.add(skipped: [.unreadableStamp: LineSample(line.number)], redacted: scanner.forms.redacted)
-                }
+                if let item = stats.item(line, in: region, redacted: scanner.forms.redacted) { return item }
             }
             queue.removeFirst(queueIndex)
             queueIndex = 0
@@ -221,14 +239,7 @@ public struct RecordStream {
     }
 
     private mutating func record(_ tally: ScanTally) {
-        stats.lines += tally.lines
-        stats.records += tally.recordLines
-        stats.truncated += tally.truncated
-        stats.malformed += tally.malformed
-        stats.loaderMessages += tally.loaderMessages
-        stats.sampleMalformed(tally.malformedSample)
-        stats.add(skipped: tally.skipped, redacted: scanner.forms.redacted)
-        if let why = tally.refused, stats.refused == nil { stats.refused = why }
+        stats.add(tally, redacted: scanner.forms.redacted)
     }
 
     /// Scans one region: a large one is pre-scanned as two halves on two threads, then the

@@ -69,9 +69,7 @@ public struct Diagnoser {
     /// All findings so far, exec* ones first, each group in order of first appearance, as
     /// facts: the prose is written by `explained(under:)` when each is rendered, so a run with
     /// thousands of findings never holds the prose of all of them at once.
-    public var facts: [Finding] {
-        findings.filter(\.isExec) + findings.filter { !$0.isExec }
-    }
+    public var facts: [Finding] { findings.execFirst }
 
     /// `facts`, moved out at the end of a run: the findings are not held twice, and the caches
     /// that served the reading (programs, repeats) are let go before the report is rendered.
@@ -81,11 +79,7 @@ public struct Diagnoser {
         index.removeAll()
         repeats.removeAll()
         programs.removeAll()
-        var ordered: [Finding] = []
-        ordered.reserveCapacity(all.count)
-        ordered.append(contentsOf: all.lazy.filter(\.isExec))
-        ordered.append(contentsOf: all.lazy.filter { !$0.isExec })
-        return ordered
+        return all.execFirst
     }
 
     /// All findings so far, in the order of `facts`, explained.

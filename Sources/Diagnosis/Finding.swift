@@ -130,3 +130,14 @@ public struct StatusChange: Sendable, Equatable {
     /// The login uid that made the change; 4294967295 is unset.
     public var auid: Int64?
 }
+
+extension Sequence where Element == Finding {
+    /// Exec* findings first, then the others, each group in its order: the order of reports.
+    public var execFirst: [Finding] {
+        var out: [Finding] = []
+        out.reserveCapacity(underestimatedCount)
+        out.append(contentsOf: lazy.filter(\.isExec))
+        out.append(contentsOf: lazy.filter { !$0.isExec })
+        return out
+    }
+}

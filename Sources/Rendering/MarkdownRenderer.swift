@@ -3,17 +3,11 @@ import Diagnosis
 /// The report as Markdown, for pasting into tickets and GitHub issues: a heading per finding,
 /// its facts in a table, commands in ```sh blocks. Every value from a log is escaped, so a
 /// crafted comm or path can neither format the ticket nor leave its code block.
-public struct MarkdownRenderer {
+public struct MarkdownRenderer: StreamingRenderer {
     public var conventions: OutputConventions
 
     public init(conventions: OutputConventions = OutputConventions()) {
         self.conventions = conventions
-    }
-
-    public func render(_ report: Report) -> String {
-        var out = ""
-        render(report) { out += $0 }
-        return out
     }
 
     /// Piece by piece, as the text report: one finding's prose in memory at a time.

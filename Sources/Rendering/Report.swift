@@ -32,13 +32,9 @@ public struct Report: Sendable {
         self.policy = policy
         // The Diagnoser gives exec* findings first already; anything else is put in that order.
         let exec = findings.prefix { $0.isExec }.count
-        if findings[exec...].contains(where: \.isExec) {
-            self.findings = findings.filter(\.isExec) + findings.filter { !$0.isExec }
-            execCount = findings.filter(\.isExec).count
-        } else {
-            self.findings = findings
-            execCount = exec
-        }
+        let ordered = !findings[exec...].contains(where: \.isExec)
+        self.findings = ordered ? findings : findings.execFirst
+        execCount = ordered ? exec : findings.lazy.filter(\.isExec).count
         self.unkeptDenials = unkeptDenials
         self.events = events
         self.denials = denials
@@ -54,4 +50,18 @@ public struct Report: Sendable {
     /// Slices, not copies: a report may hold 10,000 findings.
     public var execFindings: ArraySlice<Finding> { findings.prefix(execCount) }
     public var otherFindings: ArraySlice<Finding> { findings.dropFirst(execCount) }
+}
+
+/// A renderer that hands its output on piece by piece, so a large report is never held whole.
+public protocol StreamingRenderer {
+    func render(_ report: Report, to write: (String) -> Void)
+}
+
+extension StreamingRenderer {
+    /// The whole report as one string (tests, small reports).
+    public func render(_ report: Report) -> String {
+        var out = ""
+        render(report) { out += $0 }
+        return out
+    }
 }

@@ -3,7 +3,7 @@ import Diagnosis
 /// One line per finding, in aligned columns: how often, which program, which permissions, how
 /// and who is at fault, and the first thing to do. For a ticket's first comment or a terminal
 /// full of findings.
-public struct SummaryRenderer {
+public struct SummaryRenderer: StreamingRenderer {
     public var conventions: OutputConventions
     /// After the findings, a table of the nodes of an aggregated log (`--by-node`).
     public var byNode: Bool
@@ -11,12 +11,6 @@ public struct SummaryRenderer {
     public init(conventions: OutputConventions = OutputConventions(), byNode: Bool = false) {
         self.conventions = conventions
         self.byNode = byNode
-    }
-
-    public func render(_ report: Report) -> String {
-        var out = ""
-        render(report) { out += $0 }
-        return out
     }
 
     /// Column widths come from the facts; each finding's prose (for its first fix) is written

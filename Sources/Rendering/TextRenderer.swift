@@ -3,7 +3,7 @@ import Diagnosis
 
 /// The human-readable report: one block per exec* finding, a short list of other denials,
 /// wrapped to the output's width.
-public struct TextRenderer {
+public struct TextRenderer: StreamingRenderer {
     public var color: Bool
     public var conventions: OutputConventions
 
@@ -13,13 +13,6 @@ public struct TextRenderer {
     }
 
     var width: Int { conventions.width }
-
-    /// The whole report as one string (tests, small reports).
-    public func render(_ report: Report) -> String {
-        var out = ""
-        render(report) { out += $0 }
-        return out
-    }
 
     /// The report, handed to `write` piece by piece: each finding is explained and rendered
     /// when its turn comes, so memory holds one finding's prose at a time, not the report's.
