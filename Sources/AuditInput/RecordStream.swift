@@ -165,6 +165,8 @@ public struct RecordStream {
     private var queueIndex = 0
     /// Set once the input has no more pieces.
     private var inputEnded = false
+    /// The queue's lines before this index may be handed out; decided once per region.
+    private var handOutEnd = 0
     /// The region the queue's lines point into; valid until the next piece is read, which
     /// happens only once the queue is drained but for a held record, copied first.
     private var region = UnsafeRawBufferPointer(start: nil, count: 0)
@@ -202,10 +204,7 @@ public struct RecordStream {
     /// The next record, event boundary or loader message; nil at end of input.
     public mutating func next() throws -> StreamItem? {
         while true {
-            // The record a continuation would extend, and what follows it, wait for the next
-            // region, whose first line may be its wrapped rest (a pasted ticket).
-            let held = inputEnded ? queue.count : LineScanner.continuable(in: queue, chainStart: scanner.chainStart) ?? queue.count
-            while queueIndex < held {
+            while queueIndex < handOutEnd {
                 let line = queue[queueIndex]
                 queueIndex += 1
                 if let item = stats.item(line, in: region, redacted: scanner.forms.redacted) { return item }
@@ -220,6 +219,7 @@ public struct RecordStream {
                 inputEnded = true
                 scanner.finishInput(selected: &queue, tally: &tally)
                 record(tally)
+                handOutEnd = queue.count
                 continue
             }
             switch piece {
@@ -234,6 +234,9 @@ public struct RecordStream {
                 scanner.scan(region, headOfLongerLine: true, selected: &queue, tally: &tally)
             }
             record(tally)
+            // The record a continuation would extend, and what follows it, wait for the next
+            // region, whose first line may be its wrapped rest (a pasted ticket).
+            handOutEnd = LineScanner.continuable(in: queue, chainStart: scanner.chainStart) ?? queue.count
             onChunk?(bytesScanned)
         }
     }
