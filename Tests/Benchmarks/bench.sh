@@ -7,6 +7,8 @@
 #     against ausearch, and how many AVC events each left without their SYSCALL (must be 0),
 #     from a file and through a pipe. RSS on 1M events naming 1M distinct executables.
 #  2. check: avc-explain check against scanelf -qeR / -qtR over /usr/bin /usr/lib.
+# BENCH_PART=NAME runs only one part (Tests/Benchmarks/part-NAME.sh): each part is sourced with
+# $tool, $work, $runs, $size and the functions of lib.sh set, and prints its own table.
 # Warm page cache, best wall time of several runs, output to a file (GNU grep skips the
 # work when its output is /dev/null).
 set -eu
@@ -22,26 +24,13 @@ for need in scanelf ausearch aureport bc gcc; do
 done
 [ -x /usr/bin/time ] || { echo "bench: GNU time (package 'time') is missing" >&2; exit 1; }
 
-best() {   # best wall seconds and its peak RSS (KB) over $runs runs of the command
-    b=""; rss=""
-    for _ in $(seq $runs); do
-        /usr/bin/time -o "$stats" -f "%e %M" "$@" >"$sink" 2>/dev/null || true
-        out=$(tail -n 1 "$stats")
-        t=${out% *}; m=${out#* }
-        if [ -z "$b" ] || [ "$(echo "$t < $b" | bc)" = 1 ]; then b=$t; rss=$m; fi
-    done
-    echo "$b $rss"
-}
-
-row() {    # label, megabytes, then the command
-    label=$1; mb=$2; shift 2
-    r=$(best "$@")
-    t=${r% *}; m=${r#* }
-    rate=$(echo "if ($t > 0) $mb / $t else 0" | bc)
-    printf '%-40s %8s %10s %12.1f\n' "$label" "$t" "$rate" "$(echo "$m / 1024" | bc -l)"
-}
+. Tests/Benchmarks/lib.sh
 
 gcc -O2 -o "$work/genlog" Tests/Benchmarks/genlog.c
+if [ -n "${BENCH_PART:-}" ]; then   # BENCH_PART=NAME runs only Tests/Benchmarks/part-NAME.sh
+    . "Tests/Benchmarks/part-$BENCH_PART.sh"
+    exit 0
+fi
 [ -s "$work/plain.log" ] || "$work/genlog" "$size" > "$work/plain.log"
 [ -s "$work/enriched-node.log" ] || "$work/genlog" "$size" enriched node > "$work/enriched-node.log"
 [ -s "$work/small.log" ] || "$work/genlog" 10 > "$work/small.log"
@@ -103,4 +92,11 @@ for cmd in "$tool check" "scanelf -qeR" "scanelf -qtR"; do
     set -- $cmd
     r=$(best "$@" $dirs)
     printf '%-40s %8s %10s %12.1f\n' "$cmd" "${r% *}" "" "$(echo "${r#* } / 1024" | bc -l)"
+done
+
+# Further tables, one script per concern (Tests/Benchmarks/part-*.sh), same conventions.
+for part in Tests/Benchmarks/part-*.sh; do
+    [ -e "$part" ] || continue
+    echo
+    . "$part"
 done

@@ -1,0 +1,34 @@
+# Shared by bench.sh and its parts (sourced; expects $runs, $stats and $sink to be set).
+# best: best wall seconds and its peak RSS (KB) over $runs runs of the command.
+# cpu:  best user+system CPU seconds and its wall seconds over $runs runs.
+# row:  one table row: label, megabytes, then the command.
+best() {   # best wall seconds and its peak RSS (KB) over $runs runs of the command
+    b=""; rss=""
+    for _ in $(seq $runs); do
+        /usr/bin/time -o "$stats" -f "%e %M" "$@" >"$sink" 2>/dev/null || true
+        out=$(tail -n 1 "$stats")
+        t=${out% *}; m=${out#* }
+        if [ -z "$b" ] || [ "$(echo "$t < $b" | bc)" = 1 ]; then b=$t; rss=$m; fi
+    done
+    echo "$b $rss"
+}
+
+cpu() {    # best user+system CPU seconds, then that run's wall seconds
+    b=""; w=""
+    for _ in $(seq $runs); do
+        /usr/bin/time -o "$stats" -f "%U %S %e" "$@" >"$sink" 2>/dev/null || true
+        out=$(tail -n 1 "$stats")
+        c=$(echo "$out" | awk '{ print $1 + $2 }'); e=$(echo "$out" | awk '{ print $3 }')
+        if [ -z "$b" ] || [ "$(echo "$c < $b" | bc)" = 1 ]; then b=$c; w=$e; fi
+    done
+    echo "$b $w"
+}
+
+row() {    # label, megabytes, then the command
+    label=$1; mb=$2; shift 2
+    r=$(best "$@")
+    t=${r% *}; m=${r#* }
+    rate=$(echo "if ($t > 0) $mb / $t else 0" | bc)
+    printf '%-40s %8s %10s %12.1f\n' "$label" "$t" "$rate" "$(echo "$m / 1024" | bc -l)"
+}
+
