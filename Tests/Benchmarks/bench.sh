@@ -35,23 +35,25 @@ fi
 [ -s "$work/enriched-node.log" ] || "$work/genlog" "$size" enriched node > "$work/enriched-node.log"
 [ -s "$work/small.log" ] || "$work/genlog" 10 > "$work/small.log"
 [ -s "$work/dense.log" ] || "$work/genlog" "$size" dense interleave > "$work/dense.log"
+[ -s "$work/dense256.log" ] || "$work/genlog" $(( size < 256 ? size : 256 )) dense interleave > "$work/dense256.log"
 
 # AVC events left without their SYSCALL record: avc-explain's from its JSON (each finding's
 # count, where it has no syscall), ausearch's from its --raw output grouped by event.
 orphans_ours() { python3 -c 'import json,sys; print(sum(f["count"] for f in json.load(sys.stdin)["findings"] if f["permissions"] and f["syscall"] is None))'; }
 orphans_ausearch() { awk '{ if (match($0, /msg=audit\([0-9.:]+\)/)) { k = substr($0, RSTART, RLENGTH); if ($0 ~ /type=AVC /) a[k] = 1; if ($0 ~ /type=SYSCALL /) s[k] = 1 } } END { n = 0; for (k in a) if (!(k in s)) n++; print n }'; }
 
-for log in plain enriched-node dense; do
+for log in plain enriched-node dense256 dense; do
     f="$work/$log.log"
     mb=$(( $(stat -c %s "$f") / 1048576 ))
     cat "$f" > /dev/null
     echo
     echo "logs: $log.log, $mb MB ($(grep -c 'type=AVC' "$f") AVC records), $(nproc) cores, best of $runs warm runs"
     printf '%-40s %8s %10s %12s\n' "command" "seconds" "MB/s" "peak RSS MB"
-    row "avc-explain" "$mb" "$tool" "$f"
-    row "ausearch -m AVC -if" "$mb" ausearch -m AVC -if "$f"
-    row "aureport --avc -if" "$mb" aureport --avc -if "$f"
+    row "avc-explain" "$mb" "$tool" "$f"; ours=$last
+    row "ausearch -m AVC -if" "$mb" ausearch -m AVC -if "$f"; theirs=$last
+    row "aureport --avc -if" "$mb" aureport --avc -if "$f"; report=$last
     row "grep -c type=AVC" "$mb" grep -c type=AVC "$f"
+    echo "avc-explain / ausearch: $(ratio "$ours" "$theirs"); avc-explain / aureport: $(ratio "$ours" "$report")"
     [ "$log" = dense ] || continue
     echo "AVC events without their SYSCALL record (must be 0):"
     echo "  avc-explain, file:  $("$tool" --format json "$f" 2>/dev/null | orphans_ours)"
@@ -87,12 +89,17 @@ echo
 dirs=${BENCH_DIRS:-/usr/bin /usr/lib}
 echo "check: $(find $dirs -type f 2>/dev/null | wc -l) files under $dirs, best of $runs warm runs"
 "$tool" check $dirs >/dev/null 2>&1 || true
-printf '%-40s %8s %10s %12s\n' "command" "seconds" "" "peak RSS MB"
+# Wall time uses both cores (avc-explain reads files on two threads, scanelf on one); CPU time
+# (user + system) is the work done, the fair figure on a loaded or single-core host.
+printf '%-40s %8s %10s %12s\n' "command" "seconds" "CPU s" "peak RSS MB"
 for cmd in "$tool check" "scanelf -qeR" "scanelf -qtR"; do
     set -- $cmd
     r=$(best "$@" $dirs)
-    printf '%-40s %8s %10s %12.1f\n' "$cmd" "${r% *}" "" "$(echo "${r#* } / 1024" | bc -l)"
+    c=$(cpu "$@" $dirs)
+    case $cmd in scanelf\ -qeR) scanelf_cpu=${c% *} ;; *check) check_cpu=${c% *} ;; esac
+    printf '%-40s %8s %10s %12.1f\n' "$cmd" "${r% *}" "${c% *}" "$(echo "${r#* } / 1024" | bc -l)"
 done
+echo "check / scanelf -qeR, CPU time: $(ratio "$check_cpu" "$scanelf_cpu")"
 
 # Further tables, one script per concern (Tests/Benchmarks/part-*.sh), same conventions.
 for part in Tests/Benchmarks/part-*.sh; do

@@ -1,7 +1,8 @@
 # Shared by bench.sh and its parts (sourced; expects $runs, $stats and $sink to be set).
 # best: best wall seconds and its peak RSS (KB) over $runs runs of the command.
 # cpu:  best user+system CPU seconds and its wall seconds over $runs runs.
-# row:  one table row: label, megabytes, then the command.
+# row:  one table row: label, megabytes, then the command; its seconds are left in $last.
+# ratio: the first seconds over the second, as "0.41x".
 best() {   # best wall seconds and its peak RSS (KB) over $runs runs of the command
     b=""; rss=""
     for _ in $(seq $runs); do
@@ -30,5 +31,10 @@ row() {    # label, megabytes, then the command
     t=${r% *}; m=${r#* }
     rate=$(echo "if ($t > 0) $mb / $t else 0" | bc)
     printf '%-40s %8s %10s %12.1f\n' "$label" "$t" "$rate" "$(echo "$m / 1024" | bc -l)"
+    last=$t
+}
+
+ratio() {  # "0.41x": the first seconds over the second
+    echo "$1 $2" | awk '{ if ($2 > 0) printf "%.2fx", $1 / $2; else print "n/a" }'
 }
 
