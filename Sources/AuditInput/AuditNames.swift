@@ -5,6 +5,9 @@ import CAudit
 public enum AuditNames {
     /// The machine name for an audit `arch=` value (`c000003e` → `x86_64`), nil if libaudit does not know it.
     public static func machine(arch: UInt32) -> String? {
+        // libaudit names 32-bit ARM by the first entry of its table, "armeb", though the arch
+        // value with the little-endian bit set is little-endian ARM: `uname -m` says armv7l there.
+        if arch == 0x4000_0028 { return "arm" }
         let m = audit_elf_to_machine(arch)
         guard m >= 0, let name = audit_machine_to_name(m) else { return nil }
         return String(cString: name)

@@ -122,6 +122,8 @@ private struct ParseFailure: Error { var line: String }
         #expect(AuditNames.syscall(125, arch: 0x4000_0003) == "mprotect")
         #expect(AuditNames.machine(arch: 0xc000_003e) == "x86_64")
         #expect(AuditNames.machine(arch: 0x1234) == nil)
+        // Little-endian 32-bit ARM (AUDIT_ARCH_ARM); libaudit's own name for it is "armeb".
+        #expect(AuditNames.machine(arch: 0x4000_0028) == "arm")
     }
 
     @Test func recordTypeNames() {
