@@ -285,4 +285,12 @@ enum Advice {
     }
 
     static func base(_ path: String) -> String { path.split(separator: "/").last.map(String.init) ?? path }
+
+    /// The `comm` the kernel gives a program started from `path`: its file name cut to 15 bytes
+    /// (TASK_COMM_LEN less the NUL), which is what `ausearch -c` compares with.
+    static func comm(of path: String) -> String {
+        var name = Array(base(path).utf8.prefix(15))
+        while !name.isEmpty, String(validating: name, as: UTF8.self) == nil { name.removeLast() }
+        return String(decoding: name, as: UTF8.self)
+    }
 }

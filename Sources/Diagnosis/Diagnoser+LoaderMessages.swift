@@ -21,7 +21,7 @@ extension Diagnoser {
             ? ["\"Invalid argument\" (EINVAL) is glibc refusing by itself: since 2.41 dlopen() no longer makes the stack executable, and glibc.rtld.execstack=0 refuses at start-up too; no AVC is logged"]
             : ["\"\(message.reason)\" is the error of the stack mprotect: a security module refused it; the AVC (execstack or execmem) gives the domain"]
         if !invalid {
-            let filter: [ShellCommand.Word] = message.program.map { ["-c", .value(Self.base($0))] } ?? []
+            let filter: [ShellCommand.Word] = message.program.map { ["-c", .value(Advice.comm(of: $0))] } ?? []
             needed.append("the AVC record: " + ShellCommand(["ausearch", "-m", "avc", "-ts", "recent"] + filter + ["--raw"]).inProse)
         }
         let key = ["loader", textrel ? "textrel" : "stack", message.object, exe ?? message.program ?? "?", message.reason].joined(separator: "\u{1}")
@@ -31,7 +31,7 @@ extension Diagnoser {
         let finding = Finding(
             mechanism: textrel ? .textRelocation : .loaderExecStack, permissions: [], tclass: nil, target: message.object, tcontext: nil,
             outcomes: Outcomes(blocked: true), permissionSets: [],
-            process: ProcessInfo(exe: exe, comm: message.program.map(Self.base), pids: [], scontext: nil, domain: nil),
+            process: ProcessInfo(exe: exe, comm: message.program.map(Advice.comm(of:)), pids: [], scontext: nil, domain: nil),
             count: 1, denials: 0, firstSeen: EventID(seconds: 0, milliseconds: 0, serial: 0), lastSeen: EventID(seconds: 0, milliseconds: 0, serial: 0),
             events: [], call: nil, proctitle: nil, why: "", evidence: evidence, evidenceNeeded: needed, culprits: culprits,
             booleans: [], fixes: [], commandsToRun: [], elf: exe == nil ? .notNeeded : .analysed, source: message.source,
@@ -64,6 +64,4 @@ extension Diagnoser {
         return [Culprit(path: message.object, reason: textrel ? .textRelocations : .gnuStackExecutable, detail: detail,
                         chain: [message.object], foundVia: via, jit: nil)]
     }
-
-    static func base(_ path: String) -> String { path.split(separator: "/").last.map(String.init) ?? path }
 }

@@ -137,8 +137,29 @@ func expectPasted(_ line: String, unsafe: Bool, _ expected: [[String]], sourceLo
         if unsafe {
             #expect(command.hasPrefix("(command omitted: ") && !holdsControlOrBidi(command), "\(command.debugDescription)")
         } else {
-            try expectPasted(command, unsafe: false, [["ausearch", "-m", "avc", "-ts", "recent", "-c", name, "--raw"]])
+            try expectPasted(command, unsafe: false, [["ausearch", "-m", "avc", "-ts", "recent", "-c", Self.comm(name), "--raw"]])
         }
+    }
+
+    /// The kernel keeps 15 bytes of a program's file name as its comm, and `ausearch -c` matches
+    /// that, so the filter is cut the same way (on a character boundary).
+    @Test(arguments: [("a-very-long-program-name", "a-very-long-pro"), ("short", "short"),
+                      ("exactly15bytes!", "exactly15bytes!"), ("fourteen-bytesé-more", "fourteen-bytes")])
+    func ausearchFilterIsTheKernelsComm(_ name: String, _ comm: String) throws {
+        let empty = try TemporaryDirectory()
+        var diagnoser = Diagnoser(loader: LoaderSearch(root: FileSystemRoot(directory: empty.path)))
+        let text = "/opt/app/bin/\(name): error while loading shared libraries: libx.so: cannot enable executable stack as shared object requires: Permission denied"
+        diagnoser.add(try #require(LoaderMessage.parse(text, source: AuditInput.SourceLocation(input: "t", line: 1))))
+        let needed = try #require(diagnoser.results.first?.evidenceNeeded.first { $0.hasPrefix("the AVC record: ") })
+        try expectPasted(String(needed.dropFirst("the AVC record: ".count)), unsafe: false,
+                         [["ausearch", "-m", "avc", "-ts", "recent", "-c", comm, "--raw"]])
+        #expect(diagnoser.results.first?.process.comm == comm)
+    }
+
+    static func comm(_ name: String) -> String {
+        var bytes = Array(name.utf8.prefix(15))
+        while String(validating: bytes, as: UTF8.self) == nil { bytes.removeLast() }
+        return String(decoding: bytes, as: UTF8.self)
     }
 }
 
