@@ -24,11 +24,10 @@ import Glibc
         let syslog = try DatagramSocket(path: dev)
         let jsonl = dir.path + "/findings.jsonl"
         // local3 (19 << 3): warning 156, info 158.
-        let r = try Shell.run("/usr/bin/unshare", [
-            "--mount", "sh", "-c", "mount --bind \"$1\" /dev && shift && exec \"$@\"", "sh", dir.path + "/dev",
-            Package.tool, "--plugin", "--format", "json", "--output", jsonl, "--sysroot", root,
+        let r = try Tool.runWithDevLog(dir.path + "/dev", [
+            "--plugin", "--format", "json", "--output", jsonl, "--sysroot", root,
             "--syslog-facility", "local3", "--syslog-ident", "avc-test",
-        ], input: Data(try Self.hostileSeedStream().utf8))
+        ], input: try Self.hostileSeedStream())
         #expect(r.status == 0, "\(r.stderr)")
 
         let lines = syslog.received()

@@ -36,10 +36,8 @@ import Glibc
         try #require(waitFor(seconds: 10) { FileManager.default.fileExists(atPath: devLog) }, "the edge rsyslog made no \(devLog)")
 
         // The plugin as auditd runs it, its /dev/log the edge rsyslog's socket.
-        let plugin = try Shell.run("/usr/bin/unshare", [
-            "--mount", "sh", "-c", "mount --bind \"$1\" /dev && shift && exec \"$@\"", "sh", dir.path + "/dev",
-            Package.tool, "--plugin", "--sysroot", root,
-        ], input: Data(try String(contentsOfFile: Package.root + "/SampleLogs/forms/seed.ausearch-raw.log", encoding: .utf8).utf8))
+        let plugin = try Tool.runWithDevLog(dir.path + "/dev", ["--plugin", "--sysroot", root],
+            input: try String(contentsOfFile: Package.root + "/SampleLogs/forms/seed.ausearch-raw.log", encoding: .utf8))
         #expect(plugin.status == 0, "\(plugin.stderr)")
 
         let summary = ": 1 exec* finding (2 denied permissions in 6 events)"

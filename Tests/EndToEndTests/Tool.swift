@@ -14,6 +14,15 @@ enum Tool {
         return try Shell.run(Package.tool, args, input: input.map { Data($0.utf8) }, environment: env, directory: Package.root)
     }
 
+    /// The tool in a mount namespace of its own where `dev` (a directory holding a `log`
+    /// socket) is mounted on /dev, so its syslog lines reach the test's socket, as auditd would
+    /// start it for `--plugin`. Needs root (unshare).
+    static func runWithDevLog(_ dev: String, _ args: [String], input: String) throws -> ProcessResult {
+        try Shell.run("/usr/bin/unshare", [
+            "--mount", "sh", "-c", "mount --bind \"$1\" /dev && shift && exec \"$@\"", "sh", dev, Package.tool,
+        ] + args, input: Data(input.utf8))
+    }
+
     /// `--format json` (of `check` too), held to its schema and parsed.
     static func json(_ args: [String], input: String? = nil) throws -> (ProcessResult, [String: Any]) {
         // Options follow the subcommand, when there is one.
