@@ -100,6 +100,11 @@ struct ArchivedReport: ReportFiles {
         return (logs, skipped)
     }
 
+    func resolvedFile(_ path: String) -> (path: String, size: Int64)? {
+        guard let real = resolve(path), let member = members[real], member.kind == .regular else { return nil }
+        return (real, member.size)
+    }
+
     func input(_ path: String) -> InputSource? {
         guard let real = resolve(path), let member = members[real], member.kind == .regular else { return nil }
         return .archiveMember(archive: name, member: member.name)

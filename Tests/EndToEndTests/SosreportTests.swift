@@ -165,4 +165,46 @@ import TestSupport
             #expect((report["host"] as? [String: Any])?["processes"] is NSNull)
         }
     }
+
+    /// Central triage of two hosts' reports: the logs carry no `node=`, so each report's records
+    /// are its node's, and the same READ_IMPLIES_EXEC denial gets each node's own answer (4.18
+    /// sets the personality for any RWE-or-missing stack; 6.11 only for a 32-bit program
+    /// without PT_GNU_STACK), its Host block and its `hosts` entry.
+    @Test func eachNodesReportExplainsThatNodesFindings() throws {
+        try SosreportFixture.built.get()
+        let root = try SampleRoot.built.get()
+        let (web01, web02) = (SosreportFixture.fleet[0], SosreportFixture.fleet[1])
+        let args = ["--sysroot", root, "--sosreport", "web01=" + web01.tarball, "--sosreport", "web02=" + web02.directory]
+        let (result, report) = try Tool.json(args)
+        #expect(result.status == 0, "\(result.stderr)")
+        let findings = Tool.findings(report)
+        #expect(findings.map(FleetTests.nodes) == [["web01=1"], ["web02=1"]])
+        let whys = findings.map { $0["explanation"] as? String ?? "" }
+        #expect(whys.count == 2 && whys[0].contains("This host runs Linux \(web01.kernel) (sos_commands/kernel/uname_-a), older than 5.8"), "\(whys)")
+        #expect(whys.count == 2 && whys[1].contains("This host runs Linux \(web02.kernel) (sos_commands/kernel/uname_-a), 5.8 or later"), "\(whys)")
+        #expect(report["host"] is NSNull)
+        let hosts = try #require(report["hosts"] as? [String: [String: Any]])
+        #expect(hosts.keys.sorted() == ["web01", "web02"])
+        #expect((hosts["web02"]?["glibc_version"] as? [String: Any])?["value"] as? String == "2.40")
+        let text = LimitTests.unwrapped(try Tool.run(args).stdout)
+        #expect(text.contains("Host web01 hostname web01.example.com"), "\(text)")
+        #expect(text.contains("Host web02 hostname web02.example.com"), "\(text)")
+
+        // One node given a report, the rest a plain one: the plain one's facts serve the others.
+        let mixed = try Tool.json(["--sysroot", root, "--sosreport", "web02=" + web02.directory, "--sosreport", SosreportFixture.rhel8.tarball]).1
+        #expect((mixed["host"] as? [String: Any]).flatMap { ($0["hostname"] as? [String: Any])?["value"] as? String } == "rhel8.example.com")
+        #expect((mixed["hosts"] as? [String: Any])?.keys.sorted() == ["web02"])
+    }
+
+    @Test func aNodesReportMustExistAndNameItsNode() throws {
+        let empty = try Tool.run(["--sosreport", "=" + SosreportFixture.rhel8.tarball])
+        #expect(empty.status == 64 && empty.stderr.contains("the node's name before = is empty"), "\(empty.stderr)")
+        let missing = try Tool.run(["--sosreport", "web01=/nowhere/sosreport.tar.xz"])
+        #expect(missing.status == 64 && missing.stderr.contains("--sosreport web01=/nowhere/sosreport.tar.xz: /nowhere/sosreport.tar.xz does not exist"), "\(missing.stderr)")
+        let nothing = try Tool.run(["--sosreport", "web01="])
+        #expect(nothing.status == 64 && nothing.stderr.contains("no path after ="), "\(nothing.stderr)")
+        try SosreportFixture.built.get()
+        let twice = try Tool.run(["--sosreport", "web01=" + SosreportFixture.rhel8.tarball, "--sosreport", "web01=" + SosreportFixture.rhel9.tarball])
+        #expect(twice.status == 64 && twice.stderr.contains("node web01 was given one already"), "\(twice.stderr)")
+    }
 }
