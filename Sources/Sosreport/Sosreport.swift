@@ -125,24 +125,29 @@ extension Sosreport {
     /// saved was read from the whole logs: its events older than the logs' first record are
     /// read too, the later ones are the logs' own. Says how the live log was cut, if it was.
     mutating func supplement(files: some ReportFiles) -> HostFacts.Fact<String>? {
-        let firsts = logs.compactMap(InputOrder.firstRecord)
-        guard let first = firsts.map(\.id).min() else { return nil }
+        let firsts = logs.compactMap { log in InputOrder.firstRecord(log).map { (log: log, id: $0.id, partial: $0.afterPartialLine) } }
+        guard let earliest = firsts.min(by: { $0.id < $1.id }) else { return nil }
+        let first = earliest.id
+        // After a partial line, the first whole record's event lacks what the line held: it is
+        // taken whole from the ausearch output, when that has it, and not from the log.
+        let through = earliest.partial ? first.successor : first
         let ausearch = files.input(Layout.ausearch)
         // ausearch prints the oldest first: when its first is not older, the logs hold all of it.
-        let older = ausearch.flatMap(InputOrder.firstRecord).map { $0.id < first } ?? false
+        let older = ausearch.flatMap(InputOrder.firstRecord).map { $0.id < through } ?? false
         if let ausearch, older {
             logs.insert(ausearch, at: 0)
-            scopes[ausearch] = InputScope(before: first)
+            scopes[ausearch] = InputScope(before: through)
+            if earliest.partial { scopes[earliest.log] = InputScope(after: first) }
         }
         let live = ReportLimits.logDirectory + "/" + ReportLimits.logName
         let resolved = files.resolvedFile(live)
         let tailed = resolved.map { $0.path.hasSuffix(".tailed") } ?? false
-        guard tailed || firsts.contains(where: \.afterPartialLine) else { return nil }
+        guard tailed || firsts.contains(where: \.partial) else { return nil }
         let size = resolved.map { r in
             let tenths = (r.size * 10 + (1 << 19)) >> 20
             return "\(tenths / 10).\(tenths % 10) MiB"
         } ?? "its size limit"
-        let before = "events before audit(\(first))"
+        let before = "events \(earliest.partial ? "up to" : "before") audit(\(first))"
         let rest = older ? "\(before) come from the ausearch output"
             : ausearch != nil ? "\(before) are not in the ausearch output either (it holds the day's denials only)"
             : "\(before) are not in the report (no ausearch output)"

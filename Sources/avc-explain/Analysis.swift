@@ -71,8 +71,8 @@ enum Analysis {
             var stats = s.stats
             // The records left out are the logs' own: kept there, not here.
             stats.kept -= min(stats.kept, outOfScope)
-            if let before = scope?.before {
-                warn("\(source.name): \(stats.kept) record\(stats.kept == 1 ? "" : "s") older than the report's audit logs (before audit(\(before))) read from here; the \(outOfScope) later ones are the logs' own")
+            if scope?.before != nil {
+                warn("\(source.name): \(stats.kept) record\(stats.kept == 1 ? "" : "s") older than the report's audit logs read from here; the \(outOfScope) later ones are the logs' own")
             }
             report(stats, warn: warn)
             inputs.append(stats)

@@ -207,4 +207,49 @@ import TestSupport
         let twice = try Tool.run(["--sosreport", "web01=" + SosreportFixture.rhel8.tarball, "--sosreport", "web01=" + SosreportFixture.rhel9.tarball])
         #expect(twice.status == 64 && twice.stderr.contains("node web01 was given one already"), "\(twice.stderr)")
     }
+
+    /// A report whose audit.log sos cut (it keeps the tail of a log over its size limit, as a
+    /// link to sos_strings/auditd/…tailed): ten events, the log holding the last six, the first
+    /// of them cut inside its AVC line. The ausearch output gives the events the log lacks, the
+    /// cut one whole, and none twice.
+    static func cutReport(in tmp: TemporaryDirectory, linked: Bool) throws -> (directory: String, tarball: String) {
+        let events = (100..<110).map { FleetTests.event(node: nil, serial: $0) }
+        let full = events.joined()
+        let cut = full.utf8.count - events[4...].joined().utf8.count + 12
+        let tail = String(decoding: Array(full.utf8)[cut...], as: UTF8.self)
+        let top = "sosreport-cut\(linked ? "-linked" : "")"
+        let kept = linked ? "sos_strings/auditd/var.log.audit.audit.log.tailed" : "var/log/audit/audit.log"
+        let ausearch = "sos_commands/auditd/ausearch_--input-logs_-m_avc_user_avc_fanotify_-ts_today"
+        _ = try tmp.write(top + "/version.txt", "sosreport: 4.7.2\n")
+        _ = try tmp.write(top + "/" + kept, tail)
+        _ = try tmp.write(top + "/" + ausearch, SosreportFixture.ausearchForm(full))
+        var members = ["version.txt", kept, ausearch]
+        if linked {
+            try FileManager.default.createDirectory(atPath: tmp.path + "/" + top + "/var/log/audit", withIntermediateDirectories: true)
+            try FileManager.default.createSymbolicLink(atPath: tmp.path + "/" + top + "/var/log/audit/audit.log",
+                                                       withDestinationPath: "../../../" + kept)
+            members.append("var/log/audit/audit.log")
+        }
+        try SosreportFixture.tar(top: top, members: members, into: tmp.path + "/" + top + ".tar.xz", in: tmp.path)
+        return (tmp.path + "/" + top, tmp.path + "/" + top + ".tar.xz")
+    }
+
+    @Test(arguments: [true, false])
+    func aCutLogIsCompletedFromTheAusearchOutput(linked: Bool) throws {
+        let tmp = try TemporaryDirectory("sos-cut")
+        let report = try Self.cutReport(in: tmp, linked: linked)
+        for input in [report.tarball, report.directory] {
+            let (result, json) = try Tool.json([input])
+            #expect(result.status == 0, "\(result.stderr)")
+            let findings = Tool.findings(json)
+            #expect(findings.count == 1 && findings.first?["count"] as? Int == 10, "\(findings.map { $0["count"] ?? "?" })")
+            let how = linked ? "a link to sos_strings/auditd/var.log.audit.audit.log.tailed" : "its first line is partial"
+            #expect(result.stderr.contains("var/log/audit/audit.log was cut by sos at 0.0 MiB (\(how)); events up to audit(1795770000.104:104) come from the ausearch output"), "\(result.stderr)")
+            #expect(result.stderr.contains("20 records older than the report's audit logs read from here; the 20 later ones are the logs' own"), "\(result.stderr)")
+            let cut = ((json["host"] as? [String: Any])?["audit_log_cut"] as? [String: Any])
+            #expect(cut?["source"] as? String == (linked ? "sos_strings/auditd/var.log.audit.audit.log.tailed" : "var/log/audit/audit.log"))
+            let text = LimitTests.unwrapped(try Tool.run([input]).stdout)
+            #expect(text.contains("audit log cut by sos at 0.0 MiB; events up to audit(1795770000.104:104) come from the ausearch output"), "\(text)")
+        }
+    }
 }
