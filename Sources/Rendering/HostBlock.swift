@@ -38,6 +38,11 @@ struct HostBlock {
         return list.filter { p in p.command.split(separator: " ").first.map { programs.contains(String($0)) } ?? false }
     }
 
+    /// A line's start in the text and summary reports: the label, indented, in a column of its own.
+    static func labelColumn(_ label: String) -> String {
+        "  " + label + String(repeating: " ", count: max(1, 10 - label.count))
+    }
+
     /// `(label, text)` lines, unsanitised.
     var lines: [(String, String)] {
         func shown<V>(_ fact: HostFacts.Fact<V>?, _ text: (V) -> String) -> String {

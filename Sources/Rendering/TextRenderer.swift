@@ -33,7 +33,7 @@ public struct TextRenderer: StreamingRenderer {
         for (title, _, block) in HostBlock.all(report) {
             out += s.bold(clean(title)) + "\n"
             for (label, text) in block.lines {
-                out += wrap(clean(text), prefix: "  " + label + String(repeating: " ", count: max(1, 10 - label.count)), indent: String(repeating: " ", count: 12)) + "\n"
+                out += wrap(clean(text), prefix: HostBlock.labelColumn(label), indent: String(repeating: " ", count: 12)) + "\n"
             }
         }
         if !report.limits.isEmpty {

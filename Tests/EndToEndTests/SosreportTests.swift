@@ -9,13 +9,13 @@ import TestSupport
 
     static func fixture(_ kind: String) -> SosreportFixture { SosreportFixture.all.first { $0.kind == kind }! }
 
-    /// Each kind's tarball, in text and JSON, byte for byte; UPDATE_GOLDEN=1 rewrites the files.
+    /// Each kind's tarball, in text, JSON, summary and Markdown, byte for byte; UPDATE_GOLDEN=1 rewrites the files.
     @Test(arguments: kinds)
     func golden(_ kind: String) throws {
         try SosreportFixture.built.get()
         let root = try SampleRoot.built.get()
         let fixture = Self.fixture(kind)
-        for (format, ext) in [("text", ".txt"), ("json", ".json")] {
+        for (format, ext) in [("text", ".txt"), ("json", ".json"), ("summary", ".summary.txt"), ("markdown", ".md")] {
             let result = try Tool.run(["--format", format, "--sysroot", root, fixture.tarball])
             let golden = Package.root + "/Tests/EndToEndTests/Golden/sosreport-\(kind)\(ext)"
             if ProcessInfo.processInfo.environment["UPDATE_GOLDEN"] == "1" {
