@@ -23,18 +23,8 @@ public enum InputOrder {
 
     /// Seconds of the first `audit(SECONDS.` stamp in the first 64 KiB (inflated if gzip'd).
     static func firstTime(_ source: InputSource) -> UInt64? {
-        guard source != .standardInput, let (opened, file) = try? source.open() else { return nil }
-        var bytes = opened
-        defer {
-            bytes.release()
-            try? file?.close()
-        }
-        var head = [UInt8](repeating: 0, count: 1 << 16)
-        var got = 0
-        while got < head.count {
-            guard let n = try? head.withUnsafeMutableBytes({ try bytes.read(into: UnsafeMutableRawBufferPointer(rebasing: $0[got...])) }), n > 0 else { break }
-            got += n
-        }
+        guard let head = head(source) else { return nil }
+        let got = head.count
         let marker = Array("audit(".utf8)
         var i = 0
         while i + marker.count < got {
@@ -50,6 +40,38 @@ public enum InputOrder {
                 if digits > 0, j < got, head[j] == UInt8(ascii: ".") { return value }
             }
             i += 1
+        }
+        return nil
+    }
+
+    /// An input's first 64 KiB (inflated if gzip'd); nil for standard input or one that cannot be opened.
+    static func head(_ source: InputSource) -> [UInt8]? {
+        guard source != .standardInput, let (opened, file) = try? source.open() else { return nil }
+        var bytes = opened
+        defer {
+            bytes.release()
+            try? file?.close()
+        }
+        var head = [UInt8](repeating: 0, count: 1 << 16)
+        var got = 0
+        while got < head.count {
+            guard let n = try? head.withUnsafeMutableBytes({ try bytes.read(into: UnsafeMutableRawBufferPointer(rebasing: $0[got...])) }), n > 0 else { break }
+            got += n
+        }
+        return Array(head[..<got])
+    }
+
+    /// The id of an input's first whole record, and whether a partial line came before it (the
+    /// start of a file cut from the front, as sos keeps the tail of a log too large for it).
+    public static func firstRecord(_ source: InputSource) -> (id: EventID, afterPartialLine: Bool)? {
+        guard let head = head(source) else { return nil }
+        var partial = false
+        for (number, line) in head.split(separator: UInt8(ascii: "\n"), omittingEmptySubsequences: false).dropLast().enumerated() {
+            switch RecordParser.parse(Array(line), source: SourceLocation(input: source.name, line: number + 1)) {
+            case .record(let record): return (record.key.id, partial)
+            case .separator: continue
+            case .malformed: partial = partial || number == 0
+            }
         }
         return nil
     }

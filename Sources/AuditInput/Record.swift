@@ -26,6 +26,9 @@ public struct EventID: Hashable, Comparable, Sendable, CustomStringConvertible {
         return seconds < 1_000_000_000 ? .sinceBoot : .wall
     }
 
+    /// The next id in order: `before: id.successor` takes `id` itself and nothing after it.
+    public var successor: EventID { EventID(seconds: seconds, milliseconds: milliseconds, serial: serial &+ 1) }
+
     public static func < (a: EventID, b: EventID) -> Bool {
         (a.seconds, a.milliseconds, a.serial) < (b.seconds, b.milliseconds, b.serial)
     }

@@ -6,7 +6,7 @@ import Glibc
 
 /// Where records come from: a file, standard input, or a member of a tar archive (an
 /// sosreport's `.tar.xz`), read in place.
-public enum InputSource: Sendable, Equatable {
+public enum InputSource: Sendable, Hashable {
     case standardInput
     case file(String)
     case archiveMember(archive: String, member: String)

@@ -33,19 +33,19 @@ public struct Diagnoser {
     /// Live mode refreshes it: booleans change while it runs.
     public var policy: PolicyEnvironment
 
-    /// What is known of the log's host (from an sosreport): its versions, booleans and
+    /// What is known of the logs' hosts (from sosreports): their versions, booleans and
     /// processes change the prose, written when each finding is rendered.
-    public var host: HostFacts
+    public var hosts: NodeHosts
 
     /// `nodeLoaders`: the roots of nodes whose files are not under `loader`'s root.
     public init(loader: LoaderSearch, nodeLoaders: [String: LoaderSearch] = [:], policy: PolicyEnvironment = PolicyEnvironment(),
-                host: HostFacts = HostFacts()) {
+                hosts: NodeHosts = NodeHosts()) {
         self.loader = loader
         let nodes = nodeLoaders.keys.sorted()
         roots = [loader] + nodes.map { nodeLoaders[$0]! }
         rootOfNode = Dictionary(uniqueKeysWithValues: nodes.enumerated().map { ($1, $0 + 1) })
         self.policy = policy
-        self.host = host
+        self.hosts = hosts
     }
 
     /// A path inside one of `roots`.
@@ -63,7 +63,7 @@ public struct Diagnoser {
     /// The policy as far as it is known: the live booleans, else the report's, else a guess
     /// from the domains seen.
     public var policyInForce: PolicyEnvironment {
-        policy.filling(from: host).guessing(from: findings)
+        policy.filling(from: hosts.fallback ?? HostFacts()).guessing(from: findings)
     }
 
     /// All findings so far, exec* ones first, each group in order of first appearance, as
@@ -85,12 +85,12 @@ public struct Diagnoser {
     /// All findings so far, in the order of `facts`, explained.
     public var results: [Finding] {
         let policy = policyInForce
-        return facts.map { $0.explained(under: policy, host: host, timeline: timeline) }
+        return facts.map { $0.explained(under: policy, host: hosts.facts(for: $0), timeline: timeline) }
     }
 
     /// One finding as it stands now (live mode prints each as soon as it appears).
     public func finding(_ index: Int) -> Finding {
-        findings[index].explained(under: policyInForce, host: host, timeline: timeline)
+        findings[index].explained(under: policyInForce, host: hosts.facts(for: findings[index]), timeline: timeline)
     }
 
     /// Which findings the last `add` created or counted again, in order.
@@ -101,7 +101,9 @@ public struct Diagnoser {
         eventsSeen += 1
         // The node is not in the signature (repeats on other nodes fold together), but its root
         // is: the same record under another root may name other culprits.
-        let signature = RepeatSignature(event).map { RootedSignature(root: root(of: event), signature: $0) }
+        let signature = RepeatSignature(event).map {
+            RootedSignature(root: root(of: event), factsNode: hosts.ownFactsNode(event.key.node), signature: $0)
+        }
         if let signature, let known = repeats[signature] { return replay(known, event) }
         var effect = Effect()
         read(event, into: &effect)
@@ -127,6 +129,8 @@ public struct Diagnoser {
 
     private struct RootedSignature: Hashable {
         var root: Int
+        /// A node with its own host facts: its findings are apart from the same denial elsewhere.
+        var factsNode: String?
         var signature: RepeatSignature
     }
 
@@ -229,7 +233,9 @@ public struct Diagnoser {
         // Whether the files could be read is in the key too: under per-node roots one node's may
         // be missing, and "no object explains it" is not "could not read it".
         let readable = facts == nil ? "-" : analysed == nil ? "unreadable" : "read"
-        let key = ["exec", classification.mechanism.rawValue, exe ?? first.comm ?? "?", culprits.map(\.path).joined(separator: ","), domain ?? "?", readable].joined(separator: "\u{1}")
+        // So is the node when it has host facts of its own: the same denial may get another answer there.
+        let factsNode = hosts.ownFactsNode(event.key.node) ?? ""
+        let key = ["exec", classification.mechanism.rawValue, exe ?? first.comm ?? "?", culprits.map(\.path).joined(separator: ","), domain ?? "?", readable, factsNode].joined(separator: "\u{1}")
         let sighting = Sighting(event: event.key, node: event.key.node, pid: syscall?.pid ?? first.pid, blocked: blocked, permissions: permissions,
                                 denials: avcs.reduce(0) { $0 + $1.permissions.filter(permissions.contains).count })
         // Repeats of a known denial only add to its counts: nothing more is built for them.

@@ -47,6 +47,8 @@ public struct HostFacts: Sendable, Equatable {
     /// Boolean values in force when the report was taken.
     public var booleans: Fact<[String: Bool]>?
     public var processes: Fact<[RunningProcess]>?
+    /// How sos cut the audit log (it keeps the tail of one over its size limit); nil when whole.
+    public var auditLogCut: Fact<String>?
 
     public init() {}
 

@@ -8,6 +8,9 @@ public struct PolicyEnvironment: Sendable, Equatable {
     public var familySource: String?
     /// Current values of the booleans this tool may name.
     public var values: [String: Bool]
+    /// Whether `values` came from a host report rather than a live /sys/fs/selinux: another
+    /// node's report then says better what is in force on that node.
+    public private(set) var valuesFromReport = false
 
     public init(family: PolicyBoolean.Family? = nil, familySource: String? = nil, values: [String: Bool] = [:]) {
         self.family = family
@@ -37,13 +40,15 @@ public struct PolicyEnvironment: Sendable, Equatable {
     }
 
     /// The booleans a host's report listed (`sestatus -b`), when nothing live was read: the same
-    /// values, from a report instead of /sys/fs/selinux.
+    /// values, from a report instead of /sys/fs/selinux. A node's own report replaces what
+    /// another report said.
     public func filling(from host: HostFacts) -> PolicyEnvironment {
-        guard values.isEmpty, let booleans = host.booleans else { return self }
+        guard values.isEmpty || valuesFromReport, let booleans = host.booleans else { return self }
         let known = booleans.value.filter { Self.knownNames.contains($0.key) }
         let source = "booleans in \(booleans.source)"
         var copy = self
         copy.values = known
+        copy.valuesFromReport = true
         if known["deny_execmem"] != nil {
             copy.family = .fedora
             copy.familySource = source

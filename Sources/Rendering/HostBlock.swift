@@ -1,11 +1,30 @@
 import Diagnosis
 
-/// What an sosreport said of its host, for the text report's Host block and the JSON `host`
+/// What an sosreport said of its host, for the reports' Host block and the JSON `host`
 /// object: each fact with the file it was read from, or unknown.
 struct HostBlock {
     let host: HostFacts
-    /// The report's exec* findings, to pick their programs out of the process list.
-    let findings: ArraySlice<Finding>
+    /// The executables of the host's exec* findings, to pick them out of the process list.
+    let programs: Set<String>
+
+    init(host: HostFacts, findings: some Sequence<Finding>) {
+        self.host = host
+        programs = Set(findings.lazy.compactMap(\.process.exe))
+    }
+
+    /// A report's blocks: the plain sosreport's, titled "Host", then each node's own, titled
+    /// "Host NODE", each with the exec* findings explained under it.
+    static func all(_ report: Report) -> [(title: String, node: String?, block: HostBlock)] {
+        let hosts = report.hosts
+        var out: [(String, String?, HostBlock)] = []
+        if let fallback = hosts.fallback {
+            out.append(("Host", nil, HostBlock(host: fallback, findings: report.execFindings.lazy.filter { hosts.ownFactsNode(of: $0) == nil })))
+        }
+        for (node, facts) in hosts.byNode.sorted(by: { $0.key < $1.key }) {
+            out.append(("Host \(node)", node, HostBlock(host: facts, findings: report.execFindings.lazy.filter { hosts.ownFactsNode(of: $0) == node })))
+        }
+        return out
+    }
 
     /// The exec* booleans are the ones that decide which policy change to offer.
     static func isExecBoolean(_ name: String) -> Bool {
@@ -16,8 +35,12 @@ struct HostBlock {
     /// pid alone: the list was taken later, and the pid may be another program's by then.
     var deniedProcesses: [HostFacts.RunningProcess] {
         guard let list = host.processes?.value else { return [] }
-        let programs = Set(findings.compactMap(\.process.exe))
         return list.filter { p in p.command.split(separator: " ").first.map { programs.contains(String($0)) } ?? false }
+    }
+
+    /// A line's start in the text and summary reports: the label, indented, in a column of its own.
+    static func labelColumn(_ label: String) -> String {
+        "  " + label + String(repeating: " ", count: max(1, 10 - label.count))
     }
 
     /// `(label, text)` lines, unsanitised.
@@ -43,14 +66,17 @@ struct HostBlock {
             return "\(list.count) processes" + (denied.isEmpty ? ", none of them a denied program"
                 : "; " + denied.map { "pid \($0.pid) \($0.command) as \($0.context)" }.joined(separator: "; "))
         }
+        let cut = host.auditLogCut.map { [("audit log", shown($0) { $0 })] } ?? []
         return [("hostname", shown(host.hostname) { $0 }), ("kernel", kernel), ("glibc", shown(host.glibcVersion) { $0 }),
-                ("SELinux", selinux), ("booleans", booleans), ("running", running)]
+                ("SELinux", selinux), ("booleans", booleans), ("running", running)] + cut
     }
 
     var json: JSON {
         func fact<V>(_ fact: HostFacts.Fact<V>?, _ value: (V) -> JSON) -> JSON {
             fact.map { .object([("value", value($0.value)), ("source", .string($0.source))]) } ?? .null
         }
+        // Only when the log was cut: a whole log's report keeps the members it always had.
+        let cut = host.auditLogCut.map { [("audit_log_cut", fact($0, JSON.string))] } ?? []
         return .object([
             ("hostname", fact(host.hostname, JSON.string)),
             ("kernel_release", fact(host.kernelRelease, JSON.string)),
@@ -63,6 +89,6 @@ struct HostBlock {
                 .array(list.map { .object([("pid", .int($0.pid)), ("user", .string($0.user)),
                                            ("context", .string($0.context)), ("command", .string($0.command))]) })
             }),
-        ])
+        ] + cut)
     }
 }

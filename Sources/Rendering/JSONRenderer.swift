@@ -58,8 +58,17 @@ public enum JSONRenderer {
                     ("source", .string(report.policy.familySource)),
                 ])),
             ])),
-            ("host", report.host.map { HostBlock(host: $0, findings: report.execFindings).json } ?? .null),
-        ]
+        ] + hosts(report)
+    }
+
+    /// `host`: the plain sosreport's facts, or null; `hosts`, only when nodes were given sosreports
+    /// of their own: each node's, by name.
+    private static func hosts(_ report: Report) -> [(String, JSON)] {
+        let blocks = HostBlock.all(report)
+        var out: [(String, JSON)] = [("host", blocks.first { $0.node == nil }?.block.json ?? .null)]
+        let byNode = blocks.compactMap { b in b.node.map { ($0, b.block.json) } }
+        if !byNode.isEmpty { out.append(("hosts", .object(byNode))) }
+        return out
     }
 
     /// The members after the findings.

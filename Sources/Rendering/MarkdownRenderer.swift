@@ -21,6 +21,10 @@ public struct MarkdownRenderer: StreamingRenderer {
         if !report.limits.isEmpty { notes.append("Limits reached: " + report.limits.map { Self.escaped($0.detail) }.joined(separator: "; ") + ".") }
         if report.execFindings.isEmpty { notes.append("No execmem, execstack, execheap or execmod denials found.") }
         if !notes.isEmpty { out += "\n" + notes.joined(separator: "\n") + "\n" }
+        for (title, _, block) in HostBlock.all(report) {
+            out += "\n## \(Self.escaped(title))\n\n| fact | value |\n| --- | --- |\n"
+            out += block.lines.map { "| \($0.0) | \(Self.escaped($0.1)) |\n" }.joined()
+        }
         write(conventions.shown(out))
         for (i, f) in report.execFindings.enumerated() {
             write(conventions.shown("\n" + section(report.explained(f), number: i + 1, facts: facts)))

@@ -24,8 +24,8 @@ public struct Report: Sendable {
     public var selinuxErrors: [(text: String, count: Int)] = []
     /// Bounds the input reached: what the report leaves out.
     public var limits: [LimitReached] = []
-    /// What an sosreport said of the host the logs came from; nil when the input was no sosreport.
-    public var host: HostFacts?
+    /// What the sosreports said of the hosts the logs came from: a plain one's, each node's own.
+    public var hosts = NodeHosts()
 
     public init(findings: [Finding], events: Int, denials: Int, inputs: [InputStats], sysroot: String?, unkeptDenials: Int = 0,
                 policy: PolicyEnvironment = PolicyEnvironment()) {
@@ -44,7 +44,7 @@ public struct Report: Sendable {
 
     /// A finding with its prose, written under everything the report knows.
     public func explained(_ f: Finding) -> Finding {
-        f.explained(under: policy, host: host ?? HostFacts(), timeline: timeline)
+        f.explained(under: policy, host: hosts.facts(for: f), timeline: timeline)
     }
 
     /// Slices, not copies: a report may hold 10,000 findings.

@@ -29,6 +29,10 @@ public struct SummaryRenderer: StreamingRenderer {
             let columns = Self.columns(f.isExec ? report.explained(f) : f)
             write(conventions.shown(Self.line(Array(columns.dropLast()), widths, last: columns[4])))
         }
+        // What the sosreports said of their hosts, after the lines: they say what the fixes assume.
+        for (title, _, block) in HostBlock.all(report) {
+            write(conventions.shown("\n" + Self.clean(title) + "\n" + block.lines.map { HostBlock.labelColumn($0.0) + Self.clean($0.1) + "\n" }.joined()))
+        }
         if byNode { write(conventions.shown(NodeTable(findings).rendered())) }
     }
 

@@ -30,10 +30,10 @@ public struct TextRenderer: StreamingRenderer {
         if let root = report.sysroot { out += wrap("Files read under \(clean(root)) as if it were /.", prefix: "", indent: "  ") + "\n" }
         if let roots = facts.nodeRootsLine(report) { out += wrap(roots, prefix: "", indent: "  ") + "\n" }
         if let policy = facts.policyLine(report) { out += wrap(policy, prefix: "", indent: "  ") + "\n" }
-        if let host = report.host {
-            out += s.bold("Host") + "\n"
-            for (label, text) in HostBlock(host: host, findings: exec).lines {
-                out += wrap(clean(text), prefix: "  " + label + String(repeating: " ", count: max(1, 10 - label.count)), indent: String(repeating: " ", count: 12)) + "\n"
+        for (title, _, block) in HostBlock.all(report) {
+            out += s.bold(clean(title)) + "\n"
+            for (label, text) in block.lines {
+                out += wrap(clean(text), prefix: HostBlock.labelColumn(label), indent: String(repeating: " ", count: 12)) + "\n"
             }
         }
         if !report.limits.isEmpty {

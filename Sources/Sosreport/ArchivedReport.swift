@@ -83,14 +83,15 @@ struct ArchivedReport: ReportFiles {
     func auditLogs() -> (logs: [InputSource], skipped: [String]) {
         let prefix = ReportLimits.logDirectory + "/"
         var found: [(name: String, age: Int)] = []
-        for (key, member) in members where key.hasPrefix(prefix) && member.kind == .regular {
+        // A log sos cut is a link to the tail it kept (sos_strings/auditd/…tailed): followed inside the archive.
+        for (key, member) in members where key.hasPrefix(prefix) && member.kind != .other {
             let entry = String(key.dropFirst(prefix.count))
             if let age = InputOrder.rotationNumber(entry, of: ReportLimits.logName) { found.append((key, age)) }
         }
         var logs: [InputSource] = []
         var skipped: [String] = []
         for key in InputOrder.oldestFirst(found) {
-            guard let member = members[key] else { continue }
+            guard let real = resolve(key), let member = members[real], member.kind == .regular else { continue }
             if member.size > Int64(InputSource.archiveMemberLimit) {
                 skipped.append("\(name): member \(member.name) is larger than \(InputSource.archiveMemberLimit >> 30) GiB; skipped")
                 continue
@@ -98,6 +99,11 @@ struct ArchivedReport: ReportFiles {
             logs.append(.archiveMember(archive: name, member: member.name))
         }
         return (logs, skipped)
+    }
+
+    func resolvedFile(_ path: String) -> (path: String, size: Int64)? {
+        guard let real = resolve(path), let member = members[real], member.kind == .regular else { return nil }
+        return (real, member.size)
     }
 
     func input(_ path: String) -> InputSource? {

@@ -22,6 +22,8 @@ protocol ReportFiles {
     func auditLogs() -> (logs: [InputSource], skipped: [String])
     /// A log-like file (the ausearch output) as an input, if the report has it.
     func input(_ path: String) -> InputSource?
+    /// Where a regular file really is (links followed inside the report) and its size.
+    func resolvedFile(_ path: String) -> (path: String, size: Int64)?
 }
 
 enum ReportLimits {
@@ -59,5 +61,11 @@ struct DirectoryReport: ReportFiles {
 
     func input(_ path: String) -> InputSource? {
         root.regularFile("/" + path).map { .file(root.hostPath($0)) }
+    }
+
+    func resolvedFile(_ path: String) -> (path: String, size: Int64)? {
+        var st = stat()
+        guard let real = root.regularFile("/" + path), stat(root.hostPath(real), &st) == 0 else { return nil }
+        return (String(real.dropFirst()), Int64(st.st_size))
     }
 }

@@ -9,6 +9,9 @@ import Glibc
 public struct Sosreport {
     /// The logs to read, oldest first.
     public var logs: [InputSource]
+    /// How some of `logs` are read: the ausearch output only for what the logs lack; each log
+    /// as of `node` when the report is one node's.
+    public var scopes: [InputSource: InputScope] = [:]
     public var host: HostFacts
     /// One line each for stderr: which logs were read, which facts are unknown and why.
     public var notes: [String] = []
@@ -62,7 +65,18 @@ public struct Sosreport {
     }
 
     /// Reads the report at `path`; fails with a message when it is not one or cannot be read.
-    public static func open(_ path: String) -> Result<Sosreport, SosreportError> {
+    /// `node`: the node the report is of (`--sosreport NODE=PATH`), whose name its log records
+    /// without `node=` are given.
+    public static func open(_ path: String, node: String? = nil) -> Result<Sosreport, SosreportError> {
+        open(path).map { report in
+            guard let node else { return report }
+            var named = report
+            for log in named.logs { named.scopes[log, default: InputScope()].node = node }
+            return named
+        }
+    }
+
+    private static func open(_ path: String) -> Result<Sosreport, SosreportError> {
         var st = stat()
         guard stat(path, &st) == 0 else { return .failure(SosreportError("\(path): \(String(cString: strerror(errno)))")) }
         if st.st_mode & S_IFMT == S_IFDIR {
@@ -98,8 +112,48 @@ public struct Sosreport {
         }
         var gathering = FactGathering(files: files)
         host = gathering.facts()
+        if !found.logs.isEmpty { host.auditLogCut = supplement(files: files) }
         notes += gathering.notes
         self.problems += gathering.problems
+    }
+}
+
+extension Sosreport {
+    /// sos keeps only the tail of a log over its size limit (`--log-size`, 25 MiB by default): the
+    /// log is then a link to `sos_strings/auditd/var.log.audit.audit.log.tailed`, whose first
+    /// line is partial. Without `--all-logs` it copies no rotation either. The ausearch output it
+    /// saved was read from the whole logs: its events older than the logs' first record are
+    /// read too, the later ones are the logs' own. Says how the live log was cut, if it was.
+    mutating func supplement(files: some ReportFiles) -> HostFacts.Fact<String>? {
+        let firsts = logs.compactMap { log in InputOrder.firstRecord(log).map { (log: log, id: $0.id, partial: $0.afterPartialLine) } }
+        guard let earliest = firsts.min(by: { $0.id < $1.id }) else { return nil }
+        let first = earliest.id
+        // After a partial line, the first whole record's event lacks what the line held: it is
+        // taken whole from the ausearch output, when that has it, and not from the log.
+        let through = earliest.partial ? first.successor : first
+        let ausearch = files.input(Layout.ausearch)
+        // ausearch prints the oldest first: when its first is not older, the logs hold all of it.
+        let older = ausearch.flatMap(InputOrder.firstRecord).map { $0.id < through } ?? false
+        if let ausearch, older {
+            logs.insert(ausearch, at: 0)
+            scopes[ausearch] = InputScope(before: through)
+            if earliest.partial { scopes[earliest.log] = InputScope(after: first) }
+        }
+        let live = ReportLimits.logDirectory + "/" + ReportLimits.logName
+        let resolved = files.resolvedFile(live)
+        let tailed = resolved.map { $0.path.hasSuffix(".tailed") } ?? false
+        guard tailed || firsts.contains(where: \.partial) else { return nil }
+        let size = resolved.map { r in
+            let tenths = (r.size * 10 + (1 << 19)) >> 20
+            return "\(tenths / 10).\(tenths % 10) MiB"
+        } ?? "its size limit"
+        let before = "events \(earliest.partial ? "up to" : "before") audit(\(first))"
+        let rest = older ? "\(before) come from the ausearch output"
+            : ausearch != nil ? "\(before) are not in the ausearch output either (it holds the day's denials only)"
+            : "\(before) are not in the report (no ausearch output)"
+        let how = tailed ? "a link to \(resolved!.path)" : "its first line is partial"
+        notes.append("\(files.name): \(live) was cut by sos at \(size) (\(how)); \(rest)")
+        return HostFacts.Fact("cut by sos at \(size); \(rest)", from: tailed ? resolved!.path : live)
     }
 }
 

@@ -21,11 +21,11 @@ enum Analysis {
     }
 
     static func run(sources: [InputSource], loader: LoaderSearch, nodeLoaders: [String: LoaderSearch] = [:], policy: PolicyEnvironment,
-                    host: HostFacts = HostFacts(), filter: EventFilter = EventFilter(),
+                    hosts: NodeHosts = NodeHosts(), scopes: [InputSource: InputScope] = [:], filter: EventFilter = EventFilter(),
                     progress: ProgressLine? = nil, warn: (String) -> Void) -> Outcome {
         var progress = progress
         var assembler = Assembler()
-        var diagnoser = Diagnoser(loader: loader, nodeLoaders: nodeLoaders, policy: policy, host: host)
+        var diagnoser = Diagnoser(loader: loader, nodeLoaders: nodeLoaders, policy: policy, hosts: hosts)
         var inputs: [InputStats] = []
         var failed = false
         for source in InputOrder.chronological(sources) {
@@ -39,6 +39,8 @@ enum Analysis {
             }
             var s = stream
             defer { s.close() }
+            let scope = scopes[source]
+            var outOfScope = 0
             if progress != nil {
                 s.onChunk = { bytes in progress?.update(bytes: bytes, denials: diagnoser.denialCount) }
             }
@@ -46,7 +48,10 @@ enum Analysis {
                 while let item = try s.next() {
                     let done: [Event]
                     switch item {
-                    case .record(let record): done = assembler.add(record)
+                    case .record(let record):
+                        guard let scope else { done = assembler.add(record); break }
+                        guard let admitted = scope.admit(record) else { outOfScope += 1; done = []; break }
+                        done = assembler.add(admitted)
                     case .boundary: done = assembler.boundary()
                     case .loaderMessage(let message):
                         if filter.accepts(message) { diagnoser.add(message) }
@@ -63,8 +68,14 @@ enum Analysis {
                 warn("\(source.name): \(why)")
                 failed = true
             }
-            report(s.stats, warn: warn)
-            inputs.append(s.stats)
+            var stats = s.stats
+            // The records left out are the logs' own: kept there, not here.
+            stats.kept -= min(stats.kept, outOfScope)
+            if scope?.before != nil {
+                warn("\(source.name): \(stats.kept) record\(stats.kept == 1 ? "" : "s") older than the report's audit logs read from here; the \(outOfScope) later ones are the logs' own")
+            }
+            report(stats, warn: warn)
+            inputs.append(stats)
         }
         for event in assembler.flush() where filter.accepts(event) { diagnoser.add(event) }
         progress?.clear()

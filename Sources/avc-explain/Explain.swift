@@ -40,10 +40,10 @@ struct Explain: ParsableCommand {
         if options.isLive { return try runLive() }
         let loader = common.makeLoader()
         let selection = InputSelection(root: loader.root).sources(files: options.files, inputs: options.input,
-                                                                  sosreports: options.sosreport, configuredLogs: options.inputLogs)
+                                                                  sosreports: options.sosreports, configuredLogs: options.inputLogs)
         for line in selection.notes + selection.problems { Diagnostics.warn(line) }
         let outcome = Analysis.run(sources: selection.sources, loader: loader, nodeLoaders: common.makeNodeLoaders(),
-                                   policy: PolicyEnvironment.read(root: loader.root), host: selection.host ?? HostFacts(),
+                                   policy: PolicyEnvironment.read(root: loader.root), hosts: selection.hosts, scopes: selection.scopes,
                                    filter: options.filter, progress: ProgressLine.forStandardError()) { Diagnostics.warn($0) }
         var report = Report(findings: outcome.findings, events: outcome.events, denials: outcome.denials,
                             inputs: outcome.inputs, sysroot: common.defaultSysroot, unkeptDenials: outcome.unkeptDenials,
@@ -52,7 +52,7 @@ struct Explain: ParsableCommand {
         report.selinuxErrors = outcome.selinuxErrors
         report.limits = outcome.limits
         report.nodeSysroots = common.sysroots.byNode
-        report.host = selection.host
+        report.hosts = selection.hosts
         var out = BufferedOutput(fd: 1)
         switch common.format {
         case .text:

@@ -23,8 +23,9 @@ struct ExplainOptions: ParsableArguments {
             completion: .file())
     var input: [String] = []
 
-    @Option(help: ArgumentHelp("Read this sosreport, an extracted directory or its .tar.xz/.tar.gz, in place: its audit logs and its host's facts (kernel, glibc, SELinux mode, booleans, processes); repeatable. One is recognised by its layout without this option.",
-                               valueName: "dir|tarball"),
+    @Option(help: ArgumentHelp("Read this sosreport, an extracted directory or its .tar.xz/.tar.gz, in place: its audit logs and its host's facts (kernel, glibc, SELinux mode, booleans, processes); NODE=PATH for one node of an aggregated log (repeatable). One is recognised by its layout without this option.",
+                               discussion: "With NODE=PATH, the report's records without node= are that node's, and the findings of that node are explained under its facts; other nodes under the first plain --sosreport's.",
+                               valueName: "[node=]dir|tarball"),
             completion: .file())
     var sosreport: [String] = []
 
@@ -105,7 +106,11 @@ struct ExplainOptions: ParsableArguments {
 
     var isLive: Bool { live || plugin || !follow.isEmpty }
 
+    /// The `--sosreport` values, checked by `validate`.
+    var sosreports: Sosreports { (try? Sosreports(sosreport)) ?? Sosreports() }
+
     func validate() throws {
+        _ = try Sosreports(sosreport)
         if isLive && (!files.isEmpty || !input.isEmpty || !sosreport.isEmpty || inputLogs) {
             throw ValidationError("files, --input, --sosreport and --input-logs cannot be given with --live, --follow or --plugin")
         }

@@ -21,16 +21,19 @@ struct InputSelection {
         var sources: [InputSource] = []
         /// An input that could not be listed, one message each: the run goes on, exit status 2.
         var problems: [String] = []
-        /// What the first sosreport read says of its host.
-        var host: HostFacts?
+        /// What the sosreports say of their hosts: the first plain one's, each node's own.
+        var hosts = NodeHosts()
+        /// How an sosreport's inputs are read (their node, the part of the ausearch output used).
+        var scopes: [InputSource: InputScope] = [:]
         /// Lines for stderr that are no failure: which logs an sosreport gave, which facts it lacks.
         var notes: [String] = []
 
-        mutating func add(sosreport path: String) {
-            switch Sosreport.open(path) {
+        mutating func add(sosreport path: String, node: String? = nil) {
+            switch Sosreport.open(path, node: node) {
             case .success(let report):
                 sources += report.logs
-                if host == nil { host = report.host }
+                scopes.merge(report.scopes) { first, _ in first }
+                if let node { hosts.byNode[node] = report.host } else if hosts.fallback == nil { hosts.fallback = report.host }
                 notes += report.notes
                 problems += report.problems
             case .failure(let why): problems.append(why.description)
@@ -39,9 +42,9 @@ struct InputSelection {
     }
 
     /// `files` then `inputs`, each a file, a directory, an sosreport (extracted, or its tarball)
-    /// or `-`, then `sosreports`; the configured logs after them when asked for, or when nothing
+    /// or `-`, then `sosreports`, the plain ones, then each node's; the configured logs after them when asked for, or when nothing
     /// is given and standard input carries no data.
-    func sources(files: [String], inputs: [String], sosreports: [String] = [], configuredLogs: Bool) -> Selected {
+    func sources(files: [String], inputs: [String], sosreports: Sosreports = Sosreports(), configuredLogs: Bool) -> Selected {
         var selected = Selected()
         for path in files + inputs {
             if path == "-" { selected.sources.append(.standardInput); continue }
@@ -54,8 +57,9 @@ struct InputSelection {
             case .failure(let why): selected.problems.append("\(path): cannot read the directory: \(why)")
             }
         }
-        for path in sosreports { selected.add(sosreport: path) }
-        let nothingGiven = files.isEmpty && inputs.isEmpty && sosreports.isEmpty
+        for path in sosreports.plain { selected.add(sosreport: path) }
+        for (node, path) in sosreports.byNode { selected.add(sosreport: path, node: node) }
+        let nothingGiven = files.isEmpty && inputs.isEmpty && sosreports.plain.isEmpty && sosreports.byNode.isEmpty
         if nothingGiven && !configuredLogs && Self.standardInputCarriesData() {
             selected.sources = [.standardInput]
         } else if configuredLogs || nothingGiven {

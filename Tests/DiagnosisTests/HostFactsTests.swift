@@ -28,7 +28,7 @@ import ELFLoader
     /// Feeds the records (kernel-shaped lines) and loader messages to a Diagnoser over `root`.
     static func diagnose(_ lines: [String], root: String? = nil, host: HostFacts) throws -> Diagnoser {
         let dir = try root ?? TemporaryDirectory("host-facts").path
-        var diagnoser = Diagnoser(loader: LoaderSearch(root: FileSystemRoot(directory: dir)), host: host)
+        var diagnoser = Diagnoser(loader: LoaderSearch(root: FileSystemRoot(directory: dir)), hosts: NodeHosts(fallback: host))
         var assembler = Assembler()
         for (i, line) in lines.enumerated() {
             let source = AuditInput.SourceLocation(input: "t", line: i + 1)
@@ -207,7 +207,7 @@ import ELFLoader
         let f = try #require(d.results.first)
         #expect(f.stillRunningFacts == ["still running as pid 118 in context system_u:system_r:unconfined_service_t:s0: /opt/vendor/bin/vendor-tool --serve"])
         var report = Report(findings: d.facts, events: d.eventsSeen, denials: d.denialCount, inputs: [], sysroot: nil, policy: d.policyInForce)
-        report.host = d.host
+        report.hosts = d.hosts
         let text = TextRenderer(color: false).render(report).split(whereSeparator: \.isWhitespace).joined(separator: " ")
         #expect(text.contains("Still running (the host report's process list) - still running as pid 118 in context system_u:system_r:unconfined_service_t:s0: /opt/vendor/bin/vendor-tool --serve"), "\(text)")
         let json = JSONRenderer.render(report).serialized()

@@ -14,6 +14,8 @@ struct SosreportFixture: Sendable {
     var psPlugin: String
     /// The audit logs, oldest first (`audit.log.1`, `audit.log`); none means only the ausearch output.
     var logs: [String]
+    /// The sample log the ausearch output is made of.
+    var ausearch = "seed-fluent-bit.log"
 
     static let rhel8 = SosreportFixture(
         kind: "rhel8", hostname: "rhel8.example.com", kernel: "4.18.0-553.el8_10.x86_64",
@@ -32,6 +34,15 @@ struct SosreportFixture: Sendable {
         psPlugin: "selinux", logs: [])
 
     static let all = [rhel8, rhel9, fedora]
+
+    /// Two nodes of a fleet whose reports hold the same READ_IMPLIES_EXEC denial, without
+    /// `node=`, on kernels either side of 5.8 and glibcs either side of 2.29.
+    static let fleet = [
+        SosreportFixture(kind: "web01", hostname: "web01.example.com", kernel: rhel8.kernel, glibcPackage: rhel8.glibcPackage,
+                         booleans: rhel8.booleans, psPlugin: "selinux", logs: ["read-implies-exec.log"], ausearch: "read-implies-exec.log"),
+        SosreportFixture(kind: "web02", hostname: "web02.example.com", kernel: fedora.kernel, glibcPackage: fedora.glibcPackage,
+                         booleans: fedora.booleans, psPlugin: "selinux", logs: ["read-implies-exec.log"], ausearch: "read-implies-exec.log"),
+    ]
     static let base = ".build/sosreport-fixtures"
 
     var topName: String { "sosreport-\(kind)-2026-11-29-abcdefg" }
@@ -85,7 +96,7 @@ struct SosreportFixture: Sendable {
         }
         // sos's auditd plugin's command, whichever logs there are: the day's denials, ausearch's default form.
         files.append(("sos_commands/auditd/ausearch_--input-logs_-m_avc_user_avc_fanotify_-ts_today",
-                      Self.ausearchForm(try String(contentsOfFile: Package.root + "/SampleLogs/seed-fluent-bit.log", encoding: .utf8))))
+                      Self.ausearchForm(try String(contentsOfFile: Package.root + "/SampleLogs/" + ausearch, encoding: .utf8))))
         return files
     }
 
@@ -129,7 +140,7 @@ struct SosreportFixture: Sendable {
     static let built: Result<Void, TestFailure> = {
         do {
             try FileManager.default.createDirectory(atPath: Package.root + "/" + base, withIntermediateDirectories: true)
-            for fixture in all { try fixture.build() }
+            for fixture in all + fleet { try fixture.build() }
             return .success(())
         } catch {
             return .failure(TestFailure("\(error)"))

@@ -9,13 +9,13 @@ import TestSupport
 
     static func fixture(_ kind: String) -> SosreportFixture { SosreportFixture.all.first { $0.kind == kind }! }
 
-    /// Each kind's tarball, in text and JSON, byte for byte; UPDATE_GOLDEN=1 rewrites the files.
+    /// Each kind's tarball, in text, JSON, summary and Markdown, byte for byte; UPDATE_GOLDEN=1 rewrites the files.
     @Test(arguments: kinds)
     func golden(_ kind: String) throws {
         try SosreportFixture.built.get()
         let root = try SampleRoot.built.get()
         let fixture = Self.fixture(kind)
-        for (format, ext) in [("text", ".txt"), ("json", ".json")] {
+        for (format, ext) in [("text", ".txt"), ("json", ".json"), ("summary", ".summary.txt"), ("markdown", ".md")] {
             let result = try Tool.run(["--format", format, "--sysroot", root, fixture.tarball])
             let golden = Package.root + "/Tests/EndToEndTests/Golden/sosreport-\(kind)\(ext)"
             if ProcessInfo.processInfo.environment["UPDATE_GOLDEN"] == "1" {
@@ -163,6 +163,93 @@ import TestSupport
             let (result, report) = try Tool.json([input])
             #expect(result.stderr.contains("sos_commands/selinux/ps_auxZww is larger than 16 MiB; skipped"), "\(result.stderr)")
             #expect((report["host"] as? [String: Any])?["processes"] is NSNull)
+        }
+    }
+
+    /// Central triage of two hosts' reports: the logs carry no `node=`, so each report's records
+    /// are its node's, and the same READ_IMPLIES_EXEC denial gets each node's own answer (4.18
+    /// sets the personality for any RWE-or-missing stack; 6.11 only for a 32-bit program
+    /// without PT_GNU_STACK), its Host block and its `hosts` entry.
+    @Test func eachNodesReportExplainsThatNodesFindings() throws {
+        try SosreportFixture.built.get()
+        let root = try SampleRoot.built.get()
+        let (web01, web02) = (SosreportFixture.fleet[0], SosreportFixture.fleet[1])
+        let args = ["--sysroot", root, "--sosreport", "web01=" + web01.tarball, "--sosreport", "web02=" + web02.directory]
+        let (result, report) = try Tool.json(args)
+        #expect(result.status == 0, "\(result.stderr)")
+        let findings = Tool.findings(report)
+        #expect(findings.map(FleetTests.nodes) == [["web01=1"], ["web02=1"]])
+        let whys = findings.map { $0["explanation"] as? String ?? "" }
+        #expect(whys.count == 2 && whys[0].contains("This host runs Linux \(web01.kernel) (sos_commands/kernel/uname_-a), older than 5.8"), "\(whys)")
+        #expect(whys.count == 2 && whys[1].contains("This host runs Linux \(web02.kernel) (sos_commands/kernel/uname_-a), 5.8 or later"), "\(whys)")
+        #expect(report["host"] is NSNull)
+        let hosts = try #require(report["hosts"] as? [String: [String: Any]])
+        #expect(hosts.keys.sorted() == ["web01", "web02"])
+        #expect((hosts["web02"]?["glibc_version"] as? [String: Any])?["value"] as? String == "2.40")
+        let text = LimitTests.unwrapped(try Tool.run(args).stdout)
+        #expect(text.contains("Host web01 hostname web01.example.com"), "\(text)")
+        #expect(text.contains("Host web02 hostname web02.example.com"), "\(text)")
+
+        // One node given a report, the rest a plain one: the plain one's facts serve the others.
+        let mixed = try Tool.json(["--sysroot", root, "--sosreport", "web02=" + web02.directory, "--sosreport", SosreportFixture.rhel8.tarball]).1
+        #expect((mixed["host"] as? [String: Any]).flatMap { ($0["hostname"] as? [String: Any])?["value"] as? String } == "rhel8.example.com")
+        #expect((mixed["hosts"] as? [String: Any])?.keys.sorted() == ["web02"])
+    }
+
+    @Test func aNodesReportMustExistAndNameItsNode() throws {
+        let empty = try Tool.run(["--sosreport", "=" + SosreportFixture.rhel8.tarball])
+        #expect(empty.status == 64 && empty.stderr.contains("the node's name before = is empty"), "\(empty.stderr)")
+        let missing = try Tool.run(["--sosreport", "web01=/nowhere/sosreport.tar.xz"])
+        #expect(missing.status == 64 && missing.stderr.contains("--sosreport web01=/nowhere/sosreport.tar.xz: /nowhere/sosreport.tar.xz does not exist"), "\(missing.stderr)")
+        let nothing = try Tool.run(["--sosreport", "web01="])
+        #expect(nothing.status == 64 && nothing.stderr.contains("no path after ="), "\(nothing.stderr)")
+        try SosreportFixture.built.get()
+        let twice = try Tool.run(["--sosreport", "web01=" + SosreportFixture.rhel8.tarball, "--sosreport", "web01=" + SosreportFixture.rhel9.tarball])
+        #expect(twice.status == 64 && twice.stderr.contains("node web01 was given one already"), "\(twice.stderr)")
+    }
+
+    /// A report whose audit.log sos cut (it keeps the tail of a log over its size limit, as a
+    /// link to sos_strings/auditd/…tailed): ten events, the log holding the last six, the first
+    /// of them cut inside its AVC line. The ausearch output gives the events the log lacks, the
+    /// cut one whole, and none twice.
+    static func cutReport(in tmp: TemporaryDirectory, linked: Bool) throws -> (directory: String, tarball: String) {
+        let events = (100..<110).map { FleetTests.event(node: nil, serial: $0) }
+        let full = events.joined()
+        let cut = full.utf8.count - events[4...].joined().utf8.count + 12
+        let tail = String(decoding: Array(full.utf8)[cut...], as: UTF8.self)
+        let top = "sosreport-cut\(linked ? "-linked" : "")"
+        let kept = linked ? "sos_strings/auditd/var.log.audit.audit.log.tailed" : "var/log/audit/audit.log"
+        let ausearch = "sos_commands/auditd/ausearch_--input-logs_-m_avc_user_avc_fanotify_-ts_today"
+        _ = try tmp.write(top + "/version.txt", "sosreport: 4.7.2\n")
+        _ = try tmp.write(top + "/" + kept, tail)
+        _ = try tmp.write(top + "/" + ausearch, SosreportFixture.ausearchForm(full))
+        var members = ["version.txt", kept, ausearch]
+        if linked {
+            try FileManager.default.createDirectory(atPath: tmp.path + "/" + top + "/var/log/audit", withIntermediateDirectories: true)
+            try FileManager.default.createSymbolicLink(atPath: tmp.path + "/" + top + "/var/log/audit/audit.log",
+                                                       withDestinationPath: "../../../" + kept)
+            members.append("var/log/audit/audit.log")
+        }
+        try SosreportFixture.tar(top: top, members: members, into: tmp.path + "/" + top + ".tar.xz", in: tmp.path)
+        return (tmp.path + "/" + top, tmp.path + "/" + top + ".tar.xz")
+    }
+
+    @Test(arguments: [true, false])
+    func aCutLogIsCompletedFromTheAusearchOutput(linked: Bool) throws {
+        let tmp = try TemporaryDirectory("sos-cut")
+        let report = try Self.cutReport(in: tmp, linked: linked)
+        for input in [report.tarball, report.directory] {
+            let (result, json) = try Tool.json([input])
+            #expect(result.status == 0, "\(result.stderr)")
+            let findings = Tool.findings(json)
+            #expect(findings.count == 1 && findings.first?["count"] as? Int == 10, "\(findings.map { $0["count"] ?? "?" })")
+            let how = linked ? "a link to sos_strings/auditd/var.log.audit.audit.log.tailed" : "its first line is partial"
+            #expect(result.stderr.contains("var/log/audit/audit.log was cut by sos at 0.0 MiB (\(how)); events up to audit(1795770000.104:104) come from the ausearch output"), "\(result.stderr)")
+            #expect(result.stderr.contains("20 records older than the report's audit logs read from here; the 20 later ones are the logs' own"), "\(result.stderr)")
+            let cut = ((json["host"] as? [String: Any])?["audit_log_cut"] as? [String: Any])
+            #expect(cut?["source"] as? String == (linked ? "sos_strings/auditd/var.log.audit.audit.log.tailed" : "var/log/audit/audit.log"))
+            let text = LimitTests.unwrapped(try Tool.run([input]).stdout)
+            #expect(text.contains("audit log cut by sos at 0.0 MiB; events up to audit(1795770000.104:104) come from the ausearch output"), "\(text)")
         }
     }
 }
