@@ -11,12 +11,13 @@ plugin_stream() {   # FINDINGS: $plugin_events denial events cycling through FIN
         printf "type=EOE %s \n", s } }'
 }
 echo "plugin: avc-explain --plugin fed $plugin_events denial events on standard input, best of $runs warm runs"
-printf '%-40s %8s %10s %12s\n' "stream" "seconds" "events/s" "peak RSS MB"
+printf '%-40s %8s %10s %12s %12s\n' "stream" "seconds" "events/s" "CPU events/s" "peak RSS MB"
 for findings in 1 10000; do
     f="$work/plugin-$findings.log"
     [ -s "$f" ] || plugin_stream "$findings" > "$f"
     r=$(best sh -c '"$1" --plugin --syslog-facility local7 < "$2"' sh "$tool" "$f")
     t=${r% *}; m=${r#* }
-    printf '%-40s %8s %10s %12.1f\n' "$findings finding$( [ "$findings" = 1 ] || echo s)" "$t" \
-        "$(echo "if ($t > 0) $plugin_events / $t else 0" | bc)" "$(echo "$m / 1024" | bc -l)"
+    c=$(cpu sh -c '"$1" --plugin --syslog-facility local7 < "$2"' sh "$tool" "$f"); c=${c% *}   # user+system: the rate on a core of its own
+    printf '%-40s %8s %10s %12s %12.1f\n' "$findings finding$( [ "$findings" = 1 ] || echo s)" "$t" \
+        "$(echo "if ($t > 0) $plugin_events / $t else 0" | bc)" "$(echo "if ($c > 0) $plugin_events / $c else 0" | bc)" "$(echo "$m / 1024" | bc -l)"
 done
