@@ -163,7 +163,7 @@ _avc-explain() {
     local -a unparsed_words=("${COMP_WORDS[@]:1:${COMP_CWORD}}")
 
     local -a repeating_flags=()
-    local -a non_repeating_flags=(--input-logs --by-node --live --plugin --version -h --help)
+    local -a non_repeating_flags=(--input-logs --by-node --live --plugin --verbose --version -h --help)
     local -a repeating_options=(--input -if --sosreport --node --pid -p --comm -c --exe -x --perm --follow --sysroot)
     local -a non_repeating_options=(--since -ts --until -te --save-records --output --syslog-facility --syslog-ident --repeat-window --format --library-path --color)
     __avc-explain_offer_flags_options -1
@@ -269,7 +269,7 @@ _avc-explain() {
 
 _avc-explain_explain() {
     repeating_flags=()
-    non_repeating_flags=(--input-logs --by-node --live --plugin --version -h --help)
+    non_repeating_flags=(--input-logs --by-node --live --plugin --verbose --version -h --help)
     repeating_options=(--input -if --sosreport --node --pid -p --comm -c --exe -x --perm --follow --sysroot)
     non_repeating_options=(--since -ts --until -te --save-records --output --syslog-facility --syslog-ident --repeat-window --format --library-path --color)
     __avc-explain_offer_flags_options -1

@@ -1,6 +1,7 @@
-// Linux interfaces Swift's Glibc module does not export: signalfd, the audit netlink
+// Linux interfaces Swift's Glibc module does not export: signalfd, eventfd, the audit netlink
 // constants and structures, and syslog(3) without its variadic arguments.
 #include <sys/signalfd.h>
+#include <sys/eventfd.h>
 #include <sys/socket.h>
 #include <linux/netlink.h>
 #include <linux/audit.h>

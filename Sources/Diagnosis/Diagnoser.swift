@@ -29,6 +29,10 @@ public struct Diagnoser {
     static let maxFindings = 10_000
     /// A cache only: a program evicted is analysed again, so reaching it costs time, not answers.
     static let maxPrograms = 4_096
+    /// Known repeats. A stream cycling through more signatures than this reads every event in
+    /// full (`--plugin` with 10,000 findings: 3x slower); raising it to `2 * maxFindings` costs
+    /// the 64 MB bound of MemoryBoundTests with 10,000 findings.
+    static let maxRepeatSignatures = maxPrograms
 
     /// Live mode refreshes it: booleans change while it runs.
     public var policy: PolicyEnvironment
@@ -63,8 +67,11 @@ public struct Diagnoser {
     /// The policy as far as it is known: the live booleans, else the report's, else a guess
     /// from the domains seen.
     public var policyInForce: PolicyEnvironment {
-        policy.filling(from: hosts.fallback ?? HostFacts()).guessing(from: findings)
+        policy.filling(from: hosts.fallback ?? HostFacts()).guessing(from: familyGuess)
     }
+
+    /// The family the findings suggest, kept up as each finding is made.
+    private var familyGuess = PolicyEnvironment.FamilyGuess()
 
     /// All findings so far, exec* ones first, each group in order of first appearance, as
     /// facts: the prose is written by `explained(under:)` when each is rendered, so a run with
@@ -76,6 +83,7 @@ public struct Diagnoser {
     public mutating func takeFacts() -> [Finding] {
         var all: [Finding] = []
         swap(&all, &findings)
+        familyGuess = PolicyEnvironment.FamilyGuess()
         index.removeAll()
         repeats.removeAll()
         programs.removeAll()
@@ -96,7 +104,11 @@ public struct Diagnoser {
     /// Which findings the last `add` created or counted again, in order.
     public internal(set) var touched: [(index: Int, isNew: Bool)] = []
 
-    public mutating func add(_ event: Event) {
+    /// Reads one event. When it made or counted a finding, returns its process id (the
+    /// SYSCALL's, else the first AVC's), which a live session needs to look at the process
+    /// while it runs: the records are not decoded again for it.
+    @discardableResult
+    public mutating func add(_ event: Event) -> Int64? {
         touched.removeAll(keepingCapacity: true)
         eventsSeen += 1
         // The node is not in the signature (repeats on other nodes fold together), but its root
@@ -104,13 +116,18 @@ public struct Diagnoser {
         let signature = RepeatSignature(event).map {
             RootedSignature(root: root(of: event), factsNode: hosts.ownFactsNode(event.key.node), signature: $0)
         }
-        if let signature, let known = repeats[signature] { return replay(known, event) }
+        if let signature, let known = repeats[signature] {
+            let pid = RepeatSignature.pid(of: event)
+            replay(known, event, pid: pid)
+            return pid
+        }
         var effect = Effect()
         read(event, into: &effect)
         if let signature, effect.repeatable {
-            if repeats.count >= Self.maxPrograms { repeats.removeAll(keepingCapacity: true) }
+            if repeats.count >= Self.maxRepeatSignatures { repeats.removeAll(keepingCapacity: true) }
             repeats[signature] = effect
         }
+        return touched.isEmpty ? nil : RepeatSignature.pid(of: event)
     }
 
     /// What reading an event did, to be done again for its repeats.
@@ -158,12 +175,11 @@ public struct Diagnoser {
     }
 
     /// A repeat: what its first reading did, with this event's id and pid.
-    private mutating func replay(_ effect: Effect, _ event: Event) {
+    private mutating func replay(_ effect: Effect, _ event: Event, pid: Int64?) {
         denialCount += effect.denials
         let input = event.records.first?.source.input ?? ""
         if effect.exec { deniedByInput[input, default: InputDenials()].exec += 1 }
         for others in effect.others { deniedByInput[input, default: InputDenials()].noteOther(others) }
-        let pid = RepeatSignature.pid(of: event)
         for (index, template) in effect.sightings {
             var sighting = template
             sighting.event = event.key
@@ -298,7 +314,10 @@ public struct Diagnoser {
     }
 
     func findingForUpdate(_ index: Int) -> Finding { findings[index] }
-    mutating func store(_ finding: Finding, at index: Int) { findings[index] = finding }
+    mutating func store(_ finding: Finding, at index: Int) {
+        findings[index] = finding
+        familyGuess.note(finding)
+    }
 
     mutating func program(_ exe: String, root: Int = 0) -> Result<ProgramFacts, ELFError> {
         let key = RootedPath(root: root, path: exe)
@@ -453,6 +472,7 @@ public struct Diagnoser {
         touched.append((findings.count, true))
         var finding = finding
         finding.nodes.count(sighting.node, denials: sighting.denials)
+        familyGuess.note(finding)
         findings.append(finding)
     }
 

@@ -63,18 +63,37 @@ public struct PolicyEnvironment: Sendable, Equatable {
     static let fedoraOnlyTypes: Set<String> = ["unconfined_service_t", "container_t", "spc_t", "svirt_tcg_t", "container_runtime_t"]
 
     /// Guesses the family from the findings' contexts and programs, when nothing better is known.
-    func guessing(from findings: [Finding]) -> PolicyEnvironment {
-        guard family == nil else { return self }
+    func guessing(from guess: FamilyGuess) -> PolicyEnvironment {
+        guard family == nil, let (family, source) = guess.best else { return self }
         var copy = self
-        if let hit = findings.first(where: Platform.isAndroid) {
-            copy.family = .android
-            copy.familySource = hit.process.scontext.map { "the context \($0), which is Android's shape" }
-                ?? "the path \(hit.process.exe ?? hit.target ?? "?"), which is Android's"
-        } else if let hit = findings.lazy.compactMap(\.process.domain).first(where: Self.fedoraOnlyTypes.contains) {
-            copy.family = .fedora
-            copy.familySource = "the domain \(hit), which only Fedora/RHEL policy defines"
-        }
+        copy.family = family
+        copy.familySource = source
         return copy
+    }
+
+    /// What the findings so far say of the family, noted one finding at a time as each is
+    /// made: a live session asks for it on every finding it prints.
+    struct FamilyGuess {
+        /// The first Android finding's reason; it wins over any other.
+        private var android: String?
+        /// The first Fedora-only domain's.
+        private var fedora: String?
+
+        mutating func note(_ finding: Finding) {
+            if android == nil, Platform.isAndroid(finding) {
+                android = finding.process.scontext.map { "the context \($0), which is Android's shape" }
+                    ?? "the path \(finding.process.exe ?? finding.target ?? "?"), which is Android's"
+            }
+            if fedora == nil, let domain = finding.process.domain, PolicyEnvironment.fedoraOnlyTypes.contains(domain) {
+                fedora = "the domain \(domain), which only Fedora/RHEL policy defines"
+            }
+        }
+
+        var best: (PolicyBoolean.Family, String?)? {
+            if let android { return (.android, android) }
+            if let fedora { return (.fedora, fedora) }
+            return nil
+        }
     }
 
     /// The family for one finding: an Android context or program settles it, whatever else the

@@ -75,10 +75,11 @@ struct Explain: ParsableCommand {
                                   filter: options.filter, output: LiveOutput(format: common.format),
                                   text: TextRenderer(color: common.color.enabled(forDescriptor: 1), conventions: .detect(forDescriptor: 1)),
                                   window: options.repeatWindow)
+        session.verbose = options.verbose
         do {
             if options.live {
                 try LiveSession.checkKernel()
-                session.netlink = try NetlinkSource()
+                session.netlink = NetlinkReceiver(source: try NetlinkSource())
             }
         } catch {
             Diagnostics.warn("\(error)")

@@ -92,6 +92,9 @@ struct ExplainOptions: ParsableArguments {
     @Option(help: ArgumentHelp("In live modes, identical denials within this many seconds are counted, not printed again.", valueName: "seconds"))
     var repeatWindow: UInt64 = 60
 
+    @Flag(help: "With --live, tell on standard error the socket buffer the kernel granted and, at exit, how far the analysis fell behind.")
+    var verbose = false
+
     var filter: EventFilter {
         var f = EventFilter()
         f.since = since?.seconds

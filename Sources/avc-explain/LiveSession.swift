@@ -12,7 +12,10 @@ import Glibc
 /// printed as soon as its event is complete; identical denials within `window` seconds are
 /// counted, and reported as "repeated N times" rather than printed again.
 struct LiveSession {
-    var netlink: NetlinkSource?
+    /// `--live`: the kernel's records, read on a thread of their own.
+    var netlink: NetlinkReceiver?
+    /// `--verbose`: how the session reads, on stderr.
+    var verbose = false
     var followed: [(file: FollowedFile, parser: LineBatchParser)] = []
     var plugin: (lines: LineAccumulator, parser: LineBatchParser)?
     var netlinkParser = LineBatchParser(name: "(audit netlink)")
@@ -21,9 +24,7 @@ struct LiveSession {
     var filter: EventFilter
     var output: LiveOutput
     let text: TextRenderer
-    let window: UInt64
-    var printedAt: [Int: UInt64] = [:]
-    var unreported: [Int: Int] = [:]
+    var repeats: RepeatSchedule
     /// Findings counted again after they were printed: at exit their final state is printed.
     var changed: Set<Int> = []
     var lost = 0
@@ -37,6 +38,14 @@ struct LiveSession {
     /// Wall-clock second of the last batch of input, for the quiet-stream flush.
     var lastArrival: UInt64 = 0
     static let quietSeconds: UInt64 = 2
+
+    init(diagnoser: Diagnoser, filter: EventFilter, output: LiveOutput, text: TextRenderer, window: UInt64) {
+        self.diagnoser = diagnoser
+        self.filter = filter
+        self.output = output
+        self.text = text
+        repeats = RepeatSchedule(window: window)
+    }
     /// Why each followed path is not being read, as last told on stderr (nil: being read).
     var waitingTold: [String?] = []
 
@@ -64,10 +73,14 @@ struct LiveSession {
         defer { close(signals) }
         var pluginOpen = plugin != nil
         var buffer = [UInt8](repeating: 0, count: 1 << 16)
+        if let netlink {
+            netlink.start()
+            if verbose { Diagnostics.warn("audit netlink: " + Self.describe(netlink.source.receiveBuffer)) }
+        }
         tellWaiting()
         loop: while true {
             var fds = [pollfd(fd: signals, events: Int16(POLLIN), revents: 0)]
-            if let netlink { fds.append(pollfd(fd: netlink.fd, events: Int16(POLLIN), revents: 0)) }
+            if let netlink { fds.append(pollfd(fd: netlink.readyFD, events: Int16(POLLIN), revents: 0)) }
             if pluginOpen { fds.append(pollfd(fd: 0, events: Int16(POLLIN), revents: 0)) }
             _ = poll(&fds, nfds_t(fds.count), 250)
             if fds[0].revents != 0 {
@@ -77,23 +90,8 @@ struct LiveSession {
                 reopenAppendedFiles()
             }
             var items: [StreamItem] = []
-            if let netlink, fds.contains(where: { $0.fd == netlink.fd && $0.revents != 0 }) {
-                while true {
-                    switch try netlink.receive() {
-                    case .overflow:
-                        lost += 1
-                        report(lost: "the kernel dropped audit messages: the socket's buffer overflowed (ENOBUFS)")
-                        continue
-                    case .lines(let lines):
-                        if lines.isEmpty { break }
-                        if recordsOut != nil { save(lines) }
-                        let parsed = netlinkParser.parse(lines)
-                        for case .record(let r) in parsed { noteSerial(r.key.id.serial) }
-                        items += parsed
-                        continue
-                    }
-                    break
-                }
+            if let netlink, fds.contains(where: { $0.fd == netlink.readyFD && $0.revents != 0 }) {
+                items += try received(netlink.take())
             }
             if pluginOpen, fds.contains(where: { $0.fd == 0 && $0.revents != 0 }) {
                 let n = buffer.withUnsafeMutableBytes { Glibc.read(0, $0.baseAddress, $0.count) }
@@ -118,9 +116,31 @@ struct LiveSession {
             reportRepeats(final: false)
             if plugin != nil && !pluginOpen && netlink == nil && followed.isEmpty { break loop }
         }
+        if let netlink {
+            // What was read before the signal is explained, not dropped with the queue.
+            netlink.stop()
+            handle(try received(netlink.take()))
+        }
         explain(assembler.flush())
         reportRepeats(final: true)
         summary()
+    }
+
+    /// The netlink records taken from the receiver's queue, with its losses told.
+    private mutating func received(_ batch: NetlinkReceiver.Batch) -> [StreamItem] {
+        for _ in 0..<batch.overflows {
+            lost += 1
+            report(lost: "the kernel dropped audit messages: the socket's buffer overflowed (ENOBUFS)")
+        }
+        var items: [StreamItem] = []
+        for datagram in batch.datagrams {
+            let lines = NetlinkSource.lines(of: datagram)
+            if recordsOut != nil { save(lines) }
+            let parsed = netlinkParser.parse(lines)
+            for case .record(let r) in parsed { noteSerial(r.key.id.serial) }
+            items += parsed
+        }
+        return items
     }
 
     private mutating func handle(_ items: [StreamItem]) {
@@ -140,9 +160,9 @@ struct LiveSession {
 
     private mutating func explain(_ events: [Event]) {
         for event in events where filter.accepts(event) {
-            diagnoser.add(event)
+            let pid = diagnoser.add(event)
             if output.wantsRecords { streamStateChanges(event.key) }
-            show(diagnoser.touched, pid: event.syscall?.pid ?? event.avcs.first?.pid)
+            show(diagnoser.touched, pid: pid)
         }
     }
 
@@ -159,9 +179,9 @@ struct LiveSession {
                 if f.isExec {
                     output.text("\n" + text.render(f, number: t.index + 1), log: Self.logLine(f, number: t.index + 1), priority: LOG_WARNING)
                 }
-                printedAt[t.index] = now
+                repeats.printed(t.index, at: now)
             } else {
-                unreported[t.index, default: 0] += 1
+                repeats.counted(t.index)
                 changed.insert(t.index)
             }
         }
@@ -170,16 +190,13 @@ struct LiveSession {
     /// Repeats are told once per window, not once per denial.
     private mutating func reportRepeats(final: Bool) {
         let now = UInt64(max(time(nil), 0))
-        for (index, count) in unreported.sorted(by: { $0.key < $1.key }) where count > 0 {
-            guard final || now >= (printedAt[index] ?? 0) + window else { continue }
+        for (index, count) in repeats.take(at: now, final: final) {
             let f = diagnoser.finding(index)
             output.record(JSONRenderer.line("repeat", [("number", .int(Int64(index + 1))), ("repeated", .int(Int64(count))), ("count", .int(Int64(f.count)))]))
             if f.isExec {
                 let line = "[\(index + 1)] repeated \(count) time\(count == 1 ? "" : "s") (\(f.count) in all): \(f.permissions.joined(separator: " ")) for \(TerminalText.sanitize(f.process.comm ?? f.process.exe ?? "?"))"
                 output.text(line + "\n", log: line)
             }
-            unreported[index] = 0
-            printedAt[index] = now
         }
     }
 
@@ -229,6 +246,19 @@ struct LiveSession {
         output.text("avc-explain: \(why)\n", log: why, priority: LOG_WARNING)
     }
 
+    /// The socket's buffer, as `--verbose` tells it.
+    static func describe(_ buffer: NetlinkSource.ReceiveBuffer) -> String {
+        "receive buffer \(buffer.bytes) bytes (" + (buffer.forced ? "SO_RCVBUFFORCE" : "SO_RCVBUF, capped by net.core.rmem_max: SO_RCVBUFFORCE needs CAP_NET_ADMIN") + ")"
+    }
+
+    /// How `--live` read the kernel, in the JSON Lines summary.
+    static func statistics(_ netlink: NetlinkReceiver) -> JSON {
+        let s = netlink.statistics
+        return .object([("receive_buffer", .int(Int64(netlink.source.receiveBuffer.bytes))),
+                        ("receive_buffer_forced", .bool(netlink.source.receiveBuffer.forced)),
+                        ("queue_peak_bytes", .int(Int64(s.peakBytes))), ("queue_full", .int(Int64(s.fullWaits)))])
+    }
+
     /// A finding in syslog: the columns of `--format summary`, on one line.
     static func logLine(_ f: Finding, number: Int) -> String {
         let c = SummaryRenderer.columns(f)
@@ -252,10 +282,14 @@ struct LiveSession {
                 ("findings", .int(Int64(results.count))), ("exec_findings", .int(Int64(exec.count))),
                 ("lost", .int(Int64(lost))), ("serial_gaps", .int(Int64(serialGaps))),
                 ("limits_reached", .array(diagnoser.limitsReached.map(JSONRenderer.limit))),
-            ]))
+            ] + (netlink.map { [("netlink", Self.statistics($0))] } ?? [])))
         }
         var line = "\(exec.count) exec* finding\(exec.count == 1 ? "" : "s") (\(diagnoser.denialCount) denied permissions in \(diagnoser.eventsSeen) events)"
         if lost > 0 { line += "; audit messages were lost \(lost) time\(lost == 1 ? "" : "s")" }
+        if let netlink, verbose {
+            let s = netlink.statistics
+            Diagnostics.warn("audit netlink: \(Self.describe(netlink.source.receiveBuffer)); at most \(s.peakBytes) bytes waited for the analysis; its queue was full \(s.fullWaits) time\(s.fullWaits == 1 ? "" : "s")")
+        }
         if serialGaps > 0 { line += "; \(serialGaps) serial numbers were never seen (lost events, or events the kernel numbered but did not log)" }
         let limits = diagnoser.limitsReached
         if !limits.isEmpty { line += "\nLimits reached: " + limits.map { TerminalText.sanitize($0.detail) }.joined(separator: "; ") + "." }

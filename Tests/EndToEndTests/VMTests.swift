@@ -87,6 +87,26 @@ import TestSupport
 
         try checkAuditdPlugin(dir.path, live: liveByExe)
         try checkAggregation(dir.path, live: liveByExe)
+        try checkFlood(dir.path)
+    }
+
+    /// The flood: denied RWX mappings in a tight loop for four seconds, read at once by a fresh
+    /// `--live`, by auditd's avc-explain plugin and by the floor (Tests/VM/floor-reader.c, a
+    /// reader that only counts, with a 256 MB buffer). --live keeps at least 95% of the
+    /// denials the floor received: the kernel delivers them, and losing them would be ours.
+    func checkFlood(_ dir: String) throws {
+        let figures = try String(contentsOfFile: dir + "/flood.txt", encoding: .utf8)
+        print(figures, terminator: "")
+        let floorText = try String(contentsOfFile: dir + "/flood-floor.txt", encoding: .utf8)
+        let floor = Dictionary(uniqueKeysWithValues: floorText.split(whereSeparator: \.isWhitespace).compactMap { word -> (String, Int)? in
+            let parts = word.split(separator: "=")
+            return parts.count == 2 ? (String(parts[0]), Int(parts[1]) ?? 0) : nil
+        })
+        let denials = try #require(floor["named"], "the floor reader gave no count:\n\(floorText)")
+        #expect(denials > 0, "the flood made no denial the floor saw")
+        let live = Self.byExe(Self.finalStates(try Tool.jsonLines(try String(contentsOfFile: dir + "/flood-live.jsonl", encoding: .utf8))))
+        let kept = live["/usr/local/bin/flood-rwx"]?["count"] as? Int ?? 0
+        #expect(kept * 100 >= denials * 95, "--live kept \(kept) of the \(denials) denials the floor received")
     }
 
     /// auditd ran beside --live, avc-explain its plugin (contrib/avc-explain.conf, with its

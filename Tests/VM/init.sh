@@ -110,6 +110,44 @@ for f in live.jsonl raw.log live.err app-errors.log syslog.log audit.log plugin.
     cat /tmp/$f 2>/dev/null
     echo "VMTEST-END $f"
 done
+
+# The flood: a program making denied RWX mappings in a tight loop for four seconds, while a
+# fresh `avc-explain --live`, auditd with the avc-explain plugin (without audisp-remote: its
+# central auditd is gone) and the floor, a reader that only counts, all read the kernel's
+# records. Only the counts leave the VM: the records themselves would take minutes on the
+# serial console.
+rm -f /tmp/plugin.jsonl /etc/audit/plugins.d/au-remote.conf /var/run/auditd.pid
+floor-reader flood-rwx 5 > /tmp/flood-floor.txt 2> /tmp/flood-floor.err &
+FLOOR=$!
+avc-explain --live --verbose --format json --save-records /tmp/flood-raw.log > /tmp/flood-live.jsonl 2> /tmp/flood-live.err &
+LIVE=$!
+wait_for grep -q "receive buffer" /tmp/flood-live.err || echo "VMTEST-ERROR the flood's avc-explain did not start"
+wait_for grep -q ready /tmp/flood-floor.err || echo "VMTEST-ERROR the floor reader did not start"
+/usr/sbin/auditd -n -s nochange > /tmp/auditd.err 2>&1 &
+AUDITD=$!
+wait_for test -s /var/run/auditd.pid || { echo "VMTEST-ERROR auditd did not start for the flood"; cat /tmp/auditd.err; }
+sleep 1
+run flood unconfined_service_t /usr/local/bin/flood-rwx 4
+# Until --live has saved every record it received (its file stops growing), at most 90 s.
+last=-1; i=0
+while [ $i -lt 45 ]; do
+    size=$(wc -c < /tmp/flood-raw.log)
+    [ "$size" = "$last" ] && break
+    last=$size; sleep 2; i=$((i + 1))
+done
+echo "VMTEST-INFO flood: --live caught up after $((i * 2)) s"
+kill -TERM $LIVE; wait $LIVE
+kill -TERM $AUDITD; wait $AUDITD
+i=0
+while pidof avc-explain >/dev/null && [ $i -lt 150 ]; do sleep 0.2; i=$((i + 1)); done
+wait $FLOOR
+echo "VMTEST-INFO flood: floor reader exit $?"
+mv /tmp/plugin.jsonl /tmp/flood-plugin.jsonl
+for f in flood-floor.txt flood-floor.err flood-live.jsonl flood-live.err flood-plugin.jsonl; do
+    echo "VMTEST-BEGIN $f"
+    cat /tmp/$f 2>/dev/null
+    echo "VMTEST-END $f"
+done
 echo "VMTEST-DONE"
 echo o > /proc/sysrq-trigger
 sleep 5

@@ -6,6 +6,8 @@
 #   audit.log     auditd's log;  syslog.log  what its avc-explain plugin logged;  plugin.jsonl  its --output;
 #   central.log   a second auditd's log, of what audisp-remote sent it on loopback;
 #   central.jsonl `avc-explain --follow` on that log.
+#   flood-*       the flood scenario: the floor's counts, --live's and the plugin's JSON Lines;
+#   flood.txt     their figures side by side (Tests/VM/flood-figures.py).
 # Usage: Tests/VM/run.sh OUTDIR [AVC_EXPLAIN_BINARY]
 # Needs: qemu-system-x86, busybox-static, secilc, cpio, auditd, audispd-plugins, apt-get download
 # (make test installs them).
@@ -39,6 +41,9 @@ mkdir -p "$root/bin" "$root/etc/vm" "$root/proc" "$root/sys" "$root/dev" "$root/
 cp /bin/busybox "$root/bin/busybox"
 cp "$tool" "$root/usr/local/bin/avc-explain"
 cp "$here/init.sh" "$root/init"
+# The flood scenario's storm and its floor, a reader that only counts.
+gcc -O2 -o "$root/usr/local/bin/flood-rwx" "$here/flood-rwx.c"
+gcc -O2 -o "$root/usr/local/bin/floor-reader" "$here/floor-reader.c"
 # auditd (Debian's, from this host) with avc-explain's plugin conf as shipped, but for its
 # JSON Lines option, switched on; busybox's syslogd receives what the plugin logs.
 mkdir -p "$root/usr/sbin" "$root/etc/audit/plugins.d" "$root/var/log/audit" "$root/var/run"
@@ -87,4 +92,7 @@ extract central.log > "$out/central.log"
 extract central.jsonl > "$out/central.jsonl"
 extract central.err > "$out/central.err"
 extract auditd-central.err > "$out/auditd-central.err"
+for f in flood-floor.txt flood-floor.err flood-live.jsonl flood-live.err flood-plugin.jsonl; do extract $f > "$out/$f"; done
+tr -d '\r' < "$out/console.log" | grep -E '^VMTEST-(OUT flood|INFO flood)' | sed 's/^/vm: /' || true
+python3 "$here/flood-figures.py" "$out" > "$out/flood.txt" && cat "$out/flood.txt"
 echo "vm: done; $(grep -c '"type":"finding"' "$out/live.jsonl") findings, $(wc -l < "$out/raw.log") records in $out"
