@@ -22,8 +22,7 @@ struct RepeatSignature: Hashable {
             }
             out += record.type.utf8
             out.append(0)
-            var body = record.body
-            body.withUTF8 { Self.appendSteady($0, to: &out) }
+            record.withBody { Self.appendSteady($0, to: &out) }
             out.append(0x1e)
         }
         guard !out.isEmpty else { return nil }
@@ -67,8 +66,8 @@ struct RepeatSignature: Hashable {
 
     /// The process id of the event, as the full reading takes it: the SYSCALL's, else the first AVC's.
     static func pid(of event: Event) -> Int64? {
-        guard var body = (event.records.first { $0.type == "SYSCALL" } ?? event.records.first { $0.type == "AVC" })?.body else { return nil }
-        return body.withUTF8 { b -> Int64? in
+        guard let record = event.records.first(where: { $0.type == "SYSCALL" }) ?? event.records.first(where: { $0.type == "AVC" }) else { return nil }
+        return record.withBody { b -> Int64? in
             var i = 0
             while i + 4 <= b.count {
                 if (i == 0 || b[i - 1] == 0x20), b[i] == UInt8(ascii: "p"), b[i + 1] == UInt8(ascii: "i"), b[i + 2] == UInt8(ascii: "d"), b[i + 3] == UInt8(ascii: "=") {
