@@ -30,6 +30,7 @@ public struct Assembler {
     private var orderStart = 0
     /// The newest second seen from each node (nil: records without `node=`).
     private var newest: [String?: UInt64] = [:]
+    private var lastNode: (node: String?, seconds: UInt64)?
 
     public init(window: UInt64 = 2, maxInFlight: Int = 4096) {
         self.window = window
@@ -37,32 +38,44 @@ public struct Assembler {
     }
 
     /// Adds a record; returns the events it completed (possibly including its own).
+    /// The event is looked up once: most records join an event already open.
     public mutating func add(_ record: Record) -> [Event] {
         var done: [Event] = []
         let key = record.key
-        if key.id.seconds > newest[key.node] ?? 0 {
+        if key.id.seconds > newestOfLastNode(key.node) {
             newest[key.node] = key.id.seconds
+            lastNode = (key.node, key.id.seconds)
             done += expire()
         }
-        if RecordKind.isSingleRecordEvent(record.type), inFlight[key] == nil {
+        let open = inFlight.index(forKey: key)
+        if open == nil, RecordKind.isSingleRecordEvent(record.type) {
             done.append(Event(key: key, records: [record]))
             return done
         }
         if record.type == "EOE" {
-            if let event = inFlight.removeValue(forKey: key) { done.append(event) }
+            if let open { done.append(inFlight.remove(at: open).value) }
             return done   // a lone EOE after PROCTITLE already ended the event carries nothing
         }
-        if inFlight[key] == nil {
-            inFlight[key] = Event(key: key, records: [])
+        guard let open else {
+            inFlight[key] = Event(key: key, records: [record])
             order.append(key)
+            if inFlight.count > maxInFlight { done += evictOldest(inFlight.count - maxInFlight) }
+            compactOrder()
+            return done
         }
-        inFlight[key]!.records.insertInInputOrder(record)
-        if record.type == "PROCTITLE", inFlight[key]!.records.contains(where: { $0.type == "SYSCALL" }) {
-            done.append(inFlight.removeValue(forKey: key)!)
+        inFlight.values[open].records.insertInInputOrder(record)
+        if record.type == "PROCTITLE", inFlight.values[open].records.contains(where: { $0.type == "SYSCALL" }) {
+            done.append(inFlight.remove(at: open).value)
         }
-        if inFlight.count > maxInFlight { done += evictOldest(inFlight.count - maxInFlight) }
         compactOrder()
         return done
+    }
+
+    /// The newest second seen from `node`; the node of the previous record is remembered, since
+    /// a log rarely changes node from one record to the next.
+    private func newestOfLastNode(_ node: String?) -> UInt64 {
+        if let lastNode, lastNode.node == node { return lastNode.seconds }
+        return newest[node] ?? 0
     }
 
     /// Whether some event is still waiting for records.
@@ -128,6 +141,11 @@ enum RecordKind {
     /// Types that make up an event on their own (auditd's `audit_is_last_record` rules):
     /// user-space and daemon messages below 1300, user messages from 2100, NetLabel 1406–1419.
     static func isSingleRecordEvent(_ type: String) -> Bool {
+        switch type {
+        case "SYSCALL", "AVC", "PROCTITLE", "EOE", "MMAP", "AVC_PATH", "PATH", "CWD", "EXECVE": return false   // the kernel's, 1300–1402
+        case "USER_AVC": return true
+        default: break
+        }
         let number = type.withCString { audit_name_to_msg_type($0) }
         guard number > 0 else { return false }
         return number < 1300 || number >= 2100 || (1406...1419).contains(number)

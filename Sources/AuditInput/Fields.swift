@@ -11,6 +11,10 @@ public struct Fields: Sendable {
         self.init(bytes: Array(body.utf8), nested: true)
     }
 
+    init(bytes: ArraySlice<UInt8>) {
+        self.init(bytes: Array(bytes), nested: true)
+    }
+
     /// User-space records carry their own fields inside `msg='…'`; like auparse, they are read
     /// as fields of the record too, after its own (so the record's own `pid` wins).
     private init(bytes: [UInt8], nested: Bool) {

@@ -30,10 +30,13 @@ enum PastedText {
         return out
     }
 
-    /// The same on a kept line's bytes, which are returned as they are in the common case.
-    static func unescaped(_ line: [UInt8]) -> [UInt8] {
-        guard line.contains(UInt8(ascii: "\\")) || line.contains(UInt8(ascii: "&")) else { return line }
-        return Array(unescape(String(decoding: line, as: UTF8.self)).utf8)
+    /// A kept line parsed as a record, unescaped first if it needs to be; in the common case
+    /// it is parsed where it lies.
+    static func parseUnescaped(_ line: UnsafeRawBufferPointer, source: SourceLocation) -> ParsedLine {
+        guard let base = line.baseAddress, memchr(base, Int32(UInt8(ascii: "\\")), line.count) != nil || memchr(base, Int32(UInt8(ascii: "&")), line.count) != nil else {
+            return RecordParser.parse(line, source: source)
+        }
+        return RecordParser.parse(Array(unescape(String(decoding: line, as: UTF8.self)).utf8), source: source)
     }
 
     static let markdownEscaped: Set<Character> = ["_", "*", "[", "]", "`", "#", "<", ">", "|", "~"]

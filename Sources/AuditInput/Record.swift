@@ -49,26 +49,42 @@ public struct EventKey: Hashable, Sendable, CustomStringConvertible {
 }
 
 /// One audit record: `[node=N ]type=T msg=audit(S.M:N): body[<0x1d>enrichment]`.
+///
+/// The body and its tail stay bytes, as read: most kept records (the repeats of a denial) are
+/// never decoded, only compared (`withBody`); `body`, `enrichment` and `fields` decode on demand.
 public struct Record: Sendable {
     public var key: EventKey
     public var type: String
-    /// Everything after `): `, without the ENRICHED tail.
-    public var body: String
-    /// auditd's ENRICHED interpretations (`AUID="root" ARCH=x86_64 …`), if present.
-    public var enrichment: String?
+    /// The body, then the enrichment tail (its separator left out).
+    private let text: [UInt8]
+    /// Where the body ends in `text`, and where the tail starts (nil: no tail).
+    private let bodyEnd: Int
+    private let tailStart: Int?
     /// Where the record was read: input name and line number.
     public var source: SourceLocation
 
-    public init(key: EventKey, type: String, body: String, enrichment: String? = nil, source: SourceLocation) {
+    init(key: EventKey, type: String, text: [UInt8], bodyEnd: Int, tailStart: Int?, source: SourceLocation) {
         self.key = key
         self.type = type
-        self.body = body
-        self.enrichment = enrichment
+        self.text = text
+        self.bodyEnd = bodyEnd
+        self.tailStart = tailStart
         self.source = source
     }
 
+    /// Everything after `): `, without the ENRICHED tail.
+    public var body: String { String(decoding: text[..<bodyEnd], as: UTF8.self) }
+
+    /// auditd's ENRICHED interpretations (`AUID="root" ARCH=x86_64 …`), if present.
+    public var enrichment: String? { tailStart.map { String(decoding: text[$0...], as: UTF8.self) } }
+
+    /// The body's bytes, without decoding them.
+    public func withBody<T>(_ body: (UnsafeBufferPointer<UInt8>) throws -> T) rethrows -> T {
+        try text.withUnsafeBufferPointer { try body(UnsafeBufferPointer(rebasing: $0[..<bodyEnd])) }
+    }
+
     /// The body split into fields; computed on demand since most records are never looked at.
-    public var fields: Fields { Fields(parsing: body) }
+    public var fields: Fields { Fields(bytes: text[..<bodyEnd]) }
 }
 
 public struct SourceLocation: Sendable, Hashable {

@@ -27,6 +27,12 @@ public enum RecordParser {
     static let enrichmentSeparator: UInt8 = 0x1d
 
     public static func parse(_ line: [UInt8], source: SourceLocation) -> ParsedLine {
+        line.withUnsafeBytes { parse($0, source: source) }
+    }
+
+    /// The same on bytes in place (a line of the region being read): only the body and its tail
+    /// are copied, once, into the record.
+    static func parse(_ line: UnsafeRawBufferPointer, source: SourceLocation) -> ParsedLine {
         var i = 0
         let n = line.count
         while i < n, line[i] == UInt8(ascii: " ") || line[i] == UInt8(ascii: "\t") { i += 1 }
@@ -37,7 +43,7 @@ public enum RecordParser {
         var node: String?
         if starts(line, at: i, "node=") || starts(line, at: i, "host=") {
             let valueStart = i + 5
-            guard let space = line[valueStart...].firstIndex(of: UInt8(ascii: " ")), space > valueStart else { return .malformed }
+            guard let space = index(of: UInt8(ascii: " "), in: line, from: valueStart), space > valueStart else { return .malformed }
             node = String(decoding: line[valueStart..<space], as: UTF8.self)
             i = space + 1
             while i < n, line[i] == UInt8(ascii: " ") { i += 1 }
@@ -45,8 +51,8 @@ public enum RecordParser {
 
         guard starts(line, at: i, "type=") else { return .malformed }
         let typeStart = i + 5
-        guard let typeEnd = line[typeStart...].firstIndex(of: UInt8(ascii: " ")), typeEnd > typeStart else { return .malformed }
-        let type = String(decoding: line[typeStart..<typeEnd], as: UTF8.self)
+        guard let typeEnd = index(of: UInt8(ascii: " "), in: line, from: typeStart), typeEnd > typeStart else { return .malformed }
+        let type = typeName(UnsafeRawBufferPointer(rebasing: line[typeStart..<typeEnd]))
         i = typeEnd + 1
         guard starts(line, at: i, "msg=audit(") else { return .malformed }
         i += 10
@@ -58,52 +64,73 @@ public enum RecordParser {
         if i < n, line[i] == UInt8(ascii: ":") { i += 1 }
         while i < n, line[i] == UInt8(ascii: " ") { i += 1 }
 
-        var bodyEnd = n
-        var enrichment: String?
-        if let (sep, width) = enrichmentStart(line, from: i, glued: mayBeEnriched(type)) {
+        let rest = UnsafeRawBufferPointer(rebasing: line[i...])
+        var text = Array(rest)
+        var bodyEnd = text.count
+        var tailStart: Int?
+        if let (sep, width) = enrichmentStart(rest, glued: mayBeEnriched(type)) {
+            // The separator is dropped: the tail follows the body directly.
+            text.removeSubrange(sep..<(sep + width))
             bodyEnd = sep
-            enrichment = String(decoding: line[(sep + width)...], as: UTF8.self)
+            tailStart = sep
         }
-        let body = String(decoding: line[i..<bodyEnd], as: UTF8.self)
-        let record = Record(key: EventKey(node: node, id: id), type: type, body: body,
-                            enrichment: enrichment, source: source)
+        let record = Record(key: EventKey(node: node, id: id), type: type, text: text, bodyEnd: bodyEnd,
+                            tailStart: tailStart, source: source)
         return .record(record)
     }
 
-    /// Where the ENRICHED tail starts and how wide its separator is: the 0x1d byte; `^]`, as a
-    /// terminal shows it after copy and paste; or nothing at all, the tail glued to the last
-    /// value (`key=(null)ARCH=x86_64`), found by the upper-case names auditd writes.
-    static func enrichmentStart(_ line: [UInt8], from: Int, glued: Bool) -> (Int, Int)? {
-        line.withUnsafeBufferPointer { b in
-            // One pass: the 0x1d byte wins wherever it is; then `^]`; then the earliest name of
-            // the list found glued to a closing quote or parenthesis.
-            var caret: Int?
-            var glue: (name: Int, at: Int)?
-            var i = from
-            while i < b.count {
-                let c = b[i]
-                if c == enrichmentSeparator { return (i, 1) }
-                if glued {
-                    if caret == nil, c == UInt8(ascii: "^"), i + 1 < b.count, b[i + 1] == UInt8(ascii: "]") { caret = i }
-                    if i > from, c == UInt8(ascii: "A") || c == UInt8(ascii: "U") || c == UInt8(ascii: "O") || c == UInt8(ascii: "S"),
-                       b[i - 1] == UInt8(ascii: ")") || b[i - 1] == UInt8(ascii: "\"") || b[i - 1] == UInt8(ascii: "'") {
-                        for (n, name) in gluedNames.enumerated() where n < glue?.name ?? gluedNames.count {
-                            if b.count - i >= name.count, name.indices.allSatisfy({ b[i + $0] == name[$0] }) { glue = (n, i); break }
-                        }
-                    }
-                }
-                i += 1
-            }
-            if let caret { return (caret, 2) }
-            return glue.map { ($0.at, 0) }
+    /// The common types as constants (no decoding); others decoded from the line.
+    private static func typeName(_ bytes: UnsafeRawBufferPointer) -> String {
+        for known in ["SYSCALL", "AVC", "PROCTITLE", "EOE", "MMAP", "AVC_PATH", "PATH", "CWD"] where equals(bytes, known) { return known }
+        return String(decoding: bytes, as: UTF8.self)
+    }
+
+    private static func equals(_ bytes: UnsafeRawBufferPointer, _ text: String) -> Bool {
+        var text = text
+        return text.withUTF8 { $0.count == bytes.count && memcmp($0.baseAddress!, bytes.baseAddress!, bytes.count) == 0 }
+    }
+
+    private static func index(of byte: UInt8, in line: UnsafeRawBufferPointer, from: Int) -> Int? {
+        guard from < line.count, let found = memchr(line.baseAddress! + from, Int32(byte), line.count - from) else { return nil }
+        return line.baseAddress!.distance(to: UnsafeRawPointer(found))
+    }
+
+    /// Where the ENRICHED tail starts in `body` and how wide its separator is: the 0x1d byte;
+    /// `^]`, as a terminal shows it after copy and paste; or nothing at all, the tail glued to
+    /// the last value (`key=(null)ARCH=x86_64`), found by the upper-case names auditd writes.
+    static func enrichmentStart(_ b: UnsafeRawBufferPointer, glued: Bool) -> (Int, Int)? {
+        // The 0x1d byte wins wherever it is; then `^]`; then the earliest name of the list
+        // found glued to a closing quote or parenthesis.
+        if let sep = index(of: enrichmentSeparator, in: b, from: 0) { return (sep, 1) }
+        guard glued else { return nil }
+        var from = 0
+        while let caret = index(of: UInt8(ascii: "^"), in: b, from: from) {
+            if caret + 1 < b.count, b[caret + 1] == UInt8(ascii: "]") { return (caret, 2) }
+            from = caret + 1
         }
+        // Every glued name ends in `=`: only the bytes before each `=` are looked at.
+        var glue: (name: Int, at: Int)?
+        from = 0
+        while let eq = index(of: UInt8(ascii: "="), in: b, from: from) {
+            from = eq + 1
+            // Lower-case names (nearly all of them) are passed over at once.
+            guard eq > 0, b[eq - 1] >= UInt8(ascii: "A"), b[eq - 1] <= UInt8(ascii: "Z") else { continue }
+            for (n, name) in gluedNames.enumerated() where n < glue?.name ?? gluedNames.count {
+                let at = eq + 1 - name.count
+                guard at > 0, b[at - 1] == UInt8(ascii: ")") || b[at - 1] == UInt8(ascii: "\"") || b[at - 1] == UInt8(ascii: "'"),
+                      name.indices.allSatisfy({ b[at + $0] == name[$0] }) else { continue }
+                glue = (n, at)
+                break
+            }
+        }
+        return glue.map { ($0.at, 0) }
     }
 
     /// Whether `line` has `text` at `offset`.
-    static func starts(_ line: [UInt8], at offset: Int, _ text: StaticString) -> Bool {
+    static func starts(_ line: UnsafeRawBufferPointer, at offset: Int, _ text: StaticString) -> Bool {
         let count = text.utf8CodeUnitCount
         guard offset >= 0, offset + count <= line.count else { return false }
-        return line.withUnsafeBytes { memcmp($0.baseAddress! + offset, text.utf8Start, count) == 0 }
+        return memcmp(line.baseAddress! + offset, text.utf8Start, count) == 0
     }
 
     /// auditd enriches only records with uid, gid, syscall, arch or sockaddr fields: never a
@@ -116,7 +143,7 @@ public enum RecordParser {
     static let gluedNames: [[UInt8]] = ["ARCH=", "AUID=", "UID=", "OUID=", "SADDR="].map { Array($0.utf8) }
 
     /// `<sec>.<msec>:<serial>` starting at `from`; returns the id and the index after the serial.
-    static func parseEventID(_ line: [UInt8], from: Int) -> (EventID, Int)? {
+    static func parseEventID(_ line: UnsafeRawBufferPointer, from: Int) -> (EventID, Int)? {
         var i = from
         guard let (sec, a) = number(line, &i), a > 0, a <= 20, i < line.count, line[i] == UInt8(ascii: ".") else { return nil }
         i += 1
@@ -126,7 +153,7 @@ public enum RecordParser {
         return (EventID(seconds: sec, milliseconds: UInt16(ms), serial: serial), i)
     }
 
-    private static func number(_ line: [UInt8], _ i: inout Int) -> (UInt64, Int)? {
+    private static func number(_ line: UnsafeRawBufferPointer, _ i: inout Int) -> (UInt64, Int)? {
         var value: UInt64 = 0
         var digits = 0
         while i < line.count, line[i] >= UInt8(ascii: "0"), line[i] <= UInt8(ascii: "9") {

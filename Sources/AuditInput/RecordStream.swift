@@ -111,7 +111,7 @@ public struct InputStats: Sendable {
         case .loaderMessage:
             return LoaderMessage.parse(String(decoding: line.bytes.array(region), as: UTF8.self), source: location).map { .loaderMessage($0) }
         case .record:
-            if case .record(let record) = RecordParser.parse(PastedText.unescaped(line.bytes.array(region)), source: location) {
+            if case .record(let record) = line.bytes.with(region, { PastedText.parseUnescaped($0, source: location) }) {
                 kept(record)
                 return .record(record)
             }

@@ -59,8 +59,10 @@ struct StampForms {
     /// `S.M:N` as the record parser reads it.
     static func parse(_ stamp: Substring) -> EventID? {
         let bytes = Array(stamp.utf8)
-        guard let (id, end) = RecordParser.parseEventID(bytes, from: 0), end == bytes.count else { return nil }
-        return id
+        return bytes.withUnsafeBytes { b in
+            guard let (id, end) = RecordParser.parseEventID(b, from: 0), end == b.count else { return nil }
+            return id
+        }
     }
 
     private mutating func stamp(_ time: (seconds: UInt64, milliseconds: Int)?, serial: UInt64?, body: Substring, number: Int) -> String {

@@ -113,7 +113,7 @@ public struct Diagnoser {
         eventsSeen += 1
         // The node is not in the signature (repeats on other nodes fold together), but its root
         // is: the same record under another root may name other culprits.
-        let signature = RepeatSignature(event).map {
+        let signature = RepeatSignature(event, scratch: &signatureScratch).map {
             RootedSignature(root: root(of: event), factsNode: hosts.ownFactsNode(event.key.node), signature: $0)
         }
         if let signature, let known = repeats[signature] {
@@ -143,6 +143,7 @@ public struct Diagnoser {
 
     /// Events already read, by signature: repeats of a denial are folded in from here.
     private var repeats: [RootedSignature: Effect] = [:]
+    private var signatureScratch: [UInt8] = []
 
     private struct RootedSignature: Hashable {
         var root: Int

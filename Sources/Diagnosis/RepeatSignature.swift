@@ -1,3 +1,8 @@
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Musl)
+import Musl
+#endif
 import AuditInput
 import AuditEvents
 
@@ -11,44 +16,50 @@ import AuditEvents
 struct RepeatSignature: Hashable {
     private var bytes: [UInt8]
 
-    init?(_ event: Event) {
-        var out: [UInt8] = []
-        out.reserveCapacity(512)
+    /// `scratch` is the buffer the bytes are gathered in, reused from event to event: it is
+    /// copied only when a signature is kept.
+    init?(_ event: Event, scratch: inout [UInt8]) {
+        scratch.removeAll(keepingCapacity: true)
         for record in event.records {
             switch record.type {
             case "PROCTITLE", "EOE": continue
             case "AVC", "SYSCALL", "MMAP", "AVC_PATH": break
             default: return nil
             }
-            out += record.type.utf8
-            out.append(0)
-            var body = record.body
-            body.withUTF8 { Self.appendSteady($0, to: &out) }
-            out.append(0x1e)
+            scratch += record.type.utf8
+            scratch.append(0)
+            record.withBody { Self.appendSteady($0, to: &scratch) }
+            scratch.append(0x1e)
         }
-        guard !out.isEmpty else { return nil }
-        bytes = out
+        guard !scratch.isEmpty else { return nil }
+        bytes = scratch
     }
 
-    /// Appends the body's `name=value` words but those that differ between repeats of one
-    /// denial and decide nothing in a finding.
+    /// Appends the body's space-separated words, each followed by a space, but those that
+    /// differ between repeats of one denial and decide nothing in a finding. The words between
+    /// two such are appended as one run.
     private static func appendSteady(_ body: UnsafeBufferPointer<UInt8>, to out: inout [UInt8]) {
+        guard !body.isEmpty else { return }
+        var run = 0
         var start = 0
         while start < body.count {
             var end = start
             while end < body.count, body[end] != 0x20 { end += 1 }
-            let word = UnsafeBufferPointer(rebasing: body[start..<end])
-            if !varies(word) {
-                out.append(contentsOf: word)
-                out.append(0x20)
+            if varies(UnsafeBufferPointer(rebasing: body[start..<end])) {
+                out.append(contentsOf: UnsafeBufferPointer(rebasing: body[run..<start]))
+                run = min(end + 1, body.count)
             }
             start = end + 1
         }
+        out.append(contentsOf: UnsafeBufferPointer(rebasing: body[run...]))
+        // The last word's space, unless the body ends in one (then it was already appended)
+        // or the last word was left out.
+        if body[body.count - 1] != 0x20, run < body.count { out.append(0x20) }
     }
 
     private static func varies(_ word: UnsafeBufferPointer<UInt8>) -> Bool {
         func starts(_ text: StaticString) -> Bool {
-            word.count >= text.utf8CodeUnitCount && (0..<text.utf8CodeUnitCount).allSatisfy { word[$0] == text.utf8Start[$0] }
+            word.count >= text.utf8CodeUnitCount && memcmp(word.baseAddress!, text.utf8Start, text.utf8CodeUnitCount) == 0
         }
         switch word.first {
         case UInt8(ascii: "p"): return starts("pid=") || starts("ppid=")
@@ -67,8 +78,8 @@ struct RepeatSignature: Hashable {
 
     /// The process id of the event, as the full reading takes it: the SYSCALL's, else the first AVC's.
     static func pid(of event: Event) -> Int64? {
-        guard var body = (event.records.first { $0.type == "SYSCALL" } ?? event.records.first { $0.type == "AVC" })?.body else { return nil }
-        return body.withUTF8 { b -> Int64? in
+        guard let record = event.records.first(where: { $0.type == "SYSCALL" }) ?? event.records.first(where: { $0.type == "AVC" }) else { return nil }
+        return record.withBody { b -> Int64? in
             var i = 0
             while i + 4 <= b.count {
                 if (i == 0 || b[i - 1] == 0x20), b[i] == UInt8(ascii: "p"), b[i + 1] == UInt8(ascii: "i"), b[i + 2] == UInt8(ascii: "d"), b[i + 3] == UInt8(ascii: "=") {

@@ -1,0 +1,41 @@
+import Testing
+@testable import AuditInput
+import AuditEvents
+@testable import Diagnosis
+
+/// Which events the repeat signature takes for one denial: only pid, ppid, a0 and ino may differ.
+@Suite struct RepeatSignatureTests {
+    func event(_ lines: [String]) -> Event {
+        let records = lines.enumerated().map { n, line -> Record in
+            guard case .record(let r) = RecordParser.parse(Array(line.utf8), source: SourceLocation(input: "t", line: n + 1)) else { fatalError(line) }
+            return r
+        }
+        return Event(key: records[0].key, records: records)
+    }
+
+    func signature(_ lines: [String]) -> RepeatSignature? {
+        var scratch: [UInt8] = []
+        return RepeatSignature(event(lines), scratch: &scratch)
+    }
+
+    let avc = "type=AVC msg=audit(1.000:1): avc:  denied  { execmem } for  pid=7 comm=\"j\" scontext=u:r:t:s0 tcontext=u:r:t:s0 tclass=process permissive=0"
+
+    @Test func pidPpidAddressAndInodeDoNotSplitRepeats() {
+        let a = signature([avc, "type=SYSCALL msg=audit(1.000:1): arch=c000003e syscall=10 a0=7f00 a1=1000 ppid=1 pid=7 exe=\"/x\"", "type=MMAP msg=audit(1.000:1): fd=3 ino=12"])
+        let b = signature([avc.replacingOccurrences(of: "pid=7", with: "pid=99"), "type=SYSCALL msg=audit(1.000:1): arch=c000003e syscall=10 a0=7e00 a1=1000 ppid=2 pid=99 exe=\"/x\"", "type=MMAP msg=audit(1.000:1): fd=3 ino=13"])
+        #expect(a != nil && a == b)
+    }
+
+    @Test func anyOtherWordSplitsThem() {
+        let a = signature([avc, "type=SYSCALL msg=audit(1.000:1): arch=c000003e syscall=10 a1=1000 pid=7"])
+        #expect(a != signature([avc, "type=SYSCALL msg=audit(1.000:1): arch=c000003e syscall=10 a1=2000 pid=7"]))
+        // A body ending in a left-out word is the body without it, not one word longer.
+        #expect(a == signature([avc, "type=SYSCALL msg=audit(1.000:1): arch=c000003e syscall=10 a1=1000"]))
+        #expect(a != signature([avc, "type=SYSCALL msg=audit(1.000:1): arch=c000003e syscall=10 a1=1000 pid=7 x"]))
+        #expect(a == signature([avc, "type=SYSCALL msg=audit(1.000:1): arch=c000003e syscall=10 a1=1000 pid=8"]))
+    }
+
+    @Test func otherRecordTypesAreReadInFull() {
+        #expect(signature([avc, "type=SELINUX_ERR msg=audit(1.000:1): op=security_compute_av"]) == nil)
+    }
+}
