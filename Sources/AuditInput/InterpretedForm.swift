@@ -41,7 +41,8 @@ public enum InterpretedForm {
 
     /// The record for `ausearch -i` text, nil if it is not one.
     static func record(_ text: UnsafeRawBufferPointer, dates: inout LocalDates) -> [UInt8]? {
-        guard let m = find(" msg=audit(", in: text, from: 0), let close = find(") : ", in: text, from: m + 11),
+        guard let m = find(" msg=audit(", in: text, from: 0),
+              let close = find(") : ", in: text, from: m + 11),
               let t = find("type=", in: UnsafeRawBufferPointer(rebasing: text[..<m]), from: 0),
               let id = parseStamp(UnsafeRawBufferPointer(rebasing: text[(m + 11)..<close]), dates: &dates) else { return nil }
         var out: [UInt8] = []
@@ -56,9 +57,10 @@ public enum InterpretedForm {
         out += " msg=audit(".utf8
         out += id
         out += "): ".utf8
+        let start = min(close + 4, text.count)
         var end = text.count
-        while end > close + 4, text[end - 1] == UInt8(ascii: " ") { end -= 1 }
-        let body = UnsafeRawBufferPointer(rebasing: text[(close + 4)..<end])
+        while end > start, text[end - 1] == UInt8(ascii: " ") { end -= 1 }
+        let body = UnsafeRawBufferPointer(rebasing: text[start..<end])
         if RecordRelevance.equals(type, "PROCTITLE") { proctitle(body, into: &out) } else { convert(body, syscall: RecordRelevance.equals(type, "SYSCALL"), into: &out) }
         out.append(0x1d)
         out += marker.utf8
