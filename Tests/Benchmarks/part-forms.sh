@@ -13,7 +13,7 @@ printf '%-28s %8s %8s %8s %10s %12s\n' "input" "MB" "seconds" "CPU s" "MB/s" "pe
 form() {   # label, file; sets $form_cpu to the CPU seconds
     f=$2
     cat "$f" > /dev/null
-    mbf=$(( $(stat -c %s "$f") / 1048576 ))
+    mbf=$(( $(stat -L -c %s "$f") / 1048576 ))
     r=$(best "$tool" "$f"); t=${r% *}; m=${r#* }
     c=$(cpu "$tool" "$f"); form_cpu=${c% *}
     printf '%-28s %8s %8s %8s %10s %12.1f\n' "$1" "$mbf" "$t" "$form_cpu" "$(echo "if ($t > 0) $mbf / $t else 0" | bc)" "$(echo "$m / 1024" | bc -l)"
