@@ -34,7 +34,9 @@ struct LineForms {
     private var setroubleshoot = SetroubleshootForm()
     /// The last denial read from a line in another form, so that setroubleshoot's summary of
     /// the same denial, logged just after it, is not read as a second one.
-    private var lastDenial: (line: Int, permissions: [Substring])?
+    private var lastDenial: (line: Int, avc: [UInt8])?
+    /// `ausearch -i` dates already converted.
+    private var dates = LocalDates()
     /// Records whose stamp the poster hid (`audit(XXX)`), read with the time unknown.
     private(set) var redacted = LineSample()
 
@@ -63,6 +65,12 @@ struct LineForms {
             lastRecordIncomplete = Self.looksCut(previous, header: header)
             lastTail = previous.last
         }
+        // The common lines, told in a few byte comparisons: blank, `----`, plain text (most of a
+        // syslog dump), and `ausearch -i` records as ausearch writes them.
+        if raw.isEmpty { return .separator }
+        if CanonicalHeader.starts(raw, 0, "----") { return .boundary }
+        if lastRecordLine != number - 1, PlainLine.isPlain(raw) { return .unused(.notAuditRecord) }
+        if let record = InterpretedForm.asWritten(raw, dates: &dates) { return took([record], number: number) }
         let text = PastedText.unescape(PastedText.stripBackticks(Self.stripQuoting(String(decoding: raw, as: UTF8.self))))
         if text.isEmpty { return .separator }
         if text.hasPrefix("----") { return .boundary }
@@ -78,7 +86,7 @@ struct LineForms {
             if fixed.redacted { redacted.add(number) }
             return fixed.record
         }
-        if !records.isEmpty { return took(records, number: number) }
+        if !records.isEmpty { return took(records.map { Array($0.utf8) }, number: number) }
         if lastRecordLine == number - 1, let joined = continuation(text) {
             lastRecordLine = number
             lastTail = text.utf8.last
@@ -88,14 +96,15 @@ struct LineForms {
             if lastRecordIncomplete == true, Self.lastFields.contains(where: { joined.contains($0) }) { lastRecordIncomplete = false }
             return .continuation(Array(joined.utf8))
         }
-        if let record = stamps.stampless(text, number: number) { return took([record], number: number) }
+        if let record = stamps.stampless(text, number: number) { return took([Array(record.utf8)], number: number) }
         switch setroubleshoot.classify(text, number: number, stamps: &stamps) {
         case .record(let record):
             let permissions = Fields(parsing: String(record.split(separator: ": ", maxSplits: 1).last ?? "")).avcPermissions
-            if let last = lastDenial, last.line >= number - 10, permissions.contains(where: { last.permissions.contains(Substring($0)) }) {
-                return .unused(.summaryOfRecordRead)
+            if let last = lastDenial, last.line >= number - 10 {
+                let read = Fields(parsing: String(decoding: last.avc, as: UTF8.self)).avcPermissions
+                if permissions.contains(where: { read.contains($0) }) { return .unused(.summaryOfRecordRead) }
             }
-            return took([record], number: number)
+            return took([Array(record.utf8)], number: number)
         case .consumed: return .separator
         case .notSetroubleshoot: break
         }
@@ -103,11 +112,11 @@ struct LineForms {
     }
 
     /// Records read from one line: the last may be continued on the next line.
-    private mutating func took(_ records: [String], number: Int) -> Classified {
-        let lines = records.map { Array($0.utf8) }
-        for record in records where record.contains(" avc:") {
-            let permissions = Fields(parsing: String(record[(record.firstRange(of: " avc:")!.lowerBound)...])).avcPermissions
-            lastDenial = (number, permissions.map { Substring($0) })
+    private mutating func took(_ lines: [[UInt8]], number: Int) -> Classified {
+        for line in lines {
+            line.withUnsafeBytes { b in
+                if let avc = ByteSearch.find(" avc:", in: b) { lastDenial = (number, Array(b[avc...])) }
+            }
         }
         lines.last!.withUnsafeBytes { b in
             if let h = CanonicalHeader(b) {
@@ -132,7 +141,7 @@ struct LineForms {
         if let header = Array(text.utf8).withUnsafeBytes({ CanonicalHeader($0) }),
            !text.utf8[text.utf8.index(text.utf8.startIndex, offsetBy: header.type.lowerBound)].isDigit { return text }
         if text.hasPrefix("{"), let json = JournalJSON.record(text) { return json }
-        if let interpreted = InterpretedForm.record(text) { return interpreted }
+        if let interpreted = Array(text.utf8).withUnsafeBytes({ InterpretedForm.record($0, dates: &dates) }) { return String(decoding: interpreted, as: UTF8.self) }
         if let embedded = Self.embeddedRecord(text) { return embedded }
         if let short = journalShort(text, number: number) { return short }
         return nil
@@ -215,14 +224,7 @@ struct LineForms {
     /// A canonical line that stops before its usual last fields (a wrapped paste).
     static func looksCut(_ line: UnsafeRawBufferPointer, header: CanonicalHeader) -> Bool {
         let type = UnsafeRawBufferPointer(rebasing: line[header.type])
-        func has(_ needle: StaticString) -> Bool {
-            let n = needle.utf8CodeUnitCount
-            guard line.count >= n else { return false }
-            for i in 0...(line.count - n) where line[i] == needle.utf8Start.pointee {
-                if memcmp(line.baseAddress! + i, needle.utf8Start, n) == 0 { return true }
-            }
-            return false
-        }
+        func has(_ needle: StaticString) -> Bool { ByteSearch.find(needle, in: line) != nil }
         if RecordRelevance.equals(type, "AVC") { return !has("tclass=") }
         if RecordRelevance.equals(type, "SYSCALL") { return !has(" key=") }
         if RecordRelevance.equals(type, "USER_AVC") { return line.last != UInt8(ascii: "'") && !has("'\u{1d}") }

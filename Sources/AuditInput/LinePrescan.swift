@@ -42,6 +42,15 @@ struct LineRef {
     var number: Int
     var kind: Kind
     var header: CanonicalHeader?
+    /// Plain lines (see `PlainLine`) just after this one, itself plain: once it is found to be
+    /// no record, they are none either, and are only counted.
+    var plainFollowers: PlainRun?
+}
+
+/// Consecutive plain lines after the first of their run: how many, and their bytes.
+struct PlainRun {
+    var lines: Int
+    var bytes: Range<Int>
 }
 
 /// What one pass over a range of lines found; computed without any state from earlier lines,
@@ -60,10 +69,16 @@ struct Prescan {
     /// wrapped paste) or they end the range (the next range may start with such a line).
     /// `headOfLongerLine`: the range is the first `maxLineLength` bytes of a line cut by the
     /// reader, whose CR, if it has one, is far beyond.
-    init(_ region: UnsafeRawBufferPointer, _ range: Range<Int>, maxLineLength: Int, keepEverything: Bool, headOfLongerLine: Bool = false) {
+    /// `plainRuns`: plain lines after a plain line join its ref (see `LineRef.plainFollowers`).
+    init(_ region: UnsafeRawBufferPointer, _ range: Range<Int>, maxLineLength: Int, keepEverything: Bool, headOfLongerLine: Bool = false,
+         plainRuns: Bool = true) {
         guard let base = region.baseAddress, !range.isEmpty else { return }
         var offset = range.lowerBound
         var pendingIgnored: LineRef?
+        /// The next anchor word at or after `offset` (see `FormAnchors`), searched when passed.
+        var anchor = -1
+        /// The ref whose run of plain lines the next plain line would join.
+        var openRun: Int?
         while offset < range.upperBound {
             let end: Int
             if let nl = memchr(base + offset, 0x0a, range.upperBound - offset) {
@@ -84,9 +99,18 @@ struct Prescan {
                 let kind: LineRef.Kind = relevance == .primary ? .primary : relevance == .companion ? .companion : .ignoredRecord
                 let ref = LineRef(start: offset, end: lineEnd, number: lines, kind: kind, header: header)
                 if kind == .ignoredRecord { pendingIgnored = ref } else { pendingIgnored = nil; refs.append(ref) }
+                openRun = nil
             } else {
-                if let ignored = pendingIgnored { refs.append(ignored); pendingIgnored = nil }
-                refs.append(LineRef(start: offset, end: lineEnd, number: lines, kind: .otherForm, header: nil))
+                if anchor < offset { anchor = FormAnchors.first(in: base, from: offset, to: range.upperBound) ?? range.upperBound }
+                let plain = plainRuns && anchor >= end && PlainLine.startsPlainly(line)
+                if plain, let run = openRun {
+                    refs[run].plainFollowers = PlainRun(lines: (refs[run].plainFollowers?.lines ?? 0) + 1,
+                                                        bytes: (refs[run].plainFollowers?.bytes.lowerBound ?? offset)..<min(end + 1, range.upperBound))
+                } else {
+                    if let ignored = pendingIgnored { refs.append(ignored); pendingIgnored = nil }
+                    refs.append(LineRef(start: offset, end: lineEnd, number: lines, kind: .otherForm, header: nil))
+                    openRun = plain ? refs.count - 1 : nil
+                }
             }
             lines += 1
             offset = end + 1

@@ -103,8 +103,13 @@ struct LineScanner {
     /// Runs the selection over one prescanned range of `region`; ranges must come in input
     /// order, and `finish` must be called before the region goes away.
     mutating func select(_ prescan: Prescan, in region: UnsafeRawBufferPointer, selected: inout [SelectedLine], tally: inout ScanTally) {
-        let first = nextLine
-        for ref in prescan.refs {
+        select(prescan.refs, first: nextLine, in: region, selected: &selected, tally: &tally)
+        nextLine += prescan.lines
+        tally.add(prescan)
+    }
+
+    private mutating func select(_ refs: [LineRef], first: Int, in region: UnsafeRawBufferPointer, selected: inout [SelectedLine], tally: inout ScanTally) {
+        for ref in refs {
             let number = first + ref.number
             if previousRecord.map({ $0.number != number - 1 }) ?? false { previousRecord = nil }
             let line = UnsafeRawBufferPointer(rebasing: region[ref.start..<ref.end])
@@ -117,10 +122,16 @@ struct LineScanner {
                 }
             } else {
                 handleOtherForm(line, number: number, region: region, selected: &selected, tally: &tally)
+                guard let run = ref.plainFollowers else { continue }
+                if forms.lastRecordLine == number {
+                    // The line continued a record, and the plain lines after it may too: each is read.
+                    let lines = Prescan(region, run.bytes, maxLineLength: maxLineLength, keepEverything: keepEverything, plainRuns: false)
+                    select(lines.refs, first: number + 1, in: region, selected: &selected, tally: &tally)
+                } else {
+                    countMalformed(number + 1...number + run.lines, .notAuditRecord, &tally)
+                }
             }
         }
-        nextLine += prescan.lines
-        tally.add(prescan)
     }
 
     /// Lines still pointing into the region become copies before the region goes away.
@@ -192,9 +203,13 @@ struct LineScanner {
     }
 
     private func countMalformed(_ number: Int, _ reason: SkipReason = .notAuditRecord, _ tally: inout ScanTally) {
-        tally.skipped[reason, default: LineSample()].add(number)
-        tally.malformed += 1
-        if tally.malformedSample.count < InputStats.sampleSize { tally.malformedSample.append(number) }
+        countMalformed(number...number, reason, &tally)
+    }
+
+    private func countMalformed(_ numbers: ClosedRange<Int>, _ reason: SkipReason, _ tally: inout ScanTally) {
+        tally.skipped[reason, default: LineSample()].add(numbers)
+        tally.malformed += numbers.count
+        tally.malformedSample += numbers.prefix(max(0, InputStats.sampleSize - tally.malformedSample.count))
     }
 
     private mutating func consider(_ line: UnsafeRawBufferPointer, header: CanonicalHeader, bytes: LineBytes, number: Int,

@@ -23,8 +23,13 @@ public struct LineSample: Sendable, Equatable {
     static let size = 5
 
     mutating func add(_ number: Int) {
-        count += 1
-        if lines.count < Self.size || number < lines[Self.size - 1] { merge([number]) }
+        add(number...number)
+    }
+
+    /// Consecutive lines, counted at once.
+    mutating func add(_ numbers: ClosedRange<Int>) {
+        count += numbers.count
+        if lines.count < Self.size || numbers.lowerBound < lines[Self.size - 1] { merge(Array(numbers.prefix(Self.size))) }
     }
 
     mutating func add(_ other: LineSample) {

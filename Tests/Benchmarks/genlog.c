@@ -7,6 +7,9 @@
  *   interleave  records of up to four events in flight are interleaved, as several CPUs write
  *               them (the kernel logs the AVC during the call and the rest at its exit)
  *   sysfirst    SYSCALL before AVC within an event, as some old kernels wrote them
+ *   syslog      instead of audit.log, the text of a `journalctl -b` or /var/log/messages dump
+ *               (timestamp, host, daemon[pid]: message) with a few audit records among the
+ *               daemons' lines (printk and journal forms) and a loader error now and then
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -83,8 +86,62 @@ static void event(struct event *e) {
     }
 }
 
+/* One line of a system journal in its short (syslog) form. Every line is made up here. */
+static const char *months[] = {"Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"};
+static const char *users[] = {"alice", "bob", "carol", "deploy"};
+static const char *units[][2] = {{"logrotate", "Rotate log files"}, {"apt-daily", "Daily apt download activities"},
+                                 {"fstrim", "Discard unused blocks"}, {"man-db", "Daily man-db regeneration"},
+                                 {"sysstat-collect", "system activity accounting tool"}};
+static const char *scon = "system_u:system_r:unconfined_service_t:s0";
+
+static int syslog_line(char *out, size_t size, unsigned long long t, unsigned long long line) {
+    unsigned long long day = t / 86400, s = t % 86400;
+    char head[64];
+    snprintf(head, sizeof head, "%s %2llu %02llu:%02llu:%02llu web01", months[(day / 28) % 12], day % 28 + 1, s / 3600, s / 60 % 60, s % 60);
+    unsigned pid = 300 + (unsigned)(next() % 40000), r = (unsigned)(next() % 1000);
+    const char *u = users[next() % 4], *unit = units[next() % 5][0], *desc = units[next() % 5][1];
+    if (line % 50021 == 0)   /* glibc refusing an executable stack: a finding of its own */
+        return snprintf(out, size, "%s fluent-bit[%u]: /opt/fluent-bit/bin/fluent-bit: error while loading shared libraries: libjit.so.1: cannot enable executable stack as shared object requires: Permission denied\n", head, pid);
+    if (line % 5003 == 0)    /* the kernel's printk form of a denial and of its syscall */
+        return snprintf(out, size, "%s kernel: audit: type=1400 audit(%llu.%03u:%llu): avc:  denied  { execmem } for  pid=%u comm=\"java\" scontext=%s tcontext=%s tclass=process permissive=0\n"
+                        "%s kernel: audit: type=1300 audit(%llu.%03u:%llu): arch=c000003e syscall=10 success=no exit=-13 a0=7f5a2c000000 a1=1000 a2=7 a3=0 items=0 ppid=1 pid=%u auid=4294967295 uid=998 gid=998 euid=998 suid=998 fsuid=998 egid=998 sgid=998 fsgid=998 tty=(none) ses=4294967295 comm=\"java\" exe=\"/usr/lib/jvm/bin/java\" subj=%s key=(null)\n",
+                        head, 1795700000ULL + t, r, line, pid, scon, scon, head, 1795700000ULL + t, r, line, pid, scon);
+    if (line % 2003 == 0)    /* journald's own form of a user-space audit record */
+        return snprintf(out, size, "%s audit[1]: SERVICE_%s pid=1 uid=0 auid=4294967295 ses=4294967295 subj=system_u:system_r:init_t:s0 msg='unit=%s comm=\"systemd\" exe=\"/usr/lib/systemd/systemd\" hostname=? addr=? terminal=? res=success'\n",
+                        head, r % 2 ? "START" : "STOP", unit);
+    switch (next() % 16) {
+    case 0: return snprintf(out, size, "%s systemd[1]: Starting %s.service - %s...\n", head, unit, desc);
+    case 1: return snprintf(out, size, "%s systemd[1]: Finished %s.service - %s.\n", head, unit, desc);
+    case 2: return snprintf(out, size, "%s systemd[1]: %s.service: Deactivated successfully.\n", head, unit);
+    case 3: return snprintf(out, size, "%s sshd[%u]: Accepted publickey for %s from 10.0.%u.%u port %u ssh2: ED25519 SHA256:q%08llxZ%08llx\n", head, pid, u, r % 250, r % 199, 30000 + r * 31, next() & 0xffffffffULL, next() & 0xffffffffULL);
+    case 4: return snprintf(out, size, "%s sshd[%u]: pam_unix(sshd:session): session opened for user %s(uid=%u) by (uid=0)\n", head, pid, u, 1000 + r % 4);
+    case 5: return snprintf(out, size, "%s systemd-logind[612]: New session %u of user %s.\n", head, r, u);
+    case 6: return snprintf(out, size, "%s CRON[%u]: (root) CMD (cd / && run-parts --report /etc/cron.hourly)\n", head, pid);
+    case 7: return snprintf(out, size, "%s kernel: [%llu.%06u] e1000e 0000:00:1f.6 eno1: NIC Link is Up 1000 Mbps Full Duplex, Flow Control: Rx/Tx\n", head, t, r * 997);
+    case 8: return snprintf(out, size, "%s NetworkManager[702]: <info>  [%llu.%04u] dhcp4 (eno1): state changed new lease, address=10.0.%u.%u\n", head, 1795700000ULL + t, r, r % 250, r % 97);
+    case 9: return snprintf(out, size, "%s dbus-daemon[640]: [system] Successfully activated service 'org.freedesktop.hostname1'\n", head);
+    case 10: return snprintf(out, size, "%s chronyd[655]: Selected source 10.0.0.%u (ntp%u.example.com)\n", head, r % 4 + 1, r % 4);
+    case 11: return snprintf(out, size, "%s systemd-resolved[590]: Using degraded feature set UDP instead of UDP+EDNS0 for DNS server 10.0.0.%u.\n", head, r % 4 + 1);
+    case 12: return snprintf(out, size, "%s inventory-api[%u]: GET /api/v1/items/%u?expand=owner&limit=%u 200 %ums user=%s\n", head, pid, r * 13, r % 100, r % 300, u);
+    case 13: return snprintf(out, size, "%s inventory-api[%u]: WARN cannot reach cache at 10.0.3.%u:6379, retrying in %us\n", head, pid, r % 250, r % 30);
+    case 14: return snprintf(out, size, "%s kernel: EXT4-fs (nvme0n1p2): mounted filesystem %08llx-%04u with ordered data mode. Quota mode: none.\n", head, next() & 0xffffffffULL, r);
+    default: return snprintf(out, size, "%s rsyslogd[801]: imjournal: %u messages lost due to rate-limiting (20000 allowed within 600 seconds)\n", head, r);
+    }
+}
+
+static void syslog_dump(unsigned long long limit) {
+    char line[2048];
+    unsigned long long t = 0, n = 0, written = 0;
+    while (written < limit) {
+        if (next() % 8 == 0) t++;
+        int len = syslog_line(line, sizeof line, t, ++n);
+        fwrite(line, 1, (size_t)len, stdout);
+        written += (unsigned long long)len;
+    }
+}
+
 int main(int argc, char **argv) {
-    if (argc < 2) { fprintf(stderr, "usage: genlog MEGABYTES [enriched] [node] [dense] [interleave] [sysfirst] [seed=N]\n"); return 2; }
+    if (argc < 2) { fprintf(stderr, "usage: genlog MEGABYTES [enriched] [node] [dense] [interleave] [sysfirst] [syslog] [seed=N]\n"); return 2; }
     unsigned long long limit = strtoull(argv[1], NULL, 10) << 20, written = 0;
     for (int i = 2; i < argc; i++) {
         if (!strcmp(argv[i], "enriched")) enriched = 1;
@@ -96,6 +153,8 @@ int main(int argc, char **argv) {
     }
     static char out[1 << 20];
     setvbuf(stdout, out, _IOFBF, sizeof out);
+    for (int i = 2; i < argc; i++)
+        if (!strcmp(argv[i], "syslog")) { syslog_dump(limit); return 0; }
     static struct event slots[SLOTS];
     int open = interleave ? SLOTS : 1;
     for (int i = 0; i < open; i++) event(&slots[i]);
