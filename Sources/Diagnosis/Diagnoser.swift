@@ -11,9 +11,10 @@ public struct Diagnoser {
     private let roots: [LoaderSearch]
     /// A node's index in `roots`; a node not named here is analysed under `loader` (0).
     private let rootOfNode: [String: Int]
-    /// Analysed programs and debug-info scans by (root, path): one path may be two files on two nodes.
+    /// Analysed programs by (root, path): one path may be two files on two nodes.
     private var programs: [RootedPath: Result<ProgramFacts, ELFError>] = [:]
-    private var assemblerScans: [RootedPath: AssemblerScan] = [:]
+    /// What each root's ELF objects taught, parallel to `roots`: shared by all its programs.
+    private var objects: [ObjectCaches]
     private(set) var findings: [Finding] = []
     private var index: [String: Int] = [:]
     public private(set) var eventsSeen = 0
@@ -48,6 +49,7 @@ public struct Diagnoser {
         let nodes = nodeLoaders.keys.sorted()
         roots = [loader] + nodes.map { nodeLoaders[$0]! }
         rootOfNode = Dictionary(uniqueKeysWithValues: nodes.enumerated().map { ($1, $0 + 1) })
+        objects = roots.map { _ in ObjectCaches() }
         self.policy = policy
         self.hosts = hosts
     }
@@ -87,6 +89,7 @@ public struct Diagnoser {
         index.removeAll()
         repeats.removeAll()
         programs.removeAll()
+        objects = roots.map { _ in ObjectCaches() }
         return all.execFirst
     }
 
@@ -323,7 +326,7 @@ public struct Diagnoser {
     mutating func program(_ exe: String, root: Int = 0) -> Result<ProgramFacts, ELFError> {
         let key = RootedPath(root: root, path: exe)
         if let known = programs[key] { return known }
-        let result = ProgramFacts.analyse(executable: exe, loader: roots[root])
+        let result = ProgramFacts.analyse(executable: exe, loader: roots[root], caches: &objects[root])
         if case .success(let facts) = result, let cut = facts.closure.cut, !closureCuts.contains(where: { $0.subject == exe }) {
             closureCuts.append(.loadClosure(cut, closure: facts.closure, executable: exe))
         }
@@ -335,14 +338,7 @@ public struct Diagnoser {
     /// Names, from debug info, the assembly sources that most likely lack .note.GNU-stack.
     mutating func traceStackRequest(_ culprit: Culprit, root: Int = 0) -> Culprit {
         guard culprit.reason == .gnuStackExecutable || culprit.reason == .gnuStackMissing else { return culprit }
-        let scan: AssemblerScan
-        let key = RootedPath(root: root, path: culprit.path)
-        if let known = assemblerScans[key] {
-            scan = known
-        } else {
-            scan = roots[root].assemblerUnits(ofFile: culprit.path)
-            if assemblerScans.count < Self.maxPrograms { assemblerScans[key] = scan }
-        }
+        let scan = objects[root].assemblerScan(ofFile: culprit.path, loader: roots[root])
         var c = culprit
         let howToFind = "rebuild with binutils 2.39 or later, whose ld warns \"missing .note.GNU-stack section implies executable stack\" naming each object, or run scanelf -qeR on the build tree and static archives (objects without the note show as !WX)"
         switch scan {

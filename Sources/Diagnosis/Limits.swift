@@ -2,7 +2,7 @@ import ELFLoader
 
 /// A bound on what a run holds that the input reached: the answer is then incomplete, so
 /// it is reported (text header, JSON `summary.limits_reached`), never left silent.
-/// Caches that only cost speed when full (parsed programs, parsed ELF files) are not limits.
+/// Caches that only cost speed when full (analysed programs, `ObjectCaches`) are not limits.
 public struct LimitReached: Sendable, Equatable {
     public enum Kind: String, Sendable {
         /// Enforcing and boolean changes (MAC_STATUS, MAC_CONFIG_CHANGE) kept for the timeline.

@@ -48,9 +48,10 @@ public struct ProgramFacts: Sendable {
         executableStack.asksForExecutableStack || !execStackLibraries.isEmpty
     }
 
-    public static func analyse(executable: String, loader: LoaderSearch) -> Result<ProgramFacts, ELFError> {
+    /// `caches`: what earlier programs under the same root taught (see `ObjectCaches`).
+    static func analyse(executable: String, loader: LoaderSearch, caches: inout ObjectCaches) -> Result<ProgramFacts, ELFError> {
         do {
-            let closure = try loader.closure(executable: executable)
+            let closure = try loader.closure(executable: executable, parsed: &caches.parsed)
             var found: [JITMatch] = []
             for (i, object) in closure.objects.enumerated() {
                 // Symbols are read only where the name alone does not settle it.
@@ -58,8 +59,7 @@ public struct ProgramFacts: Sendable {
                     found.append(JITMatch(index: i, component: byName.component, clue: "\(byName.clue)"))
                     continue
                 }
-                let symbols = (try? loader.root.open(object.realPath)).flatMap { try? object.elf.dynamicSymbols($0) } ?? []
-                found += JITFingerprints.bySymbols(symbols).map {
+                found += caches.symbolClues(of: object, root: loader.root).map {
                     JITMatch(index: i, component: $0.component, clue: "\(object.realPath) \($0.clue)")
                 }
             }

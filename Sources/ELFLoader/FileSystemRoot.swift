@@ -62,10 +62,22 @@ public struct FileSystemRoot: Sendable, Equatable {
 
     /// True if the path resolves to a regular file inside the root.
     public func regularFile(_ path: String) -> String? {
-        guard let real = resolve(path) else { return nil }
+        regularFileIdentity(path)?.path
+    }
+
+    /// The regular file a path resolves to inside the root, with its identity; nil if it is
+    /// missing or not a regular file.
+    public func regularFileIdentity(_ path: String) -> FileIdentity? {
+        resolve(path).flatMap(identity(ofResolved:))
+    }
+
+    /// The identity of a regular file at a path already resolved inside the root (no symlink
+    /// walk: one `stat`), to tell whether a file read before is still the same file.
+    public func identity(ofResolved real: String) -> FileIdentity? {
         var st = stat()
         guard stat(hostPath(real), &st) == 0, st.st_mode & S_IFMT == S_IFREG else { return nil }
-        return real
+        return FileIdentity(path: real, device: UInt64(st.st_dev), inode: UInt64(st.st_ino), size: Int64(st.st_size),
+                            modified: Int64(st.st_mtim.tv_sec), modifiedNanoseconds: Int64(st.st_mtim.tv_nsec))
     }
 
     /// Opens a file inside the root for reading, after resolving it.

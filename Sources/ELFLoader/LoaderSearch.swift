@@ -2,8 +2,10 @@
 public struct LoadedObject: Sendable {
     /// The path ld.so would open (before symlinks), inside the analysed root.
     public var path: String
+    /// The file itself: its path with every symlink resolved, and its identity.
+    public var file: FileIdentity
     /// The same file with every symlink resolved.
-    public var realPath: String
+    public var realPath: String { file.path }
     /// The DT_NEEDED string that pulled it in (the executable's own path for the executable).
     public var neededName: String
     public var elf: ELFFile
@@ -46,24 +48,6 @@ public struct LoadClosure: Sendable {
             guardCount += 1
         }
         return out.reversed()
-    }
-}
-
-/// Parsed ELF files by real path, or why they could not be parsed; bounded, so a huge tree
-/// costs re-parsing rather than memory.
-public struct ELFCache: Sendable {
-    private var entries: [String: Result<ELFFile, ELFError>] = [:]
-    static let capacity = 16_384
-
-    public init() {}
-
-    mutating func parse(_ real: String, _ make: () throws -> ELFFile) throws -> ELFFile {
-        if let known = entries[real] { return try known.get() }
-        let result: Result<ELFFile, ELFError>
-        do { result = .success(try make()) } catch let e as ELFError { result = .failure(e) } catch { result = .failure(ELFError("\(error)")) }
-        if entries.count >= Self.capacity { entries.removeAll(keepingCapacity: true) }
-        entries[real] = result
-        return try result.get()
     }
 }
 
@@ -120,12 +104,12 @@ public struct LoaderSearch: Sendable {
 
     /// The same, reusing files already parsed: checking a whole tree resolves libc thousands of times.
     public func closure(executable: String, parsed: inout ELFCache) throws -> LoadClosure {
-        guard let real = root.regularFile(executable) else {
+        guard let file = root.regularFileIdentity(executable) else {
             throw ELFError(root.isSystemRoot ? "not found on this machine" : "not found under \(root.hostPrefix)")
         }
-        let elf = try parsed.parse(real) { try ELFFile(FileBytes(path: root.hostPath(real))) }
+        let elf = try parse(file, &parsed)
         let machine = Machine(of: elf)
-        var objects = [LoadedObject(path: executable, realPath: real, neededName: executable, elf: elf, parent: nil, foundVia: "executable")]
+        var objects = [LoadedObject(path: executable, file: file, neededName: executable, elf: elf, parent: nil, foundVia: "executable")]
         var problems: [LoadProblem] = []
         // ld.so itself is in memory before any search: libc's DT_NEEDED on it matches by soname.
         let interpreter = elf.interpreter.flatMap { $0.split(separator: "/").last.map(String.init) }
@@ -143,9 +127,9 @@ public struct LoaderSearch: Sendable {
                 }
                 if name == interpreter || alreadyLoaded(name, objects) { continue }
                 switch find(name, requester: requester, objects: objects, machine: machine, parsed: &parsed) {
-                case .found(let path, let real, let elf, let via):
-                    if objects.contains(where: { $0.realPath == real }) { continue }
-                    objects.append(LoadedObject(path: path, realPath: real, neededName: name, elf: elf, parent: requester, foundVia: via))
+                case .found(let path, let file, let elf, let via):
+                    if objects.contains(where: { $0.realPath == file.path }) { continue }
+                    objects.append(LoadedObject(path: path, file: file, neededName: name, elf: elf, parent: requester, foundVia: via))
                 case .missing(let reason):
                     problems.append(LoadProblem(name: name, requester: requester, reason: reason))
                 }
@@ -160,18 +144,58 @@ public struct LoaderSearch: Sendable {
     }
 
     private enum SearchResult {
-        case found(path: String, real: String, elf: ELFFile, via: String)
+        case found(path: String, file: FileIdentity, elf: ELFFile, via: String)
         case missing(String)
     }
 
+    private func parse(_ file: FileIdentity, _ parsed: inout ELFCache) throws -> ELFFile {
+        try parsed.parse(file) { try ELFFile(FileBytes(path: root.hostPath(file.path))) }
+    }
+
+    /// The search, or its answer from an earlier program when no DT_RPATH or DT_RUNPATH made it
+    /// the requester's own and the file found then is still the same file (one `stat`). A
+    /// library installed since in an earlier directory is not seen: a run is one snapshot.
     private func find(_ name: String, requester: Int, objects: [LoadedObject], machine: Machine, parsed: inout ELFCache) -> SearchResult {
+        guard !name.contains("/"), searchIsShared(requester: requester, objects: objects) else {
+            return search(name, requester: requester, objects: objects, machine: machine, parsed: &parsed)
+        }
+        let query = ELFCache.LibraryQuery(name: name, machine: machine,
+                                          noDefaultLibraries: objects[requester].elf.dynamic?.noDefaultLibraries ?? false)
+        if let known = parsed.resolution(of: query) {
+            if root.identity(ofResolved: known.file.path) == known.file, let elf = try? parse(known.file, &parsed) {
+                return .found(path: known.path, file: known.file, elf: elf, via: known.via)
+            }
+            parsed.forget(query)
+        }
+        let result = search(name, requester: requester, objects: objects, machine: machine, parsed: &parsed)
+        if case .found(let path, let file, _, let via) = result {
+            parsed.remember(ELFCache.Resolution(path: path, file: file, via: via), for: query)
+        }
+        return result
+    }
+
+    /// True when no DT_RPATH up the chain applies and the requester has no DT_RUNPATH: then
+    /// only what is the same for every program (LD_LIBRARY_PATH, the cache, the default
+    /// directories) decides where a name is found.
+    private func searchIsShared(requester: Int, objects: [LoadedObject]) -> Bool {
+        guard objects[requester].elf.dynamic?.runpath == nil else { return false }
+        var i: Int? = requester
+        while let j = i {
+            if objects[j].elf.dynamic?.rpath != nil { return false }
+            i = objects[j].parent
+        }
+        return true
+    }
+
+    /// ld.so's search for one DT_NEEDED name, in its order.
+    private func search(_ name: String, requester: Int, objects: [LoadedObject], machine: Machine, parsed: inout ELFCache) -> SearchResult {
         var unreadable: [String] = []
         func attempt(_ path: String, _ via: String) -> SearchResult? {
-            guard let real = root.regularFile(path) else { return nil }
+            guard let file = root.regularFileIdentity(path) else { return nil }
             do {
-                let elf = try parsed.parse(real) { try ELFFile(FileBytes(path: root.hostPath(real))) }
+                let elf = try parse(file, &parsed)
                 guard Machine(of: elf) == machine else { return nil }   // wrong class or machine: ld.so keeps looking
-                return .found(path: path, real: real, elf: elf, via: via)
+                return .found(path: path, file: file, elf: elf, via: via)
             } catch {
                 unreadable.append("\(path): \(error)")
                 return nil

@@ -1,5 +1,5 @@
 /// Per-architecture facts the loader search and the stack rules depend on.
-public struct Machine: Sendable, Equatable {
+public struct Machine: Sendable, Hashable {
     public var elfMachine: UInt16
     public var elf64: Bool
     public var bigEndian: Bool

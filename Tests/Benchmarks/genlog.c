@@ -1,5 +1,5 @@
 /* Writes a large, realistic audit.log to stdout, for `make bench` and the boundary tests.
- * Usage: genlog MEGABYTES [enriched] [node] [dense] [interleave] [sysfirst] [seed=N]
+ * Usage: genlog MEGABYTES [enriched] [node] [dense] [interleave] [sysfirst] [seed=N] [exes=N]
  *   default     mostly ordinary syscall, login and service traffic (SYSCALL/EXECVE/PATH/CWD/
  *               PROCTITLE/EOE, USER_*, CRED_*) with a sparse exec* denial (one event in 5000)
  *   dense       every other event is an exec* denial (AVC, sometimes two AVCs or an MMAP,
@@ -10,6 +10,9 @@
  *   syslog      instead of audit.log, the text of a `journalctl -b` or /var/log/messages dump
  *               (timestamp, host, daemon[pid]: message) with a few audit records among the
  *               daemons' lines (printk and journal forms) and a loader error now and then
+ *   exes=N      the denials name N distinct programs in turn, /opt/appK/bin/appK (comm appK)
+ *               for K = 0…N-1, instead of four well-known ones (the random sequence, so
+ *               everything else in the log, stays the same)
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -23,6 +26,7 @@ static unsigned long long next(void) { rng ^= rng << 13; rng ^= rng >> 7; rng ^=
 struct event { char rec[MAXREC][1024]; int n, at; };
 
 static int enriched, node, dense, interleave, sysfirst;
+static unsigned long long exes, denials;
 static unsigned long long sec = 1795700000ULL, serial = 1000;
 static const char *hosts[] = {"web01.example.com", "web02.example.com", "db01.example.com", "cache01.example.com"};
 static const char *progs[][2] = {{"flb-tail", "/opt/fluent-bit/bin/flb-tail"}, {"java", "/usr/lib/jvm/bin/java"},
@@ -30,14 +34,23 @@ static const char *progs[][2] = {{"flb-tail", "/opt/fluent-bit/bin/flb-tail"}, {
 
 static void denial(struct event *e, const char *st, const char *tail, unsigned pid) {
     int p = (int)(next() % 4), two = next() % 4 == 0, mmap = !two && next() % 3 == 0;
+    const char *comm = progs[p][0], *exe = progs[p][1];
+    char commK[32], exeK[64];
+    if (exes) {
+        unsigned long long k = denials++ % exes;
+        snprintf(commK, sizeof commK, "app%llu", k);
+        snprintf(exeK, sizeof exeK, "/opt/app%llu/bin/app%llu", k, k);
+        comm = commK;
+        exe = exeK;
+    }
     char avc[3][1024];
     int na = 0;
     if (two)
-        snprintf(avc[na++], 1024, "%stype=AVC %s avc:  denied  { execstack } for  pid=%u comm=\"%s\" scontext=system_u:system_r:unconfined_service_t:s0 tcontext=system_u:system_r:unconfined_service_t:s0 tclass=process permissive=0\n", st, st + strlen(st) + 1, pid, progs[p][0]);
-    snprintf(avc[na++], 1024, "%stype=AVC %s avc:  denied  { execmem } for  pid=%u comm=\"%s\" scontext=system_u:system_r:unconfined_service_t:s0 tcontext=system_u:system_r:unconfined_service_t:s0 tclass=process permissive=0\n", st, st + strlen(st) + 1, pid, progs[p][0]);
+        snprintf(avc[na++], 1024, "%stype=AVC %s avc:  denied  { execstack } for  pid=%u comm=\"%s\" scontext=system_u:system_r:unconfined_service_t:s0 tcontext=system_u:system_r:unconfined_service_t:s0 tclass=process permissive=0\n", st, st + strlen(st) + 1, pid, comm);
+    snprintf(avc[na++], 1024, "%stype=AVC %s avc:  denied  { execmem } for  pid=%u comm=\"%s\" scontext=system_u:system_r:unconfined_service_t:s0 tcontext=system_u:system_r:unconfined_service_t:s0 tclass=process permissive=0\n", st, st + strlen(st) + 1, pid, comm);
     char sc[1024];
     snprintf(sc, sizeof sc, "%stype=SYSCALL %s arch=c000003e syscall=%d success=no exit=-13 a0=%llx a1=1000 a2=%s a3=%s items=0 ppid=1 pid=%u auid=4294967295 uid=0 gid=0 euid=0 suid=0 fsuid=0 egid=0 sgid=0 fsgid=0 tty=(none) ses=4294967295 comm=\"%s\" exe=\"%s\" subj=system_u:system_r:unconfined_service_t:s0 key=(null)%s\n",
-             st, st + strlen(st) + 1, mmap ? 9 : 10, mmap ? 0ULL : 0x7ffd7caa3000ULL + (next() % 64) * 4096, two ? "1000007" : "7", mmap ? "22" : "7ffd7caa3b68", pid, progs[p][0], progs[p][1], tail);
+             st, st + strlen(st) + 1, mmap ? 9 : 10, mmap ? 0ULL : 0x7ffd7caa3000ULL + (next() % 64) * 4096, two ? "1000007" : "7", mmap ? "22" : "7ffd7caa3b68", pid, comm, exe, tail);
     e->n = 0;
     if (sysfirst) strcpy(e->rec[e->n++], sc);
     for (int i = 0; i < na; i++) strcpy(e->rec[e->n++], avc[i]);
@@ -141,7 +154,7 @@ static void syslog_dump(unsigned long long limit) {
 }
 
 int main(int argc, char **argv) {
-    if (argc < 2) { fprintf(stderr, "usage: genlog MEGABYTES [enriched] [node] [dense] [interleave] [sysfirst] [syslog] [seed=N]\n"); return 2; }
+    if (argc < 2) { fprintf(stderr, "usage: genlog MEGABYTES [enriched] [node] [dense] [interleave] [sysfirst] [syslog] [seed=N] [exes=N]\n"); return 2; }
     unsigned long long limit = strtoull(argv[1], NULL, 10) << 20, written = 0;
     for (int i = 2; i < argc; i++) {
         if (!strcmp(argv[i], "enriched")) enriched = 1;
@@ -150,6 +163,7 @@ int main(int argc, char **argv) {
         if (!strcmp(argv[i], "interleave")) interleave = 1;
         if (!strcmp(argv[i], "sysfirst")) sysfirst = 1;
         if (!strncmp(argv[i], "seed=", 5)) rng ^= strtoull(argv[i] + 5, NULL, 10) * 0x9E3779B97F4A7C15ULL;
+        if (!strncmp(argv[i], "exes=", 5)) exes = strtoull(argv[i] + 5, NULL, 10);
     }
     static char out[1 << 20];
     setvbuf(stdout, out, _IOFBF, sizeof out);

@@ -29,6 +29,12 @@ import ELFLoader
     static func diagnose(_ lines: [String], root: String? = nil, host: HostFacts) throws -> Diagnoser {
         let dir = try root ?? TemporaryDirectory("host-facts").path
         var diagnoser = Diagnoser(loader: LoaderSearch(root: FileSystemRoot(directory: dir)), hosts: NodeHosts(fallback: host))
+        try feed(lines, to: &diagnoser)
+        return diagnoser
+    }
+
+    /// Adds the lines' events and loader messages to a Diagnoser, each event whole.
+    static func feed(_ lines: [String], to diagnoser: inout Diagnoser) throws {
         var assembler = Assembler()
         for (i, line) in lines.enumerated() {
             let source = AuditInput.SourceLocation(input: "t", line: i + 1)
@@ -37,7 +43,6 @@ import ELFLoader
             for e in assembler.add(r) { diagnoser.add(e) }
         }
         for e in assembler.flush() { diagnoser.add(e) }
-        return diagnoser
     }
 
     static func event(_ serial: Int, perms: String, tclass: String = "process", path: String? = nil, arch: String = "c000003e",

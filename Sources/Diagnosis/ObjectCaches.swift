@@ -1,0 +1,31 @@
+import ELFLoader
+
+/// What a run learnt of each ELF object under one root, by the object's identity (its resolved
+/// path and what `stat` says), shared by every program that loads it: the parsed headers and
+/// where each library name was found (`ELFCache`), the code generators its dynamic symbols
+/// betray, and the assembly units its debug info lists. So libc's symbols are read once per
+/// run, not once per program, and a file changed since it was read is read again. Each part is
+/// bounded; an entry dropped costs reading the file again, never a different answer.
+struct ObjectCaches {
+    var parsed = ELFCache()
+    private var symbolClues = BoundedCache<FileIdentity, [(component: JITComponent, clue: String)]>(capacity: 4_096)
+    private var assemblerScans = BoundedCache<FileIdentity, AssemblerScan>(capacity: 4_096)
+
+    /// The code generators an object's dynamic symbols name (an unreadable table names none).
+    mutating func symbolClues(of object: LoadedObject, root: FileSystemRoot) -> [(component: JITComponent, clue: String)] {
+        if let known = symbolClues[object.file] { return known }
+        let symbols = (try? root.open(object.realPath)).flatMap { try? object.elf.dynamicSymbols($0) } ?? []
+        let clues = JITFingerprints.bySymbols(symbols)
+        symbolClues[object.file] = clues
+        return clues
+    }
+
+    /// The assembly units of a file's debug info (or of the debug file its build ID names).
+    mutating func assemblerScan(ofFile path: String, loader: LoaderSearch) -> AssemblerScan {
+        guard let file = loader.root.regularFileIdentity(path) else { return loader.assemblerUnits(ofFile: path) }
+        if let known = assemblerScans[file] { return known }
+        let scan = loader.assemblerUnits(ofFile: path)
+        assemblerScans[file] = scan
+        return scan
+    }
+}

@@ -1,0 +1,96 @@
+/// A file as found under a root: its resolved path there and what `stat` says of it, so a file
+/// replaced or rewritten since it was read (another inode, size or modification time) is never
+/// taken for the one read before. Facts learnt from a file are kept under this key.
+public struct FileIdentity: Hashable, Sendable {
+    /// The path inside the root, every symlink resolved.
+    public var path: String
+    var device: UInt64
+    var inode: UInt64
+    var size: Int64
+    var modified: Int64
+    var modifiedNanoseconds: Int64
+}
+
+/// A map holding at most `capacity` entries, so a run over thousands of programs costs work
+/// done again rather than memory. It keeps two halves: when the newer fills, the older is
+/// dropped and the newer takes its place; an entry read from the older is carried into the
+/// newer, so what nearly every program uses (libc, libm) stays while one-off entries age out.
+public struct BoundedCache<Key: Hashable, Value> {
+    public let capacity: Int
+    private var newer: [Key: Value] = [:]
+    private var older: [Key: Value] = [:]
+
+    public init(capacity: Int) {
+        precondition(capacity >= 2, "a bounded cache holds at least one entry in each half")
+        self.capacity = capacity
+    }
+
+    /// Entries held: never more than `capacity`.
+    public var count: Int { newer.count + older.count }
+
+    public subscript(key: Key) -> Value? {
+        mutating get {
+            if let value = newer[key] { return value }
+            guard let value = older.removeValue(forKey: key) else { return nil }
+            self[key] = value
+            return value
+        }
+        set {
+            guard let newValue else {
+                newer[key] = nil
+                older[key] = nil
+                return
+            }
+            if newer[key] == nil, newer.count >= capacity / 2 {
+                older = newer
+                newer = [:]
+            }
+            newer[key] = newValue
+        }
+    }
+
+    public mutating func removeAll() {
+        newer = [:]
+        older = [:]
+    }
+}
+
+extension BoundedCache: Sendable where Key: Sendable, Value: Sendable {}
+
+/// What the loader search learnt of files under one root, shared by every closure walked with
+/// it: each ELF file parsed once (by identity, so libc is read once per run, not once per
+/// program), and where a library name was found when the answer cannot depend on the program
+/// asking. Bounded: a huge tree costs parsing again, not memory.
+public struct ELFCache: Sendable {
+    private var files = BoundedCache<FileIdentity, Result<ELFFile, ELFError>>(capacity: 4_096)
+    private var found = BoundedCache<LibraryQuery, Resolution>(capacity: 4_096)
+
+    public init() {}
+
+    /// A name searched for where no DT_RPATH or DT_RUNPATH applies: only LD_LIBRARY_PATH,
+    /// ld.so.cache and the default directories, which are the same for every program of a run.
+    struct LibraryQuery: Hashable, Sendable {
+        var name: String
+        var machine: Machine
+        var noDefaultLibraries: Bool
+    }
+
+    /// Where the search found the name: the path ld.so would open, the file and how it got there.
+    struct Resolution: Sendable {
+        var path: String
+        var file: FileIdentity
+        var via: String
+    }
+
+    mutating func parse(_ file: FileIdentity, _ make: () throws -> ELFFile) throws -> ELFFile {
+        if let known = files[file] { return try known.get() }
+        let result: Result<ELFFile, ELFError>
+        do { result = .success(try make()) } catch let e as ELFError { result = .failure(e) } catch { result = .failure(ELFError("\(error)")) }
+        files[file] = result
+        return try result.get()
+    }
+
+    mutating func resolution(of query: LibraryQuery) -> Resolution? { found[query] }
+    mutating func remember(_ resolution: Resolution, for query: LibraryQuery) { found[query] = resolution }
+    mutating func forget(_ query: LibraryQuery) { found[query] = nil }
+}

@@ -1,0 +1,34 @@
+import Foundation
+import Testing
+import TestSupport
+import ELFLoader
+@testable import Diagnosis
+
+/// What one program taught about a library serves every other program that loads it.
+@Suite struct ObjectCachesTests {
+    /// Two programs load a code generator recognised by its dynamic symbols. Between their
+    /// denials the library is blanked, keeping its identity: the second program's finding still
+    /// names it, so neither its headers nor its symbols were read a second time.
+    @Test func aSharedLibraryIsReadOncePerRun() throws {
+        let dir = try TemporaryDirectory("object-caches")
+        let d = dir.path
+        _ = try Toolchain.source("gen.c", "int pcre2_jit_compile_8(void) { return 0; }\nint gen(void) { return 1; }\n", in: d)
+        _ = try Toolchain.source("main.c", "int gen(void);\nint main(void) { return gen(); }\n", in: d)
+        for sub in ["usr/lib", "opt/a/bin", "opt/b/bin"] {
+            try FileManager.default.createDirectory(atPath: d + "/" + sub, withIntermediateDirectories: true)
+        }
+        try Toolchain.gcc(["-shared", "-fPIC", "-o", "usr/lib/libgen.so", "gen.c"], in: d)
+        for name in ["a", "b"] { try Toolchain.gcc(["-o", "opt/\(name)/bin/\(name)", "main.c", "-Lusr/lib", "-lgen"], in: d) }
+
+        var diagnoser = Diagnoser(loader: LoaderSearch(root: FileSystemRoot(directory: d)))
+        let rwx = ["0", "1000", "7", "22"]   // mmap(NULL, 4096, RWX, MAP_PRIVATE|MAP_ANONYMOUS)
+        try HostFactsTests.feed(HostFactsTests.event(1, perms: "execmem", syscall: 9, a: rwx, pid: 101, exe: "/opt/a/bin/a"), to: &diagnoser)
+        try FileRewrite.blankKeepingIdentity(d + "/usr/lib/libgen.so")
+        try HostFactsTests.feed(HostFactsTests.event(2, perms: "execmem", syscall: 9, a: rwx, pid: 102, exe: "/opt/b/bin/b"), to: &diagnoser)
+
+        let second = try #require(diagnoser.results.first { $0.process.exe == "/opt/b/bin/b" })
+        #expect(second.mechanism == .jitRWXMapping)
+        #expect(second.culprits.map(\.path) == ["/usr/lib/libgen.so"])
+        #expect(second.culprits.first?.jit?.name == "PCRE2 JIT")
+    }
+}
