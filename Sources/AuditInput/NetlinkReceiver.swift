@@ -24,6 +24,8 @@ public final class NetlinkReceiver: Sendable {
         /// Whether `readyFD` was written since the last `take()`.
         var signalled = false
         var stopping = false
+        /// The reading thread, joined by `stop()`.
+        var thread: pthread_t?
         var statistics = Statistics()
     }
     private let state = Mutex(State())
@@ -61,7 +63,7 @@ public final class NetlinkReceiver: Sendable {
             return nil
         }, retained)
         if started == 0 {
-            pthread_detach(thread)
+            state.withLock { $0.thread = thread }
         } else {
             Unmanaged<NetlinkReceiver>.fromOpaque(retained).release()
             state.withLock { $0.failure = .socket(started) }
@@ -69,7 +71,17 @@ public final class NetlinkReceiver: Sendable {
         }
     }
 
-    public func stop() { state.withLock { $0.stopping = true } }
+    /// Stops reading once what the socket holds now has been queued, and waits for that: a
+    /// session ending (SIGTERM after a burst) explains every record the kernel delivered, not
+    /// only those the reader had reached.
+    public func stop() {
+        let thread = state.withLock { s -> pthread_t? in
+            s.stopping = true
+            defer { s.thread = nil }
+            return s.thread
+        }
+        if let thread { pthread_join(thread, nil) }
+    }
 
     public var statistics: Statistics { state.withLock { $0.statistics } }
 
@@ -93,9 +105,14 @@ public final class NetlinkReceiver: Sendable {
         // An audit record is at most MAX_AUDIT_MESSAGE_LENGTH (8,970) bytes.
         var buffer = [UInt8](repeating: 0, count: 1 << 16)
         var ready = pollfd(fd: source.fd, events: Int16(POLLIN), revents: 0)
-        while !state.withLock({ $0.stopping }) {
-            _ = poll(&ready, 1, 200)
-            while true {
+        // Once stopping, one last pass reads what the socket holds, at most a receive buffer's
+        // worth (a storm that goes on cannot keep the session from ending).
+        var budget = Int.max
+        while true {
+            let stopping = state.withLock { $0.stopping }
+            if stopping { budget = max(source.receiveBuffer.bytes, 1 << 20) }
+            _ = poll(&ready, 1, stopping ? 0 : 200)
+            while budget > 0 {
                 let received: NetlinkSource.Received
                 do {
                     received = try buffer.withUnsafeMutableBytes { try source.receive(into: $0) }
@@ -111,20 +128,26 @@ public final class NetlinkReceiver: Sendable {
                     signal()
                     continue
                 case .datagram(let n):
-                    enqueue(Array(buffer[0..<n]))
+                    if budget != Int.max { budget -= n }
+                    enqueue(Array(buffer[0..<n]), waiting: budget == Int.max)
                     continue
                 }
                 break
             }
+            if stopping { return }
         }
     }
 
-    private func enqueue(_ datagram: [UInt8]) {
+    /// Queues a datagram; `waiting`: while the queue is full, wait for the analysis to take
+    /// from it. The last pass at stop does not wait (the analysis is waiting for the reader to
+    /// end), its budget bounds it instead.
+    private func enqueue(_ datagram: [UInt8], waiting: Bool = true) {
         let cost = datagram.count + Self.datagramOverhead
         var waited = false
         while true {
             let queued = state.withLock { s -> Bool in
-                guard s.bytes == 0 || s.bytes + cost <= maxQueuedBytes else { return false }
+                // Stopping: the analysis waits for this thread to end and takes nothing meanwhile.
+                guard !waiting || s.stopping || s.bytes == 0 || s.bytes + cost <= maxQueuedBytes else { return false }
                 s.datagrams.append(datagram)
                 s.bytes += cost
                 s.statistics.peakBytes = max(s.statistics.peakBytes, s.bytes)

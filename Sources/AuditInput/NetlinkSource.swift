@@ -71,6 +71,12 @@ public final class NetlinkSource: Sendable {
         return ReceiveBuffer(bytes: Int(granted), forced: forced)
     }
 
+    /// Over a socket already open (a test's datagram socket pair): it takes the descriptor.
+    init(adopting fd: Int32) {
+        self.fd = fd
+        receiveBuffer = ReceiveBuffer(bytes: 0, forced: false)
+    }
+
     deinit { close(fd) }
 
     public enum Received: Equatable {
