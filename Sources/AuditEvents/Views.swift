@@ -35,7 +35,7 @@ public struct SecurityContext: Sendable, Hashable, CustomStringConvertible {
 public struct AVC: Sendable {
     private let fields: Fields
     public let result: String
-    public let permissions: [String]
+    public let permissions: [Permission]
     public let fromUserSpace: Bool
     public let source: SourceLocation
 
@@ -66,7 +66,7 @@ public struct AVC: Sendable {
         guard let result = fields.avcResult else { return nil }   // AppArmor also writes type=AVC
         self.fields = fields
         self.result = result
-        permissions = fields.avcPermissions
+        permissions = fields.avcPermissions.map(Permission.init)
         fromUserSpace = user
         source = record.source
     }
