@@ -15,7 +15,7 @@ public struct Diagnoser {
     private var programs: [RootedPath: Result<ProgramFacts, ELFError>] = [:]
     private var assemblerScans: [RootedPath: AssemblerScan] = [:]
     private(set) var findings: [Finding] = []
-    private var index: [String: Int] = [:]
+    private var index: [FindingKey: Int] = [:]
     public private(set) var eventsSeen = 0
     public private(set) var denialCount = 0
     /// Denials that would have opened a new finding after `maxFindings` were kept.
@@ -247,12 +247,9 @@ public struct Diagnoser {
             culprits = [c]
         }
         let blocked = isBlocked(avcs, syscall)
-        // Whether the files could be read is in the key too: under per-node roots one node's may
-        // be missing, and "no object explains it" is not "could not read it".
-        let readable = facts == nil ? "-" : analysed == nil ? "unreadable" : "read"
-        // So is the node when it has host facts of its own: the same denial may get another answer there.
-        let factsNode = hosts.ownFactsNode(event.key.node) ?? ""
-        let key = ["exec", classification.mechanism.rawValue, exe ?? first.comm ?? "?", culprits.map(\.path).joined(separator: ","), domain ?? "?", readable, factsNode].joined(separator: "\u{1}")
+        let files: FindingKey.ProgramFiles = facts == nil ? .noneNamed : analysed == nil ? .unreadable : .read
+        let key = FindingKey.exec(mechanism: classification.mechanism, program: exe ?? first.comm ?? "?", culprits: culprits.map(\.path),
+                                  domain: domain, files: files, factsNode: hosts.ownFactsNode(event.key.node))
         let sighting = Sighting(event: event.key, node: event.key.node, pid: syscall?.pid ?? first.pid, blocked: blocked, permissions: permissions,
                                 denials: avcs.reduce(0) { $0 + $1.permissions.filter(permissions.contains).count })
         // Repeats of a known denial only add to its counts: nothing more is built for them.
@@ -404,7 +401,7 @@ public struct Diagnoser {
         let syscall = event.syscall
         let exe = syscall?.exe ?? avc.exe
         let domain = avc.scontext?.type
-        let key = ["other", permissions.map(\.name).joined(separator: " "), avc.tclass ?? "?", domain ?? "?", avc.tcontext?.type ?? "?", exe ?? avc.comm ?? "?"].joined(separator: "\u{1}")
+        let key = FindingKey.other(permissions: permissions, tclass: avc.tclass, domain: domain, targetType: avc.tcontext?.type, program: exe ?? avc.comm ?? "?")
         let sighting = Sighting(event: event.key, node: event.key.node, pid: syscall?.pid ?? avc.pid, blocked: isBlocked([avc], syscall),
                                 permissions: permissions, denials: permissions.count)
         if fold(sighting, key: key, &effect) { return }
@@ -434,7 +431,7 @@ public struct Diagnoser {
     }
 
     /// Adds the sighting to the finding with this key; false if there is none yet.
-    mutating func fold(_ s: Sighting, key: String, _ effect: inout Effect) -> Bool {
+    mutating func fold(_ s: Sighting, key: FindingKey, _ effect: inout Effect) -> Bool {
         guard let i = index[key] else { return false }
         fold(s, at: i)
         effect.sightings.append((i, s))
@@ -461,7 +458,7 @@ public struct Diagnoser {
     }
 
     /// A new finding, unless the bound on distinct findings is reached.
-    mutating func insert(_ finding: Finding, key: String, sighting: Sighting, _ effect: inout Effect) {
+    mutating func insert(_ finding: Finding, key: FindingKey, sighting: Sighting, _ effect: inout Effect) {
         guard findings.count < Self.maxFindings else {
             unkeptDenials += finding.denials
             unkeptOccurrences += 1
