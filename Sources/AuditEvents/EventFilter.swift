@@ -9,7 +9,7 @@ public struct EventFilter: Sendable, Equatable {
     public var pids: Set<Int64> = []
     public var comms: Set<String> = []
     public var exes: Set<String> = []
-    public var permissions: Set<String> = []
+    public var permissions: Set<Permission> = []
 
     public init() {}
 

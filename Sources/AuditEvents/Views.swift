@@ -1,106 +1,101 @@
 import AuditInput
 
-/// An SELinux security context `user:role:type[:level]`.
+/// An SELinux security context `user:role:type[:level]`, kept as logged and split when a part
+/// is asked for.
 public struct SecurityContext: Sendable, Hashable, CustomStringConvertible {
-    public var user: String
-    public var role: String
-    public var type: String
-    public var level: String?
+    private let text: String
+    /// The first three colons: after user, role and type (no third: no level).
+    private let c1, c2: String.Index
+    private let c3: String.Index?
 
     public init?(_ text: String) {
         let u = text.utf8
         guard let c1 = u.firstIndex(of: UInt8(ascii: ":")),
               let c2 = u[u.index(after: c1)...].firstIndex(of: UInt8(ascii: ":")) else { return nil }
-        let afterRole = u.index(after: c2)
-        let c3 = u[afterRole...].firstIndex(of: UInt8(ascii: ":"))
-        user = String(text[..<c1])
-        role = String(text[text.index(after: c1)..<c2])
-        type = String(text[afterRole..<(c3 ?? u.endIndex)])
-        level = c3.map { String(text[text.index(after: $0)...]) }
+        self.text = text
+        self.c1 = c1
+        self.c2 = c2
+        c3 = u[u.index(after: c2)...].firstIndex(of: UInt8(ascii: ":"))
     }
 
+    public var user: String { String(text[..<c1]) }
+    public var role: String { String(text[text.index(after: c1)..<c2]) }
+    public var type: String { String(text[text.utf8.index(after: c2)..<(c3 ?? text.endIndex)]) }
+    public var level: String? { c3.map { String(text[text.index(after: $0)...]) } }
+
     public var description: String { [user, role, type].joined(separator: ":") + (level.map { ":" + $0 } ?? "") }
+
+    public static func == (a: SecurityContext, b: SecurityContext) -> Bool { a.text == b.text }
+    public func hash(into hasher: inout Hasher) { hasher.combine(text) }
 }
 
 /// One SELinux access decision from a kernel AVC record, or from the `msg='…'` of a USER_AVC.
+/// Only the result and the permissions are read up front; the other fields are decoded from the
+/// record's bytes when asked for.
 public struct AVC: Sendable {
-    public var result: String
-    public var permissions: [String]
-    public var pid: Int64?
-    public var comm: String?
-    public var exe: String?
-    /// `path=`, or `name=` when the kernel only knew the last component.
-    public var path: String?
-    public var name: String?
-    public var scontext: SecurityContext?
-    public var tcontext: SecurityContext?
-    public var tclass: String?
-    /// nil on kernels older than 4.17, which did not log it.
-    public var permissive: Bool?
-    public var fromUserSpace: Bool
-    public var source: SourceLocation
+    private let fields: Fields
+    public let result: String
+    public let permissions: [Permission]
+    public let fromUserSpace: Bool
+    public let source: SourceLocation
 
     public var denied: Bool { result == "denied" }
+
+    public var pid: Int64? { fields.int("pid") }
+    public var comm: String? { fields["comm"] }
+    public var exe: String? { fields["exe"] }
+    /// `path=`, or `name=` when the kernel only knew the last component.
+    public var path: String? { fields["path"] }
+    public var name: String? { fields["name"] }
+    public var scontext: SecurityContext? { fields["scontext"].flatMap(SecurityContext.init) }
+    public var tcontext: SecurityContext? { fields["tcontext"].flatMap(SecurityContext.init) }
+    public var tclass: String? { fields["tclass"] }
+    /// nil on kernels older than 4.17, which did not log it.
+    public var permissive: Bool? { fields["permissive"].map { $0 == "1" } }
 
     init?(_ record: Record) {
         var fields = record.fields
         var user = false
         if record.type == "USER_AVC" {
-            guard let inner = fields["msg"] else { return nil }
-            fields = Fields(parsing: inner)
+            guard let inner = fields.nested("msg") else { return nil }
+            fields = inner
             user = true
         } else if record.type != "AVC" {
             return nil
         }
         guard let result = fields.avcResult else { return nil }   // AppArmor also writes type=AVC
+        self.fields = fields
         self.result = result
-        permissions = fields.avcPermissions
-        pid = fields.int("pid")
-        comm = fields["comm"]
-        exe = fields["exe"]
-        path = fields["path"]
-        name = fields["name"]
-        scontext = fields["scontext"].flatMap(SecurityContext.init)
-        tcontext = fields["tcontext"].flatMap(SecurityContext.init)
-        tclass = fields["tclass"]
-        permissive = fields["permissive"].map { $0 == "1" }
+        permissions = fields.avcPermissions.map(Permission.init)
         fromUserSpace = user
         source = record.source
     }
 }
 
-/// The SYSCALL record: which call, with which first four arguments, by which process.
+/// The SYSCALL record: which call, with which first four arguments, by which process; each
+/// field decoded from the record's bytes when asked for.
 public struct Syscall: Sendable {
-    public var arch: UInt32?
-    public var number: Int?
-    public var success: Bool?
-    public var exit: Int64?
-    /// a0…a3 as the kernel logged them; nil where a value was missing or unreadable.
-    public var args: [UInt64?]
-    public var pid: Int64?
-    public var ppid: Int64?
-    public var comm: String?
-    public var exe: String?
-    public var subject: SecurityContext?
-    /// `per=`, logged only when the personality is not PER_LINUX.
-    public var personality: UInt64?
+    private let fields: Fields
     /// Read back from `ausearch -i` output, which drops PROT_GROWSDOWN from a2.
-    public var interpreted: Bool
+    public let interpreted: Bool
+
+    public var arch: UInt32? { fields.hex("arch").flatMap { UInt32(exactly: $0) } }
+    public var number: Int? { fields.int("syscall").map { Int($0) } }
+    public var success: Bool? { fields["success"].map { $0 == "yes" } }
+    public var exit: Int64? { fields.int("exit") }
+    /// a0…a3 as the kernel logged them; nil where a value was missing or unreadable.
+    public var args: [UInt64?] { ["a0", "a1", "a2", "a3"].map { fields.hex($0) } }
+    public var pid: Int64? { fields.int("pid") }
+    public var ppid: Int64? { fields.int("ppid") }
+    public var comm: String? { fields["comm"] }
+    public var exe: String? { fields["exe"] }
+    public var subject: SecurityContext? { fields["subj"].flatMap(SecurityContext.init) }
+    /// `per=`, logged only when the personality is not PER_LINUX.
+    public var personality: UInt64? { fields.hex("per") }
 
     init(_ record: Record) {
-        let f = record.fields
-        arch = f.hex("arch").flatMap { UInt32(exactly: $0) }
-        number = f.int("syscall").map { Int($0) }
-        success = f["success"].map { $0 == "yes" }
-        exit = f.int("exit")
-        args = ["a0", "a1", "a2", "a3"].map { f.hex($0) }
-        pid = f.int("pid")
-        ppid = f.int("ppid")
-        comm = f["comm"]
-        exe = f["exe"]
-        subject = f["subj"].flatMap(SecurityContext.init)
-        personality = f.hex("per")
-        interpreted = record.enrichment?.contains(InterpretedForm.marker) ?? false
+        fields = record.fields
+        interpreted = record.enrichmentContains(InterpretedForm.marker)
     }
 
     /// The machine name libaudit gives the `arch=` value.

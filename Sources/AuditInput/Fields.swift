@@ -1,39 +1,58 @@
 /// The `key=value` fields of a record body, in order, plus the shape of an SELinux AVC
 /// (`avc:  denied  { perm … } for  …`), which is not key=value.
+///
+/// Fields are byte offsets into the body, which is shared with the record, not copied: a name is
+/// found by comparing bytes and only the values asked for become Strings (a SYSCALL record has
+/// some 25 fields and the diagnosis reads about a dozen).
 public struct Fields: Sendable {
-    public private(set) var pairs: [(name: String, raw: String)] = []
-    /// `denied` or `granted` for an AVC body; nil otherwise.
-    public private(set) var avcResult: String?
-    /// The permissions between the braces of an AVC body, in the kernel's order.
-    public private(set) var avcPermissions: [String] = []
+    /// The bytes the offsets point into: the record's text, of which the body is a prefix.
+    private let bytes: [UInt8]
+    /// One `name=value`: the name runs from `start` to `equals`, the raw value from after it to `end`.
+    private struct Span: Sendable {
+        var start: Int
+        var equals: Int
+        var end: Int
+    }
+    private var spans: [Span] = []
+    private var result: Range<Int>?
+    private var permissionWords: [Range<Int>] = []
 
     public init(parsing body: String) {
-        self.init(bytes: Array(body.utf8), nested: true)
+        let bytes = Array(body.utf8)
+        self.init(bytes: bytes, range: 0..<bytes.count)
     }
 
-    init(bytes: ArraySlice<UInt8>) {
-        self.init(bytes: Array(bytes), nested: true)
+    /// The fields of `bytes[range]`, whose offsets stay those of `bytes`.
+    init(bytes: [UInt8], range: Range<Int>) {
+        self.bytes = bytes
+        spans.reserveCapacity(32)
+        bytes.withUnsafeBufferPointer { scan($0, range, nested: true) }
     }
 
     /// User-space records carry their own fields inside `msg='…'`; like auparse, they are read
     /// as fields of the record too, after its own (so the record's own `pid` wins).
-    private init(bytes: [UInt8], nested: Bool) {
-        var i = 0
-        var words: [String] = []
-        var inner: [[UInt8]] = []
+    private mutating func scan(_ p: UnsafeBufferPointer<UInt8>, _ range: Range<Int>, nested: Bool) {
+        let space = UInt8(ascii: " ")
+        var i = range.lowerBound
+        let end = range.upperBound
+        var inner: [Range<Int>] = []
+        var words = 0
+        var firstWordIsAVC = false
         var inPerms = false
-        while i < bytes.count {
-            while i < bytes.count, bytes[i] == UInt8(ascii: " ") { i += 1 }
-            guard i < bytes.count else { break }
+        while i < end {
+            while i < end, p[i] == space { i += 1 }
+            guard i < end else { break }
             let start = i
             var eq: Int?
-            while i < bytes.count, bytes[i] != UInt8(ascii: " ") {
-                if bytes[i] == UInt8(ascii: "="), eq == nil {
+            while i < end, p[i] != space {
+                if p[i] == UInt8(ascii: "="), eq == nil {
                     eq = i
                     i += 1
-                    if i < bytes.count, let close = Self.closer(bytes[i]) {
+                    if i < end, let close = Self.closer(p[i]) {
                         // A quoted or braced value runs to its closing mark, spaces and all.
-                        if let end = bytes[(i + 1)...].firstIndex(of: close) { i = end + 1 } else { i = bytes.count }
+                        i += 1
+                        while i < end, p[i] != close { i += 1 }
+                        i = min(i + 1, end)
                         break
                     }
                     continue
@@ -41,26 +60,29 @@ public struct Fields: Sendable {
                 i += 1
             }
             if let eq, eq > start, !inPerms {
-                let name = String(decoding: bytes[start..<eq], as: UTF8.self)
-                let raw = String(decoding: bytes[(eq + 1)..<i], as: UTF8.self)
-                pairs.append((name, raw))
-                if nested, name == "msg", i - eq > 2, bytes[eq + 1] == UInt8(ascii: "'") {
-                    inner.append(Array(bytes[(eq + 2)..<(bytes[i - 1] == UInt8(ascii: "'") ? i - 1 : i)]))
+                spans.append(Span(start: start, equals: eq, end: i))
+                if nested, i - eq > 2, p[eq + 1] == UInt8(ascii: "'"), Self.equal(p, start..<eq, "msg") {
+                    inner.append((eq + 2)..<(p[i - 1] == UInt8(ascii: "'") ? i - 1 : i))
                 }
                 continue
             }
-            let word = String(decoding: bytes[start..<i], as: UTF8.self)
-            if word == "{" { inPerms = true; continue }
-            if word == "}" { inPerms = false; continue }
-            if inPerms { avcPermissions.append(word); continue }
-            words.append(word)
-            if words.count == 2, words[0] == "avc:" { avcResult = word }
+            if i - start == 1, p[start] == UInt8(ascii: "{") { inPerms = true; continue }
+            if i - start == 1, p[start] == UInt8(ascii: "}") { inPerms = false; continue }
+            if inPerms { permissionWords.append(start..<i); continue }
+            words += 1
+            if words == 1 { firstWordIsAVC = Self.equal(p, start..<i, "avc:") }
+            if words == 2, firstWordIsAVC { result = start..<i }
         }
-        appendNested(inner)
+        for range in inner {
+            var nestedFields = Fields(bytes: bytes, spans: [])
+            nestedFields.scan(p, range, nested: false)
+            spans += nestedFields.spans
+        }
     }
 
-    private mutating func appendNested(_ inner: [[UInt8]]) {
-        for text in inner { pairs += Fields(bytes: text, nested: false).pairs }
+    private init(bytes: [UInt8], spans: [Span]) {
+        self.bytes = bytes
+        self.spans = spans
     }
 
     private static func closer(_ c: UInt8) -> UInt8? {
@@ -72,80 +94,72 @@ public struct Fields: Sendable {
         }
     }
 
+    private static func equal(_ p: UnsafeBufferPointer<UInt8>, _ range: Range<Int>, _ name: StaticString) -> Bool {
+        range.count == name.utf8CodeUnitCount
+            && UnsafeBufferPointer(rebasing: p[range]).elementsEqual(UnsafeBufferPointer(start: name.utf8Start, count: name.utf8CodeUnitCount))
+    }
+
+    /// Where the raw value of the first field with this name lies in `bytes`.
+    private func valueRange(_ name: String) -> Range<Int>? {
+        var name = name
+        return name.withUTF8 { n in
+            bytes.withUnsafeBufferPointer { p in
+                spans.first { s in
+                    s.equals - s.start == n.count && UnsafeBufferPointer(rebasing: p[s.start..<s.equals]).elementsEqual(n)
+                }.map { ($0.equals + 1)..<$0.end }
+            }
+        }
+    }
+
+    /// The raw value of the first field with this name (quotes kept), handed to `body` as bytes.
+    private func withRaw<T>(_ name: String, _ body: (UnsafeBufferPointer<UInt8>) -> T) -> T? {
+        guard let range = valueRange(name) else { return nil }
+        return bytes.withUnsafeBufferPointer { body(UnsafeBufferPointer(rebasing: $0[range])) }
+    }
+
+    private func text(_ range: Range<Int>) -> String { String(decoding: bytes[range], as: UTF8.self) }
+
+    /// The fields in order, as (name, raw value) Strings: for tests and tools, not the hot path.
+    public var pairs: [(name: String, raw: String)] {
+        spans.map { (text($0.start..<$0.equals), text(($0.equals + 1)..<$0.end)) }
+    }
+
+    /// `denied` or `granted` for an AVC body; nil otherwise.
+    public var avcResult: String? { result.map(text) }
+
+    /// The permissions between the braces of an AVC body, in the kernel's order.
+    public var avcPermissions: [String] { permissionWords.map(text) }
+
     /// The raw text of the first field with this name (quotes kept).
     public func raw(_ name: String) -> String? {
-        pairs.first { $0.name == name }?.raw
+        withRaw(name) { String(decoding: $0, as: UTF8.self) }
     }
 
     /// The first field with this name, decoded: quotes removed, hex-encoded strings decoded,
     /// `(null)` and `?` read as absent.
     public subscript(_ name: String) -> String? {
-        raw(name).flatMap { FieldValue.decode($0, name: name) }
+        withRaw(name) { FieldValue.decode($0, name: name) } ?? nil
+    }
+
+    /// The fields of the first field with this name, read as a body of its own (a USER_AVC's
+    /// `msg='avc: …'`): the value as `self[name]` gives it, without copying it.
+    public func nested(_ name: String) -> Fields? {
+        guard let range = valueRange(name) else { return nil }
+        switch bytes.withUnsafeBufferPointer({ FieldValue.shape(UnsafeBufferPointer(rebasing: $0[range]), name: name) }) {
+        case .absent: return nil
+        case .quoted: return Fields(bytes: bytes, range: (range.lowerBound + 1)..<(range.upperBound - 1))
+        case .bare: return Fields(bytes: bytes, range: range)
+        case .hex: return self[name].map(Fields.init(parsing:))   // decoded into bytes of its own
+        }
     }
 
     /// A numeric field written in hex without `0x` (a0…a3, arch, flags).
     public func hex(_ name: String) -> UInt64? {
-        guard var text = raw(name) else { return nil }
-        if text.hasPrefix("0x") { text.removeFirst(2) }
-        return UInt64(text, radix: 16)
+        withRaw(name, FieldValue.hex) ?? nil
     }
 
     /// A numeric field written in decimal (pid, syscall, exit).
     public func int(_ name: String) -> Int64? {
-        raw(name).flatMap { Int64($0) }
-    }
-}
-
-/// How the kernel writes untrusted strings: in double quotes when they are plain, otherwise as
-/// uppercase hex of the raw bytes (any byte below 0x21 or above 0x7e, or a double quote).
-public enum FieldValue {
-    /// Fields the kernel writes with `audit_log_untrustedstring` and friends.
-    static let encodedNames: Set<String> = [
-        "comm", "exe", "path", "name", "proctitle", "cwd", "key", "cmd", "acct", "data",
-        "ocomm", "root_dir", "watch", "vm", "new", "old", "grp", "new_group", "saddr",
-    ]
-
-    public static func decode(_ raw: String, name: String) -> String? {
-        if raw == "(null)" || raw == "?" || raw == "(none)" { return nil }
-        if raw.count >= 2, let first = raw.first, let last = raw.last,
-           (first == "\"" && last == "\"") || (first == "'" && last == "'") {
-            return String(raw.dropFirst().dropLast())
-        }
-        if encodedNames.contains(name), let bytes = hexBytes(raw) {
-            return text(from: bytes, nulAsSpace: name == "proctitle")
-        }
-        return raw
-    }
-
-    /// The bytes of an even-length hex string, or nil if it is not one.
-    public static func hexBytes(_ s: String) -> [UInt8]? {
-        let u = Array(s.utf8)
-        guard !u.isEmpty, u.count % 2 == 0 else { return nil }
-        var out: [UInt8] = []
-        out.reserveCapacity(u.count / 2)
-        var i = 0
-        while i < u.count {
-            guard let hi = nibble(u[i]), let lo = nibble(u[i + 1]) else { return nil }
-            out.append(hi << 4 | lo)
-            i += 2
-        }
-        return out
-    }
-
-    /// proctitle separates argv with NUL bytes; shown as spaces, as `ps` would.
-    static func text(from bytes: [UInt8], nulAsSpace: Bool) -> String {
-        var b = bytes
-        while b.last == 0 { b.removeLast() }
-        if nulAsSpace { b = b.map { $0 == 0 ? UInt8(ascii: " ") : $0 } }
-        return String(decoding: b, as: UTF8.self)
-    }
-
-    private static func nibble(_ c: UInt8) -> UInt8? {
-        switch c {
-        case UInt8(ascii: "0")...UInt8(ascii: "9"): return c - UInt8(ascii: "0")
-        case UInt8(ascii: "A")...UInt8(ascii: "F"): return c - UInt8(ascii: "A") + 10
-        case UInt8(ascii: "a")...UInt8(ascii: "f"): return c - UInt8(ascii: "a") + 10
-        default: return nil
-        }
+        withRaw(name, FieldValue.int) ?? nil
     }
 }

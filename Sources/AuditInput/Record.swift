@@ -84,7 +84,20 @@ public struct Record: Sendable {
     }
 
     /// The body split into fields; computed on demand since most records are never looked at.
-    public var fields: Fields { Fields(bytes: text[..<bodyEnd]) }
+    /// The fields point into the record's bytes: nothing is copied or decoded until asked for.
+    public var fields: Fields { Fields(bytes: text, range: 0..<bodyEnd) }
+
+    /// Whether the enrichment tail holds `needle`, compared as bytes.
+    public func enrichmentContains(_ needle: String) -> Bool {
+        guard let tailStart else { return false }
+        let n = Array(needle.utf8)
+        guard let first = n.first, text.count - tailStart >= n.count else { return false }
+        return text[tailStart...].withUnsafeBufferPointer { tail in
+            (0...(tail.count - n.count)).contains { i in
+                tail[i] == first && UnsafeBufferPointer(rebasing: tail[i..<(i + n.count)]).elementsEqual(n)
+            }
+        }
+    }
 }
 
 public struct SourceLocation: Sendable, Hashable {

@@ -1,3 +1,4 @@
+import AuditEvents
 /// One remedy, ranked by how much it weakens the system (safest first).
 public struct Fix: Sendable, Equatable {
     public enum Kind: String, Sendable { case rebuild, stopgap, configuration, policy }
@@ -47,7 +48,7 @@ enum Advice {
         case .loaderExecStack:
             let who = firstCulprit.map { "\($0), which asks for an executable stack" } ?? "a library that asks for an executable stack"
             let check: String
-            switch (permissions.contains("execstack"), permissions.contains("execmem")) {
+            switch (permissions.contains(.execstack), permissions.contains(.execmem)) {
             case (true, true) where differ:
                 check = "SELinux checks that as execstack and then as execmem; the occurrences differ: in some execstack was denied, in others execstack was allowed and execmem denied. The access was \(refused)"
             case (true, true): check = "SELinux checks that as execstack and then as execmem; both were \(refused)"
@@ -74,7 +75,7 @@ enum Advice {
             let onHost = textRelocationOnHost(permissions, host: host).map { " " + $0 } ?? ""
             let modern = "with glibc 2.29 and later the loader makes its code segment writable and executable while relocating it, which SELinux checks as execmem"
             let old = "with glibc 2.28 and older it makes the code writable, then executable again, and SELinux checks executing modified file pages as execmod"
-            switch (permissions.contains("execmem"), permissions.contains("execmod")) {
+            switch (permissions.contains(.execmem), permissions.contains(.execmod)) {
             case (true, true):
                 let outcome = differ ? "Each occurrence was denied one of them, and was \(refused)." : "Both were \(refused)."
                 return "\(who) has text relocations: the loader must write into its code. \(modern.prefix(1).uppercased() + modern.dropFirst()); \(old). \(outcome)\(onHost)"
@@ -93,7 +94,7 @@ enum Advice {
         case .memfdDoubleMap:
             return "The program maps the same memfd or temporary file twice, writable and executable, to run generated code without execmem. SELinux checks the executable view on that file, and it was \(refused)."
         case .unknown:
-            return "SELinux \(refused) \(permissions.sorted().joined(separator: " and ")), but the log does not say enough to tell why; see what would settle it below."
+            return "SELinux \(refused) \(permissions.sorted().map(\.name).joined(separator: " and ")), but the log does not say enough to tell why; see what would settle it below."
         }
     }
 
@@ -103,7 +104,7 @@ enum Advice {
 
     private static func whyReadImpliesExec(_ f: Finding, refused: String, onHost: ReadImpliesExecOnHost?) -> String {
         let effect: String
-        if f.permissions.contains("execute"), let target = f.target {
+        if f.permissions.contains(.execute), let target = f.target {
             effect = "so mapping \(target) with PROT_READ made it executable, and SELinux checked execute on that file, which was \(refused)"
         } else {
             effect = "and ordinary allocations need execmem, which was \(refused)"
@@ -142,7 +143,7 @@ enum Advice {
 
     /// `family` decides which policy advice applies; `executable` and `tcontext` name what a
     /// device-policy rule or a rebuild is about.
-    static func fixes(mechanism: Mechanism, permissions: Set<String>, culprits: [Culprit], booleans: [PolicyBoolean], domain: String?,
+    static func fixes(mechanism: Mechanism, permissions: Set<Permission>, culprits: [Culprit], booleans: [PolicyBoolean], domain: String?,
                       family: PolicyBoolean.Family? = nil, executable: String? = nil, tcontext: String? = nil,
                       readImpliesExec onHost: ReadImpliesExecOnHost? = nil, changes: BooleanChanges = BooleanChanges()) -> [Fix] {
         var out: [Fix] = []
@@ -226,7 +227,7 @@ enum Advice {
         return out
     }
 
-    private static func textRelocationFixes(_ textrel: [Culprit], permissions: Set<String>, android: Bool) -> [Fix] {
+    private static func textRelocationFixes(_ textrel: [Culprit], permissions: Set<Permission>, android: Bool) -> [Fix] {
         var out: [Fix] = []
         let executables = textrel.filter { $0.objectKind == .executable }
         let libraries = textrel.filter { $0.objectKind != .executable }
@@ -241,7 +242,7 @@ enum Advice {
             out.append(Fix(kind: .rebuild, text: "Rebuild the executable \(base(exe.path)) as position-independent code (-fPIE for every object, linked with -pie; in assembly, reach symbols RIP-relative or through the GOT). scanelf -T names the code that needs text relocations.", commands: []))
         }
         // A label is a per-file exception for libraries; Android's labels come with the image.
-        if permissions.contains("execmod"), !android, !libraries.isEmpty {
+        if permissions.contains(.execmod), !android, !libraries.isEmpty {
             out.append(Fix(kind: .policy, text: "Allow execmod for this one file rather than a whole domain (Fedora/RHEL): label it textrel_shlib_t. This does not help the execmem check of newer glibc.",
                            commands: libraries.map(\.path).flatMap {
                                [ShellCommand(["semanage", "fcontext", "-a", "-t", "textrel_shlib_t", .value(fileContextPattern($0))]).rendered,
@@ -253,17 +254,17 @@ enum Advice {
 
     /// Android has no booleans: the policy is compiled into the image, so the last resort is
     /// a rule in the device's or vendor's sepolicy.
-    private static func devicePolicyFix(permissions: Set<String>, domain: String?, tcontext: String?) -> Fix? {
+    private static func devicePolicyFix(permissions: Set<Permission>, domain: String?, tcontext: String?) -> Fix? {
         guard let domain else { return nil }
-        var process = ["execheap", "execstack", "execmem"].filter(permissions.contains)
+        var process = [Permission.execheap, .execstack, .execmem].filter(permissions.contains)
         // execstack is followed by an execmem check.
-        if process.contains("execstack"), !process.contains("execmem") { process.append("execmem") }
-        let file = ["execute", "execmod"].filter(permissions.contains)
+        if process.contains(.execstack), !process.contains(.execmem) { process.append(.execmem) }
+        let file = [Permission.execute, .execmod].filter(permissions.contains)
         let fileType = tcontext.flatMap { c -> String? in
             let parts = c.split(separator: ":")
             return parts.count >= 3 ? String(parts[2]) : nil
         }
-        func set(_ p: [String]) -> String { p.count == 1 ? p[0] : "{ " + p.joined(separator: " ") + " }" }
+        func set(_ p: [Permission]) -> String { p.count == 1 ? p[0].name : "{ " + p.map(\.name).joined(separator: " ") + " }" }
         var rules: [String] = []
         if !process.isEmpty { rules.append("allow \(domain) self:process \(set(process));") }
         if !file.isEmpty, let fileType { rules.append("allow \(domain) \(fileType):file \(set(file));") }

@@ -30,7 +30,7 @@ public enum Classifier {
     }
 
     /// `target`: what the file an execmod denial names is; `android`: the records are Android's.
-    static func classify(permissions: Set<String>, syscall: Syscall?, mmap: MmapRecord?,
+    static func classify(permissions: Set<Permission>, syscall: Syscall?, mmap: MmapRecord?,
                          targetPath: String?, facts: ProgramFacts?,
                          target: DeniedFile? = nil, android: Bool = false) -> Classification {
         var evidence: [String] = []
@@ -42,7 +42,7 @@ public enum Classifier {
         if personality, let per = syscall?.personality {
             evidence.append("per=\(String(per, radix: 16)) in the SYSCALL record: the READ_IMPLIES_EXEC personality is set")
         }
-        let implied = permissions.contains("execute") ? syscall.flatMap(impliedExecute) : nil
+        let implied = permissions.contains(.execute) ? syscall.flatMap(impliedExecute) : nil
         if let implied {
             let file = targetPath.map { " of \($0)" } ?? ""
             evidence.append("\(implied.call)\(file) asked for \(Prot.describe(implied.prot)) only; yet SELinux checked execute on the file: only the READ_IMPLIES_EXEC personality adds PROT_EXEC (the record shows the requested protection, not the effective one)")
@@ -52,11 +52,11 @@ public enum Classifier {
             evidence.append("the denied object is \(path), a memfd or temporary file mapped for code")
             return result(.memfdDoubleMap)
         }
-        if permissions.contains("execheap") {
+        if permissions.contains(.execheap) {
             evidence.append("execheap is only checked for memory inside the brk heap")
             return result(.heapExec)
         }
-        if permissions.contains("execmod") {
+        if permissions.contains(.execmod) {
             evidence.append("execmod is checked when a private file mapping that was written to is made executable")
             if let path = targetPath { evidence.append("the file is \(path)") }
             if let target, target.wasPatched {
@@ -77,7 +77,7 @@ public enum Classifier {
                 evidence.append("a2=0x\(String(prot, radix: 16)) asks for PROT_EXEC|PROT_GROWSDOWN: glibc's _dl_make_stack_executable() is the caller that does this")
                 return result(.loaderExecStack)
             }
-            if permissions.contains("execstack") {
+            if permissions.contains(.execstack) {
                 evidence.append("execstack is checked for the VMA holding the current thread's stack")
                 if syscall.interpreted {
                     evidence.append("read from `ausearch -i` output, which drops PROT_GROWSDOWN from a2, so the loader's marker cannot be seen")
@@ -159,7 +159,7 @@ public enum Classifier {
     }
 
     /// Systems with `-a task,never` log the AVC alone; the permission still narrows the cause.
-    private static func classifyWithoutSyscall(_ permissions: Set<String>, facts: ProgramFacts?, android: Bool, evidence: inout [String]) -> Classification {
+    private static func classifyWithoutSyscall(_ permissions: Set<Permission>, facts: ProgramFacts?, android: Bool, evidence: inout [String]) -> Classification {
         let needed: [String]
         if android {
             evidence.append("no SYSCALL record (type=1300) beside the AVC")
@@ -168,7 +168,7 @@ public enum Classifier {
             evidence.append("no SYSCALL record: syscall auditing is off (an `-a task,never` rule, as Fedora ships by default)")
             needed = ["the SYSCALL record: remove the `-a task,never` rule (e.g. /etc/audit/rules.d/10-no-audit.rules), run `augenrules --load`, and reproduce"]
         }
-        if permissions.contains("execstack") {
+        if permissions.contains(.execstack) {
             evidence.append("execstack is checked when the current thread's stack is made executable, which ld.so does for a library that asks for it")
             return Classification(mechanism: .loaderExecStack, evidence: evidence, evidenceNeeded: needed)
         }

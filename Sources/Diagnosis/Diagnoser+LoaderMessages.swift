@@ -24,7 +24,7 @@ extension Diagnoser {
             let filter: [ShellCommand.Word] = message.program.map { ["-c", .value(Advice.comm(of: $0))] } ?? []
             needed.append("the AVC record: " + ShellCommand(["ausearch", "-m", "avc", "-ts", "recent"] + filter + ["--raw"]).inProse)
         }
-        let key = ["loader", textrel ? "textrel" : "stack", message.object, exe ?? message.program ?? "?", message.reason].joined(separator: "\u{1}")
+        let key = FindingKey.loader(textRelocation: textrel, object: message.object, program: exe ?? message.program ?? "?", reason: message.reason)
         var effect = Effect()
         let sighting = Sighting(event: nil, node: nil, pid: nil, blocked: true, permissions: [], denials: 0)
         if fold(sighting, key: key, &effect) { return }

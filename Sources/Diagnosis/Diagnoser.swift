@@ -16,7 +16,7 @@ public struct Diagnoser {
     /// What each root's ELF objects taught, parallel to `roots`: shared by all its programs.
     private var objects: [ObjectCaches]
     private(set) var findings: [Finding] = []
-    private var index: [String: Int] = [:]
+    private var index: [FindingKey: Int] = [:]
     public private(set) var eventsSeen = 0
     public private(set) var denialCount = 0
     /// Denials that would have opened a new finding after `maxFindings` were kept.
@@ -137,7 +137,7 @@ public struct Diagnoser {
     struct Effect {
         var denials = 0
         var exec = false
-        var others: [[String]] = []
+        var others: [[Permission]] = []
         /// The findings the event created or counted again, with its sighting in each.
         var sightings: [(index: Int, sighting: Sighting)] = []
         /// False when a finding could not be kept (the bound): the repeat must be read again.
@@ -208,7 +208,7 @@ public struct Diagnoser {
     /// `execute` on a file the call asked to map without PROT_EXEC: only the READ_IMPLIES_EXEC
     /// personality adds it. The record shows the requested protection, not the effective one.
     static func isImpliedExecute(_ avc: AVC, _ syscall: Syscall?) -> Bool {
-        guard avc.permissions.contains("execute"), avc.tclass == "file", let syscall else { return false }
+        guard avc.permissions.contains(.execute), avc.tclass == "file", let syscall else { return false }
         if Classifier.impliedExecute(syscall) != nil { return true }
         // i386 old_mmap passes the protection in memory: then the personality alone says it.
         let call = MemoryCall(syscall)
@@ -218,7 +218,7 @@ public struct Diagnoser {
     /// `execute` on a memfd or a temporary file is the same root cause as execmem: a JIT or
     /// closure allocator that maps its code twice to avoid asking for execmem.
     static func isCodeDoubleMapping(_ avc: AVC) -> Bool {
-        guard avc.permissions.contains("execute") else { return false }
+        guard avc.permissions.contains(.execute) else { return false }
         if avc.tclass == "memfd_file" { return true }
         let path = avc.path ?? avc.name ?? ""
         return path.hasPrefix("/memfd:") || path.contains("orcexec.") || path.hasPrefix("/dev/shm/") || path.hasPrefix("memfd:")
@@ -229,7 +229,7 @@ public struct Diagnoser {
         let first = avcs[0]
         // In the order the kernel checks them (execstack, execheap or execmod before execmem),
         // whatever order the input printed the records in.
-        let permissions = (Mechanism.checkOrder + ["execute"]).filter { p in avcs.contains { $0.permissions.contains(p) } }
+        let permissions = (Mechanism.checkOrder + [.execute]).filter { p in avcs.contains { $0.permissions.contains(p) } }
         let permSet = Set(permissions)
         let exe = syscall?.exe ?? first.exe
         let targetPath = avcs.lazy.compactMap { $0.path }.first ?? event.avcPath ?? avcs.lazy.compactMap { $0.name }.first
@@ -238,24 +238,21 @@ public struct Diagnoser {
         let analysed = facts.flatMap { try? $0.get() }
         let domain = first.scontext?.type ?? syscall?.subject?.type
         let android = Platform.isAndroid(context: first.scontext?.description ?? syscall?.subject?.description, path: exe ?? targetPath)
-        let target = permSet.contains("execmod") ? targetPath.map { targetFacts($0, closure: analysed, loader: roots[root]) } : nil
+        let target = permSet.contains(.execmod) ? targetPath.map { targetFacts($0, closure: analysed, loader: roots[root]) } : nil
         let classification = Classifier.classify(permissions: permSet, syscall: syscall, mmap: event.mmap,
                                                  targetPath: targetPath, facts: analysed, target: target, android: android)
         var culprits = analysed.map { CulpritFinder.culprits(for: classification.mechanism, facts: $0, deniedFile: targetPath) } ?? []
         for i in culprits.indices { culprits[i] = traceStackRequest(culprits[i], root: root) }
-        if culprits.isEmpty, permSet.contains("execmod"), let targetPath {
+        if culprits.isEmpty, permSet.contains(.execmod), let targetPath {
             var c = Culprit(path: targetPath, reason: .deniedFile, detail: target?.detail ?? "is the file the execmod denial names",
                             chain: [targetPath], foundVia: ["AVC record"], jit: nil)
             c.kind = target?.kind
             culprits = [c]
         }
         let blocked = isBlocked(avcs, syscall)
-        // Whether the files could be read is in the key too: under per-node roots one node's may
-        // be missing, and "no object explains it" is not "could not read it".
-        let readable = facts == nil ? "-" : analysed == nil ? "unreadable" : "read"
-        // So is the node when it has host facts of its own: the same denial may get another answer there.
-        let factsNode = hosts.ownFactsNode(event.key.node) ?? ""
-        let key = ["exec", classification.mechanism.rawValue, exe ?? first.comm ?? "?", culprits.map(\.path).joined(separator: ","), domain ?? "?", readable, factsNode].joined(separator: "\u{1}")
+        let files: FindingKey.ProgramFiles = facts == nil ? .noneNamed : analysed == nil ? .unreadable : .read
+        let key = FindingKey.exec(mechanism: classification.mechanism, program: exe ?? first.comm ?? "?", culprits: culprits.map(\.path),
+                                  domain: domain, files: files, factsNode: hosts.ownFactsNode(event.key.node))
         let sighting = Sighting(event: event.key, node: event.key.node, pid: syscall?.pid ?? first.pid, blocked: blocked, permissions: permissions,
                                 denials: avcs.reduce(0) { $0 + $1.permissions.filter(permissions.contains).count })
         // Repeats of a known denial only add to its counts: nothing more is built for them.
@@ -396,11 +393,11 @@ public struct Diagnoser {
 
     // MARK: other denials
 
-    private mutating func addOther(_ event: Event, _ avc: AVC, _ permissions: [String], _ effect: inout Effect) {
+    private mutating func addOther(_ event: Event, _ avc: AVC, _ permissions: [Permission], _ effect: inout Effect) {
         let syscall = event.syscall
         let exe = syscall?.exe ?? avc.exe
         let domain = avc.scontext?.type
-        let key = ["other", permissions.joined(separator: " "), avc.tclass ?? "?", domain ?? "?", avc.tcontext?.type ?? "?", exe ?? avc.comm ?? "?"].joined(separator: "\u{1}")
+        let key = FindingKey.other(permissions: permissions, tclass: avc.tclass, domain: domain, targetType: avc.tcontext?.type, program: exe ?? avc.comm ?? "?")
         let sighting = Sighting(event: event.key, node: event.key.node, pid: syscall?.pid ?? avc.pid, blocked: isBlocked([avc], syscall),
                                 permissions: permissions, denials: permissions.count)
         if fold(sighting, key: key, &effect) { return }
@@ -412,7 +409,7 @@ public struct Diagnoser {
                                  scontext: avc.scontext?.description, domain: domain),
             count: 1, denials: permissions.count, firstSeen: event.key.id, lastSeen: event.key.id, events: [event.key],
             call: syscall.map(Self.summary), proctitle: event.proctitle,
-            why: "Not an exec* denial: \(domain ?? "the process") was denied \(permissions.joined(separator: " ")) on a \(avc.tclass ?? "?") labelled \(avc.tcontext?.type ?? "?"). audit2why explains such denials.",
+            why: "Not an exec* denial: \(domain ?? "the process") was denied \(permissions.map(\.name).joined(separator: " ")) on a \(avc.tclass ?? "?") labelled \(avc.tcontext?.type ?? "?"). audit2why explains such denials.",
             evidence: [], evidenceNeeded: [], culprits: [], booleans: [], fixes: [], commandsToRun: [], elf: .notNeeded, source: avc.source)
         insert(finding, key: key, sighting: sighting, &effect)
     }
@@ -425,12 +422,12 @@ public struct Diagnoser {
         var node: String?
         var pid: Int64?
         var blocked: Bool
-        var permissions: [String]
+        var permissions: [Permission]
         var denials: Int
     }
 
     /// Adds the sighting to the finding with this key; false if there is none yet.
-    mutating func fold(_ s: Sighting, key: String, _ effect: inout Effect) -> Bool {
+    mutating func fold(_ s: Sighting, key: FindingKey, _ effect: inout Effect) -> Bool {
         guard let i = index[key] else { return false }
         fold(s, at: i)
         effect.sightings.append((i, s))
@@ -457,7 +454,7 @@ public struct Diagnoser {
     }
 
     /// A new finding, unless the bound on distinct findings is reached.
-    mutating func insert(_ finding: Finding, key: String, sighting: Sighting, _ effect: inout Effect) {
+    mutating func insert(_ finding: Finding, key: FindingKey, sighting: Sighting, _ effect: inout Effect) {
         guard findings.count < Self.maxFindings else {
             unkeptDenials += finding.denials
             unkeptOccurrences += 1
@@ -496,9 +493,9 @@ public struct InputDenials: Sendable {
     public var exec = 0
     public var other = 0
     /// The other permissions denied, first seen first (at most a handful, for one line).
-    public var otherPermissions: [String] = []
+    public var otherPermissions: [Permission] = []
 
-    mutating func noteOther(_ permissions: [String]) {
+    mutating func noteOther(_ permissions: [Permission]) {
         other += 1
         for p in permissions where otherPermissions.count < 6 && !otherPermissions.contains(p) { otherPermissions.append(p) }
     }

@@ -1,4 +1,5 @@
 import AuditInput
+import AuditEvents
 
 /// The prose of a finding — why, which booleans, which fixes — written from its facts when it
 /// is rendered, once every identical denial has been folded in, so it speaks of all the
@@ -18,7 +19,7 @@ extension Finding {
         let changes = BooleanChanges(timeline: timeline, lastDenial: f.hasTime ? f.lastSeen : nil)
         if let error = f.loaderError {
             let byGlibc = error.hasPrefix("Invalid argument")
-            let denied: Set<String> = mechanism == .textRelocation ? ["execmod"] : ["execstack", "execmem"]
+            let denied: Set<Permission> = mechanism == .textRelocation ? [.execmod] : [.execstack, .execmem]
             f.booleans = byGlibc ? [] : PolicyKnowledge.booleans(for: denied, domain: nil, policy: policy)
             f.why = Advice.whyLoaderError(error, mechanism: mechanism, culprits: f.culprits)
             f.evidence += [Advice.loaderErrorOnHost(error, mechanism: mechanism, host: host)].compactMap { $0 }

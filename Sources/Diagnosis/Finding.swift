@@ -37,7 +37,7 @@ public enum ELFStatus: Sendable, Equatable {
 /// One explained denial, or several identical ones (same mechanism, program, culprits, domain).
 public struct Finding: Sendable {
     public var mechanism: Mechanism?
-    public var permissions: [String]
+    public var permissions: [Permission]
     public var tclass: String?
     public var target: String?
     public var tcontext: String?
@@ -45,7 +45,7 @@ public struct Finding: Sendable {
     public var outcomes: Outcomes
     /// The distinct permission sets single occurrences were denied: a sentence about two
     /// permissions denied together must hold for one event, not only for the union.
-    public var permissionSets: [[String]]
+    public var permissionSets: [[Permission]]
     public var process: ProcessInfo
     public var count: Int
     /// Denied permission instances (an event with execstack and execmem counts two).
@@ -90,7 +90,7 @@ public struct Finding: Sendable {
     public var blocked: Bool { outcomes.blocked > 0 }
 
     /// True when one occurrence was denied every one of these permissions.
-    func deniedTogether(_ permissions: Set<String>) -> Bool {
+    func deniedTogether(_ permissions: Set<Permission>) -> Bool {
         permissionSets.contains { permissions.isSubset(of: $0) }
     }
 

@@ -1,3 +1,4 @@
+import AuditEvents
 /// What changes in the prose once the log's host is known: which half of a version-dependent
 /// rule applies to it, and whether the booleans in force already allow the denial.
 extension Advice {
@@ -43,13 +44,13 @@ extension Advice {
 
     /// Which permission this host's glibc asks for when it relocates text, and what a denial
     /// of the other one means.
-    static func textRelocationOnHost(_ permissions: Set<String>, host: HostFacts) -> String? {
+    static func textRelocationOnHost(_ permissions: Set<Permission>, host: HostFacts) -> String? {
         guard let glibc = host.glibc, let named = host.glibcNamed else { return nil }
         let old = (glibc.major, glibc.minor) < (2, 29)
         var out = old
             ? "This host has \(named), 2.28 or older: its loader makes the code writable, then executable again, so execmod is the denial it meets."
             : "This host has \(named), 2.29 or later: its loader makes the code writable and executable at once, so execmem is the denial it meets."
-        if permissions.contains(old ? "execmem" : "execmod"), !permissions.contains(old ? "execmod" : "execmem") {
+        if permissions.contains(old ? .execmem : .execmod), !permissions.contains(old ? .execmod : .execmem) {
             out += old
                 ? " An execmem denial instead means a loader other than this glibc's: one the program brings with it, or a vendor build with the 2.29 change (BZ#20480) backported."
                 : " An execmod denial instead means something other than this glibc's loader wrote into the code: a loader of the program's own, a packer or a hooking tool."

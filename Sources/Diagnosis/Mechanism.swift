@@ -1,3 +1,4 @@
+import AuditEvents
 /// The stable words for how memory came to be executable (see README, "Mechanisms").
 /// Scripts rely on the raw values: add cases, never rename one.
 public enum Mechanism: String, Sendable, CaseIterable, Codable {
@@ -14,10 +15,10 @@ public enum Mechanism: String, Sendable, CaseIterable, Codable {
     case unknown = "unknown"
 
     /// The four permissions this tool explains.
-    public static let execPermissions: Set<String> = ["execmem", "execstack", "execheap", "execmod"]
+    public static let execPermissions: Set<Permission> = [.execmem, .execstack, .execheap, .execmod]
 
     /// The order selinux_file_mprotect checks them in.
-    static let checkOrder = ["execheap", "execstack", "execmod", "execmem"]
+    static let checkOrder: [Permission] = [.execheap, .execstack, .execmod, .execmem]
 
     public var summary: String {
         switch self {

@@ -1,3 +1,4 @@
+import AuditEvents
 import ELFLoader
 
 /// Why a file will need an exec* permission, before anything is denied.
@@ -14,7 +15,7 @@ public struct PreflightReason: Sendable, Equatable {
     }
 
     public var kind: Kind
-    public var permissions: [String]
+    public var permissions: [Permission]
     public var detail: String
     /// For closure findings: the executable down to the library.
     public var chain: [String] = []
@@ -29,7 +30,7 @@ public struct PreflightVerdict: Sendable {
     public var machine: String
     public var reasons: [PreflightReason]
 
-    public var permissions: [String] {
+    public var permissions: [Permission] {
         Mechanism.checkOrder.filter { p in reasons.contains { $0.certain && $0.permissions.contains(p) } }
     }
     public var isFlagged: Bool { reasons.contains(where: \.certain) }
@@ -58,12 +59,12 @@ public enum Preflight {
         case 2, 3:
             reasons += stackReasons(elf, machine: machine, isExecutable: isExecutable)
             if elf.dynamic?.textRelocations == true {
-                reasons.append(PreflightReason(kind: .textRelocations, permissions: ["execmem", "execmod"],
+                reasons.append(PreflightReason(kind: .textRelocations, permissions: [.execmem, .execmod],
                                                detail: "has text relocations: glibc ≥ 2.29 makes its code writable and executable while relocating (execmem), older glibc needs execmod"))
             }
             let rwx = elf.writableExecutableSegments.count
             if rwx > 0 {
-                reasons.append(PreflightReason(kind: .rwxSegment, permissions: ["execmem"],
+                reasons.append(PreflightReason(kind: .rwxSegment, permissions: [.execmem],
                                                detail: "has \(rwx) read-write-execute PT_LOAD segment\(rwx == 1 ? "" : "s")"))
             }
             if isExecutable { reasons += closureReasons(path, loader: loader, parsed: &parsed) }
@@ -78,12 +79,12 @@ public enum Preflight {
         case .notExecutable:
             return []
         case .executable:
-            return [PreflightReason(kind: .gnuStackExecutable, permissions: isExecutable ? ["execmem"] : ["execstack", "execmem"],
+            return [PreflightReason(kind: .gnuStackExecutable, permissions: isExecutable ? [.execmem] : [.execstack, .execmem],
                                     detail: isExecutable
                                         ? "PT_GNU_STACK is RWE: the kernel gives it an executable stack and glibc maps every thread stack RWX (execmem)"
                                         : "PT_GNU_STACK is RWE: loading it makes ld.so turn the stack executable (execstack, then execmem)")]
         case .missing:
-            return [PreflightReason(kind: .gnuStackMissing, permissions: isExecutable ? ["execmem"] : ["execstack", "execmem"],
+            return [PreflightReason(kind: .gnuStackMissing, permissions: isExecutable ? [.execmem] : [.execstack, .execmem],
                                     detail: isExecutable
                                         ? "no PT_GNU_STACK: glibc's default on \(machine.name) is an executable stack, so every thread stack is mapped RWX (execmem)"
                                         : "no PT_GNU_STACK: on \(machine.name) ld.so treats that as a request for an executable stack (execstack, then execmem)")]
@@ -97,11 +98,11 @@ public enum Preflight {
         guard let note = sections.first(where: { $0.name == ".note.GNU-stack" }) else {
             // Where the ABI's default stack is not executable (aarch64, ppc64), a missing note asks for nothing.
             guard Machine(of: elf).stackExecutableByDefault else { return [] }
-            return [PreflightReason(kind: .objectWithoutStackNote, permissions: ["execstack", "execmem"],
+            return [PreflightReason(kind: .objectWithoutStackNote, permissions: [.execstack, .execmem],
                                     detail: "object file without .note.GNU-stack: GNU ld will mark whatever it is linked into as needing an executable stack")]
         }
         guard note.flags & 0x4 != 0 else { return [] }
-        return [PreflightReason(kind: .objectExecutableStackNote, permissions: ["execstack", "execmem"],
+        return [PreflightReason(kind: .objectExecutableStackNote, permissions: [.execstack, .execmem],
                                 detail: "object file whose .note.GNU-stack is executable (GCC nested-function trampolines): the linked output will need an executable stack")]
     }
 
@@ -112,18 +113,18 @@ public enum Preflight {
             let object = closure.objects[i]
             let chain = closure.chain(to: i).map(\.realPath)
             if StackRequest(object.elf).asksForExecutableStack {
-                out.append(PreflightReason(kind: .closureExecStack, permissions: ["execstack", "execmem"],
+                out.append(PreflightReason(kind: .closureExecStack, permissions: [.execstack, .execmem],
                                            detail: "at start-up ld.so makes the stack executable for \(object.neededName) (execstack, then execmem), and thread stacks become RWX",
                                            chain: chain))
             }
             if object.elf.dynamic?.textRelocations == true {
-                out.append(PreflightReason(kind: .textRelocations, permissions: ["execmem", "execmod"],
+                out.append(PreflightReason(kind: .textRelocations, permissions: [.execmem, .execmod],
                                            detail: "\(object.neededName) has text relocations, relocated at start-up", chain: chain))
             }
         }
         for (i, object) in closure.objects.enumerated() {
             guard let jit = JITFingerprints.byName(object) else { continue }
-            out.append(PreflightReason(kind: .jitLibrary, permissions: ["execmem"],
+            out.append(PreflightReason(kind: .jitLibrary, permissions: [.execmem],
                                        detail: "\(jit.component.name) (\(jit.clue)) may ask for executable memory at run time; \(jit.component.offSwitch)",
                                        chain: closure.chain(to: i).map(\.realPath), certain: false))
         }

@@ -29,7 +29,7 @@ public enum CheckRenderer {
         var out = ""
         func clean(_ t: String) -> String { TerminalText.sanitize(t) }
         for v in report.flagged + (showPossible ? report.possible : []) {
-            let perms = v.isFlagged ? "needs " + v.permissions.joined(separator: ", ") : "may need execmem"
+            let perms = v.isFlagged ? "needs " + v.permissions.map(\.name).joined(separator: ", ") : "may need execmem"
             out += s.bold(clean(v.path)) + "  " + (v.isFlagged ? s.red(perms) : s.yellow(perms)) + "\n"
             for r in v.reasons where r.certain || showPossible {
                 out += TerminalText.wrap(clean(r.detail), prefix: "  - ", indent: "    ", width: 100) + "\n"
@@ -65,11 +65,11 @@ public enum CheckRenderer {
                     ("path", .string(v.path)),
                     ("type", .string(v.type)),
                     ("machine", .string(v.machine)),
-                    ("needs", .strings(v.permissions)),
+                    ("needs", .strings(v.permissions.map(\.name))),
                     ("reasons", .array(v.reasons.map { r in
                         .object([
                             ("kind", .string(r.kind.rawValue)),
-                            ("permissions", .strings(r.permissions)),
+                            ("permissions", .strings(r.permissions.map(\.name))),
                             ("certain", .bool(r.certain)),
                             ("detail", .string(r.detail)),
                             ("chain", .strings(r.chain)),

@@ -9,7 +9,7 @@ struct FindingFacts {
     func title(_ f: Finding) -> String {
         let mech = f.mechanism ?? .unknown
         if f.permissions.isEmpty { return mech == .textRelocation ? "text relocation refused" : "executable stack refused" }
-        return f.permissions.map(value).joined(separator: " ") + " denied"
+        return f.permissions.map { value($0.name) }.joined(separator: " ") + " denied"
     }
 
     func process(_ f: Finding) -> String {
@@ -84,7 +84,7 @@ struct FindingFacts {
     func otherDenial(_ f: Finding) -> String {
         let who = [f.process.comm.map { "\"\(value($0))\"" }, f.process.exe.map { "(\(value($0)))" }].compactMap { $0 }.joined(separator: " ")
         let target = [f.target.map(value), f.tcontext.map { "[\(value($0))]" }].compactMap { $0 }.joined(separator: " ")
-        return "{ \(f.permissions.map(value).joined(separator: " ")) } on \(value(f.tclass ?? "?")) \(target) for \(value(f.process.domain ?? "?")) "
+        return "{ \(f.permissions.map { value($0.name) }.joined(separator: " ")) } on \(value(f.tclass ?? "?")) \(target) for \(value(f.process.domain ?? "?")) "
             + "\(who), \(f.count == 1 ? "once" : "\(f.count) times"), \(f.outcomes.isMixed ? f.outcomes.counted : f.blocked ? "blocked" : "permissive")"
     }
 

@@ -130,7 +130,7 @@ public enum JSONRenderer {
     public static func finding(_ f: Finding) -> JSON {
         .object([
             ("mechanism", .string(f.mechanism?.rawValue)),
-            ("permissions", .strings(f.permissions)),
+            ("permissions", .strings(f.permissions.map(\.name))),
             ("class", .string(f.tclass)),
             ("blocked", .bool(f.blocked)),
             ("outcomes", .object([("blocked", .int(Int64(f.outcomes.blocked))), ("allowed", .int(Int64(f.outcomes.allowed)))])),
@@ -209,7 +209,7 @@ public enum JSONRenderer {
             ("name", .string(b.name)),
             ("policy", .string(b.family.rawValue)),
             ("allowing_value", .bool(b.allowingValue)),
-            ("grants", .strings(b.grants)),
+            ("grants", .strings(b.grants.map(\.name))),
             ("command", .string(b.command)),
             ("current", b.current.map(JSON.bool) ?? .null),
             ("note", .string(b.note)),

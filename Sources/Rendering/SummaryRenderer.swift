@@ -57,7 +57,7 @@ public struct SummaryRenderer: StreamingRenderer {
         } else {
             cause = "not exec*: " + clean(f.tclass ?? "?")
         }
-        let permissions = f.permissions.isEmpty ? "-" : f.permissions.map(clean).joined(separator: " ")
+        let permissions = f.permissions.isEmpty ? "-" : f.permissions.map { clean($0.name) }.joined(separator: " ")
         return [String(f.count), clean(program), permissions, cause]
     }
 

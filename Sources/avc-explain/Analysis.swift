@@ -82,7 +82,7 @@ enum Analysis {
         // An input whose denials were all of other permissions says so, once the last events are in.
         for stats in inputs {
             guard let denied = diagnoser.deniedByInput[stats.name], denied.exec == 0, denied.other > 0 else { continue }
-            warn("\(stats.name): no exec* denial: \(denied.other) denial\(denied.other == 1 ? " is" : "s are") of other permissions (\(denied.otherPermissions.joined(separator: ", "))), listed under other denials; audit2why explains those")
+            warn("\(stats.name): no exec* denial: \(denied.other) denial\(denied.other == 1 ? " is" : "s are") of other permissions (\(denied.otherPermissions.map(\.name).joined(separator: ", "))), listed under other denials; audit2why explains those")
         }
         // The policy is guessed from the findings' domains before they are moved out.
         let policy = diagnoser.policyInForce

@@ -103,7 +103,7 @@ struct ExplainOptions: ParsableArguments {
         f.pids = Set(pid)
         f.comms = Set(comm)
         f.exes = Set(exe)
-        f.permissions = Set(perm)
+        f.permissions = Set(perm.map(Permission.init))
         return f
     }
 

@@ -194,7 +194,7 @@ struct LiveSession {
             let f = diagnoser.finding(index)
             output.record(JSONRenderer.line("repeat", [("number", .int(Int64(index + 1))), ("repeated", .int(Int64(count))), ("count", .int(Int64(f.count)))]))
             if f.isExec {
-                let line = "[\(index + 1)] repeated \(count) time\(count == 1 ? "" : "s") (\(f.count) in all): \(f.permissions.joined(separator: " ")) for \(TerminalText.sanitize(f.process.comm ?? f.process.exe ?? "?"))"
+                let line = "[\(index + 1)] repeated \(count) time\(count == 1 ? "" : "s") (\(f.count) in all): \(f.permissions.map(\.name).joined(separator: " ")) for \(TerminalText.sanitize(f.process.comm ?? f.process.exe ?? "?"))"
                 output.text(line + "\n", log: line)
             }
         }

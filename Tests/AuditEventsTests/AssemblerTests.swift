@@ -101,7 +101,7 @@ private let eoe = "type=EOE msg=audit(1700000000.100:42): "
         let done = a.add(rec("type=USER_AVC msg=audit(1700000000.100:43): pid=1 uid=0 msg='avc:  denied  { status } for auid=0 tclass=system'"))
         #expect(done.count == 1)
         #expect(done[0].avcs.first?.fromUserSpace == true)
-        #expect(done[0].avcs.first?.permissions == ["status"])
+        #expect(done[0].avcs.first?.permissions == [.other("status")])
     }
 }
 
@@ -110,7 +110,7 @@ private let eoe = "type=EOE msg=audit(1700000000.100:42): "
         let e = Event(key: rec(avc).key, records: [rec(avc), rec(syscall)])
         let v = e.avcs[0]
         #expect(v.denied)
-        #expect(v.permissions == ["execstack"])
+        #expect(v.permissions == [.execstack])
         #expect(v.permissive == false)
         #expect(v.scontext?.type == "t_t")
         let s = e.syscall!

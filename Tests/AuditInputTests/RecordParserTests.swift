@@ -108,6 +108,57 @@ private struct ParseFailure: Error { var line: String }
         #expect(inner["tclass"] == "dbus")
     }
 
+    /// The byte-level readers agree with the standard library's parsers on every form: the
+    /// usual ones are read from the bytes, the rest handed over.
+    @Test func numbersAtTheEdgesReadAsTheStandardLibraryReadsThem() {
+        let cases = ["0", "-0", "007", "+5", "-", "", "12a", "999999999999999999", "9223372036854775807",
+                     "9223372036854775808", "-9223372036854775808", "-9223372036854775809"]
+        for text in cases {
+            let f = Fields(parsing: "n=\(text)")
+            #expect(f.int("n") == Int64(text), "int \(text)")
+        }
+        let hexCases = ["0", "0x", "0x0", "0X1f", "ffffffffffffffff", "10000000000000000", "0x10000000000000000",
+                        "-1", "+a", "g", "DeadBeef"]
+        for text in hexCases {
+            let f = Fields(parsing: "n=\(text)")
+            let digits = text.hasPrefix("0x") ? String(text.dropFirst(2)) : text
+            #expect(f.hex("n") == UInt64(digits, radix: 16), "hex \(text)")
+        }
+    }
+
+    @Test func namesAreMatchedWhole() {
+        let f = Fields(parsing: "a=1 a0=2 aa=3 a1=4")
+        #expect(f.int("a0") == 2)
+        #expect(f.int("a1") == 4)
+        #expect(f.int("aa") == 3)
+        #expect(f.int("a") == 1)
+        #expect(f.int("a2") == nil)
+        #expect(f.int("") == nil)
+    }
+
+    @Test func encodedValuesDecodeOnlyUnderTheirNames() {
+        let f = Fields(parsing: #"comm=6162 tclass=6162 exe=616 path="" name=2F6100 proctitle=6100620000"#)
+        #expect(f["comm"] == "ab")
+        #expect(f["tclass"] == "6162")     // not a field the kernel hex-encodes
+        #expect(f["exe"] == "616")         // odd length: not hex
+        #expect(f["path"] == "")
+        #expect(f["name"] == "/a")         // trailing NULs dropped
+        #expect(f["proctitle"] == "a b")   // argv NULs shown as spaces
+    }
+
+    @Test func userMessageFieldsAreReadInPlace() {
+        let f = Fields(parsing: "pid=854 msg='avc:  denied  { send_msg } for pid=9 tclass=dbus' res=1")
+        #expect(f.int("pid") == 854)       // the record's own pid wins
+        #expect(f["tclass"] == "dbus")     // the message's fields follow the record's
+        let inner = f.nested("msg")
+        #expect(inner?.avcResult == "denied")
+        #expect(inner?.avcPermissions == ["send_msg"])
+        #expect(inner?.int("pid") == 9)
+        #expect(inner?.raw("res") == nil)
+        #expect(Fields(parsing: "msg=? pid=1").nested("msg") == nil)
+        #expect(Fields(parsing: "msg=bare").nested("msg")?.pairs.isEmpty == true)
+    }
+
     @Test func unterminatedQuoteDoesNotCrash() {
         let f = Fields(parsing: #"comm="abc path=/x"#)
         #expect(f.raw("comm") == #""abc path=/x"#)

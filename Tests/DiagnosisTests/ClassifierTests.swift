@@ -11,54 +11,54 @@ private func syscall(arch: String = "c000003e", _ nr: Int, _ a0: String, _ a1: S
     return Event(key: r.key, records: [r]).syscall!
 }
 
-private func classify(_ perms: Set<String>, _ s: Syscall?, path: String? = nil) -> Mechanism {
+private func classify(_ perms: Set<Permission>, _ s: Syscall?, path: String? = nil) -> Mechanism {
     Classifier.classify(permissions: perms, syscall: s, mmap: nil, targetPath: path, facts: nil).mechanism
 }
 
 @Suite struct ClassifierTests {
     @Test func loaderStackMprotectWhateverPermissionWasDenied() {
         let s = syscall(10, "7ffd7caa3000", "1000", "1000007")
-        #expect(classify(["execstack"], s) == .loaderExecStack)
-        #expect(classify(["execmem"], s) == .loaderExecStack)
-        #expect(classify(["execstack", "execmem"], s) == .loaderExecStack)
+        #expect(classify([.execstack], s) == .loaderExecStack)
+        #expect(classify([.execmem], s) == .loaderExecStack)
+        #expect(classify([.execstack, .execmem], s) == .loaderExecStack)
     }
 
     @Test func otherArchitecturesByName() {
-        #expect(classify(["execmem"], syscall(arch: "c00000b7", 226, "ffffd000", "10000", "1000007")) == .loaderExecStack)
-        #expect(classify(["execmem"], syscall(arch: "40000003", 125, "bfcff000", "1000", "1000007")) == .loaderExecStack)
-        #expect(classify(["execmem"], syscall(arch: "80000016", 90, "3ffd000", "0", "0")) == .unknown,
+        #expect(classify([.execmem], syscall(arch: "c00000b7", 226, "ffffd000", "10000", "1000007")) == .loaderExecStack)
+        #expect(classify([.execmem], syscall(arch: "40000003", 125, "bfcff000", "1000", "1000007")) == .loaderExecStack)
+        #expect(classify([.execmem], syscall(arch: "80000016", 90, "3ffd000", "0", "0")) == .unknown,
                 "s390x mmap passes its arguments in memory")
     }
 
     @Test func threadStackOfDefaultSizeWithoutELF() {
-        #expect(classify(["execmem"], syscall(10, "7f0e49f1d000", "800000", "7")) == .threadStackExec)
-        #expect(classify(["execmem"], syscall(9, "0", "801000", "7", "20022")) == .threadStackExec)
+        #expect(classify([.execmem], syscall(10, "7f0e49f1d000", "800000", "7")) == .threadStackExec)
+        #expect(classify([.execmem], syscall(9, "0", "801000", "7", "20022")) == .threadStackExec)
     }
 
     @Test func smallRWXProtectNeedsTheELFToDecide() {
-        let c = Classifier.classify(permissions: ["execmem"], syscall: syscall(10, "7fa184ee1000", "1000", "7"), mmap: nil, targetPath: nil, facts: nil)
+        let c = Classifier.classify(permissions: [.execmem], syscall: syscall(10, "7fa184ee1000", "1000", "7"), mmap: nil, targetPath: nil, facts: nil)
         #expect(c.mechanism == .unknown)
         #expect(!c.evidenceNeeded.isEmpty)
     }
 
     @Test func jitPatterns() {
-        #expect(classify(["execmem"], syscall(9, "0", "10000", "7", "22")) == .jitRWXMapping)
-        #expect(classify(["execmem"], syscall(10, "7f0000001000", "4000", "5")) == .jitWXFlip)
+        #expect(classify([.execmem], syscall(9, "0", "10000", "7", "22")) == .jitRWXMapping)
+        #expect(classify([.execmem], syscall(10, "7f0000001000", "4000", "5")) == .jitWXFlip)
     }
 
     @Test func heapTextrelMemfdPersonality() {
-        #expect(classify(["execheap", "execmem"], syscall(10, "55c85e3c4000", "1000", "7")) == .heapExec)
-        #expect(classify(["execmod"], syscall(10, "7f00", "1000", "5"), path: "/usr/lib/libx.so") == .textRelocation)
-        #expect(classify(["execute"], syscall(9, "0", "1000", "5", "1"), path: "/memfd:libffi (deleted)") == .memfdDoubleMap)
-        #expect(classify(["execmem"], syscall(9, "0", "1000", "3", "22", per: "400000")) == .readImpliesExec)
-        #expect(classify(["execmem"], syscall(59, "55d0", "55d1", "55d2")) == .rwxSegment)
+        #expect(classify([.execheap, .execmem], syscall(10, "55c85e3c4000", "1000", "7")) == .heapExec)
+        #expect(classify([.execmod], syscall(10, "7f00", "1000", "5"), path: "/usr/lib/libx.so") == .textRelocation)
+        #expect(classify([.execute], syscall(9, "0", "1000", "5", "1"), path: "/memfd:libffi (deleted)") == .memfdDoubleMap)
+        #expect(classify([.execmem], syscall(9, "0", "1000", "3", "22", per: "400000")) == .readImpliesExec)
+        #expect(classify([.execmem], syscall(59, "55d0", "55d1", "55d2")) == .rwxSegment)
     }
 
     @Test func withoutSyscallRecord() {
-        let c = Classifier.classify(permissions: ["execstack"], syscall: nil, mmap: nil, targetPath: nil, facts: nil)
+        let c = Classifier.classify(permissions: [.execstack], syscall: nil, mmap: nil, targetPath: nil, facts: nil)
         #expect(c.mechanism == .loaderExecStack)
         #expect(c.evidenceNeeded.contains { $0.contains("task,never") })
-        #expect(classify(["execmem"], nil) == .unknown)
+        #expect(classify([.execmem], nil) == .unknown)
     }
 
     @Test func renderedCall() {
@@ -71,27 +71,27 @@ private func classify(_ perms: Set<String>, _ s: Syscall?, path: String? = nil) 
 
 @Suite struct PolicyTests {
     @Test func userDomainsGetTheGlobalBooleans() {
-        let b = PolicyKnowledge.booleans(for: ["execmem"], domain: "unconfined_service_t")
+        let b = PolicyKnowledge.booleans(for: [.execmem], domain: "unconfined_service_t")
         #expect(b.contains { $0.name == "deny_execmem" && $0.family == .fedora && !$0.allowingValue })
         #expect(b.contains { $0.name == "allow_execmem" && $0.family == .refpolicy && $0.allowingValue })
     }
 
     @Test func serviceDomainsGetTheirOwnBoolean() {
-        let b = PolicyKnowledge.booleans(for: ["execmem"], domain: "httpd_t")
+        let b = PolicyKnowledge.booleans(for: [.execmem], domain: "httpd_t")
         #expect(b.map(\.name) == ["httpd_execmem", "httpd_execmem"])
         #expect(b.first?.command == "setsebool -P httpd_execmem on")
     }
 
     @Test func confinedDomainsAreWarnedThatGlobalBooleansMayNotReachThem() {
-        let global = PolicyKnowledge.booleans(for: ["execmem"], domain: "staff_mozilla_t")
+        let global = PolicyKnowledge.booleans(for: [.execmem], domain: "staff_mozilla_t")
         #expect(PolicyKnowledge.caveat(for: global, domain: "staff_mozilla_t")?.contains("staff_mozilla_t") == true)
         #expect(PolicyKnowledge.caveat(for: global, domain: "unconfined_t") == nil)
-        let service = PolicyKnowledge.booleans(for: ["execmem"], domain: "httpd_t")
+        let service = PolicyKnowledge.booleans(for: [.execmem], domain: "httpd_t")
         #expect(PolicyKnowledge.caveat(for: service, domain: "httpd_t") == nil)
     }
 
     @Test func execstackNeedsBothOnRefpolicy() {
-        let b = PolicyKnowledge.booleans(for: ["execstack"], domain: "user_t")
+        let b = PolicyKnowledge.booleans(for: [.execstack], domain: "user_t")
         #expect(b.contains { $0.name == "selinuxuser_execstack" })
         #expect(b.contains { $0.name == "allow_execstack" && $0.note?.contains("allow_execmem") == true })
     }

@@ -1,6 +1,7 @@
 import Foundation
 import Testing
 import AuditInput
+import AuditEvents
 import ELFLoader
 import TestSupport
 @testable import Diagnosis
@@ -65,7 +66,7 @@ func expectPasted(_ line: String, unsafe: Bool, _ expected: [[String]], sourceLo
         let culprits = [Culprit.Reason.gnuStackExecutable, .gnuStackMissing, .textRelocations, .rwxSegment, .jitLibrary, .deniedFile].map {
             Culprit(path: path, reason: $0, detail: "", chain: [path], foundVia: ["ld.so.cache"], jit: JITComponent(name: "X", offSwitch: "off"))
         }
-        let permissions: Set<String> = ["execstack", "execmem", "execheap", "execmod"]
+        let permissions: Set<Permission> = [.execstack, .execmem, .execheap, .execmod]
         var templatesSeen: Set<String> = []
         for mechanism in Mechanism.allCases {
             let booleans = PolicyKnowledge.booleans(for: permissions, domain: "unconfined_t")
@@ -113,7 +114,7 @@ func expectPasted(_ line: String, unsafe: Bool, _ expected: [[String]], sourceLo
     @Test func everyBooleanCommandParses() throws {
         let domains = [nil] + PolicyKnowledge.serviceBooleans.flatMap(\.domains)
         for domain in domains {
-            for b in PolicyKnowledge.booleans(for: ["execstack", "execmem", "execheap", "execmod"], domain: domain) {
+            for b in PolicyKnowledge.booleans(for: [.execstack, .execmem, .execheap, .execmod], domain: domain) {
                 try expectPasted(b.command, unsafe: false, [b.argv])
             }
         }
