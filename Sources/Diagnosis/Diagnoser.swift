@@ -30,10 +30,18 @@ public struct Diagnoser {
     static let maxFindings = 10_000
     /// A cache only: a program evicted is analysed again, so reaching it costs time, not answers.
     static let maxPrograms = 4_096
-    /// Known repeats. A stream cycling through more signatures than this reads every event in
-    /// full (`--plugin` with 10,000 findings: 3x slower); raising it to `2 * maxFindings` costs
-    /// the 64 MB bound of MemoryBoundTests with 10,000 findings.
-    static let maxRepeatSignatures = maxPrograms
+    /// Bounds of the cache of known repeats, in signatures and in their bytes (about 600 for a
+    /// denial with its SYSCALL). Past either, the cache is emptied and the limit reported.
+    public struct RepeatBound: Sendable {
+        public var signatures: Int
+        public var bytes: Int
+        /// Reading logs: dense logs repeat a few denials, and the input's buffers share the
+        /// memory bound (MemoryBoundTests: 10,000 findings within 64 MB).
+        public static let reading = RepeatBound(signatures: 4_096, bytes: 4 << 20)
+        /// A live session holds no such buffers, and must keep up with a storm cycling through
+        /// every finding the report can hold: well over `maxFindings`.
+        public static let live = RepeatBound(signatures: 24_576, bytes: 12 << 20)
+    }
 
     /// Live mode refreshes it: booleans change while it runs.
     public var policy: PolicyEnvironment
@@ -44,8 +52,9 @@ public struct Diagnoser {
 
     /// `nodeLoaders`: the roots of nodes whose files are not under `loader`'s root.
     public init(loader: LoaderSearch, nodeLoaders: [String: LoaderSearch] = [:], policy: PolicyEnvironment = PolicyEnvironment(),
-                hosts: NodeHosts = NodeHosts()) {
+                hosts: NodeHosts = NodeHosts(), repeatBound: RepeatBound = .reading) {
         self.loader = loader
+        repeats = RepeatCache(maxEntries: repeatBound.signatures, maxBytes: repeatBound.bytes)
         let nodes = nodeLoaders.keys.sorted()
         roots = [loader] + nodes.map { nodeLoaders[$0]! }
         rootOfNode = Dictionary(uniqueKeysWithValues: nodes.enumerated().map { ($1, $0 + 1) })
@@ -80,6 +89,9 @@ public struct Diagnoser {
     /// thousands of findings never holds the prose of all of them at once.
     public var facts: [Finding] { findings.execFirst }
 
+    /// How many findings there are, and how many of them exec* ones, without copying them.
+    public var findingCount: (all: Int, exec: Int) { (findings.count, findings.reduce(0) { $1.isExec ? $0 + 1 : $0 }) }
+
     /// `facts`, moved out at the end of a run: the findings are not held twice, and the caches
     /// that served the reading (programs, repeats) are let go before the report is rendered.
     public mutating func takeFacts() -> [Finding] {
@@ -104,6 +116,9 @@ public struct Diagnoser {
         findings[index].explained(under: policyInForce, host: hosts.facts(for: findings[index]), timeline: timeline)
     }
 
+    /// One finding's facts as they stand now, without its prose.
+    public func fact(_ index: Int) -> Finding { findings[index] }
+
     /// Which findings the last `add` created or counted again, in order.
     public internal(set) var touched: [(index: Int, isNew: Bool)] = []
 
@@ -116,21 +131,19 @@ public struct Diagnoser {
         eventsSeen += 1
         // The node is not in the signature (repeats on other nodes fold together), but its root
         // is: the same record under another root may name other culprits.
-        let signature = RepeatSignature(event, scratch: &signatureScratch).map {
-            RootedSignature(root: root(of: event), factsNode: hosts.ownFactsNode(event.key.node), signature: $0)
-        }
-        if let signature, let known = repeats[signature] {
-            let pid = RepeatSignature.pid(of: event)
-            replay(known, event, pid: pid)
-            return pid
+        let gathered = RepeatSignature.gather(event, root: root(of: event), factsNode: hosts.ownFactsNode(event.key.node), into: &signatureScratch)
+        let signature = signatureScratch
+        let hash = gathered == nil ? 0 : signature.withUnsafeBufferPointer(RepeatCache<Effect>.hash)
+        if let gathered, let known = signature.withUnsafeBufferPointer({ repeats.value(for: $0, hash: hash) }) {
+            replay(known, event, pid: gathered.pid)
+            return gathered.pid
         }
         var effect = Effect()
         read(event, into: &effect)
-        if let signature, effect.repeatable {
-            if repeats.count >= Self.maxRepeatSignatures { repeats.removeAll(keepingCapacity: true) }
-            repeats[signature] = effect
+        if gathered != nil, effect.repeatable {
+            signature.withUnsafeBufferPointer { repeats.insert(effect, for: $0, hash: hash) }
         }
-        return touched.isEmpty ? nil : RepeatSignature.pid(of: event)
+        return touched.isEmpty ? nil : gathered.map(\.pid) ?? RepeatSignature.pid(of: event)
     }
 
     /// What reading an event did, to be done again for its repeats.
@@ -145,15 +158,8 @@ public struct Diagnoser {
     }
 
     /// Events already read, by signature: repeats of a denial are folded in from here.
-    private var repeats: [RootedSignature: Effect] = [:]
+    private(set) var repeats: RepeatCache<Effect>
     private var signatureScratch: [UInt8] = []
-
-    private struct RootedSignature: Hashable {
-        var root: Int
-        /// A node with its own host facts: its findings are apart from the same denial elsewhere.
-        var factsNode: String?
-        var signature: RepeatSignature
-    }
 
     private mutating func read(_ event: Event, into effect: inout Effect) {
         noteStateChanges(event)

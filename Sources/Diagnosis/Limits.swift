@@ -2,7 +2,9 @@ import ELFLoader
 
 /// A bound on what a run holds that the input reached: the answer is then incomplete, so
 /// it is reported (text header, JSON `summary.limits_reached`), never left silent.
-/// Caches that only cost speed when full (analysed programs, `ObjectCaches`) are not limits.
+/// Caches that only cost speed when full (analysed programs, `ObjectCaches`) are not limits,
+/// but for the repeat cache: past it a denial storm is read in full, event by event, several
+/// times slower, which in a live session can mean messages lost.
 public struct LimitReached: Sendable, Equatable {
     public enum Kind: String, Sendable {
         /// Enforcing and boolean changes (MAC_STATUS, MAC_CONFIG_CHANGE) kept for the timeline.
@@ -15,6 +17,9 @@ public struct LimitReached: Sendable, Equatable {
         case loadClosure = "load_closure"
         /// Nodes named per finding (`NodeCounts.maxListed`); occurrences on further nodes are only counted.
         case nodes
+        /// Signatures of events already read (`Diagnoser.RepeatBound`); the answers are
+        /// complete, events the emptied cache no longer knew were read in full again.
+        case repeatSignatures = "repeat_signatures"
     }
 
     public var kind: Kind
@@ -43,6 +48,7 @@ public struct LimitReached: Sendable, Equatable {
         case .findings: return "occurrences"
         case .loadClosure: return "DT_NEEDED entries"
         case .nodes: return "occurrences"
+        case .repeatSignatures: return "signatures"
         }
     }
 
@@ -61,6 +67,8 @@ public struct LimitReached: Sendable, Equatable {
             return "the load closure of \(subject ?? "a program") was cut at \(n(bound)) objects: \(n(left)) DT_NEEDED \(left == 1 ? "entry was" : "entries were") not searched, so an object at fault may lie beyond the cut"
         case .nodes:
             return "node lists name the first \(n(bound)) nodes of each finding: \(n(seen - kept)) of \(n(seen)) occurrences of the findings seen on more nodes came from nodes not named; narrow the input (--node)"
+        case .repeatSignatures:
+            return "the repeat cache holds \(n(bound)) event signatures and was emptied after \(n(seen - kept)) of \(n(seen)) signatures stored: repeats of those were read in full again, which is slower but finds the same"
         }
     }
 
@@ -86,7 +94,7 @@ extension LimitReached {
 }
 
 extension Diagnoser {
-    /// Every bound the input reached so far, in a fixed order: timeline, SELinux errors, findings, nodes, closures.
+    /// Every bound the input reached so far, in a fixed order: timeline, SELinux errors, findings, nodes, repeat signatures, closures.
     public var limitsReached: [LimitReached] {
         var out: [LimitReached] = []
         if timelineSeen > timeline.count {
@@ -105,6 +113,9 @@ extension Diagnoser {
             let seen = crowded.reduce(0) { $0 + $1.count }
             let unnamed = crowded.reduce(0) { $0 + $1.nodes.unlistedOccurrences }
             out.append(LimitReached(.nodes, bound: NodeCounts.maxListed, kept: seen - unnamed, seen: seen))
+        }
+        if repeats.resets > 0 {
+            out.append(LimitReached(.repeatSignatures, bound: repeats.maxEntries, kept: repeats.count, seen: repeats.stored))
         }
         return out + closureCuts
     }

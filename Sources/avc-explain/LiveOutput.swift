@@ -1,4 +1,3 @@
-import ArgumentParser
 import CLinux
 import Rendering
 #if canImport(Glibc)
@@ -64,60 +63,4 @@ struct AppendedFile {
 
 struct AppendError: Error, CustomStringConvertible {
     var description: String
-}
-
-/// syslog(3), as auditd's own syslog plugin (audisp-syslog) writes. Each line of a message is
-/// logged on its own, with control and bidi characters escaped and its length bounded: the
-/// names in it come from audit records.
-struct SyslogChannel {
-    /// Bytes of one message, leaving room for the header within RFC 3164's 1,024.
-    static let maxLineBytes = 900
-
-    init(ident: String, facility: SyslogFacility) {
-        // openlog(3) keeps the pointer it is given: the copy lives as long as the process.
-        openlog(strdup(ident), LOG_PID, facility.code)
-    }
-
-    func log(_ message: String, priority: Int32) {
-        for line in message.split(separator: "\n") {
-            clinux_syslog(priority, Self.bounded(TerminalText.sanitize(String(line))))
-        }
-    }
-
-    /// At most `maxLineBytes` of UTF-8, cut between characters and marked with "…".
-    static func bounded(_ line: String) -> String {
-        guard line.utf8.count > maxLineBytes else { return line }
-        var out = ""
-        var bytes = 0
-        for c in line {
-            bytes += c.utf8.count
-            if bytes > maxLineBytes - 3 { break }
-            out.append(c)
-        }
-        return out + "…"
-    }
-}
-
-/// The facilities audisp-syslog accepts, by syslog.conf's names; `user` is its default too.
-enum SyslogFacility: String, CaseIterable, ExpressibleByArgument {
-    case user, daemon, auth, authpriv, syslog
-    case local0, local1, local2, local3, local4, local5, local6, local7
-
-    var code: Int32 {
-        switch self {
-        case .user: return LOG_USER
-        case .daemon: return LOG_DAEMON
-        case .auth: return LOG_AUTH
-        case .authpriv: return LOG_AUTHPRIV
-        case .syslog: return LOG_SYSLOG
-        case .local0: return LOG_LOCAL0
-        case .local1: return LOG_LOCAL1
-        case .local2: return LOG_LOCAL2
-        case .local3: return LOG_LOCAL3
-        case .local4: return LOG_LOCAL4
-        case .local5: return LOG_LOCAL5
-        case .local6: return LOG_LOCAL6
-        case .local7: return LOG_LOCAL7
-        }
-    }
 }

@@ -191,7 +191,8 @@ struct LiveSession {
     private mutating func reportRepeats(final: Bool) {
         let now = UInt64(max(time(nil), 0))
         for (index, count) in repeats.take(at: now, final: final) {
-            let f = diagnoser.finding(index)
+            // Counts and names only: the prose is not written for a repeat.
+            let f = diagnoser.fact(index)
             output.record(JSONRenderer.line("repeat", [("number", .int(Int64(index + 1))), ("repeated", .int(Int64(count))), ("count", .int(Int64(f.count)))]))
             if f.isExec {
                 let line = "[\(index + 1)] repeated \(count) time\(count == 1 ? "" : "s") (\(f.count) in all): \(f.permissions.map(\.name).joined(separator: " ")) for \(TerminalText.sanitize(f.process.comm ?? f.process.exe ?? "?"))"
@@ -270,8 +271,8 @@ struct LiveSession {
         if netlink != nil { inputs.append(netlinkParser.stats) }
         if let plugin { inputs.append(plugin.parser.stats) }
         for stats in inputs { Analysis.report(stats) { Diagnostics.warn($0) } }
-        let results = diagnoser.results
-        let exec = results.filter(\.isExec)
+        // Counted, not explained: the prose of every finding at once would be the run's peak of memory.
+        let counts = diagnoser.findingCount
         if output.wantsRecords {
             // JSON Lines readers get each changed finding's final state before the summary.
             for index in changed.sorted() {
@@ -279,12 +280,12 @@ struct LiveSession {
             }
             output.record(JSONRenderer.line("summary", [
                 ("events", .int(Int64(diagnoser.eventsSeen))), ("denials", .int(Int64(diagnoser.denialCount))),
-                ("findings", .int(Int64(results.count))), ("exec_findings", .int(Int64(exec.count))),
+                ("findings", .int(Int64(counts.all))), ("exec_findings", .int(Int64(counts.exec))),
                 ("lost", .int(Int64(lost))), ("serial_gaps", .int(Int64(serialGaps))),
                 ("limits_reached", .array(diagnoser.limitsReached.map(JSONRenderer.limit))),
             ] + (netlink.map { [("netlink", Self.statistics($0))] } ?? [])))
         }
-        var line = "\(exec.count) exec* finding\(exec.count == 1 ? "" : "s") (\(diagnoser.denialCount) denied permissions in \(diagnoser.eventsSeen) events)"
+        var line = "\(counts.exec) exec* finding\(counts.exec == 1 ? "" : "s") (\(diagnoser.denialCount) denied permissions in \(diagnoser.eventsSeen) events)"
         if lost > 0 { line += "; audit messages were lost \(lost) time\(lost == 1 ? "" : "s")" }
         if let netlink, verbose {
             let s = netlink.statistics

@@ -13,9 +13,9 @@ import AuditEvents
         return Event(key: records[0].key, records: records)
     }
 
-    func signature(_ lines: [String]) -> RepeatSignature? {
+    func signature(_ lines: [String], root: Int = 0, factsNode: String? = nil) -> [UInt8]? {
         var scratch: [UInt8] = []
-        return RepeatSignature(event(lines), scratch: &scratch)
+        return RepeatSignature.gather(event(lines), root: root, factsNode: factsNode, into: &scratch).map { _ in scratch }
     }
 
     let avc = "type=AVC msg=audit(1.000:1): avc:  denied  { execmem } for  pid=7 comm=\"j\" scontext=u:r:t:s0 tcontext=u:r:t:s0 tclass=process permissive=0"
@@ -33,6 +33,28 @@ import AuditEvents
         #expect(a == signature([avc, "type=SYSCALL msg=audit(1.000:1): arch=c000003e syscall=10 a1=1000"]))
         #expect(a != signature([avc, "type=SYSCALL msg=audit(1.000:1): arch=c000003e syscall=10 a1=1000 pid=7 x"]))
         #expect(a == signature([avc, "type=SYSCALL msg=audit(1.000:1): arch=c000003e syscall=10 a1=1000 pid=8"]))
+    }
+
+    /// Parts are delimited by their lengths, not by separator bytes a hostile body could hold.
+    @Test func recordBoundariesCannotBeForged() {
+        let split = signature([avc, "type=SYSCALL msg=audit(1.000:1): a1=1"])!
+        let joined = signature([avc + " \u{1e}\u{2}SYSCALL\u{0}a1=1"])!
+        #expect(split != joined)
+        #expect(signature([avc], root: 1) != signature([avc]))
+        #expect(signature([avc], factsNode: "n1") != signature([avc]))
+        #expect(signature([avc], factsNode: "") != signature([avc]))
+    }
+
+    @Test func thePidIsReadWhileGathering() {
+        var scratch: [UInt8] = []
+        let withSyscall = event([avc, "type=SYSCALL msg=audit(1.000:1): arch=c000003e ppid=1 pid=42 exe=\"/x\""])
+        #expect(RepeatSignature.gather(withSyscall, root: 0, factsNode: nil, into: &scratch)?.pid == 42)
+        #expect(RepeatSignature.pid(of: withSyscall) == 42)
+        let avcOnly = event([avc])
+        #expect(RepeatSignature.gather(avcOnly, root: 0, factsNode: nil, into: &scratch)?.pid == 7)
+        let noNumber = event([avc, "type=SYSCALL msg=audit(1.000:1): pid=x pid=9"])
+        #expect(RepeatSignature.gather(noNumber, root: 0, factsNode: nil, into: &scratch)?.pid == nil)
+        #expect(RepeatSignature.pid(of: noNumber) == nil)
     }
 
     @Test func otherRecordTypesAreReadInFull() {

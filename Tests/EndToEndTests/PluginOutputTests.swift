@@ -46,6 +46,31 @@ import Glibc
         #expect(mode == 0o600)
     }
 
+    /// Without a syslog socket, a connection is tried once, then at growing intervals, not
+    /// for every message; stderr is told once when it is missing and once when it is back.
+    @Test func aMissingSyslogSocketIsTriedWithBackOff() throws {
+        let dir = try TemporaryDirectory("syslog-backoff")
+        let path = dir.path + "/log"
+        nonisolated(unsafe) var clock: UInt64 = 1000
+        nonisolated(unsafe) var told: [String] = []
+        let socket = SyslogSocket(path: path, now: { clock }, warn: { told.append($0) })
+        for _ in 0..<100 { #expect(!socket.admits()) }
+        #expect(socket.tries == 1 && told.count == 1 && told[0].contains("not written while it is missing"))
+        clock += 1
+        #expect(!socket.admits())
+        #expect(socket.tries == 2 && told.count == 1)
+        clock += 1
+        #expect(!socket.admits())
+        #expect(socket.tries == 2)
+        let listener = try DatagramSocket(path: path)
+        clock += 1
+        #expect(socket.admits())
+        #expect(socket.tries == 3 && told.count == 2 && told[1].contains("is back: 102 messages were not written"))
+        for _ in 0..<10 { #expect(socket.admits()) }
+        #expect(socket.tries == 3)
+        _ = listener
+    }
+
     /// A syslog line stays within its bound, cut between characters (é is two bytes).
     @Test func syslogLinesAreBounded() {
         let long = SyslogChannel.bounded("[1] " + String(repeating: "é", count: 1_000))
