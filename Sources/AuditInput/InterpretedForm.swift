@@ -42,7 +42,7 @@ public enum InterpretedForm {
     /// The record for `ausearch -i` text, nil if it is not one.
     static func record(_ text: UnsafeRawBufferPointer, dates: inout LocalDates) -> [UInt8]? {
         guard let m = find(" msg=audit(", in: text, from: 0),
-              let close = find(") : ", in: text, from: m + 11),
+              let close = stampEnd(text, from: m + 11),
               let t = find("type=", in: UnsafeRawBufferPointer(rebasing: text[..<m]), from: 0),
               let id = parseStamp(UnsafeRawBufferPointer(rebasing: text[(m + 11)..<close]), dates: &dates) else { return nil }
         var out: [UInt8] = []
@@ -65,6 +65,15 @@ public enum InterpretedForm {
         out.append(0x1d)
         out += marker.utf8
         return out
+    }
+
+    /// Where `) : ` closes the stamp. A record with no fields (EOE) ends there: ausearch writes
+    /// `type=EOE msg=audit(…) : `, and the trailing blank is gone once the line is trimmed.
+    private static func stampEnd(_ text: UnsafeRawBufferPointer, from: Int) -> Int? {
+        if let close = find(") : ", in: text, from: from) { return close }
+        let bare = text.count - 3
+        guard bare >= from, CanonicalHeader.starts(text, bare, ") :") else { return nil }
+        return bare
     }
 
     /// `<date> <time>.<ms>:<serial>` in the analysing host's locale and zone. The serial and

@@ -71,4 +71,17 @@ import Testing
         #expect(avc.body.hasSuffix("scontext=staff_u:staff_r:staff_t:s0more words hereand more tcontext=staff_u:staff_r:staff_t:s0 tclass=process"))
         #expect(stats.malformed == 2 && stats.skipped[.notAuditRecord]?.lines == [6, 7])
     }
+
+    /// `ausearch -i` writes a record with no fields as `type=EOE msg=audit(…) : `; trimmed of its
+    /// blank, the line still has its stamp (it was read as a record whose stamp the poster hid,
+    /// at time 0, with a warning saying so), with or without the blank.
+    @Test func interpretedEOEKeepsItsStamp() throws {
+        for eoe in ["type=EOE msg=audit(11/27/26 09:14:03.120:8812) : ", "type=EOE msg=audit(11/27/26 09:14:03.120:8812) :"] {
+            let (items, stats) = try read("----\n" + eoe + "\n\ntype=AVC msg=audit(11/27/26 09:14:03.120:8812) : \(Self.avc)\n")
+            let records = items.compactMap { if case .record(let r) = $0 { return r } else { return nil } }
+            #expect(records.map(\.type) == ["AVC", "EOE"], "\(eoe)")
+            #expect(records.allSatisfy { $0.key.id.serial == 8812 && $0.key.id.seconds > 0 }, "\(eoe)")
+            #expect(stats.redacted.lines.isEmpty, "\(eoe)")
+        }
+    }
 }
