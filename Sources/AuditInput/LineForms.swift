@@ -35,8 +35,8 @@ struct LineForms {
     /// The last denial read from a line in another form, so that setroubleshoot's summary of
     /// the same denial, logged just after it, is not read as a second one.
     private var lastDenial: (line: Int, avc: [UInt8])?
-    /// `ausearch -i` dates already converted.
-    private var dates = LocalDates()
+    /// `ausearch -i` dates and names already looked up.
+    private var lookups = InterpretedLookups()
     /// Records whose stamp the poster hid (`audit(XXX)`), read with the time unknown.
     private(set) var redacted = LineSample()
 
@@ -70,7 +70,7 @@ struct LineForms {
         if raw.isEmpty { return .separator }
         if CanonicalHeader.starts(raw, 0, "----") { return .boundary }
         if lastRecordLine != number - 1, PlainLine.isPlain(raw) { return .unused(.notAuditRecord) }
-        if let record = InterpretedForm.asWritten(raw, dates: &dates) { return took([record], number: number) }
+        if let record = InterpretedForm.asWritten(raw, lookups: &lookups) { return took([record], number: number) }
         let text = PastedText.unescape(PastedText.stripBackticks(Self.stripQuoting(String(decoding: raw, as: UTF8.self))))
         if text.isEmpty { return .separator }
         if text.hasPrefix("----") { return .boundary }
@@ -141,7 +141,7 @@ struct LineForms {
         if let header = Array(text.utf8).withUnsafeBytes({ CanonicalHeader($0) }),
            !text.utf8[text.utf8.index(text.utf8.startIndex, offsetBy: header.type.lowerBound)].isDigit { return text }
         if text.hasPrefix("{"), let json = JournalJSON.record(text) { return json }
-        if let interpreted = Array(text.utf8).withUnsafeBytes({ InterpretedForm.record($0, dates: &dates) }) { return String(decoding: interpreted, as: UTF8.self) }
+        if let interpreted = Array(text.utf8).withUnsafeBytes({ InterpretedForm.record($0, lookups: &lookups) }) { return String(decoding: interpreted, as: UTF8.self) }
         if let embedded = Self.embeddedRecord(text) { return embedded }
         if let short = journalShort(text, number: number) { return short }
         return nil
