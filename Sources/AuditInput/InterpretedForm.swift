@@ -58,7 +58,9 @@ public enum InterpretedForm {
               let close = stampEnd(text, from: m + 11),
               let t = find("type=", in: UnsafeRawBufferPointer(rebasing: text[..<m]), from: 0) else { return nil }
         var out: [UInt8] = []
-        out.reserveCapacity(text.count + 64)
+        // Room for the marker and quotes; a proctitle doubles in hex. Every kept line is held
+        // as such an array until its region is read, so the slack counts.
+        out.reserveCapacity(RecordRelevance.equals(UnsafeRawBufferPointer(rebasing: text[(t + 5)..<m]), "PROCTITLE") ? 2 * text.count + 40 : text.count + 40)
         if CanonicalHeader.starts(text, 0, "node=") {
             out += text[..<(text[..<t].firstIndex(of: UInt8(ascii: " ")) ?? t)]
             out.append(UInt8(ascii: " "))
