@@ -14,7 +14,8 @@ public struct Event: Sendable {
 
 /// Groups records into events keyed by (node, time, serial), as auparse does.
 ///
-/// An event completes on EOE; on a PROCTITLE that follows its SYSCALL (the kernel writes
+/// An event completes on an EOE read after its other records (not on one that `ausearch`'s
+/// newest-first forms print at the event's top); on a PROCTITLE that follows its SYSCALL (the kernel writes
 /// PROCTITLE last); at once for single-record types (user-space messages, types below 1300
 /// or from 2100 on); at an `ausearch` `----` boundary; or when it falls `window` seconds
 /// behind the newest record seen from its node. Time is always the records' own, never the
@@ -53,7 +54,12 @@ public struct Assembler {
             return done
         }
         if record.type == "EOE" {
-            if let open { done.append(inFlight.remove(at: open).value) }
+            // EOE carries nothing; it ends its event when read after the event's other records,
+            // as the kernel writes it last (`ausearch --raw` keeps that order). `ausearch -i` and
+            // plain `ausearch` print each event newest first, EOE at the top, and the scanner
+            // hands it over after the event's first SELinux record: there the `----` before the
+            // next event (or the window) ends it, once all its records are in.
+            if let open, !inFlight.values[open].records.readAfter(record) { done.append(inFlight.remove(at: open).value) }
             return done   // a lone EOE after PROCTITLE already ended the event carries nothing
         }
         guard let open else {
@@ -126,6 +132,12 @@ public struct Assembler {
 }
 
 extension Array where Element == Record {
+    /// Whether the input has these records (kept in input order) after `record`: it came first.
+    func readAfter(_ record: Record) -> Bool {
+        guard let last else { return false }
+        return last.source.input == record.source.input && last.source.line > record.source.line
+    }
+
     /// Appends, unless the record was read before the event's last one: a companion found
     /// before its AVC (SYSCALL-first kernels, newest-first `ausearch`) may reach the assembler
     /// after it, and an event's records stay in the order the input has them.

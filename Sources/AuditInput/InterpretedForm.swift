@@ -10,13 +10,18 @@ import CAudit
 /// a2=PROT_READ|PROT_WRITE|PROT_EXEC exit=EACCES(Permission denied)`), unquoted strings.
 /// The result carries `AVCEXPLAIN_FORM=interpreted` in its enrichment tail: ausearch drops
 /// PROT_GROWSDOWN when it interprets a2, so that evidence is weaker.
+///
+/// Every line of such a log takes this path, so it works on bytes: no String is made for a
+/// word, and the lookups (dates, architectures, syscalls, errnos) are remembered in
+/// `InterpretedLookups`.
 public enum InterpretedForm {
-    public static let marker = "AVCEXPLAIN_FORM=interpreted"
+    public static let marker = markerText.description
+    private static let markerText: StaticString = "AVCEXPLAIN_FORM=interpreted"
 
     /// The canonical record for a line as `ausearch -i` writes it (`type=` or `node=` first, plain
     /// ASCII, no paste damage), read without decoding it as text; nil for any other line, which
     /// `LineForms` reads the long way (reaching `record` too when the line holds such a record).
-    static func asWritten(_ line: UnsafeRawBufferPointer, dates: inout LocalDates) -> [UInt8]? {
+    static func asWritten(_ line: UnsafeRawBufferPointer, lookups: inout InterpretedLookups) -> [UInt8]? {
         guard let base = line.baseAddress, CanonicalHeader.starts(line, 0, "type=") || CanonicalHeader.starts(line, 0, "node="),
               line.last != UInt8(ascii: "`"), CanonicalHeader(line) == nil, isPlainASCII(line),
               ByteSearch.find("cannot", in: line) == nil else { return nil }
@@ -30,52 +35,81 @@ public enum InterpretedForm {
         guard let m = find(" msg=audit(", in: line, from: 0), memchr(base, Int32(UInt8(ascii: "(")), m) == nil else { return nil }
         var end = line.count
         while end > 0, line[end - 1] == UInt8(ascii: " ") { end -= 1 }
-        return record(UnsafeRawBufferPointer(rebasing: line[..<end]), dates: &dates)
+        return record(UnsafeRawBufferPointer(rebasing: line[..<end]), lookups: &lookups)
     }
 
     /// No byte a paste's escapes (`\`, `&`) or a multi-byte character could be part of.
     private static func isPlainASCII(_ line: UnsafeRawBufferPointer) -> Bool {
-        for b in line where b >= 0x80 || b == UInt8(ascii: "\\") || b == UInt8(ascii: "&") { return false }
-        return true
+        guard let base = line.baseAddress else { return true }
+        guard memchr(base, Int32(UInt8(ascii: "\\")), line.count) == nil, memchr(base, Int32(UInt8(ascii: "&")), line.count) == nil else { return false }
+        var i = 0
+        var high: UInt64 = 0
+        while i + 8 <= line.count {
+            high |= base.loadUnaligned(fromByteOffset: i, as: UInt64.self)
+            i += 8
+        }
+        while i < line.count { high |= UInt64(line[i]); i += 1 }
+        return high & 0x8080_8080_8080_8080 == 0
     }
 
     /// The record for `ausearch -i` text, nil if it is not one.
-    static func record(_ text: UnsafeRawBufferPointer, dates: inout LocalDates) -> [UInt8]? {
+    static func record(_ text: UnsafeRawBufferPointer, lookups: inout InterpretedLookups) -> [UInt8]? {
         guard let m = find(" msg=audit(", in: text, from: 0),
-              let close = find(") : ", in: text, from: m + 11),
-              let t = find("type=", in: UnsafeRawBufferPointer(rebasing: text[..<m]), from: 0),
-              let id = parseStamp(UnsafeRawBufferPointer(rebasing: text[(m + 11)..<close]), dates: &dates) else { return nil }
+              let close = stampEnd(text, from: m + 11),
+              let t = find("type=", in: UnsafeRawBufferPointer(rebasing: text[..<m]), from: 0) else { return nil }
         var out: [UInt8] = []
-        out.reserveCapacity(text.count + 64)
+        // Room for the marker and quotes; a proctitle doubles in hex. Every kept line is held
+        // as such an array until its region is read, so the slack counts.
+        out.reserveCapacity(RecordRelevance.equals(UnsafeRawBufferPointer(rebasing: text[(t + 5)..<m]), "PROCTITLE") ? 2 * text.count + 40 : text.count + 40)
         if CanonicalHeader.starts(text, 0, "node=") {
             out += text[..<(text[..<t].firstIndex(of: UInt8(ascii: " ")) ?? t)]
             out.append(UInt8(ascii: " "))
         }
         let type = UnsafeRawBufferPointer(rebasing: text[(t + 5)..<m])
-        out += "type=".utf8
+        append("type=", to: &out)
         out += type
-        out += " msg=audit(".utf8
-        out += id
-        out += "): ".utf8
+        append(" msg=audit(", to: &out)
+        guard appendStamp(UnsafeRawBufferPointer(rebasing: text[(m + 11)..<close]), lookups: &lookups, to: &out) else { return nil }
+        append("): ", to: &out)
         let start = min(close + 4, text.count)
         var end = text.count
         while end > start, text[end - 1] == UInt8(ascii: " ") { end -= 1 }
         let body = UnsafeRawBufferPointer(rebasing: text[start..<end])
-        if RecordRelevance.equals(type, "PROCTITLE") { proctitle(body, into: &out) } else { convert(body, syscall: RecordRelevance.equals(type, "SYSCALL"), into: &out) }
+        if RecordRelevance.equals(type, "PROCTITLE") {
+            proctitle(body, into: &out)
+        } else {
+            convert(body, syscall: RecordRelevance.equals(type, "SYSCALL"), lookups: &lookups, into: &out)
+        }
         out.append(0x1d)
-        out += marker.utf8
+        append(markerText, to: &out)
         return out
     }
 
-    /// `<date> <time>.<ms>:<serial>` in the analysing host's locale and zone. The serial and
-    /// milliseconds are exact; the date is read in the common forms, else left at 0.
-    static func parseStamp(_ stamp: UnsafeRawBufferPointer, dates: inout LocalDates) -> [UInt8]? {
-        guard let colon = stamp.lastIndex(of: UInt8(ascii: ":")), let serial = integer(stamp[(colon + 1)...], as: UInt64.self) else { return nil }
+    /// Where `) : ` closes the stamp. A record with no fields (EOE) ends there: ausearch writes
+    /// `type=EOE msg=audit(…) : `, and the trailing blank is gone once the line is trimmed.
+    private static func stampEnd(_ text: UnsafeRawBufferPointer, from: Int) -> Int? {
+        if let close = find(") : ", in: text, from: from) { return close }
+        let bare = text.count - 3
+        guard bare >= from, CanonicalHeader.starts(text, bare, ") :") else { return nil }
+        return bare
+    }
+
+    /// `<date> <time>.<ms>:<serial>` in the analysing host's locale and zone, appended as the
+    /// raw stamp `S.mmm:N`; false if the stamp is not one. The serial and milliseconds are exact;
+    /// the date is read in the common forms, else left at 0.
+    static func appendStamp(_ stamp: UnsafeRawBufferPointer, lookups: inout InterpretedLookups, to out: inout [UInt8]) -> Bool {
+        guard let colon = stamp.lastIndex(of: UInt8(ascii: ":")), let serial = integer(stamp[(colon + 1)...], as: UInt64.self) else { return false }
         let dateTime = stamp[..<colon]
-        guard let dot = dateTime.lastIndex(of: UInt8(ascii: ".")), let ms = integer(dateTime[(dot + 1)...], as: Int.self), (0..<1000).contains(ms) else { return nil }
-        let seconds = dates.seconds(UnsafeRawBufferPointer(rebasing: dateTime[..<dot]))
-        let msText = String(ms)
-        return Array("\(seconds).\(String(repeating: "0", count: 3 - msText.count))\(msText):\(serial)".utf8)
+        guard let dot = dateTime.lastIndex(of: UInt8(ascii: ".")), let ms = integer(dateTime[(dot + 1)...], as: Int.self), (0..<1000).contains(ms) else { return false }
+        let seconds = lookups.seconds(UnsafeRawBufferPointer(rebasing: dateTime[..<dot]))
+        appendDecimal(UInt64(seconds), to: &out)
+        out.append(UInt8(ascii: "."))
+        out.append(UInt8(ascii: "0") + UInt8(ms / 100))
+        out.append(UInt8(ascii: "0") + UInt8(ms / 10 % 10))
+        out.append(UInt8(ascii: "0") + UInt8(ms % 10))
+        out.append(UInt8(ascii: ":"))
+        appendDecimal(serial, to: &out)
+        return true
     }
 
     /// A local date and time (`11/17/06 14:17:29`, `2006-11-17 …`, `17.11.2006 …`) as seconds
@@ -110,203 +144,205 @@ public enum InterpretedForm {
     /// PROCTITLE's value is the rest of the line, spaces and all: hex-encode it as the kernel would.
     static func proctitle(_ body: UnsafeRawBufferPointer, into out: inout [UInt8]) {
         let value = CanonicalHeader.starts(body, 0, "proctitle=") ? body[10...] : body[...]
-        let digits = Array("0123456789ABCDEF".utf8)
-        out += "proctitle=".utf8
-        for b in value { out.append(digits[Int(b >> 4)]); out.append(digits[Int(b & 15)]) }
+        append("proctitle=", to: &out)
+        for b in value { out.append(hexDigit(b >> 4, upper: true)); out.append(hexDigit(b & 15, upper: true)) }
     }
 
     /// Interpreted values back to raw ones, for the fields the diagnosis reads; the words are
     /// those between single spaces, as ausearch writes them.
-    static func convert(_ body: UnsafeRawBufferPointer, syscall isSyscall: Bool, into out: inout [UInt8]) {
+    static func convert(_ body: UnsafeRawBufferPointer, syscall isSyscall: Bool, lookups: inout InterpretedLookups, into out: inout [UInt8]) {
         var machine: Int32 = -1
         var start = 0
         while start <= body.count {
-            let end = body[start...].firstIndex(of: UInt8(ascii: " ")) ?? body.count
+            let end = index(of: UInt8(ascii: " "), in: body, from: start) ?? body.count
             if start > 0 { out.append(UInt8(ascii: " ")) }
             let token = UnsafeRawBufferPointer(rebasing: body[start..<end])
             start = end + 1
-            guard let eq = token.firstIndex(of: UInt8(ascii: "=")) else { out += token; continue }
-            let key = UnsafeRawBufferPointer(rebasing: token[..<eq])
-            let value = UnsafeRawBufferPointer(rebasing: token[(eq + 1)...])
-            func text(_ bytes: UnsafeRawBufferPointer) -> String { String(decoding: bytes, as: UTF8.self) }
-            switch text(key) {
-            case "arch" where isSyscall:
-                machine = audit_name_to_machine(text(value))
-                if machine >= 0 { out += ("arch=" + String(audit_machine_to_elf(machine), radix: 16)).utf8; continue }
-            case "syscall" where isSyscall:
-                if machine >= 0, integer(value[...], as: Int.self) == nil {
-                    let n = audit_name_to_syscall(text(value), machine)
-                    if n >= 0 { out += "syscall=\(n)".utf8; continue }
-                }
-            case "a0", "a1", "a2", "a3":
-                if let v = argument(value) { out += key; out.append(UInt8(ascii: "=")); out += v.utf8; continue }
-            case "exit":
-                if let open = value.firstIndex(of: UInt8(ascii: "(")) {
-                    let errno = audit_name_to_errno(text(UnsafeRawBufferPointer(rebasing: value[..<open])))
-                    if errno != 0 { out += "exit=\(errno < 0 ? errno : -errno)".utf8; continue }
-                }
-            case "per":
-                if let open = value.firstIndex(of: UInt8(ascii: "(")), let close = value.lastIndex(of: UInt8(ascii: ")")), close > open {
-                    var hex = value[(open + 1)..<close]
-                    if hex.starts(with: "0x".utf8) { hex = hex.dropFirst(2) }
-                    out += "per=".utf8
-                    out += hex
-                    continue
-                }
-            case "comm", "exe", "cwd", "path", "name":
-                if value.first != UInt8(ascii: "\"") {
-                    out += key
-                    out += "=\"".utf8
-                    out += value
-                    out.append(UInt8(ascii: "\""))
-                    continue
-                }
-            default:
-                break
-            }
+            if let eq = index(of: UInt8(ascii: "="), in: token, from: 0),
+               appendRaw(UnsafeRawBufferPointer(rebasing: token[..<eq]), UnsafeRawBufferPointer(rebasing: token[(eq + 1)...]),
+                         syscall: isSyscall, machine: &machine, lookups: &lookups, to: &out) { continue }
             out += token
         }
     }
 
-    /// `0x7ffd…` → hex; `PROT_READ|PROT_EXEC` and `MAP_PRIVATE|MAP_ANONYMOUS` → their bits.
-    static func argument(_ value: UnsafeRawBufferPointer) -> String? {
-        if CanonicalHeader.starts(value, 0, "0x") { return String(decoding: value[2...], as: UTF8.self) }
-        var bits: UInt64 = 0
-        for name in value.split(separator: UInt8(ascii: "|")) {
-            guard let bit = flagBits[String(decoding: name, as: UTF8.self)] else { return nil }
-            bits |= bit
+    /// One `key=value` word with its value read back to the raw form; false (nothing appended)
+    /// when the word stays as it is.
+    private static func appendRaw(_ key: UnsafeRawBufferPointer, _ value: UnsafeRawBufferPointer, syscall isSyscall: Bool, machine: inout Int32,
+                                  lookups: inout InterpretedLookups, to out: inout [UInt8]) -> Bool {
+        func named(_ name: StaticString) -> Bool { RecordRelevance.equals(key, name) }
+        if isSyscall, named("arch") {
+            machine = lookups.machine(value)
+            guard machine >= 0 else { return false }
+            append("arch=", to: &out)
+            appendHex(UInt64(audit_machine_to_elf(machine)), to: &out)
+            return true
         }
-        return String(bits, radix: 16)
+        if isSyscall, named("syscall") {
+            guard machine >= 0, integer(value[...], as: Int.self) == nil else { return false }
+            let n = lookups.syscall(value, machine: machine)
+            guard n >= 0 else { return false }
+            append("syscall=", to: &out)
+            appendDecimal(UInt64(n), to: &out)
+            return true
+        }
+        if key.count == 2, key[0] == UInt8(ascii: "a"), (UInt8(ascii: "0")...UInt8(ascii: "3")).contains(key[1]) {
+            return appendArgument(key, value, to: &out)
+        }
+        if named("exit") {
+            guard let open = index(of: UInt8(ascii: "("), in: value, from: 0) else { return false }
+            let errno = lookups.errno(UnsafeRawBufferPointer(rebasing: value[..<open]))
+            guard errno != 0 else { return false }
+            append("exit=-", to: &out)
+            appendDecimal(UInt64(errno < 0 ? -Int64(errno) : Int64(errno)), to: &out)
+            return true
+        }
+        if named("per") {
+            guard let open = value.firstIndex(of: UInt8(ascii: "(")), let close = value.lastIndex(of: UInt8(ascii: ")")), close > open else { return false }
+            var hex = value[(open + 1)..<close]
+            if hex.starts(with: "0x".utf8) { hex = hex.dropFirst(2) }
+            append("per=", to: &out)
+            out += hex
+            return true
+        }
+        if named("comm") || named("exe") || named("cwd") || named("path") || named("name") {
+            guard value.first != UInt8(ascii: "\"") else { return false }
+            out += key
+            append("=\"", to: &out)
+            out += value
+            out.append(UInt8(ascii: "\""))
+            return true
+        }
+        return false
     }
 
-    /// A number as Swift reads it from text (`Int("…")`), from bytes.
-    private static func integer<T: FixedWidthInteger>(_ bytes: Slice<UnsafeRawBufferPointer>, as: T.Type) -> T? {
-        T(String(decoding: bytes, as: UTF8.self))
+    /// `a2=0x7ffd…` → `a2=7ffd…`; `PROT_READ|PROT_EXEC` and `MAP_PRIVATE|MAP_ANONYMOUS` → their
+    /// bits in hex. False for any other value (a flag this table lacks).
+    private static func appendArgument(_ key: UnsafeRawBufferPointer, _ value: UnsafeRawBufferPointer, to out: inout [UInt8]) -> Bool {
+        if CanonicalHeader.starts(value, 0, "0x") {
+            out += key
+            out.append(UInt8(ascii: "="))
+            out += value[2...]
+            return true
+        }
+        var bits: UInt64 = 0
+        for name in value.split(separator: UInt8(ascii: "|")) {
+            guard let bit = flagBits.first(where: { RecordRelevance.equals(UnsafeRawBufferPointer(rebasing: name), $0.name) })?.bits else { return false }
+            bits |= bit
+        }
+        out += key
+        out.append(UInt8(ascii: "="))
+        appendHex(bits, to: &out)
+        return true
+    }
+
+    /// A number as Swift reads it from text (`Int("…")`: an optional sign, then digits), from bytes.
+    static func integer<T: FixedWidthInteger>(_ bytes: Slice<UnsafeRawBufferPointer>, as: T.Type) -> T? {
+        var digits = bytes[...]
+        let negative = digits.first == UInt8(ascii: "-")
+        if negative || digits.first == UInt8(ascii: "+") { digits = digits.dropFirst() }
+        guard !digits.isEmpty else { return nil }
+        var value: T = 0
+        for b in digits {
+            guard b >= UInt8(ascii: "0"), b <= UInt8(ascii: "9") else { return nil }
+            let (times10, o1) = value.multipliedReportingOverflow(by: 10)
+            let digit = T(b - UInt8(ascii: "0"))
+            let (next, o2) = negative ? times10.subtractingReportingOverflow(digit) : times10.addingReportingOverflow(digit)
+            guard !o1, !o2 else { return nil }
+            value = next
+        }
+        return value
+    }
+
+    private static func appendDecimal(_ value: UInt64, to out: inout [UInt8]) {
+        var digits: (UInt64, UInt64, UInt64) = (0, 0, 0)   // 24 bytes: UInt64.max has 20 digits
+        withUnsafeMutableBytes(of: &digits) { d in
+            var i = d.count
+            var rest = value
+            repeat {
+                i -= 1
+                d[i] = UInt8(ascii: "0") + UInt8(rest % 10)
+                rest /= 10
+            } while rest > 0
+            out.append(contentsOf: UnsafeRawBufferPointer(rebasing: d[i...]))
+        }
+    }
+
+    private static func append(_ text: StaticString, to out: inout [UInt8]) {
+        out.append(contentsOf: UnsafeRawBufferPointer(start: text.utf8Start, count: text.utf8CodeUnitCount))
+    }
+
+    /// Lower-case hex, as `String(_:radix: 16)` writes it.
+    private static func appendHex(_ value: UInt64, to out: inout [UInt8]) {
+        var shift = max(0, (64 - value.leadingZeroBitCount + 3) / 4 * 4 - 4)
+        while shift >= 0 {
+            out.append(hexDigit(UInt8((value >> UInt64(shift)) & 15), upper: false))
+            shift -= 4
+        }
+    }
+
+    private static func hexDigit(_ nibble: UInt8, upper: Bool) -> UInt8 {
+        nibble < 10 ? UInt8(ascii: "0") + nibble : (upper ? UInt8(ascii: "A") : UInt8(ascii: "a")) + nibble - 10
+    }
+
+    private static func index(of byte: UInt8, in bytes: UnsafeRawBufferPointer, from: Int) -> Int? {
+        guard let base = bytes.baseAddress, from < bytes.count, let hit = memchr(base + from, Int32(byte), bytes.count - from) else { return nil }
+        return base.distance(to: UnsafeRawPointer(hit))
     }
 
     private static func find(_ needle: StaticString, in bytes: UnsafeRawBufferPointer, from: Int) -> Int? { ByteSearch.find(needle, in: bytes, from: from) }
 
-    static let flagBits: [String: UInt64] = [
-        "PROT_NONE": 0, "PROT_READ": 1, "PROT_WRITE": 2, "PROT_EXEC": 4, "PROT_SEM": 8,
-        "PROT_GROWSDOWN": 0x0100_0000, "PROT_GROWSUP": 0x0200_0000,
-        "MAP_SHARED": 1, "MAP_PRIVATE": 2, "MAP_SHARED_VALIDATE": 3, "MAP_FIXED": 0x10, "MAP_ANONYMOUS": 0x20,
-        "MAP_32BIT": 0x40, "MAP_GROWSDOWN": 0x100, "MAP_DENYWRITE": 0x800, "MAP_EXECUTABLE": 0x1000,
-        "MAP_LOCKED": 0x2000, "MAP_NORESERVE": 0x4000, "MAP_POPULATE": 0x8000, "MAP_NONBLOCK": 0x10000,
-        "MAP_STACK": 0x20000, "MAP_HUGETLB": 0x40000, "MAP_SYNC": 0x80000, "MAP_FIXED_NOREPLACE": 0x100000,
+    static let flagBits: [(name: StaticString, bits: UInt64)] = [
+        ("PROT_NONE", 0), ("PROT_READ", 1), ("PROT_WRITE", 2), ("PROT_EXEC", 4), ("PROT_SEM", 8),
+        ("PROT_GROWSDOWN", 0x0100_0000), ("PROT_GROWSUP", 0x0200_0000),
+        ("MAP_SHARED", 1), ("MAP_PRIVATE", 2), ("MAP_SHARED_VALIDATE", 3), ("MAP_FIXED", 0x10), ("MAP_ANONYMOUS", 0x20),
+        ("MAP_32BIT", 0x40), ("MAP_GROWSDOWN", 0x100), ("MAP_DENYWRITE", 0x800), ("MAP_EXECUTABLE", 0x1000),
+        ("MAP_LOCKED", 0x2000), ("MAP_NORESERVE", 0x4000), ("MAP_POPULATE", 0x8000), ("MAP_NONBLOCK", 0x10000),
+        ("MAP_STACK", 0x20000), ("MAP_HUGETLB", 0x40000), ("MAP_SYNC", 0x80000), ("MAP_FIXED_NOREPLACE", 0x100000),
     ]
 }
 
-/// `ausearch -i` dates already converted: a log's records share a few seconds each, and the
-/// conversion (mktime) reads the zone file on every call.
-struct LocalDates {
-    private var last: (text: [UInt8], seconds: Int)?
+/// The lookups `ausearch -i` text needs, remembered: a log's records share a few dates,
+/// architectures, syscalls and errnos, while a conversion costs more than the rest of the line
+/// (mktime reads the zone file on every call; libaudit's tables want C strings).
+struct InterpretedLookups {
+    private var date: (text: [UInt8], seconds: Int)?
+    private var names = RecentNames()
 
     mutating func seconds(_ dateTime: UnsafeRawBufferPointer) -> Int {
-        if let last, last.text.elementsEqual(dateTime) { return last.seconds }
+        if let date, date.text.elementsEqual(dateTime) { return date.seconds }
         let seconds = InterpretedForm.seconds(Substring(String(decoding: dateTime, as: UTF8.self)))
-        last = (Array(dateTime), seconds)
+        date = (Array(dateTime), seconds)
         return seconds
     }
+
+    /// libaudit's machine for an `arch=` name, -1 if it has none.
+    mutating func machine(_ name: UnsafeRawBufferPointer) -> Int32 { names.value(name, kind: -1) { audit_name_to_machine($0) } }
+    /// The syscall number for a name on `machine`, -1 if it has none.
+    mutating func syscall(_ name: UnsafeRawBufferPointer, machine: Int32) -> Int32 { names.value(name, kind: machine) { audit_name_to_syscall($0, machine) } }
+    /// The errno for a name (`EACCES`), 0 if it has none.
+    mutating func errno(_ name: UnsafeRawBufferPointer) -> Int32 { names.value(name, kind: -2) { audit_name_to_errno($0) } }
 }
 
-/// One line of `journalctl -o json`: a flat object whose `MESSAGE` is the record without its
-/// stamp; `_AUDIT_ID` is the serial and `_SOURCE_REALTIME_TIMESTAMP` the time in microseconds.
-enum JournalJSON {
-    static func record(_ text: String) -> String? {
-        guard let fields = flatObject(text), let message = fields["MESSAGE"], let serial = fields["_AUDIT_ID"] else { return nil }
-        let micros = UInt64(fields["_SOURCE_REALTIME_TIMESTAMP"] ?? fields["__REALTIME_TIMESTAMP"] ?? "") ?? 0
-        var type = fields["_AUDIT_TYPE_NAME"] ?? fields["_AUDIT_TYPE"].flatMap { Int($0) }.map(AuditNames.recordType) ?? ""
-        var body = Substring(message)
-        if let space = body.firstIndex(of: " ") {
-            let first = body[..<space]
-            if type.isEmpty || first == type { type = String(first); body = body[body.index(after: space)...] }
-        }
-        guard !type.isEmpty else { return nil }
-        let ms = String((micros / 1000) % 1000)
-        let node = fields["_HOSTNAME"].map { "node=\($0) " } ?? ""
-        return "\(node)type=\(type) msg=audit(\(micros / 1_000_000).\(String(repeating: "0", count: 3 - ms.count))\(ms):\(serial)): \(body)"
-    }
+/// The last few names looked up, by kind (a machine for syscalls, negative for the other
+/// tables), with their values. Bounded, as the names are untrusted text.
+struct RecentNames {
+    private var entries: [(name: [UInt8], kind: Int32, value: Int32)] = []
+    private var next = 0
+    static let capacity = 32
 
-    /// String values of a flat JSON object (numbers as their text; a byte array, as journald
-    /// writes non-UTF-8 messages, decoded). Nil if the text is not such an object.
-    static func flatObject(_ text: String) -> [String: String]? {
-        let b = Array(text.utf8)
-        var i = 0
-        func skipSpace() { while i < b.count, b[i] == 0x20 || b[i] == 0x09 { i += 1 } }
-        func string() -> String? {
-            guard i < b.count, b[i] == UInt8(ascii: "\"") else { return nil }
-            i += 1
-            var out: [UInt8] = []
-            while i < b.count {
-                let c = b[i]
-                if c == UInt8(ascii: "\"") { i += 1; return String(decoding: out, as: UTF8.self) }
-                if c == UInt8(ascii: "\\"), i + 1 < b.count {
-                    i += 1
-                    switch b[i] {
-                    case UInt8(ascii: "n"): out.append(0x0a)
-                    case UInt8(ascii: "t"): out.append(0x09)
-                    case UInt8(ascii: "r"): out.append(0x0d)
-                    case UInt8(ascii: "u"):
-                        guard i + 4 < b.count, let v = UInt32(String(decoding: b[(i + 1)...(i + 4)], as: UTF8.self), radix: 16) else { return nil }
-                        out += Array(String(Unicode.Scalar(v) ?? "?").utf8)
-                        i += 4
-                    default: out.append(b[i])
-                    }
-                    i += 1
-                    continue
-                }
-                out.append(c)
-                i += 1
-            }
-            return nil
+    mutating func value(_ name: UnsafeRawBufferPointer, kind: Int32, lookup: (UnsafePointer<CChar>) -> Int32) -> Int32 {
+        for entry in entries where entry.kind == kind && entry.name.elementsEqual(name) { return entry.value }
+        let value = withUnsafeTemporaryAllocation(of: CChar.self, capacity: name.count + 1) { c in
+            for (i, b) in name.enumerated() { c[i] = CChar(bitPattern: b) }
+            c[name.count] = 0
+            return lookup(c.baseAddress!)
         }
-        skipSpace()
-        guard i < b.count, b[i] == UInt8(ascii: "{") else { return nil }
-        i += 1
-        var fields: [String: String] = [:]
-        while true {
-            skipSpace()
-            if i < b.count, b[i] == UInt8(ascii: "}") { return fields }
-            guard let key = string() else { return nil }
-            skipSpace()
-            guard i < b.count, b[i] == UInt8(ascii: ":") else { return nil }
-            i += 1
-            skipSpace()
-            guard i < b.count else { return nil }
-            if b[i] == UInt8(ascii: "\"") {
-                guard let v = string() else { return nil }
-                fields[key] = v
-            } else if b[i] == UInt8(ascii: "[") {
-                var bytes: [UInt8] = []
-                i += 1
-                var number = ""
-                while i < b.count, b[i] != UInt8(ascii: "]") {
-                    if b[i] >= 0x30 && b[i] <= 0x39 { number.append(Character(Unicode.Scalar(b[i]))) }
-                    else if let v = UInt8(number) { bytes.append(v); number = "" }
-                    i += 1
-                }
-                if let v = UInt8(number) { bytes.append(v) }
-                guard i < b.count else { return nil }
-                i += 1
-                fields[key] = String(decoding: bytes, as: UTF8.self)
-            } else {
-                let start = i
-                while i < b.count, b[i] != UInt8(ascii: ","), b[i] != UInt8(ascii: "}") { i += 1 }
-                fields[key] = String(decoding: b[start..<i], as: UTF8.self).trimmingSpaces()
-            }
-            skipSpace()
-            if i < b.count, b[i] == UInt8(ascii: ",") { i += 1; continue }
-            if i < b.count, b[i] == UInt8(ascii: "}") { return fields }
-            return nil
+        if entries.count < Self.capacity {
+            entries.append((Array(name), kind, value))
+        } else {
+            entries[next] = (Array(name), kind, value)
+            next = (next + 1) % Self.capacity
         }
-    }
-}
-
-extension String {
-    func trimmingSpaces() -> String {
-        var s = Substring(self)
-        while s.first == " " { s.removeFirst() }
-        while s.last == " " { s.removeLast() }
-        return String(s)
+        return value
     }
 }

@@ -34,9 +34,9 @@ struct LineForms {
     private var setroubleshoot = SetroubleshootForm()
     /// The last denial read from a line in another form, so that setroubleshoot's summary of
     /// the same denial, logged just after it, is not read as a second one.
-    private var lastDenial: (line: Int, avc: [UInt8])?
-    /// `ausearch -i` dates already converted.
-    private var dates = LocalDates()
+    private var lastDenial: (line: Int, record: [UInt8], avc: Int)?
+    /// `ausearch -i` dates and names already looked up.
+    private var lookups = InterpretedLookups()
     /// Records whose stamp the poster hid (`audit(XXX)`), read with the time unknown.
     private(set) var redacted = LineSample()
 
@@ -70,7 +70,7 @@ struct LineForms {
         if raw.isEmpty { return .separator }
         if CanonicalHeader.starts(raw, 0, "----") { return .boundary }
         if lastRecordLine != number - 1, PlainLine.isPlain(raw) { return .unused(.notAuditRecord) }
-        if let record = InterpretedForm.asWritten(raw, dates: &dates) { return took([record], number: number) }
+        if let record = InterpretedForm.asWritten(raw, lookups: &lookups) { return took(record, number: number) }
         let text = PastedText.unescape(PastedText.stripBackticks(Self.stripQuoting(String(decoding: raw, as: UTF8.self))))
         if text.isEmpty { return .separator }
         if text.hasPrefix("----") { return .boundary }
@@ -96,15 +96,15 @@ struct LineForms {
             if lastRecordIncomplete == true, Self.lastFields.contains(where: { joined.contains($0) }) { lastRecordIncomplete = false }
             return .continuation(Array(joined.utf8))
         }
-        if let record = stamps.stampless(text, number: number) { return took([Array(record.utf8)], number: number) }
+        if let record = stamps.stampless(text, number: number) { return took(Array(record.utf8), number: number) }
         switch setroubleshoot.classify(text, number: number, stamps: &stamps) {
         case .record(let record):
             let permissions = Fields(parsing: String(record.split(separator: ": ", maxSplits: 1).last ?? "")).avcPermissions
             if let last = lastDenial, last.line >= number - 10 {
-                let read = Fields(parsing: String(decoding: last.avc, as: UTF8.self)).avcPermissions
+                let read = Fields(parsing: String(decoding: last.record[last.avc...], as: UTF8.self)).avcPermissions
                 if permissions.contains(where: { read.contains($0) }) { return .unused(.summaryOfRecordRead) }
             }
-            return took([Array(record.utf8)], number: number)
+            return took(Array(record.utf8), number: number)
         case .consumed: return .separator
         case .notSetroubleshoot: break
         }
@@ -113,19 +113,26 @@ struct LineForms {
 
     /// Records read from one line: the last may be continued on the next line.
     private mutating func took(_ lines: [[UInt8]], number: Int) -> Classified {
-        for line in lines {
-            line.withUnsafeBytes { b in
-                if let avc = ByteSearch.find(" avc:", in: b) { lastDenial = (number, Array(b[avc...])) }
-            }
-        }
-        lines.last!.withUnsafeBytes { b in
+        for line in lines.dropLast() { noteDenial(line, number: number) }
+        _ = took(lines.last!, number: number)
+        return lines.count == 1 ? .record(lines[0]) : .records(lines)
+    }
+
+    /// One record read from a line (the common case: no array of them is made).
+    private mutating func took(_ line: [UInt8], number: Int) -> Classified {
+        noteDenial(line, number: number)
+        line.withUnsafeBytes { b in
             if let h = CanonicalHeader(b) {
                 lastRecordLine = number
                 lastRecordIncomplete = Self.looksCut(b, header: h)
                 lastTail = b.last
             }
         }
-        return lines.count == 1 ? .record(lines[0]) : .records(lines)
+        return .record(line)
+    }
+
+    private mutating func noteDenial(_ line: [UInt8], number: Int) {
+        if let avc = line.withUnsafeBytes({ ByteSearch.find(" avc:", in: $0) }) { lastDenial = (number, line, avc) }
     }
 
     /// A sealert report heading still held at the end of the input: its report had no raw records.
@@ -141,7 +148,7 @@ struct LineForms {
         if let header = Array(text.utf8).withUnsafeBytes({ CanonicalHeader($0) }),
            !text.utf8[text.utf8.index(text.utf8.startIndex, offsetBy: header.type.lowerBound)].isDigit { return text }
         if text.hasPrefix("{"), let json = JournalJSON.record(text) { return json }
-        if let interpreted = Array(text.utf8).withUnsafeBytes({ InterpretedForm.record($0, dates: &dates) }) { return String(decoding: interpreted, as: UTF8.self) }
+        if let interpreted = Array(text.utf8).withUnsafeBytes({ InterpretedForm.record($0, lookups: &lookups) }) { return String(decoding: interpreted, as: UTF8.self) }
         if let embedded = Self.embeddedRecord(text) { return embedded }
         if let short = journalShort(text, number: number) { return short }
         return nil

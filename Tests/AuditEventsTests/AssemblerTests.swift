@@ -68,6 +68,17 @@ private let eoe = "type=EOE msg=audit(1700000000.100:42): "
         #expect(done[0].proctitle == "/bin/a -x")
     }
 
+    /// `ausearch -i` and plain `ausearch` print EOE at the top of each event; the reader hands
+    /// it over after the event's AVC. Read before the others, it ends nothing: the `----` does.
+    @Test func anEOEReadBeforeTheEventsOtherRecordsDoesNotEndIt() {
+        var a = Assembler()
+        for (line, n) in [(avc, 4), (eoe, 1), (proctitle, 2), (syscall, 3)] { #expect(a.add(rec(line, n)).isEmpty, "line \(n)") }
+        let done = a.boundary()
+        #expect(done.count == 1)
+        #expect(done.first?.records.map(\.type) == ["PROCTITLE", "SYSCALL", "AVC"])
+        #expect(done.first?.syscall?.name == "mprotect")
+    }
+
     @Test func nodeSeparatesEventsWithTheSameSerial() {
         var a = Assembler()
         _ = a.add(rec("node=a " + avc))

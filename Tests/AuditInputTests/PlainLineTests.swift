@@ -71,4 +71,40 @@ import Testing
         #expect(avc.body.hasSuffix("scontext=staff_u:staff_r:staff_t:s0more words hereand more tcontext=staff_u:staff_r:staff_t:s0 tclass=process"))
         #expect(stats.malformed == 2 && stats.skipped[.notAuditRecord]?.lines == [6, 7])
     }
+
+    /// `ausearch -i` writes a record with no fields as `type=EOE msg=audit(…) : `; trimmed of its
+    /// blank, the line still has its stamp (it was read as a record whose stamp the poster hid,
+    /// at time 0, with a warning saying so), with or without the blank.
+    @Test func interpretedEOEKeepsItsStamp() throws {
+        for eoe in ["type=EOE msg=audit(11/27/26 09:14:03.120:8812) : ", "type=EOE msg=audit(11/27/26 09:14:03.120:8812) :"] {
+            let (items, stats) = try read("----\n" + eoe + "\n\ntype=AVC msg=audit(11/27/26 09:14:03.120:8812) : \(Self.avc)\n")
+            let records = items.compactMap { if case .record(let r) = $0 { return r } else { return nil } }
+            #expect(records.map(\.type) == ["AVC", "EOE"], "\(eoe)")
+            #expect(records.allSatisfy { $0.key.id.serial == 8812 && $0.key.id.seconds > 0 }, "\(eoe)")
+            #expect(stats.redacted.lines.isEmpty, "\(eoe)")
+        }
+    }
+
+    /// The byte-level reading of `ausearch -i` values gives the raw record the String reading gave:
+    /// names back to numbers, flags to bits, errnos to negative exits, strings quoted, the
+    /// proctitle in hex, the date in the local zone.
+    @Test func interpretedValuesReadBackToRawOnes() throws {
+        let lines = [
+            "node=easel type=SYSCALL msg=audit(11/27/26 09:14:03.007:8812) : arch=x86_64 syscall=mprotect success=no exit=EACCES(Permission denied) a0=0x7ffd7cad5000 a1=0x1000 a2=PROT_READ|PROT_WRITE|PROT_EXEC|PROT_GROWSDOWN a3=MAP_PRIVATE|MAP_ANONYMOUS items=0 ppid=1 pid=4242 auid=unset uid=root tty=(none) ses=unset comm=paintd exe=/opt/paintbox/bin/paintd subj=staff_u:staff_r:staff_t:s0 key=(null) per=PER_LINUX(0x0) ",
+            "type=PROCTITLE msg=audit(11/27/26 09:14:03.007:8812) : proctitle=/opt/paintbox/bin/paintd --canvas ",
+            "type=SYSCALL msg=audit(11/27/26 09:14:03.007:8813) : arch=x86_64 syscall=openat exit=ENOENT(No such file or directory) a2=O_RDONLY|O_CLOEXEC cwd=/ ",
+        ]
+        var forms = LineForms()
+        let seconds = InterpretedForm.localSeconds(2026, 11, 27, 9, 14, 3)!
+        let raw = lines.enumerated().map { n, line -> String in
+            guard case .record(let bytes) = Array(line.utf8).withUnsafeBytes({ forms.classify($0, number: n + 1, previous: nil) }) else { return "" }
+            return String(decoding: bytes, as: UTF8.self)
+        }
+        let tail = "\u{1d}" + InterpretedForm.marker
+        #expect(raw == [
+            "node=easel type=SYSCALL msg=audit(\(seconds).007:8812): arch=c000003e syscall=10 success=no exit=-13 denied) a0=7ffd7cad5000 a1=1000 a2=1000007 a3=22 items=0 ppid=1 pid=4242 auid=unset uid=root tty=(none) ses=unset comm=\"paintd\" exe=\"/opt/paintbox/bin/paintd\" subj=staff_u:staff_r:staff_t:s0 key=(null) per=0" + tail,
+            "type=PROCTITLE msg=audit(\(seconds).007:8812): proctitle=2F6F70742F7061696E74626F782F62696E2F7061696E7464202D2D63616E766173" + tail,
+            "type=SYSCALL msg=audit(\(seconds).007:8813): arch=c000003e syscall=257 exit=-2 such file or directory) a2=O_RDONLY|O_CLOEXEC cwd=\"/\"" + tail,
+        ])
+    }
 }

@@ -42,6 +42,23 @@ import TestSupport
         #expect(r.stderr.contains("(standard input): no exec* denial: 1 denial is of other permissions (read, write)"), "\(r.stderr)")
     }
 
+    /// ausearch's default and `-i` forms print each event newest first, EOE at the top (and `-i`
+    /// as `type=EOE msg=audit(…) : `, its stamp's end at the trimmed blank): read as the raw
+    /// form is, as many events, the finding whole, and no stamp said to be hidden.
+    @Test func newestFirstFormsReadAsTheRawForm() throws {
+        let root = try SampleRoot.built.get()
+        let (_, raw) = try Tool.json(["--sysroot", root, "SampleLogs/forms/seed.ausearch-raw.log"])
+        for name in ["seed.ausearch-default.log", "seed.ausearch-i.log", "chain.ausearch-i.log"] {
+            let (result, report) = try Tool.json(["--sysroot", root, "SampleLogs/forms/" + name])
+            #expect(!result.stderr.contains("hidden by the poster"), "\(name): \(result.stderr)")
+            let findings = Tool.findings(report)
+            #expect(findings.allSatisfy { ($0["process"] as? [String: Any])?["exe"] is String }, "\(name)")
+            guard name.hasPrefix("seed") else { continue }
+            #expect((report["summary"] as? [String: Any])?["events"] as? Int == (raw["summary"] as? [String: Any])?["events"] as? Int, "\(name)")
+            #expect(findings.map { $0["count"] as? Int } == Tool.findings(raw).map { $0["count"] as? Int }, "\(name)")
+        }
+    }
+
     @Test func interpretedFormSaysItsEvidenceIsWeaker() throws {
         let root = try SampleRoot.built.get()
         let (_, report) = try Tool.json(["--sysroot", root, "SampleLogs/forms/seed.ausearch-i.log"])

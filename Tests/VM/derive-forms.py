@@ -29,6 +29,7 @@ syslog = lambda sec: time.strftime("%b %d %H:%M:%S", time.gmtime(int(sec)))
 pid = re.search(r"pid=(\d+)", next(b for t, s, m, n, b in event if t == "AVC")).group(1)
 
 open(os.path.join(forms, "seed.ausearch-raw.log"), "w").write(ausearch("--raw"))
+open(os.path.join(forms, "seed.ausearch-default.log"), "w").write(ausearch(env={"TZ": "UTC", "LC_ALL": "C"}))
 open(os.path.join(forms, "seed.ausearch-i.log"), "w").write(ausearch("-i", env={"TZ": "UTC", "LC_ALL": "C"}))
 open(os.path.join(forms, "seed.ausearch-csv.log"), "w").write(ausearch("--format", "csv"))
 open(os.path.join(forms, "seed.ausearch-text.log"), "w").write(ausearch("--format", "text"))
