@@ -42,9 +42,6 @@ struct LineRef {
     var number: Int
     var kind: Kind
     var header: CanonicalHeader?
-    /// A kept record's stamp, read here (in the parallel halves) so the selection does not;
-    /// nil when it does not parse, or when every record is kept and none is looked up.
-    var stamp: Stamp?
     /// Plain lines (see `PlainLine`) just after this one, itself plain: once it is found to be
     /// no record, they are none either, and are only counted.
     var plainFollowers: PlainRun?
@@ -100,8 +97,7 @@ struct Prescan {
                 canonicalRecords += 1
                 let relevance = keepEverything ? .primary : RecordRelevance.of(UnsafeRawBufferPointer(rebasing: line[header.type]))
                 let kind: LineRef.Kind = relevance == .primary ? .primary : relevance == .companion ? .companion : .ignoredRecord
-                let stamp = kind == .ignoredRecord || keepEverything ? nil : header.stamp(line)
-                let ref = LineRef(start: offset, end: lineEnd, number: lines, kind: kind, header: header, stamp: stamp)
+                let ref = LineRef(start: offset, end: lineEnd, number: lines, kind: kind, header: header)
                 if kind == .ignoredRecord { pendingIgnored = ref } else { pendingIgnored = nil; refs.append(ref) }
                 openRun = nil
             } else {
