@@ -119,13 +119,18 @@ struct Prescan {
     }
 }
 
-/// An event's identity as it stands in a record's stamp, read from the bytes without copying
-/// the line: what makes two records part of one event.
-struct ScanKey: Hashable {
-    var node: [UInt8]?
+/// Time and serial as a record's stamp has them, read without copying the line.
+struct Stamp: Hashable {
     var seconds: UInt64
     var milliseconds: UInt64
     var serial: UInt64
+}
+
+/// An event's identity, what makes two records part of one event: a few integers, the node
+/// named by its number (see `NodeNumbers`), so keys are hashed and compared without bytes.
+struct ScanKey: Hashable {
+    var node: Int32
+    var stamp: Stamp
 }
 
 /// The fixed part of a canonical record line — `[node=N ]type=T msg=audit(S.M:N):` — located
@@ -134,7 +139,7 @@ struct CanonicalHeader {
     var type: Range<Int>
     var node: Range<Int>?
 
-    /// Finds the node and type; the stamp is read only when `key` is asked for.
+    /// Finds the node and type; the stamp is read only when asked for.
     init?(_ line: UnsafeRawBufferPointer) {
         let n = line.count
         var i = 0
@@ -160,9 +165,9 @@ struct CanonicalHeader {
         self.node = node
     }
 
-    /// Node, time and serial; nil when the stamp is not `S.M:N)` with numbers that fit
+    /// Time and serial; nil when the stamp is not `S.M:N)` with numbers that fit
     /// (the record parser then refuses the line too).
-    func key(_ line: UnsafeRawBufferPointer) -> ScanKey? {
+    func stamp(_ line: UnsafeRawBufferPointer) -> Stamp? {
         var k = type.upperBound + 11
         func number(until terminator: UInt8) -> UInt64? {
             var value: UInt64 = 0
@@ -180,7 +185,7 @@ struct CanonicalHeader {
         }
         guard let seconds = number(until: UInt8(ascii: ".")), let milliseconds = number(until: UInt8(ascii: ":")),
               let serial = number(until: UInt8(ascii: ")")) else { return nil }
-        return ScanKey(node: node.map { Array(line[$0]) }, seconds: seconds, milliseconds: milliseconds, serial: serial)
+        return Stamp(seconds: seconds, milliseconds: milliseconds, serial: serial)
     }
 
     /// A paste that lost its newlines holds several records on one line; such a line is left
@@ -195,6 +200,10 @@ struct CanonicalHeader {
             from = at + 1
         }
         return false
+    }
+
+    func node(_ line: UnsafeRawBufferPointer) -> UnsafeRawBufferPointer? {
+        node.map { UnsafeRawBufferPointer(rebasing: line[$0]) }
     }
 
     static func starts(_ line: UnsafeRawBufferPointer, _ at: Int, _ text: StaticString) -> Bool {

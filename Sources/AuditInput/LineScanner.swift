@@ -82,6 +82,7 @@ struct LineScanner {
     /// closed or been renewed are skipped when they come up.
     private var pendingOrder: [(key: ScanKey, until: Int)] = []
     private var pendingOrderStart = 0
+    private var nodes = NodeNumbers()
     /// The previous line, when it was a canonical record: a paste may continue it.
     private var previousRecord: (line: LineBytes, number: Int)?
     /// The line number of the record that continuation lines extend.
@@ -117,8 +118,12 @@ struct LineScanner {
                 forms.sawRecord(number: number)
                 previousRecord = (.inRegion(ref.start..<ref.end), number)
                 chainStart = number
+                // The prescan has sorted the record out. (Its stamp is read here: kept in every
+                // ref, it made a region's refs a quarter larger, megabytes at peak.)
                 if ref.kind != .ignoredRecord {
-                    consider(line, header: header, bytes: .inRegion(ref.start..<ref.end), number: number, region: region, selected: &selected)
+                    consider(line, header: header, relevance: ref.kind == .primary ? .primary : .companion,
+                             stamp: keepEverything ? nil : header.stamp(line),
+                             bytes: .inRegion(ref.start..<ref.end), number: number, selected: &selected)
                 }
             } else {
                 handleOtherForm(line, number: number, region: region, selected: &selected, tally: &tally)
@@ -193,7 +198,10 @@ struct LineScanner {
         chainStart = number
         let relevance = keepEverything ? .primary : bytes.withUnsafeBytes { RecordRelevance.of(UnsafeRawBufferPointer(rebasing: $0[header.type])) }
         if relevance != .ignored {
-            bytes.withUnsafeBytes { consider($0, header: header, bytes: .copied(bytes), number: number, region: region, selected: &selected) }
+            bytes.withUnsafeBytes { line in
+                consider(line, header: header, relevance: relevance, stamp: keepEverything ? nil : header.stamp(line), bytes: .copied(bytes),
+                         number: number, selected: &selected)
+            }
         }
     }
 
@@ -212,15 +220,16 @@ struct LineScanner {
         tally.malformedSample += numbers.prefix(max(0, InputStats.sampleSize - tally.malformedSample.count))
     }
 
-    private mutating func consider(_ line: UnsafeRawBufferPointer, header: CanonicalHeader, bytes: LineBytes, number: Int,
-                                   region: UnsafeRawBufferPointer, selected: inout [SelectedLine]) {
-        let relevance = keepEverything ? .primary : RecordRelevance.of(UnsafeRawBufferPointer(rebasing: line[header.type]))
+    /// A record that may be kept: `stamp` is nil when it does not parse (or every record is kept).
+    private mutating func consider(_ line: UnsafeRawBufferPointer, header: CanonicalHeader, relevance: RecordRelevance, stamp: Stamp?,
+                                   bytes: LineBytes, number: Int, selected: inout [SelectedLine]) {
         switch relevance {
         case .ignored:
             return
         case .primary:
             selected.append(SelectedLine(bytes: bytes, number: number, kind: .record))
-            guard !keepEverything, let key = header.key(line) else { return }
+            guard !keepEverything, let stamp else { return }
+            let key = key(stamp, node: header.node(line))
             // Companions seen just before (SYSCALL-first kernels, newest-first ausearch output)
             // follow their record at once, in input order: the assembler gets every record of an
             // event in the same order however the input was cut into regions.
@@ -233,15 +242,33 @@ struct LineScanner {
             pending[key] = number + Self.window
             pendingOrder.append((key, number + Self.window))
         case .companion:
-            guard let key = header.key(line) else { return }
+            guard let stamp else { return }
+            let key = key(stamp, node: header.node(line))
             expirePending(before: number)
             if pending[key] != nil {
                 selected.append(SelectedLine(bytes: bytes, number: number, kind: .record))
-                if RecordRelevance.equals(UnsafeRawBufferPointer(rebasing: line[header.type]), "EOE") { pending[key] = nil }
+                // EOE is the only companion type of three letters.
+                if header.type.count == 3 { pending[key] = nil }
                 return
             }
             remember(Recent(key: key, line: bytes, number: number))
         }
+    }
+
+    private mutating func key(_ stamp: Stamp, node: UnsafeRawBufferPointer?) -> ScanKey {
+        if nodes.isFull { renumberNodes() }
+        return ScanKey(node: nodes.number(node), stamp: stamp)
+    }
+
+    /// Keeps the node table bounded: only the nodes of events still looked for keep a number.
+    private mutating func renumberNodes() {
+        pendingOrder = pendingOrder[pendingOrderStart...].filter { pending[$0.key] == $0.until }
+        pendingOrderStart = 0
+        let new = nodes.keep(pendingOrder.map(\.key.node) + recent.map(\.key.node))
+        for i in pendingOrder.indices { pendingOrder[i].key.node = new[pendingOrder[i].key.node]! }
+        // A line holding several records of one event (a paste) added its key twice.
+        pending = Dictionary(pendingOrder.map { ($0.key, $0.until) }, uniquingKeysWith: { first, _ in first })
+        for i in recent.indices { recent[i].key.node = new[recent[i].key.node]! }
     }
 
     private mutating func expirePending(before number: Int) {

@@ -87,4 +87,25 @@ import TestSupport
         #expect(records(items).map(\.type) == ["AVC", "PROCTITLE", "SYSCALL"])
         #expect(records(items).map(\.source.line) == [4, 2, 3])
     }
+
+    /// Event keys number their nodes, and the numbers are given anew (only to the nodes of
+    /// events still looked for) once more than `NodeNumbers.limit` nodes were seen: a log naming
+    /// a new node on every line keeps the table bounded, and every event its records.
+    @Test func companionsAreFoundAcrossTheRenumberingOfNodes() throws {
+        let events = NodeNumbers.limit + 5000
+        var lines: [(at: Int, text: String)] = []
+        for n in 0..<events {
+            let stamp = "node=host\(n) type=%@ msg=audit(1700000000.000:\(n)): "
+            lines.append((10 * n, String(format: stamp, "AVC") + "avc:  denied  { execmem } for  pid=1 comm=\"a\" scontext=u:r:t:s0 tcontext=u:r:t:s0 tclass=process"))
+            // Each SYSCALL a few events away from its AVC, before it (kept aside) or after it
+            // (looked for): some wait across the renumbering.
+            lines.append((10 * n + (n % 2 == 0 ? -35 : 35), String(format: stamp, "SYSCALL") + "arch=c000003e syscall=10"))
+        }
+        let log = lines.sorted { $0.at < $1.at }.map { $0.text + "\n" }.joined()
+        let (items, stats) = try read(Array(log.utf8), keepEverything: false, maxLine: 4096)
+        let kept = records(items)
+        #expect(stats.kept == 2 * events)
+        let withSyscall = Set(kept.filter { $0.type == "SYSCALL" }.map(\.key))
+        #expect(kept.filter { $0.type == "AVC" && !withSyscall.contains($0.key) }.map(\.key.description).prefix(3) == [])
+    }
 }
