@@ -322,10 +322,15 @@ struct InterpretedLookups {
     private var names = RecentNames()
 
     mutating func seconds(_ dateTime: UnsafeRawBufferPointer) -> Int {
-        if let date, date.text.elementsEqual(dateTime) { return date.seconds }
+        if let date, Self.same(date.text, dateTime) { return date.seconds }
         let seconds = InterpretedForm.seconds(Substring(String(decoding: dateTime, as: UTF8.self)))
         date = (Array(dateTime), seconds)
         return seconds
+    }
+
+    /// Byte equality without the generic element-by-element walk of `elementsEqual`.
+    static func same(_ held: [UInt8], _ bytes: UnsafeRawBufferPointer) -> Bool {
+        held.count == bytes.count && held.withUnsafeBytes { h in h.count == 0 || memcmp(h.baseAddress!, bytes.baseAddress!, h.count) == 0 }
     }
 
     /// libaudit's machine for an `arch=` name, -1 if it has none.
@@ -344,7 +349,7 @@ struct RecentNames {
     static let capacity = 32
 
     mutating func value(_ name: UnsafeRawBufferPointer, kind: Int32, lookup: (UnsafePointer<CChar>) -> Int32) -> Int32 {
-        for entry in entries where entry.kind == kind && entry.name.elementsEqual(name) { return entry.value }
+        for entry in entries where entry.kind == kind && InterpretedLookups.same(entry.name, name) { return entry.value }
         let value = withUnsafeTemporaryAllocation(of: CChar.self, capacity: name.count + 1) { c in
             for (i, b) in name.enumerated() { c[i] = CChar(bitPattern: b) }
             c[name.count] = 0
