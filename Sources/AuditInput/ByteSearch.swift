@@ -4,19 +4,33 @@ import Glibc
 import Musl
 #endif
 
-/// Substring search over bytes: memchr to the needle's rarest byte, then memcmp (glibc's memmem
-/// is a GNU extension Swift does not import, and its set-up costs more than a short line).
+/// Substring search over bytes: memchr to the needle's rarest byte, then a byte compare that
+/// mostly stops at the first byte (glibc's memmem is a GNU extension Swift does not import, and
+/// its set-up costs more than a short line; a memcmp call per false hit cost more than the hit).
 enum ByteSearch {
+    /// A needle with the byte memchr looks for chosen once: held in a `static let` where a
+    /// search runs on every line, as choosing it costs about as much as a short search.
+    struct Needle {
+        let text: StaticString
+        let anchor: Int
+        init(_ text: StaticString) { (self.text, anchor) = (text, ByteSearch.rarest(text)) }
+    }
+
     /// Where `needle` starts in `bytes` at or after `from`.
     static func find(_ needle: StaticString, in bytes: UnsafeRawBufferPointer, from: Int = 0) -> Int? {
-        let n = needle.utf8CodeUnitCount
+        find(Needle(needle), in: bytes, from: from)
+    }
+
+    static func find(_ needle: Needle, in bytes: UnsafeRawBufferPointer, from: Int = 0) -> Int? {
+        let (n, anchor) = (needle.text.utf8CodeUnitCount, needle.anchor)
         guard let base = bytes.baseAddress, n > 0, from >= 0 else { return nil }
-        let anchor = rarest(needle)
-        let byte = Int32(needle.utf8Start[anchor])
+        let byte = Int32(needle.text.utf8Start[anchor])
         var i = from + anchor
         while i + n - anchor <= bytes.count, let hit = memchr(base + i, byte, bytes.count - (n - anchor) + 1 - i) {
             let at = base.distance(to: UnsafeRawPointer(hit)) - anchor
-            if memcmp(base + at, needle.utf8Start, n) == 0 { return at }
+            var k = 0
+            while k < n, base.load(fromByteOffset: at + k, as: UInt8.self) == needle.text.utf8Start[k] { k += 1 }
+            if k == n { return at }
             i = at + anchor + 1
         }
         return nil
@@ -42,4 +56,15 @@ enum ByteSearch {
         for (i, b) in common.enumerated() { table[Int(b)] = UInt8(i) }
         return table
     }()
+}
+
+/// The searches run on every line of a log in another form.
+extension ByteSearch.Needle {
+    static let cannot = Self("cannot")
+    static let type = Self("type=")
+    static let msgAudit = Self(" msg=audit(")
+    static let stampClose = Self(") : ")
+    static let avc = Self(" avc:")
+    static let tclass = Self("tclass=")
+    static let key = Self(" key=")
 }

@@ -21,22 +21,30 @@ public enum InterpretedForm {
     /// The canonical record for a line as `ausearch -i` writes it (`type=` or `node=` first, plain
     /// ASCII, no paste damage), read without decoding it as text; nil for any other line, which
     /// `LineForms` reads the long way (reaching `record` too when the line holds such a record).
-    static func asWritten(_ line: UnsafeRawBufferPointer, lookups: inout InterpretedLookups) -> [UInt8]? {
+    ///
+    /// With `bodies: .whenRead`, a record of a type the selection passes over (PATH, CWD,
+    /// EXECVE, USER_*) comes back as its header and stamp alone, which is all the selection
+    /// looks at in it.
+    static func asWritten(_ line: UnsafeRawBufferPointer, bodies: Bodies = .always, lookups: inout InterpretedLookups) -> [UInt8]? {
         guard let base = line.baseAddress, CanonicalHeader.starts(line, 0, "type=") || CanonicalHeader.starts(line, 0, "node="),
               line.last != UInt8(ascii: "`"), CanonicalHeader(line) == nil, isPlainASCII(line),
-              ByteSearch.find("cannot", in: line) == nil else { return nil }
+              ByteSearch.find(.cannot, in: line) == nil else { return nil }
         // A second record start would make it a paste that lost its newlines.
         var from = 1
-        while let t = find("type=", in: line, from: from) {
+        while let t = find(.type, in: line, from: from) {
             if line[t - 1] == UInt8(ascii: " ") { return nil }
             from = t + 1
         }
         // The stamp's `msg=audit(` must be the first one, as the stamp repair looks there.
-        guard let m = find(" msg=audit(", in: line, from: 0), memchr(base, Int32(UInt8(ascii: "(")), m) == nil else { return nil }
+        guard let m = find(.msgAudit, in: line, from: 0), memchr(base, Int32(UInt8(ascii: "(")), m) == nil else { return nil }
         var end = line.count
         while end > 0, line[end - 1] == UInt8(ascii: " ") { end -= 1 }
-        return record(UnsafeRawBufferPointer(rebasing: line[..<end]), lookups: &lookups)
+        return record(UnsafeRawBufferPointer(rebasing: line[..<end]), skipsIgnoredBody: bodies == .whenRead, lookups: &lookups)
     }
+
+    /// Which records' bodies are converted: all of them (every record is kept), or only those
+    /// of the types the diagnosis reads.
+    enum Bodies { case always, whenRead }
 
     /// No byte a paste's escapes (`\`, `&`) or a multi-byte character could be part of.
     private static func isPlainASCII(_ line: UnsafeRawBufferPointer) -> Bool {
@@ -53,19 +61,22 @@ public enum InterpretedForm {
     }
 
     /// The record for `ausearch -i` text, nil if it is not one.
-    static func record(_ text: UnsafeRawBufferPointer, lookups: inout InterpretedLookups) -> [UInt8]? {
-        guard let m = find(" msg=audit(", in: text, from: 0),
+    /// `skipsIgnoredBody` leaves out the body of a type `RecordRelevance` ignores, unless the
+    /// line names ` avc:` (a setroubleshoot summary after it is compared with such a line).
+    static func record(_ text: UnsafeRawBufferPointer, skipsIgnoredBody: Bool = false, lookups: inout InterpretedLookups) -> [UInt8]? {
+        guard let m = find(.msgAudit, in: text, from: 0),
               let close = stampEnd(text, from: m + 11),
-              let t = find("type=", in: UnsafeRawBufferPointer(rebasing: text[..<m]), from: 0) else { return nil }
+              let t = find(.type, in: UnsafeRawBufferPointer(rebasing: text[..<m]), from: 0) else { return nil }
+        let type = UnsafeRawBufferPointer(rebasing: text[(t + 5)..<m])
+        let withBody = !skipsIgnoredBody || RecordRelevance.of(type) != .ignored || find(.avc, in: text, from: 0) != nil
         var out: [UInt8] = []
         // Room for the marker and quotes; a proctitle doubles in hex. Every kept line is held
         // as such an array until its region is read, so the slack counts.
-        out.reserveCapacity(RecordRelevance.equals(UnsafeRawBufferPointer(rebasing: text[(t + 5)..<m]), "PROCTITLE") ? 2 * text.count + 40 : text.count + 40)
+        out.reserveCapacity(!withBody ? close + 40 : RecordRelevance.equals(type, "PROCTITLE") ? 2 * text.count + 40 : text.count + 40)
         if CanonicalHeader.starts(text, 0, "node=") {
             out += text[..<(text[..<t].firstIndex(of: UInt8(ascii: " ")) ?? t)]
             out.append(UInt8(ascii: " "))
         }
-        let type = UnsafeRawBufferPointer(rebasing: text[(t + 5)..<m])
         append("type=", to: &out)
         out += type
         append(" msg=audit(", to: &out)
@@ -75,7 +86,9 @@ public enum InterpretedForm {
         var end = text.count
         while end > start, text[end - 1] == UInt8(ascii: " ") { end -= 1 }
         let body = UnsafeRawBufferPointer(rebasing: text[start..<end])
-        if RecordRelevance.equals(type, "PROCTITLE") {
+        if !withBody {
+            // Nothing: the header is all the selection reads of such a record.
+        } else if RecordRelevance.equals(type, "PROCTITLE") {
             proctitle(body, into: &out)
         } else {
             convert(body, syscall: RecordRelevance.equals(type, "SYSCALL"), lookups: &lookups, into: &out)
@@ -88,7 +101,7 @@ public enum InterpretedForm {
     /// Where `) : ` closes the stamp. A record with no fields (EOE) ends there: ausearch writes
     /// `type=EOE msg=audit(…) : `, and the trailing blank is gone once the line is trimmed.
     private static func stampEnd(_ text: UnsafeRawBufferPointer, from: Int) -> Int? {
-        if let close = find(") : ", in: text, from: from) { return close }
+        if let close = find(.stampClose, in: text, from: from) { return close }
         let bare = text.count - 3
         guard bare >= from, CanonicalHeader.starts(text, bare, ") :") else { return nil }
         return bare
@@ -289,7 +302,7 @@ public enum InterpretedForm {
         return base.distance(to: UnsafeRawPointer(hit))
     }
 
-    private static func find(_ needle: StaticString, in bytes: UnsafeRawBufferPointer, from: Int) -> Int? { ByteSearch.find(needle, in: bytes, from: from) }
+    private static func find(_ needle: ByteSearch.Needle, in bytes: UnsafeRawBufferPointer, from: Int) -> Int? { ByteSearch.find(needle, in: bytes, from: from) }
 
     static let flagBits: [(name: StaticString, bits: UInt64)] = [
         ("PROT_NONE", 0), ("PROT_READ", 1), ("PROT_WRITE", 2), ("PROT_EXEC", 4), ("PROT_SEM", 8),
@@ -309,10 +322,15 @@ struct InterpretedLookups {
     private var names = RecentNames()
 
     mutating func seconds(_ dateTime: UnsafeRawBufferPointer) -> Int {
-        if let date, date.text.elementsEqual(dateTime) { return date.seconds }
+        if let date, Self.same(date.text, dateTime) { return date.seconds }
         let seconds = InterpretedForm.seconds(Substring(String(decoding: dateTime, as: UTF8.self)))
         date = (Array(dateTime), seconds)
         return seconds
+    }
+
+    /// Byte equality without the generic element-by-element walk of `elementsEqual`.
+    static func same(_ held: [UInt8], _ bytes: UnsafeRawBufferPointer) -> Bool {
+        held.count == bytes.count && held.withUnsafeBytes { h in h.count == 0 || memcmp(h.baseAddress!, bytes.baseAddress!, h.count) == 0 }
     }
 
     /// libaudit's machine for an `arch=` name, -1 if it has none.
@@ -331,7 +349,7 @@ struct RecentNames {
     static let capacity = 32
 
     mutating func value(_ name: UnsafeRawBufferPointer, kind: Int32, lookup: (UnsafePointer<CChar>) -> Int32) -> Int32 {
-        for entry in entries where entry.kind == kind && entry.name.elementsEqual(name) { return entry.value }
+        for entry in entries where entry.kind == kind && InterpretedLookups.same(entry.name, name) { return entry.value }
         let value = withUnsafeTemporaryAllocation(of: CChar.self, capacity: name.count + 1) { c in
             for (i, b) in name.enumerated() { c[i] = CChar(bitPattern: b) }
             c[name.count] = 0

@@ -35,6 +35,8 @@ struct LineForms {
     /// The last denial read from a line in another form, so that setroubleshoot's summary of
     /// the same denial, logged just after it, is not read as a second one.
     private var lastDenial: (line: Int, record: [UInt8], avc: Int)?
+    /// Whether every record is kept (then every `ausearch -i` record is converted in full).
+    var keepEverything = false
     /// `ausearch -i` dates and names already looked up.
     private var lookups = InterpretedLookups()
     /// Records whose stamp the poster hid (`audit(XXX)`), read with the time unknown.
@@ -70,7 +72,7 @@ struct LineForms {
         if raw.isEmpty { return .separator }
         if CanonicalHeader.starts(raw, 0, "----") { return .boundary }
         if lastRecordLine != number - 1, PlainLine.isPlain(raw) { return .unused(.notAuditRecord) }
-        if let record = InterpretedForm.asWritten(raw, lookups: &lookups) { return took(record, number: number) }
+        if let record = InterpretedForm.asWritten(raw, bodies: keepEverything ? .always : .whenRead, lookups: &lookups) { return took(record, number: number) }
         let text = PastedText.unescape(PastedText.stripBackticks(Self.stripQuoting(String(decoding: raw, as: UTF8.self))))
         if text.isEmpty { return .separator }
         if text.hasPrefix("----") { return .boundary }
@@ -132,7 +134,7 @@ struct LineForms {
     }
 
     private mutating func noteDenial(_ line: [UInt8], number: Int) {
-        if let avc = line.withUnsafeBytes({ ByteSearch.find(" avc:", in: $0) }) { lastDenial = (number, line, avc) }
+        if let avc = line.withUnsafeBytes({ ByteSearch.find(.avc, in: $0) }) { lastDenial = (number, line, avc) }
     }
 
     /// A sealert report heading still held at the end of the input: its report had no raw records.
@@ -231,10 +233,10 @@ struct LineForms {
     /// A canonical line that stops before its usual last fields (a wrapped paste).
     static func looksCut(_ line: UnsafeRawBufferPointer, header: CanonicalHeader) -> Bool {
         let type = UnsafeRawBufferPointer(rebasing: line[header.type])
-        func has(_ needle: StaticString) -> Bool { ByteSearch.find(needle, in: line) != nil }
-        if RecordRelevance.equals(type, "AVC") { return !has("tclass=") }
-        if RecordRelevance.equals(type, "SYSCALL") { return !has(" key=") }
-        if RecordRelevance.equals(type, "USER_AVC") { return line.last != UInt8(ascii: "'") && !has("'\u{1d}") }
+        func has(_ needle: ByteSearch.Needle) -> Bool { ByteSearch.find(needle, in: line) != nil }
+        if RecordRelevance.equals(type, "AVC") { return !has(.tclass) }
+        if RecordRelevance.equals(type, "SYSCALL") { return !has(.key) }
+        if RecordRelevance.equals(type, "USER_AVC") { return line.last != UInt8(ascii: "'") && ByteSearch.find("'\u{1d}", in: line) == nil }
         return false
     }
 }

@@ -63,7 +63,7 @@ struct ScanTally {
 /// call and the rest at its exit; other CPUs' records may come between).
 struct LineScanner {
     /// Keep every record (for tests that compare grouping with libauparse).
-    var keepEverything = false
+    var keepEverything = false { didSet { forms.keepEverything = keepEverything } }
     /// Longer lines are cut here (and counted), as the chunk reader does across chunks.
     var maxLineLength = Int.max
     var forms = LineForms()

@@ -107,4 +107,36 @@ import Testing
             "type=SYSCALL msg=audit(\(seconds).007:8813): arch=c000003e syscall=257 exit=-2 such file or directory) a2=O_RDONLY|O_CLOEXEC cwd=\"/\"" + tail,
         ])
     }
+
+    /// A record of a type the selection passes over (PATH here) is converted to its header and
+    /// stamp alone, all the selection reads of it; its body is converted when the line names
+    /// ` avc:` (a setroubleshoot summary is compared with it) or when every record is kept.
+    @Test func interpretedIgnoredTypesKeepOnlyTheirHeader() throws {
+        let path = "type=PATH msg=audit(11/27/26 09:14:03.007:8812) : item=0 name=/opt/paintbox/lib/libbrush.so nametype=NORMAL "
+        let named = "type=PATH msg=audit(11/27/26 09:14:03.007:8812) : item=0 name=/tmp/a avc: b nametype=NORMAL "
+        let seconds = InterpretedForm.localSeconds(2026, 11, 27, 9, 14, 3)!
+        let tail = "\u{1d}" + InterpretedForm.marker
+        func converted(_ line: String, keepEverything: Bool) -> String {
+            var forms = LineForms()
+            forms.keepEverything = keepEverything
+            guard case .record(let bytes) = Array(line.utf8).withUnsafeBytes({ forms.classify($0, number: 1, previous: nil) }) else { return "" }
+            return String(decoding: bytes, as: UTF8.self)
+        }
+        let header = "type=PATH msg=audit(\(seconds).007:8812): "
+        #expect(converted(path, keepEverything: false) == header + tail)
+        #expect(converted(path, keepEverything: true) == header + "item=0 name=\"/opt/paintbox/lib/libbrush.so\" nametype=NORMAL" + tail)
+        #expect(converted(named, keepEverything: false) == header + "item=0 name=\"/tmp/a\" avc: b nametype=NORMAL" + tail)
+
+        // Through a whole stream: the PATH record is counted and passed over, or kept in full.
+        let log = "type=AVC msg=audit(11/27/26 09:14:03.007:8812) : \(Self.avc)\n" + path + "\n"
+        let (items, stats) = try read(log)
+        #expect(types(items) == ["1 AVC"])
+        #expect(stats.records == 2 && stats.malformed == 0)
+        var stream = try RecordStream(bytes: Array(log.utf8), name: "t", keepEverything: true)
+        defer { stream.close() }
+        var kept: [Record] = []
+        while let item = try stream.next() { if case .record(let r) = item { kept.append(r) } }
+        #expect(kept.map(\.type) == ["AVC", "PATH"])
+        #expect(kept.last?.fields["name"] == "/opt/paintbox/lib/libbrush.so")
+    }
 }
