@@ -40,20 +40,22 @@ public struct Assembler {
 
     /// Adds a record; returns the events it completed (possibly including its own).
     /// The event is looked up once: most records join an event already open.
-    public mutating func add(_ record: Record) -> [Event] {
+    /// The record is consumed: it moves into its event without a copy (and its retains).
+    public mutating func add(_ record: consuming Record) -> [Event] {
         var done: [Event] = []
         let key = record.key
+        let type = record.type
         if key.id.seconds > newestOfLastNode(key.node) {
             newest[key.node] = key.id.seconds
             lastNode = (key.node, key.id.seconds)
             done += expire()
         }
         let open = inFlight.index(forKey: key)
-        if open == nil, RecordKind.isSingleRecordEvent(record.type) {
+        if open == nil, RecordKind.isSingleRecordEvent(type) {
             done.append(Event(key: key, records: [record]))
             return done
         }
-        if record.type == "EOE" {
+        if type == "EOE" {
             // EOE carries nothing; it ends its event when read after the event's other records,
             // as the kernel writes it last (`ausearch --raw` keeps that order). `ausearch -i` and
             // plain `ausearch` print each event newest first, EOE at the top, and the scanner
@@ -70,7 +72,7 @@ public struct Assembler {
             return done
         }
         inFlight.values[open].records.insertInInputOrder(record)
-        if record.type == "PROCTITLE", inFlight.values[open].records.contains(where: { $0.type == "SYSCALL" }) {
+        if type == "PROCTITLE", inFlight.values[open].records.contains(where: { $0.type == "SYSCALL" }) {
             done.append(inFlight.remove(at: open).value)
         }
         compactOrder()
@@ -141,7 +143,7 @@ extension Array where Element == Record {
     /// Appends, unless the record was read before the event's last one: a companion found
     /// before its AVC (SYSCALL-first kernels, newest-first `ausearch`) may reach the assembler
     /// after it, and an event's records stay in the order the input has them.
-    mutating func insertInInputOrder(_ record: Record) {
+    mutating func insertInInputOrder(_ record: consuming Record) {
         var at = endIndex
         while at > startIndex, self[at - 1].source.input == record.source.input, self[at - 1].source.line > record.source.line { at -= 1 }
         insert(record, at: at)

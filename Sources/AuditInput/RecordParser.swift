@@ -80,8 +80,11 @@ public enum RecordParser {
     }
 
     /// The common types as constants (no decoding); others decoded from the line.
+    /// Built once: an array literal in `typeName` was allocated for every record.
+    private static let knownTypes = ["SYSCALL", "AVC", "PROCTITLE", "EOE", "MMAP", "AVC_PATH", "PATH", "CWD"]
+
     private static func typeName(_ bytes: UnsafeRawBufferPointer) -> String {
-        for known in ["SYSCALL", "AVC", "PROCTITLE", "EOE", "MMAP", "AVC_PATH", "PATH", "CWD"] where equals(bytes, known) { return known }
+        for known in knownTypes where known.utf8.count == bytes.count && equals(bytes, known) { return known }
         return String(decoding: bytes, as: UTF8.self)
     }
 
