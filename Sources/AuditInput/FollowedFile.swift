@@ -22,9 +22,9 @@ public final class FollowedFile {
 
     deinit { if fd >= 0 { close(fd) } }
 
-    /// Complete lines written since the last call.
-    public func poll() -> [[UInt8]] {
-        var out: [[UInt8]] = []
+    /// Complete lines written since the last call, each ending in a newline.
+    public func poll() -> [UInt8] {
+        var out: [UInt8] = []
         if fd < 0 { reopen() }
         guard fd >= 0 else { return out }
         var st = stat()
@@ -44,8 +44,8 @@ public final class FollowedFile {
         return out
     }
 
-    private func drain() -> [[UInt8]] {
-        var out: [[UInt8]] = []
+    private func drain() -> [UInt8] {
+        var out: [UInt8] = []
         while true {
             let n = buffer.withUnsafeMutableBytes { pread(fd, $0.baseAddress, $0.count, off_t(offset)) }
             guard n > 0 else { break }

@@ -9,13 +9,20 @@ public struct LineBatchParser {
         scanner.maxLineLength = maxLineLength
     }
 
+    /// Lines as separate arrays (datagrams from the kernel), each without its newline.
     public mutating func parse(_ lines: [[UInt8]]) -> [StreamItem] {
         guard !lines.isEmpty else { return [] }
         var joined: [UInt8] = []
         joined.reserveCapacity(lines.reduce(0) { $0 + $1.count + 1 })
         for line in lines { joined += line; joined.append(0x0a) }
-        // Selected lines may point into `joined`: they are parsed before it goes.
-        return joined.withUnsafeBytes { region in
+        return parse(joined)
+    }
+
+    /// Complete lines, each ending in a newline, as `LineAccumulator` hands them on.
+    public mutating func parse(_ bytes: [UInt8]) -> [StreamItem] {
+        guard !bytes.isEmpty else { return [] }
+        // Selected lines may point into `bytes`: they are parsed before it goes.
+        return bytes.withUnsafeBytes { region in
             var selected: [SelectedLine] = []
             var tally = ScanTally()
             scanner.scan(region, selected: &selected, tally: &tally)
@@ -38,31 +45,45 @@ public struct LineAccumulator {
         self.maxLineLength = maxLineLength
     }
 
-    public mutating func add(_ bytes: ArraySlice<UInt8>) -> [[UInt8]] {
-        var lines: [[UInt8]] = []
+    /// The complete lines `bytes` ends, in one array, each ending in a newline: one copy of
+    /// the read, not an array per line (the scanner wants them contiguous anyway).
+    public mutating func add(_ bytes: ArraySlice<UInt8>) -> [UInt8] {
+        var complete: [UInt8] = []
         var start = bytes.startIndex
-        while start < bytes.endIndex {
-            let newline = bytes[start...].firstIndex(of: 0x0a)
-            let end = newline ?? bytes.endIndex
-            if !skipping { pending += bytes[start..<end] }
-            if pending.count > maxLineLength {
-                lines.append(Array(pending.prefix(maxLineLength + 1)))
-                pending.removeAll(keepingCapacity: true)
-                skipping = true
+        // The line begun by an earlier read, cut or not.
+        if skipping || !pending.isEmpty {
+            guard let newline = bytes.firstIndex(of: 0x0a) else {
+                keep(bytes, into: &complete)
+                return complete
             }
-            if newline != nil {
-                if !skipping { lines.append(pending) }
-                pending.removeAll(keepingCapacity: true)
-                skipping = false
-            }
-            start = newline.map { $0 + 1 } ?? bytes.endIndex
+            keep(bytes[..<newline], into: &complete)
+            if !skipping { complete += pending; complete.append(0x0a) }
+            pending.removeAll(keepingCapacity: true)
+            skipping = false
+            start = newline + 1
         }
-        return lines
+        // Lines wholly inside this read (the scanner cuts an over-long one itself); the tail waits.
+        let tail = bytes[start...].lastIndex(of: 0x0a).map { $0 + 1 } ?? start
+        complete += bytes[start..<tail]
+        keep(bytes[tail...], into: &complete)
+        return complete
+    }
+
+    /// The unfinished line grows by `bytes`; past the limit, its head is handed on (one byte
+    /// past the limit, so the scanner counts it as cut) and the rest is skipped.
+    private mutating func keep(_ bytes: ArraySlice<UInt8>, into complete: inout [UInt8]) {
+        guard !skipping else { return }
+        pending += bytes
+        guard pending.count > maxLineLength else { return }
+        complete += pending.prefix(maxLineLength + 1)
+        complete.append(0x0a)
+        pending.removeAll(keepingCapacity: true)
+        skipping = true
     }
 
     /// What is left at end of input, as a last line.
-    public mutating func finish() -> [[UInt8]] {
+    public mutating func finish() -> [UInt8] {
         defer { pending.removeAll(); skipping = false }
-        return pending.isEmpty ? [] : [pending]
+        return pending.isEmpty ? [] : pending + [0x0a]
     }
 }

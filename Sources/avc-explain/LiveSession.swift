@@ -25,7 +25,8 @@ struct LiveSession {
     var output: LiveOutput
     let text: TextRenderer
     var repeats: RepeatSchedule
-    /// Findings counted again after they were printed: at exit their final state is printed.
+    /// Findings counted again after they were printed: at exit their final state is written
+    /// as JSON Lines (kept only when those are wanted: the insert runs for every repeat).
     var changed: Set<Int> = []
     var lost = 0
     /// Timeline entries and SELinux error occurrences already streamed as JSON Lines records.
@@ -182,7 +183,7 @@ struct LiveSession {
                 repeats.printed(t.index, at: now)
             } else {
                 repeats.counted(t.index)
-                changed.insert(t.index)
+                if output.wantsRecords { changed.insert(t.index) }
             }
         }
     }

@@ -4,10 +4,12 @@
 /// used to sort them all).
 struct RepeatSchedule {
     let window: UInt64
-    /// Second each finding was last printed or told repeated; never printed: due at once.
-    private var printedAt: [Int: UInt64] = [:]
-    /// Occurrences of each finding since then; present only while it waits in `due`.
-    private var pending: [Int: Int] = [:]
+    /// Second each finding was last printed or told repeated, by finding number (findings are
+    /// numbered densely from 0; arrays, not dictionaries: `counted` runs for every repeat);
+    /// nil: never printed, due at once.
+    private var printedAt: [UInt64?] = []
+    /// Occurrences of each finding since then; not 0 only while it waits in `due`.
+    private var pending: [Int] = []
     private var due = MinHeap<Entry>()
 
     struct Entry: Comparable {
@@ -18,12 +20,22 @@ struct RepeatSchedule {
 
     init(window: UInt64) { self.window = window }
 
-    mutating func printed(_ index: Int, at now: UInt64) { printedAt[index] = now }
+    mutating func printed(_ index: Int, at now: UInt64) {
+        grow(to: index)
+        printedAt[index] = now
+    }
 
     /// One more occurrence of a finding already printed.
     mutating func counted(_ index: Int) {
-        if pending[index] == nil { due.insert(Entry(at: (printedAt[index] ?? 0) + window, index: index)) }
-        pending[index, default: 0] += 1
+        grow(to: index)
+        if pending[index] == 0 { due.insert(Entry(at: (printedAt[index] ?? 0) + window, index: index)) }
+        pending[index] += 1
+    }
+
+    private mutating func grow(to index: Int) {
+        guard index >= pending.count else { return }
+        printedAt += Array(repeating: nil, count: index + 1 - pending.count)
+        pending += Array(repeating: 0, count: index + 1 - pending.count)
     }
 
     /// The findings due at `now` (all of them when `final`), by number, with their occurrences
@@ -32,7 +44,8 @@ struct RepeatSchedule {
         var out: [(index: Int, count: Int)] = []
         while let next = due.min, final || next.at <= now {
             due.removeMin()
-            if let count = pending.removeValue(forKey: next.index) { out.append((next.index, count)) }
+            if pending[next.index] > 0 { out.append((next.index, pending[next.index])) }
+            pending[next.index] = 0
         }
         out.sort { $0.index < $1.index }
         for entry in out { printedAt[entry.index] = now }

@@ -34,4 +34,36 @@ import Testing
         #expect(items.count == 2)
         #expect(parser.stats.truncated == 0)
     }
+
+    /// However the reads cut the stream, the same lines come out, with the same cuts counted:
+    /// lines that span reads, an over-long line inside one read, one that spans reads, CRLF.
+    @Test func readSizesDoNotChangeTheLines() {
+        let long = [UInt8](repeating: UInt8(ascii: "y"), count: 250) + [0x0a]
+        let crlf = Self.record.dropLast() + [0x0d, 0x0a]
+        let stream = Self.record + long + Self.record + crlf + long + long + Self.record + Self.record.dropLast()
+        func read(inPiecesOf size: Int) -> (lines: [Int], truncated: Int, counted: Int) {
+            var lines = LineAccumulator(maxLineLength: 200)
+            var parser = LineBatchParser(name: "stream", maxLineLength: 200)
+            var items: [StreamItem] = []
+            var offset = 0
+            while offset < stream.count {
+                let n = min(size, stream.count - offset)
+                items += parser.parse(lines.add(stream[offset..<(offset + n)]))
+                offset += n
+            }
+            items += parser.parse(lines.finish())
+            let records = items.compactMap { if case .record(let r) = $0 { return r.source.line } else { return nil } }
+            return (records, parser.stats.truncated, parser.stats.lines)
+        }
+        let whole = read(inPiecesOf: stream.count)
+        #expect(whole.lines == [1, 3, 4, 7, 8])
+        #expect(whole.truncated == 3)
+        #expect(whole.counted == 8)
+        for size in [1, 2, 7, 64, 199, 200, 201, 251, 400] {
+            let pieces = read(inPiecesOf: size)
+            #expect(pieces.lines == whole.lines, "reads of \(size) bytes")
+            #expect(pieces.truncated == whole.truncated, "reads of \(size) bytes")
+            #expect(pieces.counted == whole.counted, "reads of \(size) bytes")
+        }
+    }
 }

@@ -33,4 +33,19 @@ import TestSupport
         #expect(r.stdout.contains(format == "json" ? "\"limit\": \"findings\"" : "Limits reached: findings kept the first 10,000"))
         if format == "json" { try SchemaValidation.validate(r.stdout, against: .report) }
     }
+
+    /// `--plugin` holds the same bound: each finding is printed as it comes and then kept as
+    /// facts, whatever the stream's length. (Fed the same log on standard input, as auditd would.)
+    @Test func pluginWithTenThousandFindingsStaysUnder64MB() throws {
+        let dir = try TemporaryDirectory("memory-plugin")
+        let log = try Self.manyExecutables(dir)
+        let r = try Shell.run("/usr/bin/time", ["-f", "peak-rss-kb %M", Package.tool, "--plugin"],
+                              input: try Data(contentsOf: URL(fileURLWithPath: log)))
+        #expect(r.status == 0)
+        let line = try #require(r.stderr.split(separator: "\n").last { $0.hasPrefix("peak-rss-kb ") })
+        let kb = try #require(Int(line.dropFirst("peak-rss-kb ".count)))
+        #expect(kb < 64 << 10, "peak RSS \(kb) KB with --plugin")
+        #expect(r.stdout.contains("Limits reached: findings kept the first 10,000"))
+        #expect(r.stdout.contains("10000 exec* findings (30000 denied permissions in 30000 events)"))
+    }
 }
