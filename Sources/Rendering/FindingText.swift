@@ -136,7 +136,8 @@ struct FindingText {
             return prefix + "As in \(before)."
         }
         let wrapped = wrap(text, prefix: prefix, indent: indent)
-        if wrapped.contains("\n"), let (prose, command) = Self.endingCommand(text) {
+        // By byte: the text is sanitised (no CR), so every newline byte is a "\n" character.
+        if wrapped.utf8.contains(UInt8(ascii: "\n")), let (prose, command) = Self.endingCommand(text) {
             return wrap(prose, prefix: prefix, indent: indent) + "\n" + indent + "  " + style.cyan(command)
         }
         return wrapped
