@@ -23,7 +23,11 @@ public struct SecurityContext: Sendable, Hashable, CustomStringConvertible {
     public var type: String { String(text[text.utf8.index(after: c2)..<(c3 ?? text.endIndex)]) }
     public var level: String? { c3.map { String(text[text.index(after: $0)...]) } }
 
-    public var description: String { [user, role, type].joined(separator: ":") + (level.map { ":" + $0 } ?? "") }
+    /// In ASCII the parts joined again are the text as logged, so no String is built; other
+    /// text is split by character, as the parts are.
+    public var description: String {
+        text.utf8.allSatisfy({ $0 < 0x80 }) ? text : [user, role, type].joined(separator: ":") + (level.map { ":" + $0 } ?? "")
+    }
 
     public static func == (a: SecurityContext, b: SecurityContext) -> Bool { a.text == b.text }
     public func hash(into hasher: inout Hasher) { hasher.combine(text) }

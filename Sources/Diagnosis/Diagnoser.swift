@@ -16,7 +16,7 @@ public struct Diagnoser {
     /// What each root's ELF objects taught, parallel to `roots`: shared by all its programs.
     private var objects: [ObjectCaches]
     private(set) var findings: [Finding] = []
-    private var index: [FindingKey: Int] = [:]
+    private var index: [HashedFindingKey: Int] = [:]
     public private(set) var eventsSeen = 0
     public private(set) var denialCount = 0
     /// Denials that would have opened a new finding after `maxFindings` were kept.
@@ -434,7 +434,7 @@ public struct Diagnoser {
 
     /// Adds the sighting to the finding with this key; false if there is none yet.
     mutating func fold(_ s: Sighting, key: FindingKey, _ effect: inout Effect) -> Bool {
-        guard let i = index[key] else { return false }
+        guard let i = index[HashedFindingKey(key)] else { return false }
         fold(s, at: i)
         effect.sightings.append((i, s))
         return true
@@ -467,7 +467,7 @@ public struct Diagnoser {
             effect.repeatable = false
             return
         }
-        index[key] = findings.count
+        index[HashedFindingKey(key)] = findings.count
         effect.sightings.append((findings.count, sighting))
         touched.append((findings.count, true))
         var finding = finding

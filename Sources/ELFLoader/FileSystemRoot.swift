@@ -35,14 +35,31 @@ public struct FileSystemRoot: Sendable, Equatable {
 
     /// The same, saying why a path does not resolve: which component is missing, or a loop.
     public func resolution(_ path: String) -> Result<String, ELFError> {
+        var directories = KnownDirectories()
+        return resolution(path, directories: &directories)
+    }
+
+    /// The same, skipping the `lstat` of components already known to be real directories.
+    public func resolution(_ path: String, directories: inout KnownDirectories) -> Result<String, ELFError> {
         guard !path.utf8.contains(0) else { return .failure(ELFError("the path contains a NUL byte")) }
         var pending = components(path).reversed() as [Substring]
         var resolved: [Substring] = []
+        // "/" + resolved.joined("/"), kept alongside rather than joined again for each component.
+        var resolvedPath = ""
         var links = 0
         while let part = pending.popLast() {
             if part == "." || part.isEmpty { continue }
-            if part == ".." { _ = resolved.popLast(); continue }
-            let candidate = "/" + (resolved + [part]).joined(separator: "/")
+            if part == ".." {
+                _ = resolved.popLast()
+                resolvedPath = resolved.isEmpty ? "" : "/" + resolved.joined(separator: "/")
+                continue
+            }
+            let candidate = resolvedPath + "/" + part
+            if directories.contains(candidate) {
+                resolved.append(part)
+                resolvedPath = candidate
+                continue
+            }
             var st = stat()
             guard lstat(hostPath(candidate), &st) == 0 else {
                 return .failure(ELFError("\(candidate): \(String(cString: strerror(errno)))"))
@@ -51,13 +68,18 @@ public struct FileSystemRoot: Sendable, Equatable {
                 links += 1
                 guard links <= Self.maxSymlinks else { return .failure(ELFError("too many levels of symbolic links")) }
                 guard let target = readLink(hostPath(candidate)) else { return .failure(ELFError("\(candidate): cannot read the symbolic link")) }
-                if target.hasPrefix("/") { resolved.removeAll() }
+                if target.hasPrefix("/") {
+                    resolved.removeAll()
+                    resolvedPath = ""
+                }
                 pending.append(contentsOf: components(target).reversed())
             } else {
+                if st.st_mode & S_IFMT == S_IFDIR { directories.insert(candidate) }
                 resolved.append(part)
+                resolvedPath = candidate
             }
         }
-        return .success("/" + resolved.joined(separator: "/"))
+        return .success(resolvedPath.isEmpty ? "/" : resolvedPath)
     }
 
     /// True if the path resolves to a regular file inside the root.
@@ -69,6 +91,11 @@ public struct FileSystemRoot: Sendable, Equatable {
     /// missing or not a regular file.
     public func regularFileIdentity(_ path: String) -> FileIdentity? {
         resolve(path).flatMap(identity(ofResolved:))
+    }
+
+    /// The same, with components already known to be directories not looked up again.
+    public func regularFileIdentity(_ path: String, directories: inout KnownDirectories) -> FileIdentity? {
+        (try? resolution(path, directories: &directories).get()).flatMap(identity(ofResolved:))
     }
 
     /// The identity of a regular file at a path already resolved inside the root (no symlink

@@ -104,7 +104,7 @@ public struct LoaderSearch: Sendable {
 
     /// The same, reusing files already parsed: checking a whole tree resolves libc thousands of times.
     public func closure(executable: String, parsed: inout ELFCache) throws -> LoadClosure {
-        guard let file = root.regularFileIdentity(executable) else {
+        guard let file = root.regularFileIdentity(executable, directories: &parsed.directories) else {
             throw ELFError(root.isSystemRoot ? "not found on this machine" : "not found under \(root.hostPrefix)")
         }
         let elf = try parse(file, &parsed)
@@ -191,7 +191,7 @@ public struct LoaderSearch: Sendable {
     private func search(_ name: String, requester: Int, objects: [LoadedObject], machine: Machine, parsed: inout ELFCache) -> SearchResult {
         var unreadable: [String] = []
         func attempt(_ path: String, _ via: String) -> SearchResult? {
-            guard let file = root.regularFileIdentity(path) else { return nil }
+            guard let file = root.regularFileIdentity(path, directories: &parsed.directories) else { return nil }
             do {
                 let elf = try parse(file, &parsed)
                 guard Machine(of: elf) == machine else { return nil }   // wrong class or machine: ld.so keeps looking

@@ -64,6 +64,8 @@ extension BoundedCache: Sendable where Key: Sendable, Value: Sendable {}
 public struct ELFCache: Sendable {
     private var files = BoundedCache<FileIdentity, Result<ELFFile, ELFError>>(capacity: 4_096)
     private var found = BoundedCache<LibraryQuery, Resolution>(capacity: 4_096)
+    /// Directories met while resolving programs and libraries, so each is looked up once.
+    var directories = KnownDirectories()
 
     public init() {}
 

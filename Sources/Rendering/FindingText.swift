@@ -14,6 +14,9 @@ struct FindingText {
         var name: String
         /// Commands are printed every time, to be copied from where they are needed.
         var alwaysPrinted = false
+        /// Whether the body shortens paragraphs printed before; one that does not is rendered
+        /// once, for its key and for the report alike.
+        var sharesParagraphs = false
         /// The lines under the title; paragraphs printed before become references when
         /// `printed` is given.
         var body: (inout PrintedParagraphs?) -> String
@@ -41,11 +44,16 @@ struct FindingText {
         var full = ""
         for section in sections(f, number: number) {
             var none = PrintedParagraphs?.none
-            if !section.alwaysPrinted, let place = printed?.earlier(section.title + "\u{0}" + section.body(&none), place: "[\(number)]") {
-                references.append((section.name, place))
-                continue
+            var body: String?
+            if !section.alwaysPrinted, printed != nil {
+                let whole = section.body(&none)
+                if let place = printed?.earlier(section.title + "\u{0}" + whole, place: "[\(number)]") {
+                    references.append((section.name, place))
+                    continue
+                }
+                if !section.sharesParagraphs { body = whole }
             }
-            full += "\n  " + s.bold(section.title) + section.note + "\n" + section.body(&printed)
+            full += "\n  " + s.bold(section.title) + section.note + "\n" + (body ?? section.body(&printed))
         }
         if !references.isEmpty { row(&out, "as in", Self.referenceLine(references)) }
         return out + full
@@ -70,7 +78,7 @@ struct FindingText {
         out.append(Section(title: "At fault", name: "at fault") { _ in atFault(f) })
         func bullets(_ title: String, _ name: String, _ items: [String]) {
             guard !items.isEmpty else { return }
-            out.append(Section(title: title, name: name) { printed in
+            out.append(Section(title: title, name: name, sharesParagraphs: true) { printed in
                 items.map { paragraph(clean($0), prefix: "    - ", indent: "      ", place: "[\(number)], \(name)", printed: &printed) + "\n" }.joined()
             })
         }
@@ -83,7 +91,7 @@ struct FindingText {
                                alwaysPrinted: true) { _ in f.commandsToRun.map { "    " + s.cyan(clean($0)) + "\n" }.joined() })
         }
         if !f.fixes.isEmpty {
-            out.append(Section(title: "Fix, safest first", name: "fixes") { printed in
+            out.append(Section(title: "Fix, safest first", name: "fixes", sharesParagraphs: true) { printed in
                 f.fixes.enumerated().map { i, fix in
                     paragraph(clean(fix.text), prefix: "    \(i + 1). [\(fix.kind.rawValue)] ", indent: "       ", place: "[\(number)], fix \(i + 1)", printed: &printed) + "\n"
                         + fix.commands.map { "         " + s.cyan(clean($0)) + "\n" }.joined()
@@ -128,7 +136,8 @@ struct FindingText {
             return prefix + "As in \(before)."
         }
         let wrapped = wrap(text, prefix: prefix, indent: indent)
-        if wrapped.contains("\n"), let (prose, command) = Self.endingCommand(text) {
+        // By byte: the text is sanitised (no CR), so every newline byte is a "\n" character.
+        if wrapped.utf8.contains(UInt8(ascii: "\n")), let (prose, command) = Self.endingCommand(text) {
             return wrap(prose, prefix: prefix, indent: indent) + "\n" + indent + "  " + style.cyan(command)
         }
         return wrapped
@@ -140,10 +149,23 @@ struct FindingText {
     /// The prose and the command that ends it, so a command that does not fit beside its prose
     /// gets a line of its own and is never wrapped mid-command.
     static func endingCommand(_ text: String) -> (String, String)? {
-        guard let colon = text.firstRange(of: ": ") else { return nil }
+        guard let colon = firstColonSpace(text) else { return nil }
         let rest = text[colon.upperBound...]
         guard commandTools.contains(where: { rest.hasPrefix($0 + " ") }) else { return nil }
         return (String(text[..<colon.lowerBound]) + ":", String(rest))
+    }
+
+    /// The first ": " in the text. In ASCII text bytes are characters, and a byte search spares
+    /// `firstRange(of:)` building a searcher on every call; other text is searched by character.
+    private static func firstColonSpace(_ text: String) -> Range<String.Index>? {
+        let bytes = text.utf8
+        guard bytes.allSatisfy({ $0 < 0x80 }) else { return text.firstRange(of: ": ") }
+        var previous: UInt8 = 0
+        for i in bytes.indices {
+            if previous == UInt8(ascii: ":"), bytes[i] == UInt8(ascii: " ") { return bytes.index(before: i)..<bytes.index(after: i) }
+            previous = bytes[i]
+        }
+        return nil
     }
 
     private func row(_ out: inout String, _ label: String, _ value: String) {

@@ -47,4 +47,37 @@ import TestSupport
         #expect(cache[1] == nil)
         #expect(cache[1000] == 1000)
     }
+
+    /// Directories met while resolving are not looked up again, but nothing missing is
+    /// remembered: a program installed after a first lookup failed (a live run) is found, in a
+    /// directory met before and in one that did not exist then, and symlinked or `..` paths
+    /// resolve as they do without the cache.
+    @Test func knownDirectoriesNeverHideAFileThatAppearsLater() throws {
+        let dir = try TemporaryDirectory("known-directories")
+        let d = dir.path
+        _ = try Toolchain.source("main.c", "int main(void) { return 0; }\n", in: d)
+        for sub in ["root/opt/a/bin", "root/usr/lib"] {
+            try FileManager.default.createDirectory(atPath: d + "/" + sub, withIntermediateDirectories: true)
+        }
+        try Toolchain.gcc(["-o", "prog", "main.c"], in: d)
+        try FileManager.default.createSymbolicLink(atPath: d + "/root/opt/link", withDestinationPath: "/opt/a")
+        let root = FileSystemRoot(directory: d + "/root")
+        let loader = LoaderSearch(root: root)
+        var parsed = ELFCache()
+        #expect(throws: ELFError.self) { try loader.closure(executable: "/opt/a/bin/prog", parsed: &parsed) }
+        #expect(throws: ELFError.self) { try loader.closure(executable: "/opt/b/bin/prog", parsed: &parsed) }
+        try FileManager.default.copyItem(atPath: d + "/prog", toPath: d + "/root/opt/a/bin/prog")
+        try FileManager.default.createDirectory(atPath: d + "/root/opt/b/bin", withIntermediateDirectories: true)
+        try FileManager.default.copyItem(atPath: d + "/prog", toPath: d + "/root/opt/b/bin/prog")
+        #expect(try loader.closure(executable: "/opt/a/bin/prog", parsed: &parsed).objects[0].realPath == "/opt/a/bin/prog")
+        #expect(try loader.closure(executable: "/opt/b/bin/prog", parsed: &parsed).objects[0].realPath == "/opt/b/bin/prog")
+        var directories = KnownDirectories()
+        for path in ["/opt/link/bin/prog", "/opt/a/bin/../bin/prog", "/usr/../opt/./link/bin/prog", "/", "/opt/a/missing", "/opt/link/bin/prog/x"] {
+            let plain = root.resolution(path)
+            for _ in 0..<2 {
+                let cached = root.resolution(path, directories: &directories)
+                #expect(cached == plain, "\(path)")
+            }
+        }
+    }
 }
