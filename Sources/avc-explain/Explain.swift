@@ -71,7 +71,7 @@ struct Explain: ParsableCommand {
     private func runLive() throws {
         let loader = common.makeLoader()
         var session = LiveSession(diagnoser: Diagnoser(loader: loader, nodeLoaders: common.makeNodeLoaders(),
-                                                       policy: PolicyEnvironment.read(root: loader.root), repeatBound: .live),
+                                                       policy: PolicyEnvironment.read(root: loader.root)),
                                   filter: options.filter, output: LiveOutput(format: common.format),
                                   text: TextRenderer(color: common.color.enabled(forDescriptor: 1), conventions: .detect(forDescriptor: 1)),
                                   window: options.repeatWindow)

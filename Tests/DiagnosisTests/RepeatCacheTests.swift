@@ -69,7 +69,7 @@ import TestSupport
             }
             return diagnoser
         }
-        let small = run(Diagnoser.RepeatBound(signatures: 2, bytes: 1 << 20)), large = run(.live)
+        let small = run(Diagnoser.RepeatBound(signatures: 2, bytes: 1 << 20)), large = run(.standard)
         #expect(large.limitsReached.isEmpty)
         let limit = try #require(small.limitsReached.first)
         #expect(limit.kind == .repeatSignatures && limit.bound == 2 && limit.seen > 3)
