@@ -89,11 +89,6 @@ public struct Finding: Sendable {
     /// True when any occurrence was refused.
     public var blocked: Bool { outcomes.blocked > 0 }
 
-    /// True when one occurrence was denied every one of these permissions.
-    func deniedTogether(_ permissions: Set<Permission>) -> Bool {
-        permissionSets.contains { permissions.isSubset(of: $0) }
-    }
-
     /// Findings keep at most this many event ids and pids; `count` has the full number.
     static let maxEventIDs = 64
 }
