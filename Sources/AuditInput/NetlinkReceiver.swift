@@ -129,7 +129,7 @@ public final class NetlinkReceiver: Sendable {
                     continue
                 case .datagram(let n):
                     if budget != Int.max { budget -= n }
-                    enqueue(Array(buffer[0..<n]), waiting: budget == Int.max)
+                    enqueue(Array(buffer[0..<n]))
                     continue
                 }
                 break
@@ -138,16 +138,16 @@ public final class NetlinkReceiver: Sendable {
         }
     }
 
-    /// Queues a datagram; `waiting`: while the queue is full, wait for the analysis to take
-    /// from it. The last pass at stop does not wait (the analysis is waiting for the reader to
-    /// end), its budget bounds it instead.
-    private func enqueue(_ datagram: [UInt8], waiting: Bool = true) {
+    /// Queues a datagram; while the queue is full, waits for the analysis to take from it.
+    /// Once stopping it does not wait (the analysis is waiting for the reader to end): the last
+    /// pass's budget bounds the queue instead.
+    private func enqueue(_ datagram: [UInt8]) {
         let cost = datagram.count + Self.datagramOverhead
         var waited = false
         while true {
             let queued = state.withLock { s -> Bool in
                 // Stopping: the analysis waits for this thread to end and takes nothing meanwhile.
-                guard !waiting || s.stopping || s.bytes == 0 || s.bytes + cost <= maxQueuedBytes else { return false }
+                guard s.stopping || s.bytes == 0 || s.bytes + cost <= maxQueuedBytes else { return false }
                 s.datagrams.append(datagram)
                 s.bytes += cost
                 s.statistics.peakBytes = max(s.statistics.peakBytes, s.bytes)
