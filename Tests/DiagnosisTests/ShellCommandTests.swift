@@ -125,7 +125,8 @@ func expectPasted(_ line: String, unsafe: Bool, _ expected: [[String]], sourceLo
         #expect(try Shell.run("/bin/sh", ["-n", "-c", line]).status == 0)
     }
 
-    /// `ausearch … -c NAME` in what would settle a loader message's finding.
+    /// `ausearch … -c NAME` in what would settle a loader message's finding, quoted (the name
+    /// cut to the kernel's comm, which `ausearchFilterIsTheKernelsComm` pins).
     @Test(arguments: hostileNames.filter { !$0.name.contains(" ") && !$0.name.contains("\n") }.map(\.name))
     func evidenceNeededNamesTheProgramQuoted(_ name: String) throws {
         let unsafe = hostileNames.first { $0.name == name }!.unsafe
@@ -138,7 +139,7 @@ func expectPasted(_ line: String, unsafe: Bool, _ expected: [[String]], sourceLo
         if unsafe {
             #expect(command.hasPrefix("(command omitted: ") && !holdsControlOrBidi(command), "\(command.debugDescription)")
         } else {
-            try expectPasted(command, unsafe: false, [["ausearch", "-m", "avc", "-ts", "recent", "-c", Self.comm(name), "--raw"]])
+            try expectPasted(command, unsafe: false, [["ausearch", "-m", "avc", "-ts", "recent", "-c", Advice.comm(of: name), "--raw"]])
         }
     }
 
@@ -155,12 +156,6 @@ func expectPasted(_ line: String, unsafe: Bool, _ expected: [[String]], sourceLo
         try expectPasted(String(needed.dropFirst("the AVC record: ".count)), unsafe: false,
                          [["ausearch", "-m", "avc", "-ts", "recent", "-c", comm, "--raw"]])
         #expect(diagnoser.results.first?.process.comm == comm)
-    }
-
-    static func comm(_ name: String) -> String {
-        var bytes = Array(name.utf8.prefix(15))
-        while String(validating: bytes, as: UTF8.self) == nil { bytes.removeLast() }
-        return String(decoding: bytes, as: UTF8.self)
     }
 }
 
