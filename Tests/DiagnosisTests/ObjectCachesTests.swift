@@ -14,9 +14,7 @@ import ELFLoader
         let d = dir.path
         _ = try Toolchain.source("gen.c", "int pcre2_jit_compile_8(void) { return 0; }\nint gen(void) { return 1; }\n", in: d)
         _ = try Toolchain.source("main.c", "int gen(void);\nint main(void) { return gen(); }\n", in: d)
-        for sub in ["usr/lib", "opt/a/bin", "opt/b/bin"] {
-            try FileManager.default.createDirectory(atPath: d + "/" + sub, withIntermediateDirectories: true)
-        }
+        try dir.directories(["usr/lib", "opt/a/bin", "opt/b/bin"])
         try Toolchain.gcc(["-shared", "-fPIC", "-o", "usr/lib/libgen.so", "gen.c"], in: d)
         for name in ["a", "b"] { try Toolchain.gcc(["-o", "opt/\(name)/bin/\(name)", "main.c", "-Lusr/lib", "-lgen"], in: d) }
 

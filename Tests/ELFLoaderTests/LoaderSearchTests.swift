@@ -12,9 +12,7 @@ final class MiniRoot: @unchecked Sendable {
     init() throws {
         dir = try TemporaryDirectory("mini-root")
         let d = dir.path
-        for sub in ["app/bin", "app/lib", "rp/lib", "usr/lib/x86_64-linux-gnu", "lib", "work"] {
-            try FileManager.default.createDirectory(atPath: d + "/" + sub, withIntermediateDirectories: true)
-        }
+        try dir.directories(["app/bin", "app/lib", "rp/lib", "usr/lib/x86_64-linux-gnu", "lib", "work"])
         let w = d + "/work"
         _ = try Toolchain.source("a.c", "long b_entry(long); void a_entry(void) { b_entry(1); }\n", in: w)
         _ = try Toolchain.source("m.c", "void a_entry(void); int main(void) { a_entry(); return 0; }\n", in: w)

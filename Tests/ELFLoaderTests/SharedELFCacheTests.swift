@@ -11,9 +11,7 @@ import TestSupport
         let d = dir.path
         _ = try Toolchain.source("lib.c", "int lib(void) { return 1; }\n", in: d)
         _ = try Toolchain.source("main.c", "int lib(void);\nint main(void) { return lib(); }\n", in: d)
-        for sub in ["plain", "stack", "root/bin", "root/lib"] {
-            try FileManager.default.createDirectory(atPath: d + "/" + sub, withIntermediateDirectories: true)
-        }
+        try dir.directories(["plain", "stack", "root/bin", "root/lib"])
         try Toolchain.gcc(["-shared", "-fPIC", "-o", "plain/libx.so", "lib.c"], in: d)
         try Toolchain.gcc(["-shared", "-fPIC", "-Wl,-z,execstack", "-o", "stack/libx.so", "lib.c"], in: d)
         try Toolchain.gcc(["-o", "root/bin/prog", "main.c", "-Lplain", "-lx"], in: d)
@@ -56,9 +54,7 @@ import TestSupport
         let dir = try TemporaryDirectory("known-directories")
         let d = dir.path
         _ = try Toolchain.source("main.c", "int main(void) { return 0; }\n", in: d)
-        for sub in ["root/opt/a/bin", "root/usr/lib"] {
-            try FileManager.default.createDirectory(atPath: d + "/" + sub, withIntermediateDirectories: true)
-        }
+        try dir.directories(["root/opt/a/bin", "root/usr/lib"])
         try Toolchain.gcc(["-o", "prog", "main.c"], in: d)
         try FileManager.default.createSymbolicLink(atPath: d + "/root/opt/link", withDestinationPath: "/opt/a")
         let root = FileSystemRoot(directory: d + "/root")

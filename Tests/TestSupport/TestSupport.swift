@@ -19,6 +19,13 @@ public final class TemporaryDirectory: @unchecked Sendable {
         return full
     }
 
+    /// Creates `path/relative` for each, with their parents (a root's skeleton).
+    public func directories(_ relatives: [String]) throws {
+        for relative in relatives {
+            try FileManager.default.createDirectory(atPath: path + "/" + relative, withIntermediateDirectories: true)
+        }
+    }
+
     public func write(_ relative: String, _ text: String) throws -> String {
         let full = try file(relative)
         try text.write(toFile: full, atomically: true, encoding: .utf8)
