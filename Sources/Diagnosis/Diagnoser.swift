@@ -8,13 +8,13 @@ public struct Diagnoser {
     /// The root ELF files are read under, for events of nodes without one of their own.
     public let loader: LoaderSearch
     /// Every root: `loader` first, then those of nodes given their own (`--sysroot NODE=DIR`).
-    private let roots: [LoaderSearch]
+    let roots: [LoaderSearch]
     /// A node's index in `roots`; a node not named here is analysed under `loader` (0).
     private let rootOfNode: [String: Int]
     /// Analysed programs by (root, path): one path may be two files on two nodes.
-    private var programs: [RootedPath: Result<ProgramFacts, ELFError>] = [:]
+    var programs: [RootedPath: Result<ProgramFacts, ELFError>] = [:]
     /// What each root's ELF objects taught, parallel to `roots`: shared by all its programs.
-    private var objects: [ObjectCaches]
+    var objects: [ObjectCaches]
     private(set) var findings: [Finding] = []
     private var index: [HashedFindingKey: Int] = [:]
     public private(set) var eventsSeen = 0
@@ -24,7 +24,7 @@ public struct Diagnoser {
     /// Occurrences (events, loader messages) of those: counted, not kept.
     private(set) var unkeptOccurrences = 0
     /// Programs whose closure walk stopped at its bound, one entry each.
-    private(set) var closureCuts: [LimitReached] = []
+    var closureCuts: [LimitReached] = []
 
     /// Bounds on what a hostile or enormous log can make this hold.
     static let maxFindings = 10_000
@@ -63,7 +63,7 @@ public struct Diagnoser {
     }
 
     /// A path inside one of `roots`.
-    private struct RootedPath: Hashable {
+    struct RootedPath: Hashable {
         var root: Int
         var path: String
     }
@@ -298,91 +298,10 @@ public struct Diagnoser {
         insert(finding, key: key, sighting: sighting, &effect)
     }
 
-    /// The file an execmod denial names: in the closure, or read by itself under the root.
-    private func targetFacts(_ path: String, closure facts: ProgramFacts?, loader: LoaderSearch) -> DeniedFile {
-        let elf: ELFFile?
-        if let object = facts?.closure.objects.first(where: { $0.path == path || $0.realPath == path }) {
-            elf = object.elf
-        } else {
-            elf = loader.root.resolve(path).flatMap { try? loader.readELF($0) }
-        }
-        let core = Platform.isCLibraryOrLoader(path)
-        let textrel = elf.map { $0.dynamic?.textRelocations ?? false }
-        let kind = elf.map { ObjectKind(path: path, elf: $0) }
-        let detail: String
-        switch (core, textrel) {
-        case (true, _): detail = "is the C library or the dynamic loader: nothing relocates its code at load time"
-        case (false, false?): detail = "has no text relocations (no DT_TEXTREL), so the loader had no reason to write into its code"
-        case (false, true?): detail = "has text relocations (DT_TEXTREL): the loader must write into its code to relocate it"
-        case (false, nil): detail = "is the file the execmod denial names"
-        }
-        return DeniedFile(kind: kind, hasTextRelocations: textrel, isCLibraryOrLoader: core, detail: detail)
-    }
-
     func findingForUpdate(_ index: Int) -> Finding { findings[index] }
     mutating func store(_ finding: Finding, at index: Int) {
         findings[index] = finding
         familyGuess.note(finding)
-    }
-
-    mutating func program(_ exe: String, root: Int = 0) -> Result<ProgramFacts, ELFError> {
-        let key = RootedPath(root: root, path: exe)
-        if let known = programs[key] { return known }
-        let result = ProgramFacts.analyse(executable: exe, loader: roots[root], caches: &objects[root])
-        if case .success(let facts) = result, let cut = facts.closure.cut, !closureCuts.contains(where: { $0.subject == exe }) {
-            closureCuts.append(.loadClosure(cut, closure: facts.closure, executable: exe))
-        }
-        if programs.count >= Self.maxPrograms { programs.removeAll(keepingCapacity: true) }
-        programs[key] = result
-        return result
-    }
-
-    /// Names, from debug info, the assembly sources that most likely lack .note.GNU-stack.
-    mutating func traceStackRequest(_ culprit: Culprit, root: Int = 0) -> Culprit {
-        guard culprit.reason == .gnuStackExecutable || culprit.reason == .gnuStackMissing else { return culprit }
-        let scan = objects[root].assemblerScan(ofFile: culprit.path, loader: roots[root])
-        var c = culprit
-        let howToFind = "rebuild with binutils 2.39 or later, whose ld warns \"missing .note.GNU-stack section implies executable stack\" naming each object, or run scanelf -qeR on the build tree and static archives (objects without the note show as !WX)"
-        switch scan {
-        case .units(let units, let file) where !units.isEmpty:
-            c.assemblerUnits = units
-            let names = units.map { u in [u.name, u.producer.map { "(\($0))" }].compactMap { $0 }.joined(separator: " ") }
-            c.origin = "debug info (\(file)) lists \(units.count) compile unit\(units.count == 1 ? "" : "s") written in assembly, the likely source\(units.count == 1 ? "" : "s") without .note.GNU-stack: " + names.joined(separator: ", ")
-        case .units(_, let file):
-            c.assemblerUnits = []
-            c.origin = "debug info (\(file)) has no assembly units: look for objects built without debug info or for GNU C nested functions; \(howToFind)"
-        case .noDebugInfo:
-            c.origin = "no debug info to say which object lacks .note.GNU-stack: \(howToFind)"
-        case .unreadable(let why):
-            c.origin = "debug info unreadable (\(why)): \(howToFind)"
-        }
-        return c
-    }
-
-    /// The syscall ABI's word size, as far as the record's arch says it.
-    static func bits(_ syscall: Syscall) -> Int? {
-        switch syscall.machine {
-        case "x86_64", "aarch64", "ppc64", "ppc64le", "s390x", "riscv64", "loongarch64": return 64
-        case "i386", "arm", "ppc", "s390": return 32
-        default: return nil
-        }
-    }
-
-    /// Commands to run where the program lives; none of them executes the program
-    /// (lddtree and scanelf come with pax-utils and only read files). With the host's
-    /// packaging known, which package owns the program.
-    static func commandsForOtherHost(_ exe: String, host: HostFacts = HostFacts()) -> [String] {
-        let owner: [ShellCommand] = switch host.packaging {
-        case .rpm?: [ShellCommand(["rpm", "-qf", .path(exe)])]
-        case .dpkg?: [ShellCommand(["dpkg", "-S", .path(exe)])]
-        case nil: []
-        }
-        return ([
-            ShellCommand(["readelf", "-lW", .path(exe)]).piped(into: ShellCommand(["grep", "GNU_STACK"])),
-            ShellCommand(["readelf", "-dW", .path(exe)]).piped(into: ShellCommand(["grep", "-E", "NEEDED|RPATH|RUNPATH|TEXTREL"])),
-            ShellCommand(["lddtree", .path(exe)]),
-            ShellCommand(["scanelf", "-qeR", .output(ShellCommand(["lddtree", "-l", .path(exe)]))]),
-        ] + owner).map(\.rendered)
     }
 
     // MARK: enforcing changes and SELinux errors

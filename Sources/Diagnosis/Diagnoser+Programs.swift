@@ -1,0 +1,88 @@
+import AuditEvents
+import ELFLoader
+
+/// The ELF side of a diagnosis: a program's closure, analysed once per root and kept while the
+/// cache holds it; the file an execmod denial names; stack requests traced to their sources;
+/// and, when the program is not at hand, what its records and the host still tell.
+extension Diagnoser {
+    /// The file an execmod denial names: in the closure, or read by itself under the root.
+    func targetFacts(_ path: String, closure facts: ProgramFacts?, loader: LoaderSearch) -> DeniedFile {
+        let elf: ELFFile?
+        if let object = facts?.closure.objects.first(where: { $0.path == path || $0.realPath == path }) {
+            elf = object.elf
+        } else {
+            elf = loader.root.resolve(path).flatMap { try? loader.readELF($0) }
+        }
+        let core = Platform.isCLibraryOrLoader(path)
+        let textrel = elf.map { $0.dynamic?.textRelocations ?? false }
+        let kind = elf.map { ObjectKind(path: path, elf: $0) }
+        let detail: String
+        switch (core, textrel) {
+        case (true, _): detail = "is the C library or the dynamic loader: nothing relocates its code at load time"
+        case (false, false?): detail = "has no text relocations (no DT_TEXTREL), so the loader had no reason to write into its code"
+        case (false, true?): detail = "has text relocations (DT_TEXTREL): the loader must write into its code to relocate it"
+        case (false, nil): detail = "is the file the execmod denial names"
+        }
+        return DeniedFile(kind: kind, hasTextRelocations: textrel, isCLibraryOrLoader: core, detail: detail)
+    }
+
+    mutating func program(_ exe: String, root: Int = 0) -> Result<ProgramFacts, ELFError> {
+        let key = RootedPath(root: root, path: exe)
+        if let known = programs[key] { return known }
+        let result = ProgramFacts.analyse(executable: exe, loader: roots[root], caches: &objects[root])
+        if case .success(let facts) = result, let cut = facts.closure.cut, !closureCuts.contains(where: { $0.subject == exe }) {
+            closureCuts.append(.loadClosure(cut, closure: facts.closure, executable: exe))
+        }
+        if programs.count >= Self.maxPrograms { programs.removeAll(keepingCapacity: true) }
+        programs[key] = result
+        return result
+    }
+
+    /// Names, from debug info, the assembly sources that most likely lack .note.GNU-stack.
+    mutating func traceStackRequest(_ culprit: Culprit, root: Int = 0) -> Culprit {
+        guard culprit.reason == .gnuStackExecutable || culprit.reason == .gnuStackMissing else { return culprit }
+        let scan = objects[root].assemblerScan(ofFile: culprit.path, loader: roots[root])
+        var c = culprit
+        let howToFind = "rebuild with binutils 2.39 or later, whose ld warns \"missing .note.GNU-stack section implies executable stack\" naming each object, or run scanelf -qeR on the build tree and static archives (objects without the note show as !WX)"
+        switch scan {
+        case .units(let units, let file) where !units.isEmpty:
+            c.assemblerUnits = units
+            let names = units.map { u in [u.name, u.producer.map { "(\($0))" }].compactMap { $0 }.joined(separator: " ") }
+            c.origin = "debug info (\(file)) lists \(units.count) compile unit\(units.count == 1 ? "" : "s") written in assembly, the likely source\(units.count == 1 ? "" : "s") without .note.GNU-stack: " + names.joined(separator: ", ")
+        case .units(_, let file):
+            c.assemblerUnits = []
+            c.origin = "debug info (\(file)) has no assembly units: look for objects built without debug info or for GNU C nested functions; \(howToFind)"
+        case .noDebugInfo:
+            c.origin = "no debug info to say which object lacks .note.GNU-stack: \(howToFind)"
+        case .unreadable(let why):
+            c.origin = "debug info unreadable (\(why)): \(howToFind)"
+        }
+        return c
+    }
+
+    /// The syscall ABI's word size, as far as the record's arch says it.
+    static func bits(_ syscall: Syscall) -> Int? {
+        switch syscall.machine {
+        case "x86_64", "aarch64", "ppc64", "ppc64le", "s390x", "riscv64", "loongarch64": return 64
+        case "i386", "arm", "ppc", "s390": return 32
+        default: return nil
+        }
+    }
+
+    /// Commands to run where the program lives; none of them executes the program
+    /// (lddtree and scanelf come with pax-utils and only read files). With the host's
+    /// packaging known, which package owns the program.
+    static func commandsForOtherHost(_ exe: String, host: HostFacts = HostFacts()) -> [String] {
+        let owner: [ShellCommand] = switch host.packaging {
+        case .rpm?: [ShellCommand(["rpm", "-qf", .path(exe)])]
+        case .dpkg?: [ShellCommand(["dpkg", "-S", .path(exe)])]
+        case nil: []
+        }
+        return ([
+            ShellCommand(["readelf", "-lW", .path(exe)]).piped(into: ShellCommand(["grep", "GNU_STACK"])),
+            ShellCommand(["readelf", "-dW", .path(exe)]).piped(into: ShellCommand(["grep", "-E", "NEEDED|RPATH|RUNPATH|TEXTREL"])),
+            ShellCommand(["lddtree", .path(exe)]),
+            ShellCommand(["scanelf", "-qeR", .output(ShellCommand(["lddtree", "-l", .path(exe)]))]),
+        ] + owner).map(\.rendered)
+    }
+}
