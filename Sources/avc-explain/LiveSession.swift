@@ -118,7 +118,7 @@ struct LiveSession {
             if plugin != nil && !pluginOpen && netlink == nil && followed.isEmpty { break loop }
         }
         if let netlink {
-            // What was read before the signal is explained, not dropped with the queue.
+            // What the socket and the queue hold at the signal is explained, not dropped.
             netlink.stop()
             handle(try received(netlink.take()))
         }
