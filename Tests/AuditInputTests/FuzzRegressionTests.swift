@@ -91,15 +91,7 @@ import AuditEvents
         defer { stream.close() }
         var assembler = Assembler()
         var out: [String] = []
-        func take(_ events: [Event]) { out += events.map { "\($0.key) \($0.records.map { "\($0.source.line):\($0.type)" })" } }
-        while let item = try stream.next() {
-            switch item {
-            case .record(let r): take(assembler.add(r))
-            case .boundary: take(assembler.boundary())
-            case .loaderMessage: continue
-            }
-        }
-        take(assembler.flush())
+        try stream.readEvents(into: &assembler) { out.append("\($0.key) \($0.records.map { "\($0.source.line):\($0.type)" })") }
         return out
     }
 

@@ -49,14 +49,7 @@ import ELFLoader
         defer { stream.close() }
         var assembler = Assembler()
         var diagnoser = Diagnoser(loader: loader)
-        while let item = try stream.next() {
-            switch item {
-            case .record(let r): for e in assembler.add(r) { diagnoser.add(e) }
-            case .boundary: for e in assembler.boundary() { diagnoser.add(e) }
-            case .loaderMessage(let m): diagnoser.add(m)
-            }
-        }
-        for e in assembler.flush() { diagnoser.add(e) }
+        try stream.readEvents(into: &assembler, { diagnoser.add($0) }, loaderMessages: { diagnoser.add($0) })
         let report = Report(findings: diagnoser.results, events: diagnoser.eventsSeen, denials: diagnoser.denialCount, inputs: [stream.stats], sysroot: nil)
         let rendered = TextRenderer(color: false).render(report)
         let json = JSONRenderer.render(report).serialized()

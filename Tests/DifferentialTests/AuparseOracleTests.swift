@@ -73,20 +73,10 @@ import TestSupport
     static func summarize(_ stream: inout RecordStream) throws -> Summary {
         var out: Summary = [:]
         var assembler = Assembler()
-        func add(_ events: [Event]) {
-            for e in events {
-                let key = "\(e.key.node ?? "")|\(e.key.id)"
-                out[key, default: []] += (out[key] == nil ? [] : ["(split here)"]) + e.records.map(line)
-            }
+        try stream.readEvents(into: &assembler) { e in
+            let key = "\(e.key.node ?? "")|\(e.key.id)"
+            out[key, default: []] += (out[key] == nil ? [] : ["(split here)"]) + e.records.map(line)
         }
-        while let item = try stream.next() {
-            switch item {
-            case .record(let r): add(assembler.add(r))
-            case .boundary: add(assembler.boundary())
-            case .loaderMessage: continue
-            }
-        }
-        add(assembler.flush())
         return out
     }
 

@@ -46,24 +46,17 @@ private func read(_ log: [UInt8], _ layout: ScanLayout) -> Reading {
     }
     defer { stream.close() }
     var assembler = Assembler()
-    func take(_ events: [Event]) {
-        for event in events {
-            let records = event.records.map { "\($0.source.line):\($0.type) \($0.body)\($0.enrichment.map { "\u{1d}" + $0 } ?? "")" }
-            reading.events.append("\(event.key) [\(records.joined(separator: " | "))]")
-        }
+    func take(_ event: Event) {
+        let records = event.records.map { "\($0.source.line):\($0.type) \($0.body)\($0.enrichment.map { "\u{1d}" + $0 } ?? "")" }
+        reading.events.append("\(event.key) [\(records.joined(separator: " | "))]")
     }
     do {
-        while let item = try stream.next() {
-            switch item {
-            case .record(let record): take(assembler.add(record))
-            case .boundary: take(assembler.boundary())
-            case .loaderMessage(let message): reading.loaderMessages.append("\(message.source.line): \(message.object)")
-            }
+        try stream.readEvents(into: &assembler, take) { message in
+            reading.loaderMessages.append("\(message.source.line): \(message.object)")
         }
     } catch {
         reading.failure = "\(error)"
     }
-    take(assembler.flush())
     let s = stream.stats
     reading.counts = [s.lines, s.records, s.kept, s.malformed, s.truncated, s.loaderMessages] + s.malformedSample
     return reading
