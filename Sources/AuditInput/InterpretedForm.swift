@@ -26,11 +26,10 @@ public enum InterpretedForm {
     /// EXECVE, USER_*) comes back as its header and stamp alone, which is all the selection
     /// looks at in it.
     static func asWritten(_ line: UnsafeRawBufferPointer, bodies: Bodies = .always, lookups: inout InterpretedLookups) -> [UInt8]? {
-        guard let base = line.baseAddress, CanonicalHeader.starts(line, 0, "type=") || CanonicalHeader.starts(line, 0, "node="),
-              line.last != UInt8(ascii: "`"), CanonicalHeader(line) == nil, isPlainASCII(line),
-              ByteSearch.find(.cannot, in: line) == nil else { return nil }
+        guard let base = line.baseAddress, let own = recordType(line), line.last != UInt8(ascii: "`"), CanonicalHeader(line) == nil,
+              isPlainASCII(line), ByteSearch.find(.cannot, in: line) == nil else { return nil }
         // A second record start would make it a paste that lost its newlines.
-        var from = 1
+        var from = own + 1
         while let t = find(.type, in: line, from: from) {
             if line[t - 1] == UInt8(ascii: " ") { return nil }
             from = t + 1
@@ -40,6 +39,15 @@ public enum InterpretedForm {
         var end = line.count
         while end > 0, line[end - 1] == UInt8(ascii: " ") { end -= 1 }
         return record(UnsafeRawBufferPointer(rebasing: line[..<end]), skipsIgnoredBody: bodies == .whenRead, lookups: &lookups)
+    }
+
+    /// Where the line's own `type=` is: first, or after a first word `node=NAME` (a multi-host
+    /// log), and the first `type=` in the line (`record` reads that one as the type).
+    private static func recordType(_ line: UnsafeRawBufferPointer) -> Int? {
+        if CanonicalHeader.starts(line, 0, "type=") { return 0 }
+        guard CanonicalHeader.starts(line, 0, "node="), let space = index(of: UInt8(ascii: " "), in: line, from: 0),
+              CanonicalHeader.starts(line, space + 1, "type="), find(.type, in: line, from: 0) == space + 1 else { return nil }
+        return space + 1
     }
 
     /// Which records' bodies are converted: all of them (every record is kept), or only those

@@ -139,4 +139,37 @@ import Testing
         #expect(kept.map(\.type) == ["AVC", "PATH"])
         #expect(kept.last?.fields["name"] == "/opt/paintbox/lib/libbrush.so")
     }
+
+    /// `ausearch -i` output of a multi-host log (`node=NAME type=…`) is read on bytes like a
+    /// single host's (it went the long way: the record's own ` type=`, after its node word,
+    /// was taken for a second record). A line holding a second record (a paste that lost its
+    /// newline), or whose node word is not followed by the type, is still left to the long way.
+    @Test func interpretedNodeLinesAreReadOnBytes() throws {
+        var lookups = InterpretedLookups()
+        func asWritten(_ line: String) -> String? {
+            Array(line.utf8).withUnsafeBytes { InterpretedForm.asWritten($0, lookups: &lookups) }.map { String(decoding: $0, as: UTF8.self) }
+        }
+        let seconds = InterpretedForm.localSeconds(2026, 11, 27, 9, 14, 3)!
+        let tail = "\u{1d}" + InterpretedForm.marker
+        #expect(asWritten("node=easel type=AVC msg=audit(11/27/26 09:14:03.007:8812) : \(Self.avc) ")
+                == "node=easel type=AVC msg=audit(\(seconds).007:8812): \(Self.avc)" + tail)
+        #expect(asWritten("type=AVC msg=audit(11/27/26 09:14:03.007:8812) : \(Self.avc)") == "type=AVC msg=audit(\(seconds).007:8812): \(Self.avc)" + tail)
+        for line in ["node=easel type=AVC msg=audit(11/27/26 09:14:03.007:8812) : \(Self.avc) node=easel type=EOE msg=audit(11/27/26 09:14:03.007:8812) : ",
+                     "node=easel type=AVC msg=audit(11/27/26 09:14:03.007:8812) : \(Self.avc) type=EOE msg=audit(11/27/26 09:14:03.007:8812) : ",
+                     "node=easel host type=AVC msg=audit(11/27/26 09:14:03.007:8812) : \(Self.avc)",
+                     "node=eatype=sel type=AVC msg=audit(11/27/26 09:14:03.007:8812) : \(Self.avc)",
+                     "node=easel"] {
+            #expect(asWritten(line) == nil, "\(line)")
+        }
+
+        // Two hosts' events of one serial, read apart by their nodes, from one stream.
+        let log = ["easel", "kiln"].map { node in
+            "----\nnode=\(node) type=SYSCALL msg=audit(11/27/26 09:14:03.007:8812) : arch=x86_64 syscall=mprotect success=no exit=EACCES(Permission denied) a2=PROT_READ|PROT_EXEC comm=paintd\n"
+                + "node=\(node) type=AVC msg=audit(11/27/26 09:14:03.007:8812) : \(Self.avc)\n"
+        }.joined()
+        let (items, stats) = try read(log)
+        let records = items.compactMap { if case .record(let r) = $0 { r } else { nil } }
+        #expect(records.map { "\($0.key.node ?? "-") \($0.type) \($0.fields["syscall"] ?? "")" } == ["easel AVC ", "easel SYSCALL 10", "kiln AVC ", "kiln SYSCALL 10"])
+        #expect(stats.malformed == 0)
+    }
 }
