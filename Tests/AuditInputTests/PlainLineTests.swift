@@ -172,4 +172,20 @@ import Testing
         #expect(records.map { "\($0.key.node ?? "-") \($0.type) \($0.fields["syscall"] ?? "")" } == ["easel AVC ", "easel SYSCALL 10", "kiln AVC ", "kiln SYSCALL 10"])
         #expect(stats.malformed == 0)
     }
+
+    /// A `\`, `&` or non-ASCII byte anywhere in an `ausearch -i` line (the test reads eight
+    /// bytes at a time: every offset within a word and the tail) leaves it to the long way,
+    /// which undoes a paste's escapes; the same line without it is read on bytes.
+    @Test func interpretedLinesWithEscapeBytesAreLeftToTheLongWay() {
+        var lookups = InterpretedLookups()
+        let line = Array("type=AVC msg=audit(11/27/26 09:14:03.007:8812) : \(Self.avc)".utf8)
+        #expect(line.withUnsafeBytes { InterpretedForm.asWritten($0, lookups: &lookups) } != nil)
+        for byte: UInt8 in [UInt8(ascii: "\\"), UInt8(ascii: "&"), 0x80, 0xc3, 0xff] {
+            for at in 51..<line.count {   // the body, past the stamp
+                var marked = line
+                marked[at] = byte
+                #expect(marked.withUnsafeBytes { InterpretedForm.asWritten($0, lookups: &lookups) } == nil, "\(byte) at \(at)")
+            }
+        }
+    }
 }
