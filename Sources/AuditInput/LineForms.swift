@@ -110,14 +110,14 @@ struct LineForms {
         return .unused(text.contains("avc:") ? .noPermission : .notAuditRecord)
     }
 
-    /// What `classify` gives for a line `InterpretedForm.asWritten` read as `record` (the
-    /// prescan converts such lines on its threads): the same, with the same effect on what is
-    /// remembered of the lines before. (The checks `classify` makes before that conversion find
+    /// What `classify` does with a line `InterpretedForm.asWritten` read as `record` (the
+    /// prescan converts such lines on its threads), the record being the result: the same
+    /// effect on what is remembered of the lines before. (The checks `classify` makes before that conversion find
     /// nothing in such a line: it starts with `type=` or `node=`, so it is neither blank, nor a
     /// boundary, nor plain.)
-    mutating func took(interpreted record: ConvertedRecord, number: Int, previous: UnsafeRawBufferPointer?) -> Classified {
+    mutating func took(interpreted record: ConvertedRecord, number: Int, previous: UnsafeRawBufferPointer?) {
         follow(previous, number: number)
-        return took(record, number: number)
+        note(record, number: number)
     }
 
     /// The line before, a canonical record: whether it looked cut short, worked out only now
@@ -139,13 +139,18 @@ struct LineForms {
 
     /// One record read from a line (the common case: no array of them is made).
     private mutating func took(_ record: ConvertedRecord, number: Int) -> Classified {
+        note(record, number: number)
+        return .record(record)
+    }
+
+    /// A record read from a line: a setroubleshoot summary or the rest of a wrapped paste may follow.
+    private mutating func note(_ record: ConvertedRecord, number: Int) {
         noteDenial(record, number: number)
         if record.header != nil {
             lastRecordLine = number
             lastRecordIncomplete = record.looksCut
             lastTail = record.bytes.last
         }
-        return .record(record)
     }
 
     private mutating func noteDenial(_ record: ConvertedRecord, number: Int) {

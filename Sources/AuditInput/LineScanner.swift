@@ -159,11 +159,13 @@ struct LineScanner {
                                           selected: inout [SelectedLine], tally: inout ScanTally) {
         let previous = previousRecord
         previousRecord = nil
-        func classify(_ previous: UnsafeRawBufferPointer?) -> LineForms.Classified {
-            if let interpreted { return forms.took(interpreted: interpreted, number: number, previous: previous) }
-            return forms.classify(line, number: number, previous: previous)
+        func withPrevious<T>(_ body: (UnsafeRawBufferPointer?) -> T) -> T { previous.map { p in p.line.with(region) { body($0) } } ?? body(nil) }
+        if let interpreted {
+            withPrevious { forms.took(interpreted: interpreted, number: number, previous: $0) }
+            take(interpreted, number: number, region: region, selected: &selected, tally: &tally)
+            return
         }
-        let classified = previous.map { p in p.line.with(region) { classify($0) } } ?? classify(nil)
+        let classified = withPrevious { forms.classify(line, number: number, previous: $0) }
         switch classified {
         case .separator:
             return
