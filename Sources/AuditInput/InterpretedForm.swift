@@ -262,8 +262,14 @@ public enum InterpretedForm {
             return true
         }
         var bits: UInt64 = 0
-        for name in value.split(separator: UInt8(ascii: "|")) {
-            guard let bit = flagBits.first(where: { RecordRelevance.equals(UnsafeRawBufferPointer(rebasing: name), $0.name) })?.bits else { return false }
+        var from = 0
+        // The names between `|`s, empty ones skipped (no array of them: a2 of every SYSCALL is such a value).
+        while from < value.count {
+            let end = index(of: UInt8(ascii: "|"), in: value, from: from) ?? value.count
+            let name = UnsafeRawBufferPointer(rebasing: value[from..<end])
+            from = end + 1
+            guard !name.isEmpty else { continue }
+            guard let bit = flagBits.first(where: { RecordRelevance.equals(name, $0.name) })?.bits else { return false }
             bits |= bit
         }
         out += key

@@ -93,6 +93,7 @@ import Testing
             "node=easel type=SYSCALL msg=audit(11/27/26 09:14:03.007:8812) : arch=x86_64 syscall=mprotect success=no exit=EACCES(Permission denied) a0=0x7ffd7cad5000 a1=0x1000 a2=PROT_READ|PROT_WRITE|PROT_EXEC|PROT_GROWSDOWN a3=MAP_PRIVATE|MAP_ANONYMOUS items=0 ppid=1 pid=4242 auid=unset uid=root tty=(none) ses=unset comm=paintd exe=/opt/paintbox/bin/paintd subj=staff_u:staff_r:staff_t:s0 key=(null) per=PER_LINUX(0x0) ",
             "type=PROCTITLE msg=audit(11/27/26 09:14:03.007:8812) : proctitle=/opt/paintbox/bin/paintd --canvas ",
             "type=SYSCALL msg=audit(11/27/26 09:14:03.007:8813) : arch=x86_64 syscall=openat exit=ENOENT(No such file or directory) a2=O_RDONLY|O_CLOEXEC cwd=/ ",
+            "type=SYSCALL msg=audit(11/27/26 09:14:03.007:8814) : a0=PROT_READ||PROT_EXEC| a1=|PROT_WRITE a2= a3=PROT_READ|MAP_NOSUCH ",
         ]
         var forms = LineForms()
         let seconds = InterpretedForm.localSeconds(2026, 11, 27, 9, 14, 3)!
@@ -105,6 +106,8 @@ import Testing
             "node=easel type=SYSCALL msg=audit(\(seconds).007:8812): arch=c000003e syscall=10 success=no exit=-13 denied) a0=7ffd7cad5000 a1=1000 a2=1000007 a3=22 items=0 ppid=1 pid=4242 auid=unset uid=root tty=(none) ses=unset comm=\"paintd\" exe=\"/opt/paintbox/bin/paintd\" subj=staff_u:staff_r:staff_t:s0 key=(null) per=0" + tail,
             "type=PROCTITLE msg=audit(\(seconds).007:8812): proctitle=2F6F70742F7061696E74626F782F62696E2F7061696E7464202D2D63616E766173" + tail,
             "type=SYSCALL msg=audit(\(seconds).007:8813): arch=c000003e syscall=257 exit=-2 such file or directory) a2=O_RDONLY|O_CLOEXEC cwd=\"/\"" + tail,
+            // Empty names between `|`s are passed over; an unknown one leaves the value as written.
+            "type=SYSCALL msg=audit(\(seconds).007:8814): a0=5 a1=2 a2=0 a3=PROT_READ|MAP_NOSUCH" + tail,
         ])
     }
 
