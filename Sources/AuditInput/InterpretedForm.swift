@@ -26,11 +26,10 @@ public enum InterpretedForm {
     /// EXECVE, USER_*) comes back as its header and stamp alone, which is all the selection
     /// looks at in it.
     static func asWritten(_ line: UnsafeRawBufferPointer, bodies: Bodies = .always, lookups: inout InterpretedLookups) -> [UInt8]? {
-        guard let base = line.baseAddress, CanonicalHeader.starts(line, 0, "type=") || CanonicalHeader.starts(line, 0, "node="),
-              line.last != UInt8(ascii: "`"), CanonicalHeader(line) == nil, isPlainASCII(line),
-              ByteSearch.find(.cannot, in: line) == nil else { return nil }
+        guard let base = line.baseAddress, let own = recordType(line), line.last != UInt8(ascii: "`"), CanonicalHeader(line) == nil,
+              isPlainASCII(line), ByteSearch.find(.cannot, in: line) == nil else { return nil }
         // A second record start would make it a paste that lost its newlines.
-        var from = 1
+        var from = own + 1
         while let t = find(.type, in: line, from: from) {
             if line[t - 1] == UInt8(ascii: " ") { return nil }
             from = t + 1
@@ -42,22 +41,47 @@ public enum InterpretedForm {
         return record(UnsafeRawBufferPointer(rebasing: line[..<end]), skipsIgnoredBody: bodies == .whenRead, lookups: &lookups)
     }
 
+    /// Where the line's own `type=` is: first, or after a first word `node=NAME` (a multi-host
+    /// log), and the first `type=` in the line (`record` reads that one as the type).
+    private static func recordType(_ line: UnsafeRawBufferPointer) -> Int? {
+        if CanonicalHeader.starts(line, 0, "type=") { return 0 }
+        guard CanonicalHeader.starts(line, 0, "node="), let space = index(of: UInt8(ascii: " "), in: line, from: 0),
+              CanonicalHeader.starts(line, space + 1, "type="), find(.type, in: line, from: 0) == space + 1 else { return nil }
+        return space + 1
+    }
+
     /// Which records' bodies are converted: all of them (every record is kept), or only those
     /// of the types the diagnosis reads.
     enum Bodies { case always, whenRead }
 
-    /// No byte a paste's escapes (`\`, `&`) or a multi-byte character could be part of.
+    /// No byte a paste's escapes (`\`, `&`) or a multi-byte character could be part of. Every
+    /// line of such a log is tested, so the three tests share one pass, eight bytes at a time.
     private static func isPlainASCII(_ line: UnsafeRawBufferPointer) -> Bool {
         guard let base = line.baseAddress else { return true }
-        guard memchr(base, Int32(UInt8(ascii: "\\")), line.count) == nil, memchr(base, Int32(UInt8(ascii: "&")), line.count) == nil else { return false }
         var i = 0
         var high: UInt64 = 0
+        var escapes: UInt64 = 0
         while i + 8 <= line.count {
-            high |= base.loadUnaligned(fromByteOffset: i, as: UInt64.self)
+            let word = base.loadUnaligned(fromByteOffset: i, as: UInt64.self)
+            high |= word
+            escapes |= zeroBytes(word ^ backslashes) | zeroBytes(word ^ ampersands)
             i += 8
         }
-        while i < line.count { high |= UInt64(line[i]); i += 1 }
-        return high & 0x8080_8080_8080_8080 == 0
+        while i < line.count {
+            high |= UInt64(line[i])
+            if line[i] == UInt8(ascii: "\\") || line[i] == UInt8(ascii: "&") { return false }
+            i += 1
+        }
+        return high & 0x8080_8080_8080_8080 == 0 && escapes == 0
+    }
+
+    private static let backslashes = 0x0101_0101_0101_0101 &* UInt64(UInt8(ascii: "\\"))
+    private static let ampersands = 0x0101_0101_0101_0101 &* UInt64(UInt8(ascii: "&"))
+
+    /// Nonzero exactly when some byte of `word` is zero (the borrow of a subtraction reaches
+    /// the high bit of a zero byte; `~word` leaves out bytes whose high bit was set already).
+    private static func zeroBytes(_ word: UInt64) -> UInt64 {
+        (word &- 0x0101_0101_0101_0101) & ~word & 0x8080_8080_8080_8080
     }
 
     /// The record for `ausearch -i` text, nil if it is not one.
@@ -238,8 +262,14 @@ public enum InterpretedForm {
             return true
         }
         var bits: UInt64 = 0
-        for name in value.split(separator: UInt8(ascii: "|")) {
-            guard let bit = flagBits.first(where: { RecordRelevance.equals(UnsafeRawBufferPointer(rebasing: name), $0.name) })?.bits else { return false }
+        var from = 0
+        // The names between `|`s, empty ones skipped (no array of them: a2 of every SYSCALL is such a value).
+        while from < value.count {
+            let end = index(of: UInt8(ascii: "|"), in: value, from: from) ?? value.count
+            let name = UnsafeRawBufferPointer(rebasing: value[from..<end])
+            from = end + 1
+            guard !name.isEmpty else { continue }
+            guard let bit = flagBits.first(where: { RecordRelevance.equals(name, $0.name) })?.bits else { return false }
             bits |= bit
         }
         out += key

@@ -10,9 +10,9 @@ struct LineForms {
     enum Classified {
         case separator
         case boundary
-        case record([UInt8])
+        case record(ConvertedRecord)
         /// A paste that lost its newlines: several records on one line, in order.
-        case records([[UInt8]])
+        case records([ConvertedRecord])
         case continuation([UInt8])
         case loaderMessage
         case refused(String)
@@ -63,16 +63,13 @@ struct LineForms {
 
     /// `previous` is the line before this one, when that was a canonical record.
     mutating func classify(_ raw: UnsafeRawBufferPointer, number: Int, previous: UnsafeRawBufferPointer?) -> Classified {
-        if lastRecordIncomplete == nil, lastRecordLine == number - 1, let previous, let header = CanonicalHeader(previous) {
-            lastRecordIncomplete = Self.looksCut(previous, header: header)
-            lastTail = previous.last
-        }
+        follow(previous, number: number)
         // The common lines, told in a few byte comparisons: blank, `----`, plain text (most of a
         // syslog dump), and `ausearch -i` records as ausearch writes them.
         if raw.isEmpty { return .separator }
         if CanonicalHeader.starts(raw, 0, "----") { return .boundary }
         if lastRecordLine != number - 1, PlainLine.isPlain(raw) { return .unused(.notAuditRecord) }
-        if let record = InterpretedForm.asWritten(raw, bodies: keepEverything ? .always : .whenRead, lookups: &lookups) { return took(record, number: number) }
+        if let record = InterpretedForm.asWritten(raw, bodies: keepEverything ? .always : .whenRead, lookups: &lookups) { return took(ConvertedRecord(record), number: number) }
         let text = PastedText.unescape(PastedText.stripBackticks(Self.stripQuoting(String(decoding: raw, as: UTF8.self))))
         if text.isEmpty { return .separator }
         if text.hasPrefix("----") { return .boundary }
@@ -98,7 +95,7 @@ struct LineForms {
             if lastRecordIncomplete == true, Self.lastFields.contains(where: { joined.contains($0) }) { lastRecordIncomplete = false }
             return .continuation(Array(joined.utf8))
         }
-        if let record = stamps.stampless(text, number: number) { return took(Array(record.utf8), number: number) }
+        if let record = stamps.stampless(text, number: number) { return took(ConvertedRecord(Array(record.utf8)), number: number) }
         switch setroubleshoot.classify(text, number: number, stamps: &stamps) {
         case .record(let record):
             let permissions = Fields(parsing: String(record.split(separator: ": ", maxSplits: 1).last ?? "")).avcPermissions
@@ -106,39 +103,62 @@ struct LineForms {
                 let read = Fields(parsing: String(decoding: last.record[last.avc...], as: UTF8.self)).avcPermissions
                 if permissions.contains(where: { read.contains($0) }) { return .unused(.summaryOfRecordRead) }
             }
-            return took(Array(record.utf8), number: number)
+            return took(ConvertedRecord(Array(record.utf8)), number: number)
         case .consumed: return .separator
         case .notSetroubleshoot: break
         }
         return .unused(text.contains("avc:") ? .noPermission : .notAuditRecord)
     }
 
+    /// What `classify` does with a line `InterpretedForm.asWritten` read as `record` (the
+    /// prescan converts such lines on its threads), the record being the result: the same
+    /// effect on what is remembered of the lines before. (The checks `classify` makes before that conversion find
+    /// nothing in such a line: it starts with `type=` or `node=`, so it is neither blank, nor a
+    /// boundary, nor plain.)
+    mutating func took(interpreted record: ConvertedRecord, number: Int, previous: UnsafeRawBufferPointer?) {
+        follow(previous, number: number)
+        note(record, number: number)
+    }
+
+    /// The line before, a canonical record: whether it looked cut short, worked out only now
+    /// that a line in another form follows it.
+    private mutating func follow(_ previous: UnsafeRawBufferPointer?, number: Int) {
+        if lastRecordIncomplete == nil, lastRecordLine == number - 1, let previous, let header = CanonicalHeader(previous) {
+            lastRecordIncomplete = Self.looksCut(previous, header: header)
+            lastTail = previous.last
+        }
+    }
+
     /// Records read from one line: the last may be continued on the next line.
     private mutating func took(_ lines: [[UInt8]], number: Int) -> Classified {
-        for line in lines.dropLast() { noteDenial(line, number: number) }
-        _ = took(lines.last!, number: number)
-        return lines.count == 1 ? .record(lines[0]) : .records(lines)
+        let records = lines.map(ConvertedRecord.init)
+        for record in records.dropLast() { noteDenial(record, number: number) }
+        _ = took(records.last!, number: number)
+        return records.count == 1 ? .record(records[0]) : .records(records)
     }
 
     /// One record read from a line (the common case: no array of them is made).
-    private mutating func took(_ line: [UInt8], number: Int) -> Classified {
-        noteDenial(line, number: number)
-        line.withUnsafeBytes { b in
-            if let h = CanonicalHeader(b) {
-                lastRecordLine = number
-                lastRecordIncomplete = Self.looksCut(b, header: h)
-                lastTail = b.last
-            }
-        }
-        return .record(line)
+    private mutating func took(_ record: ConvertedRecord, number: Int) -> Classified {
+        note(record, number: number)
+        return .record(record)
     }
 
-    private mutating func noteDenial(_ line: [UInt8], number: Int) {
-        if let avc = line.withUnsafeBytes({ ByteSearch.find(.avc, in: $0) }) { lastDenial = (number, line, avc) }
+    /// A record read from a line: a setroubleshoot summary or the rest of a wrapped paste may follow.
+    private mutating func note(_ record: ConvertedRecord, number: Int) {
+        noteDenial(record, number: number)
+        if record.header != nil {
+            lastRecordLine = number
+            lastRecordIncomplete = record.looksCut
+            lastTail = record.bytes.last
+        }
+    }
+
+    private mutating func noteDenial(_ record: ConvertedRecord, number: Int) {
+        if let avc = record.avc { lastDenial = (number, record.bytes, avc) }
     }
 
     /// A sealert report heading still held at the end of the input: its report had no raw records.
-    mutating func finishInput() -> (record: [UInt8], line: Int)? { setroubleshoot.finish().map { (Array($0.record.utf8), $0.line) } }
+    mutating func finishInput() -> (record: ConvertedRecord, line: Int)? { setroubleshoot.finish().map { (ConvertedRecord(Array($0.record.utf8)), $0.line) } }
 
     /// What `looksCut` looks for: a record holding one of these is complete.
     static let lastFields = ["tclass=", " key=", "'"]

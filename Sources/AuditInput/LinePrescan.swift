@@ -34,7 +34,11 @@ enum RecordRelevance {
 /// A line of a region that the selection pass must look at: a canonical record that may be
 /// kept or that a continuation line may follow, or a line in some other form.
 struct LineRef {
-    enum Kind { case primary, companion, ignoredRecord, otherForm }
+    enum Kind: Equatable {
+        case primary, companion, ignoredRecord, otherForm
+        /// An `ausearch -i` record, converted: the index of its record in `Prescan.interpreted`.
+        case interpreted(Int)
+    }
     /// Byte offsets in the region; `end` excludes the newline and a CR before it.
     var start: Int
     var end: Int
@@ -45,6 +49,26 @@ struct LineRef {
     /// Plain lines (see `PlainLine`) just after this one, itself plain: once it is found to be
     /// no record, they are none either, and are only counted.
     var plainFollowers: PlainRun?
+}
+
+/// A record line in canonical form made from a line in another form, with what the scan
+/// reads of it, found once.
+struct ConvertedRecord {
+    var bytes: [UInt8]
+    /// nil when the line made has no canonical header after all (it is then counted as unreadable).
+    var header: CanonicalHeader?
+    /// Where ` avc:` is, when it is there.
+    var avc: Int?
+    /// Whether the record stops before its usual last field (see `LineForms.looksCut`).
+    var looksCut: Bool
+
+    init(_ bytes: [UInt8]) {
+        self.bytes = bytes
+        (header, avc, looksCut) = bytes.withUnsafeBytes { line in
+            let header = CanonicalHeader(line)
+            return (header, ByteSearch.find(.avc, in: line), header.map { LineForms.looksCut(line, header: $0) } ?? false)
+        }
+    }
 }
 
 /// Consecutive plain lines after the first of their run: how many, and their bytes.
@@ -58,6 +82,10 @@ struct PlainRun {
 /// what one pass would.
 struct Prescan {
     var refs: [LineRef] = []
+    /// The records of the `ausearch -i` lines among the refs (see `LineRef.Kind.interpreted`).
+    /// Converting them here, not in the selection, puts most of the work of reading such a log
+    /// on the prescan's two threads: the selection runs on one.
+    var interpreted: [ConvertedRecord] = []
     var lines = 0
     var canonicalRecords = 0
     var truncated = 0
@@ -70,8 +98,9 @@ struct Prescan {
     /// `headOfLongerLine`: the range is the first `maxLineLength` bytes of a line cut by the
     /// reader, whose CR, if it has one, is far beyond.
     /// `plainRuns`: plain lines after a plain line join its ref (see `LineRef.plainFollowers`).
+    /// `lookups`: the `ausearch -i` dates and names this thread has already looked up.
     init(_ region: UnsafeRawBufferPointer, _ range: Range<Int>, maxLineLength: Int, keepEverything: Bool, headOfLongerLine: Bool = false,
-         plainRuns: Bool = true) {
+         plainRuns: Bool = true, lookups: inout InterpretedLookups) {
         guard let base = region.baseAddress, !range.isEmpty else { return }
         var offset = range.lowerBound
         var pendingIgnored: LineRef?
@@ -108,7 +137,12 @@ struct Prescan {
                                                         bytes: (refs[run].plainFollowers?.bytes.lowerBound ?? offset)..<min(end + 1, range.upperBound))
                 } else {
                     if let ignored = pendingIgnored { refs.append(ignored); pendingIgnored = nil }
-                    refs.append(LineRef(start: offset, end: lineEnd, number: lines, kind: .otherForm, header: nil))
+                    var kind = LineRef.Kind.otherForm
+                    if let record = InterpretedForm.asWritten(line, bodies: keepEverything ? .always : .whenRead, lookups: &lookups) {
+                        kind = .interpreted(interpreted.count)
+                        interpreted.append(ConvertedRecord(record))
+                    }
+                    refs.append(LineRef(start: offset, end: lineEnd, number: lines, kind: kind, header: nil))
                     openRun = plain ? refs.count - 1 : nil
                 }
             }

@@ -67,6 +67,8 @@ struct LineScanner {
     /// Longer lines are cut here (and counted), as the chunk reader does across chunks.
     var maxLineLength = Int.max
     var forms = LineForms()
+    /// The `ausearch -i` lookups of the prescans run here (`scan`, plain runs).
+    private var lookups = InterpretedLookups()
 
     private struct Recent {
         var key: ScanKey
@@ -96,7 +98,8 @@ struct LineScanner {
     /// Scans `region` in one pass (for small regions and followed files). The lines it selects
     /// may point into the region: read them before the region goes away.
     mutating func scan(_ region: UnsafeRawBufferPointer, headOfLongerLine: Bool = false, selected: inout [SelectedLine], tally: inout ScanTally) {
-        let prescan = Prescan(region, 0..<region.count, maxLineLength: maxLineLength, keepEverything: keepEverything, headOfLongerLine: headOfLongerLine)
+        let prescan = Prescan(region, 0..<region.count, maxLineLength: maxLineLength, keepEverything: keepEverything, headOfLongerLine: headOfLongerLine,
+                              lookups: &lookups)
         select(prescan, in: region, selected: &selected, tally: &tally)
         finish(region)
     }
@@ -104,12 +107,13 @@ struct LineScanner {
     /// Runs the selection over one prescanned range of `region`; ranges must come in input
     /// order, and `finish` must be called before the region goes away.
     mutating func select(_ prescan: Prescan, in region: UnsafeRawBufferPointer, selected: inout [SelectedLine], tally: inout ScanTally) {
-        select(prescan.refs, first: nextLine, in: region, selected: &selected, tally: &tally)
+        select(prescan.refs, interpreted: prescan.interpreted, first: nextLine, in: region, selected: &selected, tally: &tally)
         nextLine += prescan.lines
         tally.add(prescan)
     }
 
-    private mutating func select(_ refs: [LineRef], first: Int, in region: UnsafeRawBufferPointer, selected: inout [SelectedLine], tally: inout ScanTally) {
+    private mutating func select(_ refs: [LineRef], interpreted: [ConvertedRecord], first: Int, in region: UnsafeRawBufferPointer,
+                                 selected: inout [SelectedLine], tally: inout ScanTally) {
         for ref in refs {
             let number = first + ref.number
             if previousRecord.map({ $0.number != number - 1 }) ?? false { previousRecord = nil }
@@ -126,12 +130,13 @@ struct LineScanner {
                              bytes: .inRegion(ref.start..<ref.end), number: number, selected: &selected)
                 }
             } else {
-                handleOtherForm(line, number: number, region: region, selected: &selected, tally: &tally)
+                let record = if case .interpreted(let i) = ref.kind { interpreted[i] } else { ConvertedRecord?.none }
+                handleOtherForm(line, interpreted: record, number: number, region: region, selected: &selected, tally: &tally)
                 guard let run = ref.plainFollowers else { continue }
                 if forms.lastRecordLine == number {
                     // The line continued a record, and the plain lines after it may too: each is read.
-                    let lines = Prescan(region, run.bytes, maxLineLength: maxLineLength, keepEverything: keepEverything, plainRuns: false)
-                    select(lines.refs, first: number + 1, in: region, selected: &selected, tally: &tally)
+                    let lines = Prescan(region, run.bytes, maxLineLength: maxLineLength, keepEverything: keepEverything, plainRuns: false, lookups: &lookups)
+                    select(lines.refs, interpreted: lines.interpreted, first: number + 1, in: region, selected: &selected, tally: &tally)
                 } else {
                     countMalformed(number + 1...number + run.lines, .notAuditRecord, &tally)
                 }
@@ -149,12 +154,18 @@ struct LineScanner {
         }
     }
 
-    private mutating func handleOtherForm(_ line: UnsafeRawBufferPointer, number: Int, region: UnsafeRawBufferPointer,
+    /// `interpreted`: the line's record, when the prescan read it as `ausearch -i` output.
+    private mutating func handleOtherForm(_ line: UnsafeRawBufferPointer, interpreted: ConvertedRecord?, number: Int, region: UnsafeRawBufferPointer,
                                           selected: inout [SelectedLine], tally: inout ScanTally) {
         let previous = previousRecord
         previousRecord = nil
-        let classified = previous.map { p in p.line.with(region) { forms.classify(line, number: number, previous: $0) } }
-            ?? forms.classify(line, number: number, previous: nil)
+        func withPrevious<T>(_ body: (UnsafeRawBufferPointer?) -> T) -> T { previous.map { p in p.line.with(region) { body($0) } } ?? body(nil) }
+        if let interpreted {
+            withPrevious { forms.took(interpreted: interpreted, number: number, previous: $0) }
+            take(interpreted, number: number, region: region, selected: &selected, tally: &tally)
+            return
+        }
+        let classified = withPrevious { forms.classify(line, number: number, previous: $0) }
         switch classified {
         case .separator:
             return
@@ -188,20 +199,19 @@ struct LineScanner {
     }
 
     /// A record rewritten from another form.
-    private mutating func take(_ bytes: [UInt8], number: Int, region: UnsafeRawBufferPointer,
+    private mutating func take(_ record: ConvertedRecord, number: Int, region: UnsafeRawBufferPointer,
                                selected: inout [SelectedLine], tally: inout ScanTally) {
-        guard let header = bytes.withUnsafeBytes({ CanonicalHeader($0) }) else {
+        guard let header = record.header else {
             countMalformed(number, .unreadableStamp, &tally)
             return
         }
         tally.recordLines += 1
         chainStart = number
-        let relevance = keepEverything ? .primary : bytes.withUnsafeBytes { RecordRelevance.of(UnsafeRawBufferPointer(rebasing: $0[header.type])) }
-        if relevance != .ignored {
-            bytes.withUnsafeBytes { line in
-                consider(line, header: header, relevance: relevance, stamp: keepEverything ? nil : header.stamp(line), bytes: .copied(bytes),
-                         number: number, selected: &selected)
-            }
+        record.bytes.withUnsafeBytes { line in
+            let relevance = keepEverything ? .primary : RecordRelevance.of(UnsafeRawBufferPointer(rebasing: line[header.type]))
+            guard relevance != .ignored else { return }
+            consider(line, header: header, relevance: relevance, stamp: keepEverything ? nil : header.stamp(line), bytes: .copied(record.bytes),
+                     number: number, selected: &selected)
         }
     }
 

@@ -172,6 +172,8 @@ public struct RecordStream {
     /// The region the queue's lines point into; valid until the next piece is read, which
     /// happens only once the queue is drained but for a held record, copied first.
     private var region = UnsafeRawBufferPointer(start: nil, count: 0)
+    /// The `ausearch -i` lookups of the two prescan threads, kept from region to region.
+    private var halfLookups = [InterpretedLookups(), InterpretedLookups()]
     public private(set) var stats: InputStats
     /// Bytes handed to the scanner so far, for progress reports.
     public private(set) var bytesScanned = 0
@@ -257,9 +259,10 @@ public struct RecordStream {
         }
         let split = base.distance(to: mid) + 1
         let (maxLine, everything) = (layout.maxLineLength, scanner.keepEverything)
-        let halves = [HalfScan(region, 0..<split), HalfScan(region, split..<region.count)]
+        let halves = [HalfScan(region, 0..<split, halfLookups[0]), HalfScan(region, split..<region.count, halfLookups[1])]
         // Each half is written by one thread only; the halves share nothing but the read-only region.
         DispatchQueue.concurrentPerform(iterations: 2) { halves[$0].run(maxLineLength: maxLine, keepEverything: everything) }
+        halfLookups = halves.map(\.lookups)
         for half in halves { scanner.select(half.result, in: region, selected: &queue, tally: &tally) }
         scanner.finish(region)
     }
@@ -275,13 +278,15 @@ private final class HalfScan: @unchecked Sendable {
     let region: UnsafeRawBufferPointer
     let range: Range<Int>
     var result = Prescan()
+    var lookups: InterpretedLookups
 
-    init(_ region: UnsafeRawBufferPointer, _ range: Range<Int>) {
+    init(_ region: UnsafeRawBufferPointer, _ range: Range<Int>, _ lookups: InterpretedLookups) {
         self.region = region
         self.range = range
+        self.lookups = lookups
     }
 
     func run(maxLineLength: Int, keepEverything: Bool) {
-        result = Prescan(region, range, maxLineLength: maxLineLength, keepEverything: keepEverything)
+        result = Prescan(region, range, maxLineLength: maxLineLength, keepEverything: keepEverything, lookups: &lookups)
     }
 }

@@ -93,18 +93,21 @@ import Testing
             "node=easel type=SYSCALL msg=audit(11/27/26 09:14:03.007:8812) : arch=x86_64 syscall=mprotect success=no exit=EACCES(Permission denied) a0=0x7ffd7cad5000 a1=0x1000 a2=PROT_READ|PROT_WRITE|PROT_EXEC|PROT_GROWSDOWN a3=MAP_PRIVATE|MAP_ANONYMOUS items=0 ppid=1 pid=4242 auid=unset uid=root tty=(none) ses=unset comm=paintd exe=/opt/paintbox/bin/paintd subj=staff_u:staff_r:staff_t:s0 key=(null) per=PER_LINUX(0x0) ",
             "type=PROCTITLE msg=audit(11/27/26 09:14:03.007:8812) : proctitle=/opt/paintbox/bin/paintd --canvas ",
             "type=SYSCALL msg=audit(11/27/26 09:14:03.007:8813) : arch=x86_64 syscall=openat exit=ENOENT(No such file or directory) a2=O_RDONLY|O_CLOEXEC cwd=/ ",
+            "type=SYSCALL msg=audit(11/27/26 09:14:03.007:8814) : a0=PROT_READ||PROT_EXEC| a1=|PROT_WRITE a2= a3=PROT_READ|MAP_NOSUCH ",
         ]
         var forms = LineForms()
         let seconds = InterpretedForm.localSeconds(2026, 11, 27, 9, 14, 3)!
         let raw = lines.enumerated().map { n, line -> String in
             guard case .record(let bytes) = Array(line.utf8).withUnsafeBytes({ forms.classify($0, number: n + 1, previous: nil) }) else { return "" }
-            return String(decoding: bytes, as: UTF8.self)
+            return String(decoding: bytes.bytes, as: UTF8.self)
         }
         let tail = "\u{1d}" + InterpretedForm.marker
         #expect(raw == [
             "node=easel type=SYSCALL msg=audit(\(seconds).007:8812): arch=c000003e syscall=10 success=no exit=-13 denied) a0=7ffd7cad5000 a1=1000 a2=1000007 a3=22 items=0 ppid=1 pid=4242 auid=unset uid=root tty=(none) ses=unset comm=\"paintd\" exe=\"/opt/paintbox/bin/paintd\" subj=staff_u:staff_r:staff_t:s0 key=(null) per=0" + tail,
             "type=PROCTITLE msg=audit(\(seconds).007:8812): proctitle=2F6F70742F7061696E74626F782F62696E2F7061696E7464202D2D63616E766173" + tail,
             "type=SYSCALL msg=audit(\(seconds).007:8813): arch=c000003e syscall=257 exit=-2 such file or directory) a2=O_RDONLY|O_CLOEXEC cwd=\"/\"" + tail,
+            // Empty names between `|`s are passed over; an unknown one leaves the value as written.
+            "type=SYSCALL msg=audit(\(seconds).007:8814): a0=5 a1=2 a2=0 a3=PROT_READ|MAP_NOSUCH" + tail,
         ])
     }
 
@@ -120,7 +123,7 @@ import Testing
             var forms = LineForms()
             forms.keepEverything = keepEverything
             guard case .record(let bytes) = Array(line.utf8).withUnsafeBytes({ forms.classify($0, number: 1, previous: nil) }) else { return "" }
-            return String(decoding: bytes, as: UTF8.self)
+            return String(decoding: bytes.bytes, as: UTF8.self)
         }
         let header = "type=PATH msg=audit(\(seconds).007:8812): "
         #expect(converted(path, keepEverything: false) == header + tail)
@@ -138,5 +141,54 @@ import Testing
         while let item = try stream.next() { if case .record(let r) = item { kept.append(r) } }
         #expect(kept.map(\.type) == ["AVC", "PATH"])
         #expect(kept.last?.fields["name"] == "/opt/paintbox/lib/libbrush.so")
+    }
+
+    /// `ausearch -i` output of a multi-host log (`node=NAME type=…`) is read on bytes like a
+    /// single host's (it went the long way: the record's own ` type=`, after its node word,
+    /// was taken for a second record). A line holding a second record (a paste that lost its
+    /// newline), or whose node word is not followed by the type, is still left to the long way.
+    @Test func interpretedNodeLinesAreReadOnBytes() throws {
+        var lookups = InterpretedLookups()
+        func asWritten(_ line: String) -> String? {
+            Array(line.utf8).withUnsafeBytes { InterpretedForm.asWritten($0, lookups: &lookups) }.map { String(decoding: $0, as: UTF8.self) }
+        }
+        let seconds = InterpretedForm.localSeconds(2026, 11, 27, 9, 14, 3)!
+        let tail = "\u{1d}" + InterpretedForm.marker
+        #expect(asWritten("node=easel type=AVC msg=audit(11/27/26 09:14:03.007:8812) : \(Self.avc) ")
+                == "node=easel type=AVC msg=audit(\(seconds).007:8812): \(Self.avc)" + tail)
+        #expect(asWritten("type=AVC msg=audit(11/27/26 09:14:03.007:8812) : \(Self.avc)") == "type=AVC msg=audit(\(seconds).007:8812): \(Self.avc)" + tail)
+        for line in ["node=easel type=AVC msg=audit(11/27/26 09:14:03.007:8812) : \(Self.avc) node=easel type=EOE msg=audit(11/27/26 09:14:03.007:8812) : ",
+                     "node=easel type=AVC msg=audit(11/27/26 09:14:03.007:8812) : \(Self.avc) type=EOE msg=audit(11/27/26 09:14:03.007:8812) : ",
+                     "node=easel host type=AVC msg=audit(11/27/26 09:14:03.007:8812) : \(Self.avc)",
+                     "node=eatype=sel type=AVC msg=audit(11/27/26 09:14:03.007:8812) : \(Self.avc)",
+                     "node=easel"] {
+            #expect(asWritten(line) == nil, "\(line)")
+        }
+
+        // Two hosts' events of one serial, read apart by their nodes, from one stream.
+        let log = ["easel", "kiln"].map { node in
+            "----\nnode=\(node) type=SYSCALL msg=audit(11/27/26 09:14:03.007:8812) : arch=x86_64 syscall=mprotect success=no exit=EACCES(Permission denied) a2=PROT_READ|PROT_EXEC comm=paintd\n"
+                + "node=\(node) type=AVC msg=audit(11/27/26 09:14:03.007:8812) : \(Self.avc)\n"
+        }.joined()
+        let (items, stats) = try read(log)
+        let records = items.compactMap { if case .record(let r) = $0 { r } else { nil } }
+        #expect(records.map { "\($0.key.node ?? "-") \($0.type) \($0.fields["syscall"] ?? "")" } == ["easel AVC ", "easel SYSCALL 10", "kiln AVC ", "kiln SYSCALL 10"])
+        #expect(stats.malformed == 0)
+    }
+
+    /// A `\`, `&` or non-ASCII byte anywhere in an `ausearch -i` line (the test reads eight
+    /// bytes at a time: every offset within a word and the tail) leaves it to the long way,
+    /// which undoes a paste's escapes; the same line without it is read on bytes.
+    @Test func interpretedLinesWithEscapeBytesAreLeftToTheLongWay() {
+        var lookups = InterpretedLookups()
+        let line = Array("type=AVC msg=audit(11/27/26 09:14:03.007:8812) : \(Self.avc)".utf8)
+        #expect(line.withUnsafeBytes { InterpretedForm.asWritten($0, lookups: &lookups) } != nil)
+        for byte: UInt8 in [UInt8(ascii: "\\"), UInt8(ascii: "&"), 0x80, 0xc3, 0xff] {
+            for at in 51..<line.count {   // the body, past the stamp
+                var marked = line
+                marked[at] = byte
+                #expect(marked.withUnsafeBytes { InterpretedForm.asWritten($0, lookups: &lookups) } == nil, "\(byte) at \(at)")
+            }
+        }
     }
 }
