@@ -33,7 +33,7 @@ extension Diagnoser {
             outcomes: Outcomes(blocked: true), permissionSets: [],
             process: ProcessInfo(exe: exe, comm: message.program.map(Advice.comm(of:)), pids: [], scontext: nil, domain: nil),
             count: 1, denials: 0, firstSeen: EventID(seconds: 0, milliseconds: 0, serial: 0), lastSeen: EventID(seconds: 0, milliseconds: 0, serial: 0),
-            events: [], call: nil, proctitle: nil, why: "", evidence: evidence, evidenceNeeded: needed, culprits: culprits,
+            events: EventList(), call: nil, proctitle: nil, why: "", evidence: evidence, evidenceNeeded: needed, culprits: culprits,
             booleans: [], fixes: [], commandsToRun: [], elf: exe == nil ? .notNeeded : .analysed, source: message.source,
             loaderError: message.reason)
         insert(finding, key: key, sighting: sighting, &effect)

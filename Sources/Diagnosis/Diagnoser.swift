@@ -291,7 +291,7 @@ public struct Diagnoser {
                                  scontext: first.scontext?.description, domain: domain,
                                  bits: analysed.map { $0.executable.elf.elfClass == .elf64 ? 64 : 32 } ?? syscall.flatMap(Self.bits)),
             count: 1, denials: sighting.denials,
-            firstSeen: event.key.id, lastSeen: event.key.id, events: [event.key], call: call, proctitle: event.proctitle,
+            firstSeen: event.key.id, lastSeen: event.key.id, events: EventList([event.key]), call: call, proctitle: event.proctitle,
             why: "", evidence: classification.evidence, evidenceNeeded: needed, culprits: culprits, booleans: [], fixes: [],
             commandsToRun: [],
             elf: elfStatus, source: first.source)
@@ -331,7 +331,7 @@ public struct Diagnoser {
             outcomes: Outcomes(blocked: sighting.blocked), permissionSets: [permissions],
             process: ProcessInfo(exe: exe, comm: syscall?.comm ?? avc.comm, pids: [sighting.pid].compactMap { $0 },
                                  scontext: avc.scontext?.description, domain: domain),
-            count: 1, denials: permissions.count, firstSeen: event.key.id, lastSeen: event.key.id, events: [event.key],
+            count: 1, denials: permissions.count, firstSeen: event.key.id, lastSeen: event.key.id, events: EventList([event.key]),
             call: syscall.map(Self.summary), proctitle: event.proctitle,
             why: "Not an exec* denial: \(domain ?? "the process") was denied \(permissions.map(\.name).joined(separator: " ")) on a \(avc.tclass ?? "?") labelled \(avc.tcontext?.type ?? "?"). audit2why explains such denials.",
             evidence: [], evidenceNeeded: [], culprits: [], booleans: [], fixes: [], commandsToRun: [], elf: .notNeeded, source: avc.source)

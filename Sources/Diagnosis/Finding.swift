@@ -52,7 +52,8 @@ public struct Finding: Sendable {
     public var denials: Int
     public var firstSeen: EventID
     public var lastSeen: EventID
-    public var events: [EventKey]
+    /// The first `maxEventIDs` occurrences' ids.
+    public var events: EventList
     public var call: CallSummary?
     public var proctitle: String?
     public var why: String
