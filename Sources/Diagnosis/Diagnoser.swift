@@ -406,8 +406,7 @@ public struct Diagnoser {
     static func summary(_ syscall: Syscall) -> CallSummary {
         let call = MemoryCall(syscall)
         return CallSummary(name: call.name, arch: syscall.machine, number: syscall.number, args: syscall.args,
-                           exit: syscall.exit, success: syscall.success,
-                           rendered: call.rendered(exit: syscall.exit, success: syscall.success))
+                           exit: syscall.exit, success: syscall.success)
     }
 
 }

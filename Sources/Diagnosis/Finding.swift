@@ -23,8 +23,11 @@ public struct CallSummary: Sendable, Equatable {
     public var args: [UInt64?]
     public var exit: Int64?
     public var success: Bool?
-    /// The call as C, e.g. `mprotect(0x7ffc…, 4096, PROT_READ|…)`.
-    public var rendered: String
+    /// The call as C, e.g. `mprotect(0x7ffc…, 4096, PROT_READ|…)`. Written when asked for,
+    /// not kept: ten thousand findings would hold 1.7 MB of it.
+    public var rendered: String {
+        MemoryCall(name: name, machine: arch, args: args).rendered(exit: exit, success: success)
+    }
 }
 
 /// What the ELF side could or could not establish.
