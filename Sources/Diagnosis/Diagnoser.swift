@@ -98,6 +98,7 @@ public struct Diagnoser {
         swap(&all, &findings)
         familyGuess = PolicyEnvironment.FamilyGuess()
         index.removeAll()
+        sharedTexts.removeAll()
         repeats.removeAll()
         programs.removeAll()
         objects = roots.map { _ in ObjectCaches() }
@@ -241,7 +242,7 @@ public struct Diagnoser {
         let root = root(of: event)
         let facts = exe.map { program($0, root: root) }
         let analysed = facts.flatMap { try? $0.get() }
-        let domain = first.scontext?.type ?? syscall?.subject?.type
+        let domain = shared(first.scontext?.type ?? syscall?.subject?.type)
         let android = Platform.isAndroid(context: first.scontext?.description ?? syscall?.subject?.description, path: exe ?? targetPath)
         let target = permSet.contains(.execmod) ? targetPath.map { targetFacts($0, closure: analysed, loader: roots[root]) } : nil
         let classification = Classifier.classify(permissions: permSet, syscall: syscall, mmap: event.mmap,
@@ -286,9 +287,9 @@ public struct Diagnoser {
         let call = syscall.map(Self.summary)
         let finding = Finding(
             mechanism: classification.mechanism, permissions: permissions, tclass: first.tclass, target: targetPath,
-            tcontext: first.tcontext?.description, outcomes: Outcomes(blocked: blocked), permissionSets: [permissions],
+            tcontext: shared(first.tcontext?.description), outcomes: Outcomes(blocked: blocked), permissionSets: [permissions],
             process: ProcessInfo(exe: exe, comm: syscall?.comm ?? first.comm, pids: [sighting.pid].compactMap { $0 },
-                                 scontext: first.scontext?.description, domain: domain,
+                                 scontext: shared(first.scontext?.description), domain: domain,
                                  bits: analysed.map { $0.executable.elf.elfClass == .elf64 ? 64 : 32 } ?? syscall.flatMap(Self.bits)),
             count: 1, denials: sighting.denials,
             firstSeen: event.key.id, lastSeen: event.key.id, events: EventList([event.key]), call: call, proctitle: event.proctitle,
@@ -320,17 +321,17 @@ public struct Diagnoser {
     private mutating func addOther(_ event: Event, _ avc: AVC, _ permissions: [Permission], _ effect: inout Effect) {
         let syscall = event.syscall
         let exe = syscall?.exe ?? avc.exe
-        let domain = avc.scontext?.type
+        let domain = shared(avc.scontext?.type)
         let key = FindingKey.other(permissions: permissions, tclass: avc.tclass, domain: domain, targetType: avc.tcontext?.type, program: exe ?? avc.comm ?? "?")
         let sighting = Sighting(event: event.key, node: event.key.node, pid: syscall?.pid ?? avc.pid, blocked: isBlocked([avc], syscall),
                                 permissions: permissions, denials: permissions.count)
         if fold(sighting, key: key, &effect) { return }
         let target = avc.path ?? event.avcPath ?? avc.name
         let finding = Finding(
-            mechanism: nil, permissions: permissions, tclass: avc.tclass, target: target, tcontext: avc.tcontext?.description,
+            mechanism: nil, permissions: permissions, tclass: avc.tclass, target: target, tcontext: shared(avc.tcontext?.description),
             outcomes: Outcomes(blocked: sighting.blocked), permissionSets: [permissions],
             process: ProcessInfo(exe: exe, comm: syscall?.comm ?? avc.comm, pids: [sighting.pid].compactMap { $0 },
-                                 scontext: avc.scontext?.description, domain: domain),
+                                 scontext: shared(avc.scontext?.description), domain: domain),
             count: 1, denials: permissions.count, firstSeen: event.key.id, lastSeen: event.key.id, events: EventList([event.key]),
             call: syscall.map(Self.summary), proctitle: event.proctitle,
             why: "Not an exec* denial: \(domain ?? "the process") was denied \(permissions.map(\.name).joined(separator: " ")) on a \(avc.tclass ?? "?") labelled \(avc.tcontext?.type ?? "?"). audit2why explains such denials.",
@@ -339,6 +340,17 @@ public struct Diagnoser {
     }
 
     // MARK: shared
+
+    /// Texts many findings name (contexts, domains), held once: ten thousand findings of one
+    /// domain would otherwise hold ten thousand copies of its contexts. Only kept findings'
+    /// texts are noted (`insert`), so the set holds no text of its own.
+    private var sharedTexts = Set<String>()
+
+    /// The copy a kept finding holds of this text, if one does.
+    private func shared(_ text: String?) -> String? {
+        guard let text, let known = sharedTexts.firstIndex(of: text) else { return text }
+        return sharedTexts[known]
+    }
 
     /// One more occurrence of a finding: what folding needs of it.
     struct Sighting {
@@ -391,6 +403,7 @@ public struct Diagnoser {
         var finding = finding
         finding.nodes.count(sighting.node, denials: sighting.denials)
         familyGuess.note(finding)
+        for text in [finding.process.scontext, finding.process.domain, finding.tcontext] { if let text { sharedTexts.insert(text) } }
         findings.append(finding)
     }
 
