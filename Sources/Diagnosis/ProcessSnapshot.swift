@@ -21,7 +21,10 @@ public struct ProcessSnapshot: Sendable {
 
     /// Nil when the process is gone (short-lived programs often are by the time the AVC is read).
     public static func read(pid: Int64) -> ProcessSnapshot? {
-        guard pid > 0, let bytes = FileSystemRoot.system.contents("/proc/\(pid)/maps", limit: 4 << 20) else { return nil }
+        // Opened directly, not resolved component by component as files inside a root are:
+        // /proc is the kernel's, and a live session asks this for every new finding (most of
+        // whose processes are gone: one failed open, not a walk of lstat calls).
+        guard pid > 0, let bytes = (try? FileBytes(path: "/proc/\(pid)/maps"))?.contents(limit: 4 << 20) else { return nil }
         let maps = String(decoding: bytes, as: UTF8.self)
         var mappings: [Mapping] = []
         for line in maps.split(separator: "\n") {
