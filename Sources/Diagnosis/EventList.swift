@@ -18,6 +18,8 @@ public struct EventList: Sendable, Sequence {
     }
 
     public var isEmpty: Bool { count == 0 }
+    /// Bytes the ids take (nodes apart).
+    var storedBytes: Int { bytes.count }
     public var first: EventKey? {
         var events = makeIterator()
         return events.next()

@@ -36,4 +36,14 @@ import AuditInput
         }
         #expect(Array(list) == keys)
     }
+
+    /// What the list is for: ids a finding's occurrences have (close in time and serial) take
+    /// a few bytes each, not the 40 of an `EventKey`.
+    @Test func closeIdsTakeAFewBytesEach() {
+        var list = EventList()
+        for i in 0..<Finding.maxEventIDs {
+            list.append(key(nil, 1_795_700_000 + UInt64(i * 10), UInt16(i * 7 % 1000), 4_000_000 + UInt64(i * 10_000)))
+        }
+        #expect(list.storedBytes <= 8 * Finding.maxEventIDs)
+    }
 }
