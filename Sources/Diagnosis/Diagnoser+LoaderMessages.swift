@@ -26,7 +26,7 @@ extension Diagnoser {
         }
         let key = FindingKey.loader(textRelocation: textrel, object: message.object, program: exe ?? message.program ?? "?", reason: message.reason)
         var effect = Effect()
-        let sighting = Sighting(event: nil, node: nil, pid: nil, blocked: true, permissions: [], denials: 0)
+        let sighting = Sighting(event: nil, pid: nil, blocked: true, permissions: [], denials: 0)
         if fold(sighting, key: key, &effect) { return }
         let finding = Finding(
             mechanism: textrel ? .textRelocation : .loaderExecStack, permissions: [], tclass: nil, target: message.object, tcontext: nil,
