@@ -284,7 +284,7 @@ public struct Diagnoser {
         let finding = Finding(
             mechanism: classification.mechanism, permissions: permissions, tclass: first.tclass, target: targetPath,
             tcontext: shared(first.tcontext?.description), outcomes: Outcomes(blocked: blocked), permissionSets: [permissions],
-            process: ProcessInfo(exe: exe, comm: syscall?.comm ?? first.comm, pids: [sighting.pid].compactMap { $0 },
+            process: ProcessInfo(exe: exe, comm: syscall?.comm ?? first.comm, pids: PidList([sighting.pid].compactMap { $0 }),
                                  scontext: shared(first.scontext?.description), domain: domain,
                                  bits: analysed.map { $0.executable.elf.elfClass == .elf64 ? 64 : 32 } ?? syscall.flatMap(Self.bits)),
             count: 1, denials: sighting.denials,
@@ -326,7 +326,7 @@ public struct Diagnoser {
         let finding = Finding(
             mechanism: nil, permissions: permissions, tclass: avc.tclass, target: target, tcontext: shared(avc.tcontext?.description),
             outcomes: Outcomes(blocked: sighting.blocked), permissionSets: [permissions],
-            process: ProcessInfo(exe: exe, comm: syscall?.comm ?? avc.comm, pids: [sighting.pid].compactMap { $0 },
+            process: ProcessInfo(exe: exe, comm: syscall?.comm ?? avc.comm, pids: PidList([sighting.pid].compactMap { $0 }),
                                  scontext: shared(avc.scontext?.description), domain: domain),
             count: 1, denials: permissions.count, firstSeen: event.key.id, lastSeen: event.key.id, events: EventList([event.key]),
             call: syscall.map(Self.summary), proctitle: event.proctitle,

@@ -5,7 +5,7 @@ import AuditEvents
 public struct ProcessInfo: Sendable, Equatable {
     public var exe: String?
     public var comm: String?
-    public var pids: [Int64]
+    public var pids: PidList
     /// False once a pid was met that the full list (`Finding.maxEventIDs`) could not take.
     public var pidsComplete = true
     public var scontext: String?

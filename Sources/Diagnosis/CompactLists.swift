@@ -91,3 +91,41 @@ enum VarInt {
         (value >> 1) ^ (0 &- (value & 1))
     }
 }
+
+/// A finding's pids (at most `Finding.maxEventIDs`), in the order first seen, kept as the
+/// difference from the pid before, in variable-length integers: one program's pids are
+/// often close, so one to three bytes a pid instead of eight.
+public struct PidList: Sendable, Equatable, Sequence, ExpressibleByArrayLiteral {
+    private var bytes: [UInt8] = []
+    private var last: Int64 = 0
+    public private(set) var count = 0
+
+    public init(_ pids: [Int64]) {
+        for pid in pids { append(pid) }
+    }
+
+    public init(arrayLiteral pids: Int64...) { self.init(pids) }
+
+    public var isEmpty: Bool { count == 0 }
+
+    public mutating func append(_ pid: Int64) {
+        VarInt.append(VarInt.zigzag(UInt64(bitPattern: pid &- last)), to: &bytes)
+        last = pid
+        count += 1
+    }
+
+    public struct Iterator: IteratorProtocol {
+        fileprivate let list: PidList
+        fileprivate var offset = 0
+        fileprivate var previous: Int64 = 0
+
+        public mutating func next() -> Int64? {
+            guard offset < list.bytes.count else { return nil }
+            previous &+= Int64(bitPattern: VarInt.unzigzag(VarInt.read(list.bytes, at: &offset)))
+            return previous
+        }
+    }
+
+    public func makeIterator() -> Iterator { Iterator(list: self) }
+    public var underestimatedCount: Int { count }
+}

@@ -2,9 +2,9 @@ import Testing
 import AuditInput
 @testable import Diagnosis
 
-/// A finding's event ids, kept as differences, read back as they were given: in any order,
-/// at the extremes of each field, with and without nodes.
-@Suite struct EventListTests {
+/// A finding's event ids and pids, kept as differences, read back as they were given: in any
+/// order, at the extremes of each field, event ids with and without nodes.
+@Suite struct CompactListsTests {
     func key(_ node: String?, _ seconds: UInt64, _ milliseconds: UInt16, _ serial: UInt64) -> EventKey {
         EventKey(node: node, id: EventID(seconds: seconds, milliseconds: milliseconds, serial: serial))
     }
@@ -45,5 +45,14 @@ import AuditInput
             list.append(key(nil, 1_795_700_000 + UInt64(i * 10), UInt16(i * 7 % 1000), 4_000_000 + UInt64(i * 10_000)))
         }
         #expect(list.storedBytes <= 8 * Finding.maxEventIDs)
+    }
+
+    @Test func pidsComeBackAsGiven() {
+        let pids: [Int64] = [4242, 4243, 17, 0, -1, .max, .min, 1, 4242]
+        let list = PidList(pids)
+        #expect(Array(list) == pids)
+        #expect(list.count == pids.count)
+        #expect(list.contains(.min) && !list.contains(2))
+        #expect(PidList().isEmpty && Array(PidList()) == [])
     }
 }
