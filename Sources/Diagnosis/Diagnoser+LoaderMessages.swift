@@ -26,14 +26,14 @@ extension Diagnoser {
         }
         let key = FindingKey.loader(textRelocation: textrel, object: message.object, program: exe ?? message.program ?? "?", reason: message.reason)
         var effect = Effect()
-        let sighting = Sighting(event: nil, node: nil, pid: nil, blocked: true, permissions: [], denials: 0)
+        let sighting = Sighting(event: nil, pid: nil, blocked: true, permissions: [], denials: 0)
         if fold(sighting, key: key, &effect) { return }
         let finding = Finding(
             mechanism: textrel ? .textRelocation : .loaderExecStack, permissions: [], tclass: nil, target: message.object, tcontext: nil,
             outcomes: Outcomes(blocked: true), permissionSets: [],
             process: ProcessInfo(exe: exe, comm: message.program.map(Advice.comm(of:)), pids: [], scontext: nil, domain: nil),
             count: 1, denials: 0, firstSeen: EventID(seconds: 0, milliseconds: 0, serial: 0), lastSeen: EventID(seconds: 0, milliseconds: 0, serial: 0),
-            events: [], call: nil, proctitle: nil, why: "", evidence: evidence, evidenceNeeded: needed, culprits: culprits,
+            events: EventList(), call: nil, proctitle: nil, why: "", evidence: evidence, evidenceNeeded: needed, culprits: culprits,
             booleans: [], fixes: [], commandsToRun: [], elf: exe == nil ? .notNeeded : .analysed, source: message.source,
             loaderError: message.reason)
         insert(finding, key: key, sighting: sighting, &effect)

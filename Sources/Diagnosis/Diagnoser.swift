@@ -98,6 +98,7 @@ public struct Diagnoser {
         swap(&all, &findings)
         familyGuess = PolicyEnvironment.FamilyGuess()
         index.removeAll()
+        sharedTexts.removeAll()
         repeats.removeAll()
         programs.removeAll()
         objects = roots.map { _ in ObjectCaches() }
@@ -189,13 +190,9 @@ public struct Diagnoser {
         let input = event.records.first?.source.input ?? ""
         if effect.exec { deniedByInput[input, default: InputDenials()].exec += 1 }
         for others in effect.others { deniedByInput[input, default: InputDenials()].noteOther(others) }
-        for (index, template) in effect.sightings {
-            var sighting = template
-            sighting.event = event.key
-            sighting.node = event.key.node
-            sighting.pid = pid
-            fold(sighting, at: index)
-        }
+        // The first reading's sightings, each with this event's id and pid: folded as they
+        // are, not copied to be changed (this runs for every repeat).
+        for (index, sighting) in effect.sightings { fold(sighting, at: index, event: event.key, pid: pid) }
     }
 
     /// What each input's events were denied, by the input of their first record: an input
@@ -241,7 +238,7 @@ public struct Diagnoser {
         let root = root(of: event)
         let facts = exe.map { program($0, root: root) }
         let analysed = facts.flatMap { try? $0.get() }
-        let domain = first.scontext?.type ?? syscall?.subject?.type
+        let domain = shared(first.scontext?.type ?? syscall?.subject?.type)
         let android = Platform.isAndroid(context: first.scontext?.description ?? syscall?.subject?.description, path: exe ?? targetPath)
         let target = permSet.contains(.execmod) ? targetPath.map { targetFacts($0, closure: analysed, loader: roots[root]) } : nil
         let classification = Classifier.classify(permissions: permSet, syscall: syscall, mmap: event.mmap,
@@ -258,7 +255,7 @@ public struct Diagnoser {
         let files: FindingKey.ProgramFiles = facts == nil ? .noneNamed : analysed == nil ? .unreadable : .read
         let key = FindingKey.exec(mechanism: classification.mechanism, program: exe ?? first.comm ?? "?", culprits: culprits.map(\.path),
                                   domain: domain, files: files, factsNode: hosts.ownFactsNode(event.key.node))
-        let sighting = Sighting(event: event.key, node: event.key.node, pid: syscall?.pid ?? first.pid, blocked: blocked, permissions: permissions,
+        let sighting = Sighting(event: event.key, pid: syscall?.pid ?? first.pid, blocked: blocked, permissions: permissions,
                                 denials: avcs.reduce(0) { $0 + $1.permissions.filter(permissions.contains).count })
         // Repeats of a known denial only add to its counts: nothing more is built for them.
         if fold(sighting, key: key, &effect) { return }
@@ -286,12 +283,12 @@ public struct Diagnoser {
         let call = syscall.map(Self.summary)
         let finding = Finding(
             mechanism: classification.mechanism, permissions: permissions, tclass: first.tclass, target: targetPath,
-            tcontext: first.tcontext?.description, outcomes: Outcomes(blocked: blocked), permissionSets: [permissions],
-            process: ProcessInfo(exe: exe, comm: syscall?.comm ?? first.comm, pids: [sighting.pid].compactMap { $0 },
-                                 scontext: first.scontext?.description, domain: domain,
+            tcontext: shared(first.tcontext?.description), outcomes: Outcomes(blocked: blocked), permissionSets: [permissions],
+            process: ProcessInfo(exe: exe, comm: syscall?.comm ?? first.comm, pids: PidList([sighting.pid].compactMap { $0 }),
+                                 scontext: shared(first.scontext?.description), domain: domain,
                                  bits: analysed.map { $0.executable.elf.elfClass == .elf64 ? 64 : 32 } ?? syscall.flatMap(Self.bits)),
             count: 1, denials: sighting.denials,
-            firstSeen: event.key.id, lastSeen: event.key.id, events: [event.key], call: call, proctitle: event.proctitle,
+            firstSeen: event.key.id, lastSeen: event.key.id, events: EventList([event.key]), call: call, proctitle: event.proctitle,
             why: "", evidence: classification.evidence, evidenceNeeded: needed, culprits: culprits, booleans: [], fixes: [],
             commandsToRun: [],
             elf: elfStatus, source: first.source)
@@ -320,18 +317,18 @@ public struct Diagnoser {
     private mutating func addOther(_ event: Event, _ avc: AVC, _ permissions: [Permission], _ effect: inout Effect) {
         let syscall = event.syscall
         let exe = syscall?.exe ?? avc.exe
-        let domain = avc.scontext?.type
+        let domain = shared(avc.scontext?.type)
         let key = FindingKey.other(permissions: permissions, tclass: avc.tclass, domain: domain, targetType: avc.tcontext?.type, program: exe ?? avc.comm ?? "?")
-        let sighting = Sighting(event: event.key, node: event.key.node, pid: syscall?.pid ?? avc.pid, blocked: isBlocked([avc], syscall),
+        let sighting = Sighting(event: event.key, pid: syscall?.pid ?? avc.pid, blocked: isBlocked([avc], syscall),
                                 permissions: permissions, denials: permissions.count)
         if fold(sighting, key: key, &effect) { return }
         let target = avc.path ?? event.avcPath ?? avc.name
         let finding = Finding(
-            mechanism: nil, permissions: permissions, tclass: avc.tclass, target: target, tcontext: avc.tcontext?.description,
+            mechanism: nil, permissions: permissions, tclass: avc.tclass, target: target, tcontext: shared(avc.tcontext?.description),
             outcomes: Outcomes(blocked: sighting.blocked), permissionSets: [permissions],
-            process: ProcessInfo(exe: exe, comm: syscall?.comm ?? avc.comm, pids: [sighting.pid].compactMap { $0 },
-                                 scontext: avc.scontext?.description, domain: domain),
-            count: 1, denials: permissions.count, firstSeen: event.key.id, lastSeen: event.key.id, events: [event.key],
+            process: ProcessInfo(exe: exe, comm: syscall?.comm ?? avc.comm, pids: PidList([sighting.pid].compactMap { $0 }),
+                                 scontext: shared(avc.scontext?.description), domain: domain),
+            count: 1, denials: permissions.count, firstSeen: event.key.id, lastSeen: event.key.id, events: EventList([event.key]),
             call: syscall.map(Self.summary), proctitle: event.proctitle,
             why: "Not an exec* denial: \(domain ?? "the process") was denied \(permissions.map(\.name).joined(separator: " ")) on a \(avc.tclass ?? "?") labelled \(avc.tcontext?.type ?? "?"). audit2why explains such denials.",
             evidence: [], evidenceNeeded: [], culprits: [], booleans: [], fixes: [], commandsToRun: [], elf: .notNeeded, source: avc.source)
@@ -340,10 +337,20 @@ public struct Diagnoser {
 
     // MARK: shared
 
+    /// Texts many findings name (contexts, domains), held once: ten thousand findings of one
+    /// domain would otherwise hold ten thousand copies of its contexts. Only kept findings'
+    /// texts are noted (`insert`), so the set holds no text of its own.
+    private var sharedTexts = Set<String>()
+
+    /// The copy a kept finding holds of this text, if one does.
+    private func shared(_ text: String?) -> String? {
+        guard let text, let known = sharedTexts.firstIndex(of: text) else { return text }
+        return sharedTexts[known]
+    }
+
     /// One more occurrence of a finding: what folding needs of it.
     struct Sighting {
         var event: EventKey?
-        var node: String?
         var pid: Int64?
         var blocked: Bool
         var permissions: [Permission]
@@ -353,26 +360,28 @@ public struct Diagnoser {
     /// Adds the sighting to the finding with this key; false if there is none yet.
     mutating func fold(_ s: Sighting, key: FindingKey, _ effect: inout Effect) -> Bool {
         guard let i = index[HashedFindingKey(key)] else { return false }
-        fold(s, at: i)
+        fold(s, at: i, event: s.event, pid: s.pid)
         effect.sightings.append((i, s))
         return true
     }
 
-    /// Counts one more occurrence into the finding, in place.
-    private mutating func fold(_ s: Sighting, at i: Int) {
+    /// Counts one more occurrence into the finding, in place: the sighting's own event and
+    /// pid, or a repeat's.
+    private mutating func fold(_ s: Sighting, at i: Int, event: EventKey?, pid: Int64?) {
         touched.append((i, false))
         findings[i].count += 1
         findings[i].denials += s.denials
-        findings[i].nodes.count(s.node, denials: s.denials)
+        findings[i].nodes.count(event?.node, denials: s.denials)
         if s.blocked { findings[i].outcomes.blocked += 1 } else { findings[i].outcomes.allowed += 1 }
         for p in s.permissions where !findings[i].permissions.contains(p) { findings[i].permissions.append(p) }
         if !s.permissions.isEmpty, !findings[i].permissionSets.contains(s.permissions) { findings[i].permissionSets.append(s.permissions) }
-        if let event = s.event {
+        if let event {
             findings[i].firstSeen = min(findings[i].firstSeen, event.id)
             findings[i].lastSeen = max(findings[i].lastSeen, event.id)
             if findings[i].events.count < Finding.maxEventIDs { findings[i].events.append(event) }
         }
-        if let pid = s.pid, !findings[i].process.pids.contains(pid) {
+        // Once a pid was left out the list is full for good: another one changes nothing.
+        if let pid, findings[i].process.pidsComplete, !findings[i].process.pids.contains(pid) {
             if findings[i].process.pids.count < Finding.maxEventIDs { findings[i].process.pids.append(pid) } else { findings[i].process.pidsComplete = false }
         }
     }
@@ -389,8 +398,9 @@ public struct Diagnoser {
         effect.sightings.append((findings.count, sighting))
         touched.append((findings.count, true))
         var finding = finding
-        finding.nodes.count(sighting.node, denials: sighting.denials)
+        finding.nodes.count(sighting.event?.node, denials: sighting.denials)
         familyGuess.note(finding)
+        for text in [finding.process.scontext, finding.process.domain, finding.tcontext] { if let text { sharedTexts.insert(text) } }
         findings.append(finding)
     }
 
@@ -406,8 +416,7 @@ public struct Diagnoser {
     static func summary(_ syscall: Syscall) -> CallSummary {
         let call = MemoryCall(syscall)
         return CallSummary(name: call.name, arch: syscall.machine, number: syscall.number, args: syscall.args,
-                           exit: syscall.exit, success: syscall.success,
-                           rendered: call.rendered(exit: syscall.exit, success: syscall.success))
+                           exit: syscall.exit, success: syscall.success)
     }
 
 }

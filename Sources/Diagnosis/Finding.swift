@@ -5,7 +5,7 @@ import AuditEvents
 public struct ProcessInfo: Sendable, Equatable {
     public var exe: String?
     public var comm: String?
-    public var pids: [Int64]
+    public var pids: PidList
     /// False once a pid was met that the full list (`Finding.maxEventIDs`) could not take.
     public var pidsComplete = true
     public var scontext: String?
@@ -23,8 +23,11 @@ public struct CallSummary: Sendable, Equatable {
     public var args: [UInt64?]
     public var exit: Int64?
     public var success: Bool?
-    /// The call as C, e.g. `mprotect(0x7ffc…, 4096, PROT_READ|…)`.
-    public var rendered: String
+    /// The call as C, e.g. `mprotect(0x7ffc…, 4096, PROT_READ|…)`. Written when asked for,
+    /// not kept: ten thousand findings would hold 1.7 MB of it.
+    public var rendered: String {
+        MemoryCall(name: name, machine: arch, args: args).rendered(exit: exit, success: success)
+    }
 }
 
 /// What the ELF side could or could not establish.
@@ -52,7 +55,8 @@ public struct Finding: Sendable {
     public var denials: Int
     public var firstSeen: EventID
     public var lastSeen: EventID
-    public var events: [EventKey]
+    /// The first `maxEventIDs` occurrences' ids.
+    public var events: EventList
     public var call: CallSummary?
     public var proctitle: String?
     public var why: String

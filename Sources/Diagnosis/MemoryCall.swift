@@ -49,10 +49,11 @@ public struct MemoryCall: Sendable, Equatable {
     public var argumentsMeaningful: Bool
 
     init(_ syscall: Syscall) {
-        let name = syscall.name ?? syscall.number.map { "syscall \($0)" } ?? "unknown syscall"
+        self.init(name: syscall.name ?? syscall.number.map { "syscall \($0)" } ?? "unknown syscall", machine: syscall.machine, args: syscall.args)
+    }
+
+    init(name: String, machine: String?, args a: [UInt64?]) {
         self.name = name
-        let a = syscall.args
-        let machine = syscall.machine
         switch name {
         case "mprotect", "pkey_mprotect":
             kind = .mprotect

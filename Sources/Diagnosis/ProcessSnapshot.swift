@@ -21,7 +21,11 @@ public struct ProcessSnapshot: Sendable {
 
     /// Nil when the process is gone (short-lived programs often are by the time the AVC is read).
     public static func read(pid: Int64) -> ProcessSnapshot? {
-        guard pid > 0, let bytes = FileSystemRoot.system.contents("/proc/\(pid)/maps", limit: 4 << 20) else { return nil }
+        // A live session asks this for every new finding, and most of their processes are
+        // gone: signal 0 (nothing is sent) tells so without a path walk in /proc. The map is
+        // opened directly, not resolved component by component as files inside a root are.
+        guard pid > 0, pid <= Int64(Int32.max), kill(pid_t(pid), 0) == 0 || errno == EPERM,
+              let bytes = (try? FileBytes(path: "/proc/\(pid)/maps"))?.contents(limit: 4 << 20) else { return nil }
         let maps = String(decoding: bytes, as: UTF8.self)
         var mappings: [Mapping] = []
         for line in maps.split(separator: "\n") {

@@ -37,6 +37,18 @@ public final class FileBytes: ByteSource {
         return UInt64(max(end, 0))
     }
 
+    /// The whole file, at most `limit` bytes (nil past it). Read to end of file rather than by
+    /// size: sysfs and procfs files report sizes (4096, 0) that are not their contents'.
+    public func contents(limit: Int) -> [UInt8]? {
+        var out: [UInt8] = []
+        let step = 1 << 16
+        while out.count <= limit {
+            guard let chunk = readAvailable(at: UInt64(out.count), max: step), !chunk.isEmpty else { return out }
+            out += chunk
+        }
+        return nil
+    }
+
     /// Up to `max` bytes at `offset`: fewer at end of file, none past it; nil on a read error.
     public func readAvailable(at offset: UInt64, max: Int) -> [UInt8]? {
         guard max >= 0, offset <= UInt64(Int64.max) else { return nil }

@@ -114,17 +114,9 @@ public struct FileSystemRoot: Sendable, Equatable {
     }
 
     /// Reads a whole small file inside the root (ld.so.cache, ld.so.conf), at most `limit` bytes.
-    /// Read to end of file rather than by size: sysfs and procfs files report sizes (4096, 0)
-    /// that are not their contents'. Nil if the file is missing or larger than `limit`.
+    /// Nil if the file is missing or larger than `limit`.
     public func contents(_ path: String, limit: Int = 64 << 20) -> [UInt8]? {
-        guard let file = try? open(path) else { return nil }
-        var out: [UInt8] = []
-        let step = 1 << 16
-        while out.count <= limit {
-            guard let chunk = file.readAvailable(at: UInt64(out.count), max: step), !chunk.isEmpty else { return out }
-            out += chunk
-        }
-        return nil
+        (try? open(path))?.contents(limit: limit)
     }
 
     private func components(_ path: String) -> [Substring] {

@@ -47,7 +47,7 @@ struct FindingFacts {
         }
         let when = f.count == 1 ? Timestamp.local(f.firstSeen) : "\(Timestamp.local(f.firstSeen)) to \(Timestamp.local(f.lastSeen))"
         let more = f.count > 1 ? " and \(f.count - 1) more" : ""
-        return times + ", " + when + " (event \(value(f.events[0].description))\(more))"
+        return times + ", " + when + " (event \(value(f.events.first!.description))\(more))"
     }
 
     /// "on 37 nodes: web01 (12), web02 (9), … and 32 more", most seen first; nil without `node=`.
