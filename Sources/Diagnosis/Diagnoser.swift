@@ -262,6 +262,8 @@ public struct Diagnoser {
                                 denials: avcs.reduce(0) { $0 + $1.permissions.filter(permissions.contains).count })
         // Repeats of a known denial only add to its counts: nothing more is built for them.
         if fold(sighting, key: key, &effect) { return }
+        // Past the bound a new finding is only counted: its facts would be built for nothing.
+        guard findings.count < Self.maxFindings else { return countUnkept(sighting.denials, &effect) }
         var needed = classification.evidenceNeeded
         let elfStatus: ELFStatus
         switch facts {
@@ -379,12 +381,7 @@ public struct Diagnoser {
 
     /// A new finding, unless the bound on distinct findings is reached.
     mutating func insert(_ finding: Finding, key: FindingKey, sighting: Sighting, _ effect: inout Effect) {
-        guard findings.count < Self.maxFindings else {
-            unkeptDenials += finding.denials
-            unkeptOccurrences += 1
-            effect.repeatable = false
-            return
-        }
+        guard findings.count < Self.maxFindings else { return countUnkept(finding.denials, &effect) }
         index[HashedFindingKey(key)] = findings.count
         effect.sightings.append((findings.count, sighting))
         touched.append((findings.count, true))
@@ -392,6 +389,13 @@ public struct Diagnoser {
         finding.nodes.count(sighting.node, denials: sighting.denials)
         familyGuess.note(finding)
         findings.append(finding)
+    }
+
+    /// A denial that would have opened a finding past the bound: counted, not kept.
+    private mutating func countUnkept(_ denials: Int, _ effect: inout Effect) {
+        unkeptDenials += denials
+        unkeptOccurrences += 1
+        effect.repeatable = false
     }
 
     /// Enforcing unless the AVC says permissive=1; kernels before 4.17 did not log that,

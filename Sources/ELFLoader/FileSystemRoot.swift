@@ -110,7 +110,13 @@ public struct FileSystemRoot: Sendable, Equatable {
     /// Opens a file inside the root for reading, after resolving it.
     public func open(_ path: String) throws -> FileBytes {
         guard let real = regularFile(path) else { throw ELFError("no such file inside the analysed root") }
-        return try FileBytes(path: hostPath(real))
+        return try open(resolved: real)
+    }
+
+    /// Opens a path already resolved inside the root (a `FileIdentity`'s): no lookup per
+    /// component, and a final symlink put there since is refused rather than followed.
+    public func open(resolved real: String) throws -> FileBytes {
+        try FileBytes(path: hostPath(real))
     }
 
     /// Reads a whole small file inside the root (ld.so.cache, ld.so.conf), at most `limit` bytes.

@@ -149,7 +149,7 @@ public struct LoaderSearch: Sendable {
     }
 
     private func parse(_ file: FileIdentity, _ parsed: inout ELFCache) throws -> ELFFile {
-        try parsed.parse(file) { try ELFFile(FileBytes(path: root.hostPath(file.path))) }
+        try parsed.parse(file) { try ELFFile(root.open(resolved: file.path)) }
     }
 
     /// The search, or its answer from an earlier program when no DT_RPATH or DT_RUNPATH made it
