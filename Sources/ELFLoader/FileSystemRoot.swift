@@ -60,14 +60,31 @@ public struct FileSystemRoot: Sendable, Equatable {
 
     /// The same, skipping the `lstat` of components already known to be real directories.
     public func resolution(_ path: String, directories: inout KnownDirectories) -> Result<String, ELFError> {
-        walk(path, directories: &directories).map(\.path)
+        walk(path, directories: &directories).map(\.path).mapError(\.error)
+    }
+
+    /// Why a walk stopped, put into words only when someone reads it: most lookups of a run
+    /// over many programs fail (programs not on this host) and only the failure is needed.
+    private enum WalkFailure: Error {
+        case nul, tooManyLinks
+        case missing(String, errno: Int32)
+        case unreadableLink(String)
+
+        var error: ELFError {
+            switch self {
+            case .nul: ELFError("the path contains a NUL byte")
+            case .tooManyLinks: ELFError("too many levels of symbolic links")
+            case .missing(let candidate, let errno): ELFError("\(candidate): \(String(cString: strerror(errno)))")
+            case .unreadableLink(let candidate): ELFError("\(candidate): cannot read the symbolic link")
+            }
+        }
     }
 
     /// The walk behind `resolution`, with what `lstat` said of the path it ends at when that was
     /// its last lookup (not a directory known before, nor one reached by `..`): for a regular
     /// file that is what `stat` would say, so its identity costs no second call.
-    private func walk(_ path: String, directories: inout KnownDirectories) -> Result<(path: String, status: stat?), ELFError> {
-        guard !path.utf8.contains(0) else { return .failure(ELFError("the path contains a NUL byte")) }
+    private func walk(_ path: String, directories: inout KnownDirectories) -> Result<(path: String, status: stat?), WalkFailure> {
+        guard !path.utf8.contains(0) else { return .failure(.nul) }
         var status: stat?
         var pending = components(path).reversed() as [Substring]
         var resolved: [Substring] = []
@@ -90,11 +107,11 @@ public struct FileSystemRoot: Sendable, Equatable {
             }
             var st = stat()
             let error = at(candidate) { fstatat($0, $1, &st, AT_SYMLINK_NOFOLLOW) == 0 ? 0 : errno }
-            guard error == 0 else { return .failure(ELFError("\(candidate): \(String(cString: strerror(error)))")) }
+            guard error == 0 else { return .failure(.missing(candidate, errno: error)) }
             if st.st_mode & S_IFMT == S_IFLNK {
                 links += 1
-                guard links <= Self.maxSymlinks else { return .failure(ELFError("too many levels of symbolic links")) }
-                guard let target = readLink(candidate) else { return .failure(ELFError("\(candidate): cannot read the symbolic link")) }
+                guard links <= Self.maxSymlinks else { return .failure(.tooManyLinks) }
+                guard let target = readLink(candidate) else { return .failure(.unreadableLink(candidate)) }
                 if target.hasPrefix("/") {
                     resolved.removeAll()
                     resolvedPath = ""
@@ -169,8 +186,13 @@ public struct FileSystemRoot: Sendable, Equatable {
         return nil
     }
 
+    /// The path's components, by "/". An ASCII path is split by byte, which is what splitting by
+    /// Character gives there at a fraction of the cost (every program of a run is looked up);
+    /// elsewhere a "/" followed by a combining mark is no separator, so Characters decide.
     private func components(_ path: String) -> [Substring] {
-        path.split(separator: "/", omittingEmptySubsequences: true)
+        let bytes = path.utf8
+        guard bytes.allSatisfy({ $0 < 0x80 }) else { return path.split(separator: "/", omittingEmptySubsequences: true) }
+        return bytes.split(separator: UInt8(ascii: "/")).map { Substring($0) }
     }
 
     /// The target of a symlink at an in-root path.
