@@ -166,17 +166,19 @@ public struct Diagnoser {
         guard !denied.isEmpty else { return }
         effect.denials = denied.reduce(0) { $0 + $1.permissions.count }
         denialCount += effect.denials
-        let exec = denied.filter { !Set($0.permissions).isDisjoint(with: Mechanism.execPermissions) || Self.isExecuteForCode($0, event.syscall) }
+        // Decoded once: each view of the event decodes its record again.
+        let syscall = event.syscall
+        let exec = denied.filter { !Set($0.permissions).isDisjoint(with: Mechanism.execPermissions) || Self.isExecuteForCode($0, syscall) }
         let input = event.records.first?.source.input ?? ""
         if !exec.isEmpty {
-            addExec(event, exec, &effect)
+            addExec(event, syscall, exec, &effect)
             deniedByInput[input, default: InputDenials()].exec += 1
             effect.exec = true
         }
-        for avc in denied where !Self.isExecuteForCode(avc, event.syscall) {
+        for avc in denied where !Self.isExecuteForCode(avc, syscall) {
             let others = avc.permissions.filter { !Mechanism.execPermissions.contains($0) }
             if !others.isEmpty {
-                addOther(event, avc, others, &effect)
+                addOther(event, syscall, avc, others, &effect)
                 deniedByInput[input, default: InputDenials()].noteOther(others)
                 effect.others.append(others)
             }
@@ -229,8 +231,7 @@ public struct Diagnoser {
         return path.hasPrefix("/memfd:") || path.contains("orcexec.") || path.hasPrefix("/dev/shm/") || path.hasPrefix("memfd:")
     }
 
-    private mutating func addExec(_ event: Event, _ avcs: [AVC], _ effect: inout Effect) {
-        let syscall = event.syscall
+    private mutating func addExec(_ event: Event, _ syscall: Syscall?, _ avcs: [AVC], _ effect: inout Effect) {
         let first = avcs[0]
         // In the order the kernel checks them (execstack, execheap or execmod before execmem),
         // whatever order the input printed the records in.
@@ -319,8 +320,7 @@ public struct Diagnoser {
 
     // MARK: other denials
 
-    private mutating func addOther(_ event: Event, _ avc: AVC, _ permissions: [Permission], _ effect: inout Effect) {
-        let syscall = event.syscall
+    private mutating func addOther(_ event: Event, _ syscall: Syscall?, _ avc: AVC, _ permissions: [Permission], _ effect: inout Effect) {
         let exe = syscall?.exe ?? avc.exe
         let domain = avc.scontext?.type
         let key = FindingKey.other(permissions: permissions, tclass: avc.tclass, domain: domain, targetType: avc.tcontext?.type, program: exe ?? avc.comm ?? "?")
