@@ -192,11 +192,7 @@ public struct Diagnoser {
         if effect.exec { deniedByInput[input, default: InputDenials()].exec += 1 }
         for others in effect.others { deniedByInput[input, default: InputDenials()].noteOther(others) }
         for (index, template) in effect.sightings {
-            var sighting = template
-            sighting.event = event.key
-            sighting.node = event.key.node
-            sighting.pid = pid
-            fold(sighting, at: index)
+            fold(template, at: index, event: event.key, node: event.key.node, pid: pid)
         }
     }
 
@@ -362,19 +358,25 @@ public struct Diagnoser {
 
     /// Counts one more occurrence into the finding, in place.
     private mutating func fold(_ s: Sighting, at i: Int) {
+        fold(s, at: i, event: s.event, node: s.node, pid: s.pid)
+    }
+
+    /// The same for a sighting like `s` but of another event (a repeat's): its event, node
+    /// and pid passed beside it rather than set in a copy, which costs a retain of each part.
+    private mutating func fold(_ s: Sighting, at i: Int, event: EventKey?, node: String?, pid: Int64?) {
         touched.append((i, false))
         findings[i].count += 1
         findings[i].denials += s.denials
-        findings[i].nodes.count(s.node, denials: s.denials)
+        findings[i].nodes.count(node, denials: s.denials)
         if s.blocked { findings[i].outcomes.blocked += 1 } else { findings[i].outcomes.allowed += 1 }
         for p in s.permissions where !findings[i].permissions.contains(p) { findings[i].permissions.append(p) }
         if !s.permissions.isEmpty, !findings[i].permissionSets.contains(s.permissions) { findings[i].permissionSets.append(s.permissions) }
-        if let event = s.event {
+        if let event {
             findings[i].firstSeen = min(findings[i].firstSeen, event.id)
             findings[i].lastSeen = max(findings[i].lastSeen, event.id)
             if findings[i].events.count < Finding.maxEventIDs { findings[i].events.append(event) }
         }
-        if let pid = s.pid, !findings[i].process.pids.contains(pid) {
+        if let pid, !findings[i].process.pids.contains(pid) {
             if findings[i].process.pids.count < Finding.maxEventIDs { findings[i].process.pids.append(pid) } else { findings[i].process.pidsComplete = false }
         }
     }
