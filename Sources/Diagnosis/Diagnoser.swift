@@ -23,6 +23,9 @@ public struct Diagnoser {
     public private(set) var unkeptDenials = 0
     /// Occurrences (events, loader messages) of those: counted, not kept.
     private(set) var unkeptOccurrences = 0
+    /// The programs exec* findings are kept for (at most `maxFindings`): past the bound, a denial
+    /// of any other program cannot join a finding.
+    private var keptExecPrograms: Set<String> = []
     /// Programs whose closure walk stopped at its bound, one entry each.
     var closureCuts: [LimitReached] = []
 
@@ -98,6 +101,7 @@ public struct Diagnoser {
         swap(&all, &findings)
         familyGuess = PolicyEnvironment.FamilyGuess()
         index.removeAll()
+        keptExecPrograms.removeAll()
         repeats.removeAll()
         programs.removeAll()
         objects = roots.map { _ in ObjectCaches() }
@@ -237,6 +241,12 @@ public struct Diagnoser {
         let targetPath = avcs.lazy.compactMap { $0.path }.first ?? event.avcPath ?? avcs.lazy.compactMap { $0.name }.first
         let root = root(of: event)
         let facts = exe.map { program($0, root: root) }
+        let programName = exe ?? first.comm ?? "?"
+        let denials = avcs.reduce(0) { $0 + $1.permissions.filter(permissions.contains).count }
+        // Past the bound only a finding kept already can count this denial, and its key names its
+        // program: a program no kept finding names is counted unkept without being classified
+        // (in a log of 100,000 programs, most of them).
+        if findings.count >= Self.maxFindings, !keptExecPrograms.contains(programName) { return countUnkept(denials, &effect) }
         let analysed = facts.flatMap { try? $0.get() }
         let domain = first.scontext?.type ?? syscall?.subject?.type
         let android = Platform.isAndroid(context: first.scontext?.description ?? syscall?.subject?.description, path: exe ?? targetPath)
@@ -253,14 +263,15 @@ public struct Diagnoser {
         }
         let blocked = isBlocked(avcs, syscall)
         let files: FindingKey.ProgramFiles = facts == nil ? .noneNamed : analysed == nil ? .unreadable : .read
-        let key = FindingKey.exec(mechanism: classification.mechanism, program: exe ?? first.comm ?? "?", culprits: culprits.map(\.path),
+        let key = FindingKey.exec(mechanism: classification.mechanism, program: programName, culprits: culprits.map(\.path),
                                   domain: domain, files: files, factsNode: hosts.ownFactsNode(event.key.node))
         let sighting = Sighting(event: event.key, node: event.key.node, pid: syscall?.pid ?? first.pid, blocked: blocked, permissions: permissions,
-                                denials: avcs.reduce(0) { $0 + $1.permissions.filter(permissions.contains).count })
+                                denials: denials)
         // Repeats of a known denial only add to its counts: nothing more is built for them.
         if fold(sighting, key: key, &effect) { return }
         // Past the bound a new finding is only counted: its facts would be built for nothing.
         guard findings.count < Self.maxFindings else { return countUnkept(sighting.denials, &effect) }
+        keptExecPrograms.insert(programName)
         var needed = classification.evidenceNeeded
         let elfStatus: ELFStatus
         switch facts {
