@@ -37,8 +37,12 @@ public struct FileSystemRoot: Sendable, Equatable {
     /// `*at` calls: relative to the open root, else the host path from the working directory.
     func at<T>(_ path: String, _ body: (Int32, UnsafePointer<CChar>) throws -> T) rethrows -> T {
         guard let directory else { return try hostPath(path).withCString { try body(AT_FDCWD, $0) } }
-        let relative = path.drop { $0 == "/" }
-        return try (relative.isEmpty ? "." : String(relative)).withCString { try body(directory.descriptor, $0) }
+        // The path past its leading slashes, in place: no copy of the string for each lookup.
+        return try path.withCString { whole in
+            var relative = whole
+            while relative.pointee == CChar(UInt8(ascii: "/")) { relative += 1 }
+            return try relative.pointee == 0 ? body(directory.descriptor, ".") : body(directory.descriptor, relative)
+        }
     }
 
     public var isSystemRoot: Bool { hostPrefix.isEmpty }
