@@ -1,7 +1,8 @@
 /// What a report already printed in full, and where: a long report prints each stretch of
 /// boilerplate once (the same policy caveat, rebuild recipe, stopgap) and later findings point
-/// to it ("as for [1]"). Only keys and places are kept, never a whole report, and at most
-/// `capacity` of them: past that, repeats are printed in full again.
+/// to it ("as for [1]"). Only keys and places are kept (and the section bodies the keys were
+/// made of), never a whole report, and at most `capacity` of each: past that, repeats are
+/// printed in full again.
 struct PrintedParagraphs {
     private var places: [String: String] = [:]
     static let capacity = 2_000
