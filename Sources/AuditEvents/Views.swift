@@ -58,14 +58,13 @@ public struct AVC: Sendable {
     public var permissive: Bool? { fields["permissive"].map { $0 == "1" } }
 
     init?(_ record: Record) {
+        // The type first: every record of an event is offered, and decoding fields is a scan.
+        let user = record.type == "USER_AVC"
+        guard user || record.type == "AVC" else { return nil }
         var fields = record.fields
-        var user = false
-        if record.type == "USER_AVC" {
+        if user {
             guard let inner = fields.nested("msg") else { return nil }
             fields = inner
-            user = true
-        } else if record.type != "AVC" {
-            return nil
         }
         guard let result = fields.avcResult else { return nil }   // AppArmor also writes type=AVC
         self.fields = fields

@@ -23,6 +23,9 @@ public struct Diagnoser {
     public private(set) var unkeptDenials = 0
     /// Occurrences (events, loader messages) of those: counted, not kept.
     private(set) var unkeptOccurrences = 0
+    /// The programs exec* findings are kept for (at most `maxFindings`): past the bound, a denial
+    /// of any other program cannot join a finding.
+    private var keptExecPrograms: Set<String> = []
     /// Programs whose closure walk stopped at its bound, one entry each.
     var closureCuts: [LimitReached] = []
 
@@ -99,6 +102,7 @@ public struct Diagnoser {
         familyGuess = PolicyEnvironment.FamilyGuess()
         index.removeAll()
         sharedTexts.removeAll()
+        keptExecPrograms.removeAll()
         repeats.removeAll()
         programs.removeAll()
         objects = roots.map { _ in ObjectCaches() }
@@ -167,17 +171,19 @@ public struct Diagnoser {
         guard !denied.isEmpty else { return }
         effect.denials = denied.reduce(0) { $0 + $1.permissions.count }
         denialCount += effect.denials
-        let exec = denied.filter { !Set($0.permissions).isDisjoint(with: Mechanism.execPermissions) || Self.isExecuteForCode($0, event.syscall) }
+        // Decoded once: each view of the event decodes its record again.
+        let syscall = event.syscall
+        let exec = denied.filter { !Set($0.permissions).isDisjoint(with: Mechanism.execPermissions) || Self.isExecuteForCode($0, syscall) }
         let input = event.records.first?.source.input ?? ""
         if !exec.isEmpty {
-            addExec(event, exec, &effect)
+            addExec(event, syscall, exec, &effect)
             deniedByInput[input, default: InputDenials()].exec += 1
             effect.exec = true
         }
-        for avc in denied where !Self.isExecuteForCode(avc, event.syscall) {
+        for avc in denied where !Self.isExecuteForCode(avc, syscall) {
             let others = avc.permissions.filter { !Mechanism.execPermissions.contains($0) }
             if !others.isEmpty {
-                addOther(event, avc, others, &effect)
+                addOther(event, syscall, avc, others, &effect)
                 deniedByInput[input, default: InputDenials()].noteOther(others)
                 effect.others.append(others)
             }
@@ -226,8 +232,7 @@ public struct Diagnoser {
         return path.hasPrefix("/memfd:") || path.contains("orcexec.") || path.hasPrefix("/dev/shm/") || path.hasPrefix("memfd:")
     }
 
-    private mutating func addExec(_ event: Event, _ avcs: [AVC], _ effect: inout Effect) {
-        let syscall = event.syscall
+    private mutating func addExec(_ event: Event, _ syscall: Syscall?, _ avcs: [AVC], _ effect: inout Effect) {
         let first = avcs[0]
         // In the order the kernel checks them (execstack, execheap or execmod before execmem),
         // whatever order the input printed the records in.
@@ -237,6 +242,12 @@ public struct Diagnoser {
         let targetPath = avcs.lazy.compactMap { $0.path }.first ?? event.avcPath ?? avcs.lazy.compactMap { $0.name }.first
         let root = root(of: event)
         let facts = exe.map { program($0, root: root) }
+        let programName = exe ?? first.comm ?? "?"
+        let denials = avcs.reduce(0) { $0 + $1.permissions.filter(permissions.contains).count }
+        // Past the bound only a finding kept already can count this denial, and its key names its
+        // program: a program no kept finding names is counted unkept without being classified
+        // (in a log of 100,000 programs, most of them).
+        if findings.count >= Self.maxFindings, !keptExecPrograms.contains(programName) { return countUnkept(denials, &effect) }
         let analysed = facts.flatMap { try? $0.get() }
         let domain = shared(first.scontext?.type ?? syscall?.subject?.type)
         let android = Platform.isAndroid(context: first.scontext?.description ?? syscall?.subject?.description, path: exe ?? targetPath)
@@ -253,12 +264,15 @@ public struct Diagnoser {
         }
         let blocked = isBlocked(avcs, syscall)
         let files: FindingKey.ProgramFiles = facts == nil ? .noneNamed : analysed == nil ? .unreadable : .read
-        let key = FindingKey.exec(mechanism: classification.mechanism, program: exe ?? first.comm ?? "?", culprits: culprits.map(\.path),
+        let key = FindingKey.exec(mechanism: classification.mechanism, program: programName, culprits: culprits.map(\.path),
                                   domain: domain, files: files, factsNode: hosts.ownFactsNode(event.key.node))
         let sighting = Sighting(event: event.key, pid: syscall?.pid ?? first.pid, blocked: blocked, permissions: permissions,
-                                denials: avcs.reduce(0) { $0 + $1.permissions.filter(permissions.contains).count })
+                                denials: denials)
         // Repeats of a known denial only add to its counts: nothing more is built for them.
         if fold(sighting, key: key, &effect) { return }
+        // Past the bound a new finding is only counted: its facts would be built for nothing.
+        guard findings.count < Self.maxFindings else { return countUnkept(sighting.denials, &effect) }
+        keptExecPrograms.insert(programName)
         var needed = classification.evidenceNeeded
         let elfStatus: ELFStatus
         switch facts {
@@ -314,8 +328,7 @@ public struct Diagnoser {
 
     // MARK: other denials
 
-    private mutating func addOther(_ event: Event, _ avc: AVC, _ permissions: [Permission], _ effect: inout Effect) {
-        let syscall = event.syscall
+    private mutating func addOther(_ event: Event, _ syscall: Syscall?, _ avc: AVC, _ permissions: [Permission], _ effect: inout Effect) {
         let exe = syscall?.exe ?? avc.exe
         let domain = shared(avc.scontext?.type)
         let key = FindingKey.other(permissions: permissions, tclass: avc.tclass, domain: domain, targetType: avc.tcontext?.type, program: exe ?? avc.comm ?? "?")
@@ -388,12 +401,7 @@ public struct Diagnoser {
 
     /// A new finding, unless the bound on distinct findings is reached.
     mutating func insert(_ finding: Finding, key: FindingKey, sighting: Sighting, _ effect: inout Effect) {
-        guard findings.count < Self.maxFindings else {
-            unkeptDenials += finding.denials
-            unkeptOccurrences += 1
-            effect.repeatable = false
-            return
-        }
+        guard findings.count < Self.maxFindings else { return countUnkept(finding.denials, &effect) }
         index[HashedFindingKey(key)] = findings.count
         effect.sightings.append((findings.count, sighting))
         touched.append((findings.count, true))
@@ -402,6 +410,13 @@ public struct Diagnoser {
         familyGuess.note(finding)
         for text in [finding.process.scontext, finding.process.domain, finding.tcontext] { if let text { sharedTexts.insert(text) } }
         findings.append(finding)
+    }
+
+    /// A denial that would have opened a finding past the bound: counted, not kept.
+    private mutating func countUnkept(_ denials: Int, _ effect: inout Effect) {
+        unkeptDenials += denials
+        unkeptOccurrences += 1
+        effect.repeatable = false
     }
 
     /// Enforcing unless the AVC says permissive=1; kernels before 4.17 did not log that,

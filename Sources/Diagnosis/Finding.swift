@@ -130,9 +130,13 @@ public struct StatusChange: Sendable, Equatable {
     public var auid: Int64?
 }
 
-extension Sequence where Element == Finding {
+extension Array where Element == Finding {
     /// Exec* findings first, then the others, each group in its order: the order of reports.
     public var execFirst: [Finding] {
+        // Already in that order (as when every finding is an exec* one): the same array, not a
+        // copy of thousands of findings.
+        let exec = prefix { $0.isExec }.count
+        if !self[exec...].contains(where: \.isExec) { return self }
         var out: [Finding] = []
         out.reserveCapacity(underestimatedCount)
         out.append(contentsOf: lazy.filter(\.isExec))

@@ -14,7 +14,8 @@ struct ObjectCaches {
     /// The code generators an object's dynamic symbols name (an unreadable table names none).
     mutating func symbolClues(of object: LoadedObject, root: FileSystemRoot) -> [(component: JITComponent, clue: String)] {
         if let known = symbolClues[object.file] { return known }
-        let symbols = (try? root.open(object.realPath)).flatMap { try? object.elf.dynamicSymbols($0) } ?? []
+        // The path is the identity's, resolved when the closure was walked: not looked up again.
+        let symbols = (try? root.open(resolved: object.realPath)).flatMap { try? object.elf.dynamicSymbols($0) } ?? []
         let clues = JITFingerprints.bySymbols(symbols)
         symbolClues[object.file] = clues
         return clues

@@ -1,4 +1,9 @@
 import SystemPackage
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Musl)
+import Musl
+#endif
 
 /// Random access to the bytes of a file, so an ELF is read piecewise: headers and the
 /// dynamic section, never the whole of a 100 MB library.
@@ -27,6 +32,14 @@ public final class FileBytes: ByteSource {
     /// Non-blocking, so a file swapped for a FIFO after it was checked fails instead of hanging.
     public init(path: String) throws {
         fd = try FileDescriptor.open(FilePath(path), .readOnly, options: [.closeOnExec, .noFollow, .nonBlocking])
+    }
+
+    /// The same, for a path relative to an open directory (`openat`).
+    init(directory: Int32, path: UnsafePointer<CChar>) throws {
+        var raw: Int32
+        repeat { raw = openat(directory, path, O_RDONLY | O_CLOEXEC | O_NOFOLLOW | O_NONBLOCK) } while raw < 0 && errno == EINTR
+        guard raw >= 0 else { throw Errno(rawValue: errno) }
+        fd = FileDescriptor(rawValue: raw)
     }
 
     deinit { try? fd.close() }

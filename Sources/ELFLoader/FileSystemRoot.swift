@@ -10,6 +10,11 @@ import Musl
 public struct FileSystemRoot: Sendable, Equatable {
     /// The host directory that plays `/`, without a trailing slash ("" for the real root).
     public let hostPrefix: String
+    /// That directory held open, so files are looked up relative to it (`fstatat`, `openat`):
+    /// the kernel then walks only the components inside the root, not the prefix again for each
+    /// of the thousands of lookups a run over many programs makes. Nil for the real root, or
+    /// when the directory could not be opened (then paths under `hostPrefix` are used).
+    private let directory: OpenDirectory?
 
     public static let system = FileSystemRoot(hostPrefix: "")
 
@@ -20,7 +25,25 @@ public struct FileSystemRoot: Sendable, Equatable {
         self.init(hostPrefix: d == "/" ? "" : d)
     }
 
-    private init(hostPrefix: String) { self.hostPrefix = hostPrefix }
+    private init(hostPrefix: String) {
+        self.hostPrefix = hostPrefix
+        directory = hostPrefix.isEmpty ? nil : OpenDirectory(hostPrefix)
+    }
+
+    /// The same directory is the same root, whether or not it is held open.
+    public static func == (a: FileSystemRoot, b: FileSystemRoot) -> Bool { a.hostPrefix == b.hostPrefix }
+
+    /// Calls `body` with the directory descriptor and path that name an in-root path for the
+    /// `*at` calls: relative to the open root, else the host path from the working directory.
+    func at<T>(_ path: String, _ body: (Int32, UnsafePointer<CChar>) throws -> T) rethrows -> T {
+        guard let directory else { return try hostPath(path).withCString { try body(AT_FDCWD, $0) } }
+        // The path past its leading slashes, in place: no copy of the string for each lookup.
+        return try path.withCString { whole in
+            var relative = whole
+            while relative.pointee == CChar(UInt8(ascii: "/")) { relative += 1 }
+            return try relative.pointee == 0 ? body(directory.descriptor, ".") : body(directory.descriptor, relative)
+        }
+    }
 
     public var isSystemRoot: Bool { hostPrefix.isEmpty }
 
@@ -41,7 +64,32 @@ public struct FileSystemRoot: Sendable, Equatable {
 
     /// The same, skipping the `lstat` of components already known to be real directories.
     public func resolution(_ path: String, directories: inout KnownDirectories) -> Result<String, ELFError> {
-        guard !path.utf8.contains(0) else { return .failure(ELFError("the path contains a NUL byte")) }
+        walk(path, directories: &directories).map(\.path).mapError(\.error)
+    }
+
+    /// Why a walk stopped, put into words only when someone reads it: most lookups of a run
+    /// over many programs fail (programs not on this host) and only the failure is needed.
+    private enum WalkFailure: Error {
+        case nul, tooManyLinks
+        case missing(String, errno: Int32)
+        case unreadableLink(String)
+
+        var error: ELFError {
+            switch self {
+            case .nul: ELFError("the path contains a NUL byte")
+            case .tooManyLinks: ELFError("too many levels of symbolic links")
+            case .missing(let candidate, let errno): ELFError("\(candidate): \(String(cString: strerror(errno)))")
+            case .unreadableLink(let candidate): ELFError("\(candidate): cannot read the symbolic link")
+            }
+        }
+    }
+
+    /// The walk behind `resolution`, with what `lstat` said of the path it ends at when that was
+    /// its last lookup (not a directory known before, nor one reached by `..`): for a regular
+    /// file that is what `stat` would say, so its identity costs no second call.
+    private func walk(_ path: String, directories: inout KnownDirectories) -> Result<(path: String, status: stat?), WalkFailure> {
+        guard !path.utf8.contains(0) else { return .failure(.nul) }
+        var status: stat?
         var pending = components(path).reversed() as [Substring]
         var resolved: [Substring] = []
         // "/" + resolved.joined("/"), kept alongside rather than joined again for each component.
@@ -49,6 +97,7 @@ public struct FileSystemRoot: Sendable, Equatable {
         var links = 0
         while let part = pending.popLast() {
             if part == "." || part.isEmpty { continue }
+            status = nil
             if part == ".." {
                 _ = resolved.popLast()
                 resolvedPath = resolved.isEmpty ? "" : "/" + resolved.joined(separator: "/")
@@ -61,13 +110,12 @@ public struct FileSystemRoot: Sendable, Equatable {
                 continue
             }
             var st = stat()
-            guard lstat(hostPath(candidate), &st) == 0 else {
-                return .failure(ELFError("\(candidate): \(String(cString: strerror(errno)))"))
-            }
+            let error = at(candidate) { fstatat($0, $1, &st, AT_SYMLINK_NOFOLLOW) == 0 ? 0 : errno }
+            guard error == 0 else { return .failure(.missing(candidate, errno: error)) }
             if st.st_mode & S_IFMT == S_IFLNK {
                 links += 1
-                guard links <= Self.maxSymlinks else { return .failure(ELFError("too many levels of symbolic links")) }
-                guard let target = readLink(hostPath(candidate)) else { return .failure(ELFError("\(candidate): cannot read the symbolic link")) }
+                guard links <= Self.maxSymlinks else { return .failure(.tooManyLinks) }
+                guard let target = readLink(candidate) else { return .failure(.unreadableLink(candidate)) }
                 if target.hasPrefix("/") {
                     resolved.removeAll()
                     resolvedPath = ""
@@ -77,9 +125,10 @@ public struct FileSystemRoot: Sendable, Equatable {
                 if st.st_mode & S_IFMT == S_IFDIR { directories.insert(candidate) }
                 resolved.append(part)
                 resolvedPath = candidate
+                status = st
             }
         }
-        return .success(resolvedPath.isEmpty ? "/" : resolvedPath)
+        return .success((resolvedPath.isEmpty ? "/" : resolvedPath, status))
     }
 
     /// True if the path resolves to a regular file inside the root.
@@ -90,19 +139,27 @@ public struct FileSystemRoot: Sendable, Equatable {
     /// The regular file a path resolves to inside the root, with its identity; nil if it is
     /// missing or not a regular file.
     public func regularFileIdentity(_ path: String) -> FileIdentity? {
-        resolve(path).flatMap(identity(ofResolved:))
+        var directories = KnownDirectories()
+        return regularFileIdentity(path, directories: &directories)
     }
 
     /// The same, with components already known to be directories not looked up again.
     public func regularFileIdentity(_ path: String, directories: inout KnownDirectories) -> FileIdentity? {
-        (try? resolution(path, directories: &directories).get()).flatMap(identity(ofResolved:))
+        guard case .success(let (real, status)) = walk(path, directories: &directories) else { return nil }
+        guard let status else { return identity(ofResolved: real) }
+        return Self.regularIdentity(real, status)
     }
 
     /// The identity of a regular file at a path already resolved inside the root (no symlink
     /// walk: one `stat`), to tell whether a file read before is still the same file.
     public func identity(ofResolved real: String) -> FileIdentity? {
         var st = stat()
-        guard stat(hostPath(real), &st) == 0, st.st_mode & S_IFMT == S_IFREG else { return nil }
+        guard at(real, { fstatat($0, $1, &st, 0) }) == 0 else { return nil }
+        return Self.regularIdentity(real, st)
+    }
+
+    private static func regularIdentity(_ real: String, _ st: stat) -> FileIdentity? {
+        guard st.st_mode & S_IFMT == S_IFREG else { return nil }
         return FileIdentity(path: real, device: UInt64(st.st_dev), inode: UInt64(st.st_ino), size: Int64(st.st_size),
                             modified: Int64(st.st_mtim.tv_sec), modifiedNanoseconds: Int64(st.st_mtim.tv_nsec))
     }
@@ -110,7 +167,13 @@ public struct FileSystemRoot: Sendable, Equatable {
     /// Opens a file inside the root for reading, after resolving it.
     public func open(_ path: String) throws -> FileBytes {
         guard let real = regularFile(path) else { throw ELFError("no such file inside the analysed root") }
-        return try FileBytes(path: hostPath(real))
+        return try open(resolved: real)
+    }
+
+    /// Opens a path already resolved inside the root (a `FileIdentity`'s): no lookup per
+    /// component, and a final symlink put there since is refused rather than followed.
+    public func open(resolved real: String) throws -> FileBytes {
+        try at(real) { try FileBytes(directory: $0, path: $1) }
     }
 
     /// Reads a whole small file inside the root (ld.so.cache, ld.so.conf), at most `limit` bytes.
@@ -119,14 +182,34 @@ public struct FileSystemRoot: Sendable, Equatable {
         (try? open(path))?.contents(limit: limit)
     }
 
+    /// The path's components, by "/". An ASCII path is split by byte, which is what splitting by
+    /// Character gives there at a fraction of the cost (every program of a run is looked up);
+    /// elsewhere a "/" followed by a combining mark is no separator, so Characters decide.
     private func components(_ path: String) -> [Substring] {
-        path.split(separator: "/", omittingEmptySubsequences: true)
+        let bytes = path.utf8
+        guard bytes.allSatisfy({ $0 < 0x80 }) else { return path.split(separator: "/", omittingEmptySubsequences: true) }
+        return bytes.split(separator: UInt8(ascii: "/")).map { Substring($0) }
     }
 
+    /// The target of a symlink at an in-root path.
     private func readLink(_ path: String) -> String? {
         var buffer = [CChar](repeating: 0, count: Int(PATH_MAX) + 1)
-        let n = readlink(path, &buffer, buffer.count - 1)
+        let n = at(path) { readlinkat($0, $1, &buffer, buffer.count - 1) }
         guard n > 0 else { return nil }
         return String(decoding: buffer[0..<n].map { UInt8(bitPattern: $0) }, as: UTF8.self)
     }
+}
+
+/// A directory held open for as long as a root that names it is in use.
+private final class OpenDirectory: Sendable {
+    let descriptor: Int32
+
+    init?(_ path: String) {
+        // Read-only rather than O_PATH, which Glibc's module does not export: listing it is allowed anyway.
+        let fd = open(path, O_RDONLY | O_DIRECTORY | O_CLOEXEC)
+        guard fd >= 0 else { return nil }
+        descriptor = fd
+    }
+
+    deinit { close(descriptor) }
 }

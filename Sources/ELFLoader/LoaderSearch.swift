@@ -109,7 +109,20 @@ public struct LoaderSearch: Sendable {
         }
         let elf = try parse(file, &parsed)
         let machine = Machine(of: elf)
-        var objects = [LoadedObject(path: executable, file: file, neededName: executable, elf: elf, parent: nil, foundVia: "executable")]
+        var objects: [LoadedObject] = []
+        // What ld.so matches a DT_NEEDED name against in the objects loaded (each one's DT_NEEDED
+        // name, path and soname), and their files: sets, since every entry of every object is
+        // checked against them, and closures reach dozens of objects.
+        var loadedNames: Set<String> = []
+        var loadedFiles: Set<String> = []
+        func load(_ object: LoadedObject) {
+            objects.append(object)
+            loadedNames.insert(object.neededName)
+            loadedNames.insert(object.path)
+            if let soname = object.elf.dynamic?.soname { loadedNames.insert(soname) }
+            loadedFiles.insert(object.realPath)
+        }
+        load(LoadedObject(path: executable, file: file, neededName: executable, elf: elf, parent: nil, foundVia: "executable"))
         var problems: [LoadProblem] = []
         // ld.so itself is in memory before any search: libc's DT_NEEDED on it matches by soname.
         let interpreter = elf.interpreter.flatMap { $0.split(separator: "/").last.map(String.init) }
@@ -125,11 +138,11 @@ public struct LoaderSearch: Sendable {
                     unsearched += needed.count - n
                     break
                 }
-                if name == interpreter || alreadyLoaded(name, objects) { continue }
+                if name == interpreter || loadedNames.contains(name) { continue }
                 switch find(name, requester: requester, objects: objects, machine: machine, parsed: &parsed) {
                 case .found(let path, let file, let elf, let via):
-                    if objects.contains(where: { $0.realPath == file.path }) { continue }
-                    objects.append(LoadedObject(path: path, file: file, neededName: name, elf: elf, parent: requester, foundVia: via))
+                    if loadedFiles.contains(file.path) { continue }
+                    load(LoadedObject(path: path, file: file, neededName: name, elf: elf, parent: requester, foundVia: via))
                 case .missing(let reason):
                     problems.append(LoadProblem(name: name, requester: requester, reason: reason))
                 }
@@ -139,17 +152,13 @@ public struct LoaderSearch: Sendable {
                            cut: unsearched > 0 ? ClosureCut(objects: objects.count, unsearchedEntries: unsearched) : nil)
     }
 
-    private func alreadyLoaded(_ name: String, _ objects: [LoadedObject]) -> Bool {
-        objects.contains { $0.neededName == name || $0.path == name || $0.elf.dynamic?.soname == name }
-    }
-
     private enum SearchResult {
         case found(path: String, file: FileIdentity, elf: ELFFile, via: String)
         case missing(String)
     }
 
     private func parse(_ file: FileIdentity, _ parsed: inout ELFCache) throws -> ELFFile {
-        try parsed.parse(file) { try ELFFile(FileBytes(path: root.hostPath(file.path))) }
+        try parsed.parse(file) { try ELFFile(root.open(resolved: file.path)) }
     }
 
     /// The search, or its answer from an earlier program when no DT_RPATH or DT_RUNPATH made it

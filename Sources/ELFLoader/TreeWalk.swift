@@ -15,7 +15,7 @@ extension FileSystemRoot {
     /// Opens a walked file: directly when the walk reached it through real directories only
     /// (no lookup per path component), through `open` otherwise.
     public func open(_ file: WalkedFile) throws -> FileBytes {
-        file.viaSymlink ? try open(file.path) : try FileBytes(path: hostPath(file.path))
+        file.viaSymlink ? try open(file.path) : try open(resolved: file.path)
     }
 
     /// Calls `visit` with the in-root path of every regular file at or under `path`, in

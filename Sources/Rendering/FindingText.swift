@@ -17,6 +17,10 @@ struct FindingText {
         /// Whether the body shortens paragraphs printed before; one that does not is rendered
         /// once, for its key and for the report alike.
         var sharesParagraphs = false
+        /// The texts the body is rendered from, when nothing else decides it: a section met
+        /// again is then taken from `PrintedParagraphs`' memo rather than rendered anew only to
+        /// be found printed before. Nil where the body draws on more (At fault).
+        var source: [String]? = nil
         /// The lines under the title; paragraphs printed before become references when
         /// `printed` is given.
         var body: (inout PrintedParagraphs?) -> String
@@ -46,7 +50,7 @@ struct FindingText {
             var none = PrintedParagraphs?.none
             var body: String?
             if !section.alwaysPrinted, printed != nil {
-                let whole = section.body(&none)
+                let whole = section.source.map { source in printed!.rendered(section.title, source) { section.body(&none) } } ?? section.body(&none)
                 if let place = printed?.earlier(section.title + "\u{0}" + whole, place: "[\(number)]") {
                     references.append((section.name, place))
                     continue
@@ -74,11 +78,11 @@ struct FindingText {
     private func sections(_ f: Finding, number: Int) -> [Section] {
         let s = style
         var out: [Section] = []
-        out.append(Section(title: "Why", name: "why") { _ in wrap(clean(f.why), prefix: "    ", indent: "    ") + "\n" })
+        out.append(Section(title: "Why", name: "why", source: [f.why]) { _ in wrap(clean(f.why), prefix: "    ", indent: "    ") + "\n" })
         out.append(Section(title: "At fault", name: "at fault") { _ in atFault(f) })
         func bullets(_ title: String, _ name: String, _ items: [String]) {
             guard !items.isEmpty else { return }
-            out.append(Section(title: title, name: name, sharesParagraphs: true) { printed in
+            out.append(Section(title: title, name: name, sharesParagraphs: true, source: items) { printed in
                 items.map { paragraph(clean($0), prefix: "    - ", indent: "      ", place: "[\(number)], \(name)", printed: &printed) + "\n" }.joined()
             })
         }
@@ -91,7 +95,8 @@ struct FindingText {
                                alwaysPrinted: true) { _ in f.commandsToRun.map { "    " + s.cyan(clean($0)) + "\n" }.joined() })
         }
         if !f.fixes.isEmpty {
-            out.append(Section(title: "Fix, safest first", name: "fixes", sharesParagraphs: true) { printed in
+            let source = f.fixes.flatMap { [$0.kind.rawValue, $0.text, "\($0.commands.count)"] + $0.commands }
+            out.append(Section(title: "Fix, safest first", name: "fixes", sharesParagraphs: true, source: source) { printed in
                 f.fixes.enumerated().map { i, fix in
                     paragraph(clean(fix.text), prefix: "    \(i + 1). [\(fix.kind.rawValue)] ", indent: "       ", place: "[\(number)], fix \(i + 1)", printed: &printed) + "\n"
                         + fix.commands.map { "         " + s.cyan(clean($0)) + "\n" }.joined()

@@ -30,11 +30,10 @@ public struct Report: Sendable {
     public init(findings: [Finding], events: Int, denials: Int, inputs: [InputStats], sysroot: String?, unkeptDenials: Int = 0,
                 policy: PolicyEnvironment = PolicyEnvironment()) {
         self.policy = policy
-        // The Diagnoser gives exec* findings first already; anything else is put in that order.
-        let exec = findings.prefix { $0.isExec }.count
-        let ordered = !findings[exec...].contains(where: \.isExec)
-        self.findings = ordered ? findings : findings.execFirst
-        execCount = ordered ? exec : findings.lazy.filter(\.isExec).count
+        // The Diagnoser gives exec* findings first already (then this is no copy); anything else
+        // is put in that order.
+        self.findings = findings.execFirst
+        execCount = self.findings.prefix { $0.isExec }.count
         self.unkeptDenials = unkeptDenials
         self.events = events
         self.denials = denials
