@@ -241,13 +241,14 @@ public struct Diagnoser {
         let exe = syscall?.exe ?? first.exe
         let targetPath = avcs.lazy.compactMap { $0.path }.first ?? event.avcPath ?? avcs.lazy.compactMap { $0.name }.first
         let root = root(of: event)
-        let facts = exe.map { program($0, root: root) }
         let programName = exe ?? first.comm ?? "?"
         let denials = avcs.reduce(0) { $0 + $1.permissions.filter(permissions.contains).count }
         // Past the bound only a finding kept already can count this denial, and its key names its
-        // program: a program no kept finding names is counted unkept without being classified
-        // (in a log of 100,000 programs, most of them).
+        // program: a program no kept finding names is counted unkept without its files being read
+        // or the denial classified (in a log of 100,000 programs, most of them). Its closure is
+        // not walked, so a cut in it is not noted either: the notes serve kept findings.
         if findings.count >= Self.maxFindings, !keptExecPrograms.contains(programName) { return countUnkept(denials, &effect) }
+        let facts = exe.map { program($0, root: root) }
         let analysed = facts.flatMap { try? $0.get() }
         let domain = shared(first.scontext?.type ?? syscall?.subject?.type)
         let android = Platform.isAndroid(context: first.scontext?.description ?? syscall?.subject?.description, path: exe ?? targetPath)
