@@ -26,6 +26,14 @@ public enum InterpretedForm {
     /// EXECVE, USER_*) comes back as its header and stamp alone, which is all the selection
     /// looks at in it.
     static func asWritten(_ line: UnsafeRawBufferPointer, bodies: Bodies = .always, lookups: inout InterpretedLookups) -> [UInt8]? {
+        var out: [UInt8] = []
+        return asWritten(line, bodies: bodies, lookups: &lookups, into: &out).map { _ in out }
+    }
+
+    /// `asWritten`, the record appended to `out` (the prescan puts a region's records in one
+    /// buffer), with what the scan reads of it.
+    static func asWritten(_ line: UnsafeRawBufferPointer, bodies: Bodies = .always, lookups: inout InterpretedLookups,
+                          into out: inout [UInt8]) -> RecordFacts? {
         guard let base = line.baseAddress, let own = recordType(line), line.last != UInt8(ascii: "`"), CanonicalHeader(line) == nil,
               isPlainASCII(line), ByteSearch.find(.cannot, in: line) == nil else { return nil }
         // A second record start would make it a paste that lost its newlines.
@@ -38,7 +46,9 @@ public enum InterpretedForm {
         guard let m = find(.msgAudit, in: line, from: 0), memchr(base, Int32(UInt8(ascii: "(")), m) == nil else { return nil }
         var end = line.count
         while end > 0, line[end - 1] == UInt8(ascii: " ") { end -= 1 }
-        return record(UnsafeRawBufferPointer(rebasing: line[..<end]), skipsIgnoredBody: bodies == .whenRead, lookups: &lookups)
+        // `own` is the first `type=` and `m` the first ` msg=audit(`, which `record` would look for again.
+        return record(UnsafeRawBufferPointer(rebasing: line[..<end]), type: own, msgAudit: m, skipsIgnoredBody: bodies == .whenRead,
+                      lookups: &lookups, into: &out)
     }
 
     /// Where the line's own `type=` is: first, or after a first word `node=NAME` (a multi-host
@@ -85,41 +95,75 @@ public enum InterpretedForm {
     }
 
     /// The record for `ausearch -i` text, nil if it is not one.
+    static func record(_ text: UnsafeRawBufferPointer, lookups: inout InterpretedLookups) -> [UInt8]? {
+        guard let m = find(.msgAudit, in: text, from: 0), let t = find(.type, in: UnsafeRawBufferPointer(rebasing: text[..<m]), from: 0) else { return nil }
+        var out: [UInt8] = []
+        return record(text, type: t, msgAudit: m, lookups: &lookups, into: &out).map { _ in out }
+    }
+
+    /// The record for `ausearch -i` text whose first `type=` is at `t` and first ` msg=audit(`
+    /// at `m` (after `t`), appended to `out`; nil, `out` as it was, if it is not one.
     /// `skipsIgnoredBody` leaves out the body of a type `RecordRelevance` ignores, unless the
     /// line names ` avc:` (a setroubleshoot summary after it is compared with such a line).
-    static func record(_ text: UnsafeRawBufferPointer, skipsIgnoredBody: Bool = false, lookups: inout InterpretedLookups) -> [UInt8]? {
-        guard let m = find(.msgAudit, in: text, from: 0),
-              let close = stampEnd(text, from: m + 11),
-              let t = find(.type, in: UnsafeRawBufferPointer(rebasing: text[..<m]), from: 0) else { return nil }
+    ///
+    /// What the scan reads of the record (`RecordFacts`) is found on the way, not searched for
+    /// again in the record made: the line is read once.
+    private static func record(_ text: UnsafeRawBufferPointer, type t: Int, msgAudit m: Int, skipsIgnoredBody: Bool = false,
+                               lookups: inout InterpretedLookups, into out: inout [UInt8]) -> RecordFacts? {
+        guard t + 5 <= m, let close = stampEnd(text, from: m + 11) else { return nil }
         let type = UnsafeRawBufferPointer(rebasing: text[(t + 5)..<m])
-        let withBody = !skipsIgnoredBody || RecordRelevance.of(type) != .ignored || find(.avc, in: text, from: 0) != nil
-        var out: [UInt8] = []
-        // Room for the marker and quotes; a proctitle doubles in hex. Every kept line is held
-        // as such an array until its region is read, so the slack counts.
-        out.reserveCapacity(!withBody ? close + 40 : RecordRelevance.equals(type, "PROCTITLE") ? 2 * text.count + 40 : text.count + 40)
+        let start = min(close + 4, text.count)
+        // ` avc:` in the body, from the blank before it (as in the record made, whose header ends `): `).
+        let avcInText = find(.avc, in: text, from: close + 3)
+        let isProctitle = RecordRelevance.equals(type, "PROCTITLE")
+        // (A ` avc:` before the stamp's close, in a type with a blank, counts too.)
+        let withBody = !skipsIgnoredBody || RecordRelevance.of(type) != .ignored || avcInText != nil
+            || find(.avc, in: UnsafeRawBufferPointer(rebasing: text[..<close]), from: 0) != nil
+        // Room for the marker and quotes; a proctitle doubles in hex. (Records kept one array
+        // each held this slack until their region was read.)
+        reserveRoom(!withBody ? close + 40 : isProctitle ? 2 * text.count + 40 : text.count + 40, in: &out)
+        let first = out.count
         if CanonicalHeader.starts(text, 0, "node=") {
-            out += text[..<(text[..<t].firstIndex(of: UInt8(ascii: " ")) ?? t)]
+            out += UnsafeRawBufferPointer(rebasing: text[..<min(index(of: UInt8(ascii: " "), in: text, from: 0) ?? t, t)])
             out.append(UInt8(ascii: " "))
         }
         append("type=", to: &out)
         out += type
         append(" msg=audit(", to: &out)
-        guard appendStamp(UnsafeRawBufferPointer(rebasing: text[(m + 11)..<close]), lookups: &lookups, to: &out) else { return nil }
+        guard appendStamp(UnsafeRawBufferPointer(rebasing: text[(m + 11)..<close]), lookups: &lookups, to: &out) else {
+            out.removeSubrange(first...)
+            return nil
+        }
         append("): ", to: &out)
-        let start = min(close + 4, text.count)
+        let bodyStart = out.count - first
+        // Only a type or node with a blank in it puts ` avc:` in the header.
+        var avc = out.withUnsafeBytes { find(.avc, in: UnsafeRawBufferPointer(rebasing: $0[first..<(first + bodyStart - 1)]), from: 0) }
         var end = text.count
         while end > start, text[end - 1] == UInt8(ascii: " ") { end -= 1 }
         let body = UnsafeRawBufferPointer(rebasing: text[start..<end])
         if !withBody {
             // Nothing: the header is all the selection reads of such a record.
-        } else if RecordRelevance.equals(type, "PROCTITLE") {
+        } else if isProctitle {
             proctitle(body, into: &out)
         } else {
-            convert(body, syscall: RecordRelevance.equals(type, "SYSCALL"), lookups: &lookups, into: &out)
+            // The body's words are those of the line: its ` avc:` keeps its place among them.
+            let avcInBody = convert(body, syscall: RecordRelevance.equals(type, "SYSCALL"), avc: avcInText.map { $0 - start },
+                                    lookups: &lookups, into: &out)
+            avc = avc ?? avcInBody.map { $0 - first }
         }
         out.append(0x1d)
         append(markerText, to: &out)
-        return out
+        return out.withUnsafeBytes { all in
+            let line = UnsafeRawBufferPointer(rebasing: all[first...])
+            let header = CanonicalHeader(line)
+            return RecordFacts(header: header, avc: avc, looksCut: header.map { LineForms.looksCut(line, header: $0) } ?? false)
+        }
+    }
+
+    /// Makes room for `count` more bytes, growing geometrically: `out` may hold a region's records.
+    private static func reserveRoom(_ count: Int, in out: inout [UInt8]) {
+        let needed = out.count + count
+        if needed > out.capacity { out.reserveCapacity(out.isEmpty ? needed : max(needed, 2 * out.capacity)) }
     }
 
     /// Where `) : ` closes the stamp. A record with no fields (EOE) ends there: ausearch writes
@@ -186,20 +230,69 @@ public enum InterpretedForm {
     }
 
     /// Interpreted values back to raw ones, for the fields the diagnosis reads; the words are
-    /// those between single spaces, as ausearch writes them.
-    static func convert(_ body: UnsafeRawBufferPointer, syscall isSyscall: Bool, lookups: inout InterpretedLookups, into out: inout [UInt8]) {
+    /// those between single spaces, as ausearch writes them. Only the words that may change are
+    /// looked at, found through their `=` with a key of at most seven letters; the bytes between
+    /// them are copied in runs, as they are.
+    /// `avc`: where ` avc:` is in the body (-1: just before it); returns where it went in `out`.
+    static func convert(_ body: UnsafeRawBufferPointer, syscall isSyscall: Bool, avc: Int?, lookups: inout InterpretedLookups,
+                        into out: inout [UInt8]) -> Int? {
         var machine: Int32 = -1
-        var start = 0
-        while start <= body.count {
-            let end = index(of: UInt8(ascii: " "), in: body, from: start) ?? body.count
-            if start > 0 { out.append(UInt8(ascii: " ")) }
-            let token = UnsafeRawBufferPointer(rebasing: body[start..<end])
-            start = end + 1
-            if let eq = index(of: UInt8(ascii: "="), in: token, from: 0),
-               appendRaw(UnsafeRawBufferPointer(rebasing: token[..<eq]), UnsafeRawBufferPointer(rebasing: token[(eq + 1)...]),
-                         syscall: isSyscall, machine: &machine, lookups: &lookups, to: &out) { continue }
-            out += token
+        var avcOut = avc == -1 ? out.count - 1 : nil
+        /// `body[..<copied]` is in `out`.
+        var copied = 0
+        func copy(upTo end: Int) {
+            if let avc, avc >= copied, avc < end { avcOut = out.count + avc - copied }
+            out += UnsafeRawBufferPointer(rebasing: body[copied..<end])
+            copied = end
         }
+        var from = 0
+        while let eq = equalsSign(in: body, from: from) {
+            from = eq + 1
+            guard let key = keyStart(body, before: eq) else { continue }
+            let end = index(of: UInt8(ascii: " "), in: body, from: eq) ?? body.count
+            copy(upTo: key)
+            if appendRaw(UnsafeRawBufferPointer(rebasing: body[key..<eq]), UnsafeRawBufferPointer(rebasing: body[(eq + 1)..<end]),
+                         syscall: isSyscall, machine: &machine, lookups: &lookups, to: &out) {
+                copied = end
+                from = end
+            }
+        }
+        copy(upTo: body.count)
+        return avcOut
+    }
+
+    /// The next `=` at or after `from`, eight bytes at a time (most bytes of a body are none).
+    private static func equalsSign(in body: UnsafeRawBufferPointer, from: Int) -> Int? {
+        guard let base = body.baseAddress else { return nil }
+        var i = from
+        while i + 8 <= body.count {
+            // `zeroBytes` may also flag a byte just above a true hit: each flagged byte is checked.
+            var hits = zeroBytes(base.loadUnaligned(fromByteOffset: i, as: UInt64.self) ^ equalsSigns)
+            while hits != 0 {
+                let at = i + hits.trailingZeroBitCount / 8
+                if body[at] == UInt8(ascii: "=") { return at }
+                hits &= hits - 1
+            }
+            i += 8
+        }
+        while i < body.count {
+            if body[i] == UInt8(ascii: "=") { return i }
+            i += 1
+        }
+        return nil
+    }
+
+    private static let equalsSigns = 0x0101_0101_0101_0101 &* UInt64(UInt8(ascii: "="))
+
+    /// Where the key ending at the `=` at `eq` starts, when it is the word's first `=` and the
+    /// key is one to 7 bytes long (the keys `appendRaw` reads: `syscall` is the longest).
+    private static func keyStart(_ body: UnsafeRawBufferPointer, before eq: Int) -> Int? {
+        var k = eq
+        while k > 0, body[k - 1] != UInt8(ascii: " ") {
+            if eq - k == 7 || body[k - 1] == UInt8(ascii: "=") { return nil }
+            k -= 1
+        }
+        return k < eq ? k : nil
     }
 
     /// One `key=value` word with its value read back to the raw form; false (nothing appended)
@@ -238,7 +331,7 @@ public enum InterpretedForm {
             var hex = value[(open + 1)..<close]
             if hex.starts(with: "0x".utf8) { hex = hex.dropFirst(2) }
             append("per=", to: &out)
-            out += hex
+            out += UnsafeRawBufferPointer(rebasing: hex)
             return true
         }
         if named("comm") || named("exe") || named("cwd") || named("path") || named("name") {
@@ -258,7 +351,7 @@ public enum InterpretedForm {
         if CanonicalHeader.starts(value, 0, "0x") {
             out += key
             out.append(UInt8(ascii: "="))
-            out += value[2...]
+            out += UnsafeRawBufferPointer(rebasing: value[2...])
             return true
         }
         var bits: UInt64 = 0

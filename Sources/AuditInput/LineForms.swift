@@ -69,7 +69,10 @@ struct LineForms {
         if raw.isEmpty { return .separator }
         if CanonicalHeader.starts(raw, 0, "----") { return .boundary }
         if lastRecordLine != number - 1, PlainLine.isPlain(raw) { return .unused(.notAuditRecord) }
-        if let record = InterpretedForm.asWritten(raw, bodies: keepEverything ? .always : .whenRead, lookups: &lookups) { return took(ConvertedRecord(record), number: number) }
+        var interpreted: [UInt8] = []
+        if let facts = InterpretedForm.asWritten(raw, bodies: keepEverything ? .always : .whenRead, lookups: &lookups, into: &interpreted) {
+            return took(ConvertedRecord(interpreted, facts), number: number)
+        }
         let text = PastedText.unescape(PastedText.stripBackticks(Self.stripQuoting(String(decoding: raw, as: UTF8.self))))
         if text.isEmpty { return .separator }
         if text.hasPrefix("----") { return .boundary }

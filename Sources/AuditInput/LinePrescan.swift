@@ -55,6 +55,23 @@ struct LineRef {
 /// reads of it, found once.
 struct ConvertedRecord {
     var bytes: [UInt8]
+    var facts: RecordFacts
+    var header: CanonicalHeader? { facts.header }
+    var avc: Int? { facts.avc }
+    var looksCut: Bool { facts.looksCut }
+
+    init(_ bytes: [UInt8], _ facts: RecordFacts) {
+        self.bytes = bytes
+        self.facts = facts
+    }
+
+    init(_ bytes: [UInt8]) {
+        self.init(bytes, bytes.withUnsafeBytes { RecordFacts($0) })
+    }
+}
+
+/// What the scan reads of a record line made from another form.
+struct RecordFacts {
     /// nil when the line made has no canonical header after all (it is then counted as unreadable).
     var header: CanonicalHeader?
     /// Where ` avc:` is, when it is there.
@@ -62,12 +79,15 @@ struct ConvertedRecord {
     /// Whether the record stops before its usual last field (see `LineForms.looksCut`).
     var looksCut: Bool
 
-    init(_ bytes: [UInt8]) {
-        self.bytes = bytes
-        (header, avc, looksCut) = bytes.withUnsafeBytes { line in
-            let header = CanonicalHeader(line)
-            return (header, ByteSearch.find(.avc, in: line), header.map { LineForms.looksCut(line, header: $0) } ?? false)
-        }
+    init(header: CanonicalHeader?, avc: Int?, looksCut: Bool) {
+        (self.header, self.avc, self.looksCut) = (header, avc, looksCut)
+    }
+
+    /// The facts searched for in the line.
+    init(_ line: UnsafeRawBufferPointer) {
+        header = CanonicalHeader(line)
+        avc = ByteSearch.find(.avc, in: line)
+        looksCut = header.map { LineForms.looksCut(line, header: $0) } ?? false
     }
 }
 
@@ -138,9 +158,10 @@ struct Prescan {
                 } else {
                     if let ignored = pendingIgnored { refs.append(ignored); pendingIgnored = nil }
                     var kind = LineRef.Kind.otherForm
-                    if let record = InterpretedForm.asWritten(line, bodies: keepEverything ? .always : .whenRead, lookups: &lookups) {
+                    var record: [UInt8] = []
+                    if let facts = InterpretedForm.asWritten(line, bodies: keepEverything ? .always : .whenRead, lookups: &lookups, into: &record) {
                         kind = .interpreted(interpreted.count)
-                        interpreted.append(ConvertedRecord(record))
+                        interpreted.append(ConvertedRecord(record, facts))
                     }
                     refs.append(LineRef(start: offset, end: lineEnd, number: lines, kind: kind, header: nil))
                     openRun = plain ? refs.count - 1 : nil
