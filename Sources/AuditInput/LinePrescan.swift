@@ -54,20 +54,40 @@ struct LineRef {
 /// A record line in canonical form made from a line in another form, with what the scan
 /// reads of it, found once.
 struct ConvertedRecord {
-    var bytes: [UInt8]
+    /// The bytes are `storage.bytes[range]`: a prescan's records share one buffer.
+    let storage: ConvertedBytes
+    let range: Range<Int>
     var facts: RecordFacts
     var header: CanonicalHeader? { facts.header }
     var avc: Int? { facts.avc }
     var looksCut: Bool { facts.looksCut }
 
+    init(_ storage: ConvertedBytes, _ range: Range<Int>, _ facts: RecordFacts) {
+        (self.storage, self.range, self.facts) = (storage, range, facts)
+    }
+
     init(_ bytes: [UInt8], _ facts: RecordFacts) {
-        self.bytes = bytes
-        self.facts = facts
+        self.init(ConvertedBytes(bytes), 0..<bytes.count, facts)
     }
 
     init(_ bytes: [UInt8]) {
         self.init(bytes, bytes.withUnsafeBytes { RecordFacts($0) })
     }
+
+    func withUnsafeBytes<T>(_ body: (UnsafeRawBufferPointer) -> T) -> T {
+        storage.bytes.withUnsafeBytes { body(UnsafeRawBufferPointer(rebasing: $0[range])) }
+    }
+
+    var last: UInt8? { range.isEmpty ? nil : storage.bytes[range.upperBound - 1] }
+    var lineBytes: LineBytes { .converted(storage, range) }
+}
+
+/// The records a prescan made, one after another: one allocation for a region's records, not
+/// one each, which the prescan's thread made and the selection's would free (a cross-thread
+/// free costs glibc more than the allocation).
+final class ConvertedBytes: Sendable {
+    let bytes: [UInt8]
+    init(_ bytes: [UInt8]) { self.bytes = bytes }
 }
 
 /// What the scan reads of a record line made from another form.
@@ -102,10 +122,17 @@ struct PlainRun {
 /// what one pass would.
 struct Prescan {
     var refs: [LineRef] = []
-    /// The records of the `ausearch -i` lines among the refs (see `LineRef.Kind.interpreted`).
-    /// Converting them here, not in the selection, puts most of the work of reading such a log
-    /// on the prescan's two threads: the selection runs on one.
-    var interpreted: [ConvertedRecord] = []
+    /// The records of the `ausearch -i` lines among the refs (see `LineRef.Kind.interpreted`):
+    /// where each is in `converted`, and its facts. Converting them here, not in the selection,
+    /// puts most of the work of reading such a log on the prescan's two threads: the selection
+    /// runs on one.
+    private var interpreted: [(range: Range<Int>, facts: RecordFacts)] = []
+    private var converted = ConvertedBytes([])
+
+    /// The record of the ref of kind `.interpreted(i)`.
+    func interpretedRecord(_ i: Int) -> ConvertedRecord {
+        ConvertedRecord(converted, interpreted[i].range, interpreted[i].facts)
+    }
     var lines = 0
     var canonicalRecords = 0
     var truncated = 0
@@ -124,6 +151,9 @@ struct Prescan {
         guard let base = region.baseAddress, !range.isEmpty else { return }
         var offset = range.lowerBound
         var pendingIgnored: LineRef?
+        /// The records made from lines in another form, to be `converted`.
+        var bytes: [UInt8] = []
+        defer { if !bytes.isEmpty { converted = ConvertedBytes(bytes) } }
         /// The next anchor word at or after `offset` (see `FormAnchors`), searched when passed.
         var anchor = -1
         /// The ref whose run of plain lines the next plain line would join.
@@ -158,10 +188,12 @@ struct Prescan {
                 } else {
                     if let ignored = pendingIgnored { refs.append(ignored); pendingIgnored = nil }
                     var kind = LineRef.Kind.otherForm
-                    var record: [UInt8] = []
-                    if let facts = InterpretedForm.asWritten(line, bodies: keepEverything ? .always : .whenRead, lookups: &lookups, into: &record) {
+                    let first = bytes.count
+                    if let facts = InterpretedForm.asWritten(line, bodies: keepEverything ? .always : .whenRead, lookups: &lookups, into: &bytes) {
+                        // Room for the rest of the range's records, made at the first (most logs have none).
+                        if interpreted.isEmpty { bytes.reserveCapacity(bytes.count + range.upperBound - end + 64) }
                         kind = .interpreted(interpreted.count)
-                        interpreted.append(ConvertedRecord(record, facts))
+                        interpreted.append((first..<bytes.count, facts))
                     }
                     refs.append(LineRef(start: offset, end: lineEnd, number: lines, kind: kind, header: nil))
                     openRun = plain ? refs.count - 1 : nil
