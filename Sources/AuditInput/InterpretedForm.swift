@@ -17,6 +17,8 @@ import CAudit
 public enum InterpretedForm {
     public static let marker = markerText.description
     private static let markerText: StaticString = "AVCEXPLAIN_FORM=interpreted"
+    /// The enrichment tail a record made ends with: the separator, then the marker.
+    private static let tail: StaticString = "\u{1d}AVCEXPLAIN_FORM=interpreted"
 
     /// The canonical record for a line as `ausearch -i` writes it (`type=` or `node=` first, plain
     /// ASCII, no paste damage), read without decoding it as text; nil for any other line, which
@@ -129,12 +131,10 @@ public enum InterpretedForm {
         }
         append("type=", to: &out)
         out += type
-        append(" msg=audit(", to: &out)
-        guard appendStamp(UnsafeRawBufferPointer(rebasing: text[(m + 11)..<close]), lookups: &lookups, to: &out) else {
+        guard lookups.appendStamp(UnsafeRawBufferPointer(rebasing: text[(m + 11)..<close]), to: &out) else {
             out.removeSubrange(first...)
             return nil
         }
-        append("): ", to: &out)
         let bodyStart = out.count - first
         // Only a type or node with a blank in it puts ` avc:` in the header.
         var avc = out.withUnsafeBytes { find(.avc, in: UnsafeRawBufferPointer(rebasing: $0[first..<(first + bodyStart - 1)]), from: 0) }
@@ -151,8 +151,7 @@ public enum InterpretedForm {
                                     lookups: &lookups, into: &out)
             avc = avc ?? avcInBody.map { $0 - first }
         }
-        out.append(0x1d)
-        append(markerText, to: &out)
+        append(tail, to: &out)
         return out.withUnsafeBytes { all in
             let line = UnsafeRawBufferPointer(rebasing: all[first...])
             let header = CanonicalHeader(line)
@@ -176,13 +175,14 @@ public enum InterpretedForm {
     }
 
     /// `<date> <time>.<ms>:<serial>` in the analysing host's locale and zone, appended as the
-    /// raw stamp `S.mmm:N`; false if the stamp is not one. The serial and milliseconds are exact;
+    /// raw stamp ` msg=audit(S.mmm:N): `; false (nothing appended) if the stamp is not one. The serial and milliseconds are exact;
     /// the date is read in the common forms, else left at 0.
     static func appendStamp(_ stamp: UnsafeRawBufferPointer, lookups: inout InterpretedLookups, to out: inout [UInt8]) -> Bool {
         guard let colon = stamp.lastIndex(of: UInt8(ascii: ":")), let serial = integer(stamp[(colon + 1)...], as: UInt64.self) else { return false }
         let dateTime = stamp[..<colon]
         guard let dot = dateTime.lastIndex(of: UInt8(ascii: ".")), let ms = integer(dateTime[(dot + 1)...], as: Int.self), (0..<1000).contains(ms) else { return false }
         let seconds = lookups.seconds(UnsafeRawBufferPointer(rebasing: dateTime[..<dot]))
+        append(" msg=audit(", to: &out)
         appendDecimal(UInt64(seconds), to: &out)
         out.append(UInt8(ascii: "."))
         out.append(UInt8(ascii: "0") + UInt8(ms / 100))
@@ -190,6 +190,7 @@ public enum InterpretedForm {
         out.append(UInt8(ascii: "0") + UInt8(ms % 10))
         out.append(UInt8(ascii: ":"))
         appendDecimal(serial, to: &out)
+        append("): ", to: &out)
         return true
     }
 
@@ -443,6 +444,24 @@ public enum InterpretedForm {
 struct InterpretedLookups {
     private var date: (text: [UInt8], seconds: Int)?
     private var names = RecentNames()
+    /// The last stamp read, and what it became: an event's records (four or so, one after
+    /// another) share it. Refilled in place, keeping its storage.
+    private var stamp: (text: [UInt8], written: [UInt8], valid: Bool) = ([], [], false)
+
+    /// `InterpretedForm.appendStamp`, for the last stamp read again a copy of what it wrote.
+    mutating func appendStamp(_ text: UnsafeRawBufferPointer, to out: inout [UInt8]) -> Bool {
+        if !Self.same(stamp.text, text) {
+            stamp.text.removeAll(keepingCapacity: true)
+            stamp.text += text
+            var written = stamp.written
+            stamp.written = []   // `written` the only reference: its storage is reused, not copied
+            written.removeAll(keepingCapacity: true)
+            stamp.valid = InterpretedForm.appendStamp(text, lookups: &self, to: &written)
+            stamp.written = written
+        }
+        if stamp.valid { out += stamp.written }
+        return stamp.valid
+    }
 
     mutating func seconds(_ dateTime: UnsafeRawBufferPointer) -> Int {
         if let date, Self.same(date.text, dateTime) { return date.seconds }
