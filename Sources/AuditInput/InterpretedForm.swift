@@ -36,13 +36,17 @@ public enum InterpretedForm {
     /// buffer), with what the scan reads of it.
     static func asWritten(_ line: UnsafeRawBufferPointer, bodies: Bodies = .always, lookups: inout InterpretedLookups,
                           into out: inout [UInt8]) -> RecordFacts? {
-        guard let base = line.baseAddress, let own = recordType(line), line.last != UInt8(ascii: "`"), CanonicalHeader(line) == nil,
-              isPlainASCII(line), ByteSearch.find(.cannot, in: line) == nil else { return nil }
-        // A second record start would make it a paste that lost its newlines.
-        var from = own + 1
-        while let t = find(.type, in: line, from: from) {
-            if line[t - 1] == UInt8(ascii: " ") { return nil }
-            from = t + 1
+        guard let base = line.baseAddress, let own = recordType(line), line.last != UInt8(ascii: "`"), CanonicalHeader(line) == nil else { return nil }
+        let shape = LineShape(line, typeEnd: own + 5)
+        guard shape.isPlainASCII else { return nil }
+        if shape.mayHoldCannotOrType {
+            guard ByteSearch.find(.cannot, in: line) == nil else { return nil }
+            // A second record start would make it a paste that lost its newlines.
+            var from = own + 5
+            while let t = find(.type, in: line, from: from) {
+                if line[t - 1] == UInt8(ascii: " ") { return nil }
+                from = t + 1
+            }
         }
         // The stamp's `msg=audit(` must be the first one, as the stamp repair looks there.
         guard let m = find(.msgAudit, in: line, from: 0), memchr(base, Int32(UInt8(ascii: "(")), m) == nil else { return nil }
@@ -66,32 +70,65 @@ public enum InterpretedForm {
     /// of the types the diagnosis reads.
     enum Bodies { case always, whenRead }
 
-    /// No byte a paste's escapes (`\`, `&`) or a multi-byte character could be part of. Every
-    /// line of such a log is tested, so the three tests share one pass, eight bytes at a time.
-    private static func isPlainASCII(_ line: UnsafeRawBufferPointer) -> Bool {
-        guard let base = line.baseAddress else { return true }
-        var i = 0
-        var high: UInt64 = 0
-        var escapes: UInt64 = 0
-        while i + 8 <= line.count {
-            let word = base.loadUnaligned(fromByteOffset: i, as: UInt64.self)
-            high |= word
-            escapes |= zeroBytes(word ^ backslashes) | zeroBytes(word ^ ampersands)
-            i += 8
-        }
-        while i < line.count {
-            high |= UInt64(line[i])
-            if line[i] == UInt8(ascii: "\\") || line[i] == UInt8(ascii: "&") { return false }
-            i += 1
-        }
-        return high & 0x8080_8080_8080_8080 == 0 && escapes == 0
-    }
+    /// What one pass over a line, eight bytes at a time, tells of it (every line of such a log is
+    /// read so): whether it has no byte a paste's escapes (`\`, `&`) or a multi-byte character
+    /// could be part of, and whether `cannot` or a second `type=` may be in it — a pair of their
+    /// bytes, `nn` or `yp`, is, which most lines have not: only then are they looked for.
+    private struct LineShape {
+        var isPlainASCII = true
+        var mayHoldCannotOrType = false
 
-    private static let backslashes = 0x0101_0101_0101_0101 &* UInt64(UInt8(ascii: "\\"))
-    private static let ampersands = 0x0101_0101_0101_0101 &* UInt64(UInt8(ascii: "&"))
+        /// `typeEnd`: the end of the line's own `type=`, before which only `nn` counts.
+        init(_ line: UnsafeRawBufferPointer, typeEnd: Int) {
+            guard let base = line.baseAddress, typeEnd <= line.count else {
+                isPlainASCII = false   // no `type=` there: not such a line
+                return
+            }
+            let n = UInt8(ascii: "n")
+            // The first word or two, a byte at a time.
+            for i in 0..<typeEnd {
+                note(line[i])
+                if line[i] == n, i + 1 < line.count, line[i + 1] == n { mayHoldCannotOrType = true }
+            }
+            var i = typeEnd
+            var high: UInt64 = 0
+            var escapes: UInt64 = 0
+            var pairs: UInt64 = 0
+            // `next` is the word one byte on: its byte k follows byte k of `word`.
+            while i + 9 <= line.count {
+                let word = base.loadUnaligned(fromByteOffset: i, as: UInt64.self)
+                let next = base.loadUnaligned(fromByteOffset: i + 1, as: UInt64.self)
+                high |= word
+                escapes |= InterpretedForm.zeroBytes(word ^ Self.backslashes) | InterpretedForm.zeroBytes(word ^ Self.ampersands)
+                pairs |= InterpretedForm.zeroBytes(word ^ Self.ns) & InterpretedForm.zeroBytes(next ^ Self.ns) | InterpretedForm.zeroBytes(word ^ Self.ys) & InterpretedForm.zeroBytes(next ^ Self.ps)
+                i += 8
+            }
+            if high & 0x8080_8080_8080_8080 != 0 || escapes != 0 { isPlainASCII = false }
+            // `zeroBytes` may flag a byte that is no hit (just above one): a false "may", never a miss.
+            if pairs != 0 { mayHoldCannotOrType = true }
+            while i < line.count {
+                note(line[i])
+                if i + 1 < line.count, line[i] == n && line[i + 1] == n || line[i] == UInt8(ascii: "y") && line[i + 1] == UInt8(ascii: "p") {
+                    mayHoldCannotOrType = true
+                }
+                i += 1
+            }
+        }
+
+        private mutating func note(_ byte: UInt8) {
+            if byte >= 0x80 || byte == UInt8(ascii: "\\") || byte == UInt8(ascii: "&") { isPlainASCII = false }
+        }
+
+        private static let backslashes = 0x0101_0101_0101_0101 &* UInt64(UInt8(ascii: "\\"))
+        private static let ampersands = 0x0101_0101_0101_0101 &* UInt64(UInt8(ascii: "&"))
+        private static let ns = 0x0101_0101_0101_0101 &* UInt64(UInt8(ascii: "n"))
+        private static let ys = 0x0101_0101_0101_0101 &* UInt64(UInt8(ascii: "y"))
+        private static let ps = 0x0101_0101_0101_0101 &* UInt64(UInt8(ascii: "p"))
+    }
 
     /// Nonzero exactly when some byte of `word` is zero (the borrow of a subtraction reaches
     /// the high bit of a zero byte; `~word` leaves out bytes whose high bit was set already).
+    /// Exact for the lowest zero byte; a byte just above one may be flagged too.
     private static func zeroBytes(_ word: UInt64) -> UInt64 {
         (word &- 0x0101_0101_0101_0101) & ~word & 0x8080_8080_8080_8080
     }

@@ -49,4 +49,19 @@ import TestSupport
         }
         #expect(converted > 2 * Self.invented.count)
     }
+
+    /// `cannot` (a loader message) or a second record start (` type=`) anywhere in a line leaves
+    /// it to the long way: the pass that tells whether to look for them reads eight bytes at a
+    /// time, so each is put at every offset of the body and of the tail after the last eight.
+    @Test func cannotOrASecondTypeAtAnyOffsetIsLookedFor() {
+        var lookups = InterpretedLookups()
+        let line = Array("node=easel type=AVC \(Self.stamp)avc:  denied  { execmem } for  pid=4242 comm=paintd tclass=process".utf8)
+        #expect(line.withUnsafeBytes { InterpretedForm.asWritten($0, lookups: &lookups) } != nil)
+        for word in ["cannot", " type=X"] {
+            for at in 0...line.count {
+                let marked = Array(line[..<at]) + Array(word.utf8) + Array(line[at...])
+                #expect(marked.withUnsafeBytes { InterpretedForm.asWritten($0, lookups: &lookups) } == nil, "\(word) at \(at)")
+            }
+        }
+    }
 }
