@@ -496,7 +496,7 @@ struct InterpretedLookups {
             stamp.valid = InterpretedForm.appendStamp(text, lookups: &self, to: &written)
             stamp.written = written
         }
-        if stamp.valid { out += stamp.written }
+        if stamp.valid { stamp.written.withUnsafeBytes { out += $0 } }   // (appending the array itself retained it)
         return stamp.valid
     }
 
