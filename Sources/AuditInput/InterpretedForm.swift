@@ -28,14 +28,15 @@ public enum InterpretedForm {
     /// EXECVE, USER_*) comes back as its header and stamp alone, which is all the selection
     /// looks at in it.
     static func asWritten(_ line: UnsafeRawBufferPointer, bodies: Bodies = .always, lookups: inout InterpretedLookups) -> [UInt8]? {
-        var out: [UInt8] = []
-        return asWritten(line, bodies: bodies, lookups: &lookups, into: &out).map { _ in out }
+        var out = ByteWriter()
+        guard asWritten(line, bodies: bodies, lookups: &lookups, into: &out) != nil else { return nil }
+        return out.array
     }
 
     /// `asWritten`, the record appended to `out` (the prescan puts a region's records in one
     /// buffer), with what the scan reads of it.
     static func asWritten(_ line: UnsafeRawBufferPointer, bodies: Bodies = .always, lookups: inout InterpretedLookups,
-                          into out: inout [UInt8]) -> RecordFacts? {
+                          into out: inout ByteWriter) -> RecordFacts? {
         guard let base = line.baseAddress, let own = recordType(line), line.last != UInt8(ascii: "`"), CanonicalHeader(line) == nil else { return nil }
         let shape = LineShape(line, typeEnd: own + 5)
         guard shape.isPlainASCII else { return nil }
@@ -136,8 +137,9 @@ public enum InterpretedForm {
     /// The record for `ausearch -i` text, nil if it is not one.
     static func record(_ text: UnsafeRawBufferPointer, lookups: inout InterpretedLookups) -> [UInt8]? {
         guard let m = find(.msgAudit, in: text, from: 0), let t = find(.type, in: UnsafeRawBufferPointer(rebasing: text[..<m]), from: 0) else { return nil }
-        var out: [UInt8] = []
-        return record(text, type: t, msgAudit: m, lookups: &lookups, into: &out).map { _ in out }
+        var out = ByteWriter()
+        guard record(text, type: t, msgAudit: m, lookups: &lookups, into: &out) != nil else { return nil }
+        return out.array
     }
 
     /// The record for `ausearch -i` text whose first `type=` is at `t` and first ` msg=audit(`
@@ -148,7 +150,7 @@ public enum InterpretedForm {
     /// What the scan reads of the record (`RecordFacts`) is found on the way, not searched for
     /// again in the record made: the line is read once.
     private static func record(_ text: UnsafeRawBufferPointer, type t: Int, msgAudit m: Int, skipsIgnoredBody: Bool = false,
-                               lookups: inout InterpretedLookups, into out: inout [UInt8]) -> RecordFacts? {
+                               lookups: inout InterpretedLookups, into out: inout ByteWriter) -> RecordFacts? {
         guard t + 5 <= m, let close = stampEnd(text, from: m + 11) else { return nil }
         let type = UnsafeRawBufferPointer(rebasing: text[(t + 5)..<m])
         let start = min(close + 4, text.count)
@@ -158,23 +160,22 @@ public enum InterpretedForm {
         // (A ` avc:` before the stamp's close, in a type with a blank, counts too.)
         let withBody = !skipsIgnoredBody || RecordRelevance.of(type) != .ignored || avcInText != nil
             || find(.avc, in: UnsafeRawBufferPointer(rebasing: text[..<close]), from: 0) != nil
-        // Room for the marker and quotes; a proctitle doubles in hex. (Records kept one array
-        // each held this slack until their region was read.)
-        reserveRoom(!withBody ? close + 40 : isProctitle ? 2 * text.count + 40 : text.count + 40, in: &out)
+        // Room for the marker and quotes (more is made if need be); a proctitle doubles in hex.
+        out.reserve(!withBody ? close + 40 : isProctitle ? 2 * text.count + 40 : text.count + 40)
         let first = out.count
         if CanonicalHeader.starts(text, 0, "node=") {
-            out += UnsafeRawBufferPointer(rebasing: text[..<min(index(of: UInt8(ascii: " "), in: text, from: 0) ?? t, t)])
+            out.append(UnsafeRawBufferPointer(rebasing: text[..<min(index(of: UInt8(ascii: " "), in: text, from: 0) ?? t, t)]))
             out.append(UInt8(ascii: " "))
         }
-        append("type=", to: &out)
-        out += type
+        out.append("type=")
+        out.append(type)
         guard lookups.appendStamp(UnsafeRawBufferPointer(rebasing: text[(m + 11)..<close]), to: &out) else {
-            out.removeSubrange(first...)
+            out.truncate(to: first)
             return nil
         }
         let bodyStart = out.count - first
         // Only a type or node with a blank in it puts ` avc:` in the header.
-        var avc = out.withUnsafeBytes { find(.avc, in: UnsafeRawBufferPointer(rebasing: $0[first..<(first + bodyStart - 1)]), from: 0) }
+        var avc = find(.avc, in: UnsafeRawBufferPointer(rebasing: out.bytes[first..<(first + bodyStart - 1)]), from: 0)
         var end = text.count
         while end > start, text[end - 1] == UInt8(ascii: " ") { end -= 1 }
         let body = UnsafeRawBufferPointer(rebasing: text[start..<end])
@@ -188,19 +189,12 @@ public enum InterpretedForm {
                                     lookups: &lookups, into: &out)
             avc = avc ?? avcInBody.map { $0 - first }
         }
-        append(tail, to: &out)
-        return out.withUnsafeBytes { all in
-            let line = UnsafeRawBufferPointer(rebasing: all[first...])
-            let header = CanonicalHeader(line)
-            return RecordFacts(header: header, avc: avc, looksCut: header.map { LineForms.looksCut(line, header: $0) } ?? false)
-        }
+        out.append(tail)
+        let line = UnsafeRawBufferPointer(rebasing: out.bytes[first...])
+        let header = CanonicalHeader(line)
+        return RecordFacts(header: header, avc: avc, looksCut: header.map { LineForms.looksCut(line, header: $0) } ?? false)
     }
 
-    /// Makes room for `count` more bytes, growing geometrically: `out` may hold a region's records.
-    private static func reserveRoom(_ count: Int, in out: inout [UInt8]) {
-        let needed = out.count + count
-        if needed > out.capacity { out.reserveCapacity(out.isEmpty ? needed : max(needed, 2 * out.capacity)) }
-    }
 
     /// Where `) : ` closes the stamp. A record with no fields (EOE) ends there: ausearch writes
     /// `type=EOE msg=audit(…) : `, and the trailing blank is gone once the line is trimmed.
@@ -214,12 +208,12 @@ public enum InterpretedForm {
     /// `<date> <time>.<ms>:<serial>` in the analysing host's locale and zone, appended as the
     /// raw stamp ` msg=audit(S.mmm:N): `; false (nothing appended) if the stamp is not one. The serial and milliseconds are exact;
     /// the date is read in the common forms, else left at 0.
-    static func appendStamp(_ stamp: UnsafeRawBufferPointer, lookups: inout InterpretedLookups, to out: inout [UInt8]) -> Bool {
+    static func appendStamp(_ stamp: UnsafeRawBufferPointer, lookups: inout InterpretedLookups, to out: inout ByteWriter) -> Bool {
         guard let colon = stamp.lastIndex(of: UInt8(ascii: ":")), let serial = integer(stamp[(colon + 1)...], as: UInt64.self) else { return false }
         let dateTime = stamp[..<colon]
         guard let dot = dateTime.lastIndex(of: UInt8(ascii: ".")), let ms = integer(dateTime[(dot + 1)...], as: Int.self), (0..<1000).contains(ms) else { return false }
         let seconds = lookups.seconds(UnsafeRawBufferPointer(rebasing: dateTime[..<dot]))
-        append(" msg=audit(", to: &out)
+        out.append(" msg=audit(")
         appendDecimal(UInt64(seconds), to: &out)
         out.append(UInt8(ascii: "."))
         out.append(UInt8(ascii: "0") + UInt8(ms / 100))
@@ -227,7 +221,7 @@ public enum InterpretedForm {
         out.append(UInt8(ascii: "0") + UInt8(ms % 10))
         out.append(UInt8(ascii: ":"))
         appendDecimal(serial, to: &out)
-        append("): ", to: &out)
+        out.append("): ")
         return true
     }
 
@@ -261,9 +255,9 @@ public enum InterpretedForm {
     }
 
     /// PROCTITLE's value is the rest of the line, spaces and all: hex-encode it as the kernel would.
-    static func proctitle(_ body: UnsafeRawBufferPointer, into out: inout [UInt8]) {
+    static func proctitle(_ body: UnsafeRawBufferPointer, into out: inout ByteWriter) {
         let value = CanonicalHeader.starts(body, 0, "proctitle=") ? body[10...] : body[...]
-        append("proctitle=", to: &out)
+        out.append("proctitle=")
         for b in value { out.append(hexDigit(b >> 4, upper: true)); out.append(hexDigit(b & 15, upper: true)) }
     }
 
@@ -273,14 +267,14 @@ public enum InterpretedForm {
     /// them are copied in runs, as they are.
     /// `avc`: where ` avc:` is in the body (-1: just before it); returns where it went in `out`.
     static func convert(_ body: UnsafeRawBufferPointer, syscall isSyscall: Bool, avc: Int?, lookups: inout InterpretedLookups,
-                        into out: inout [UInt8]) -> Int? {
+                        into out: inout ByteWriter) -> Int? {
         var machine: Int32 = -1
         var avcOut = avc == -1 ? out.count - 1 : nil
         /// `body[..<copied]` is in `out`.
         var copied = 0
         func copy(upTo end: Int) {
             if let avc, avc >= copied, avc < end { avcOut = out.count + avc - copied }
-            out += UnsafeRawBufferPointer(rebasing: body[copied..<end])
+            out.append(UnsafeRawBufferPointer(rebasing: body[copied..<end]))
             copied = end
         }
         var from = 0
@@ -336,12 +330,12 @@ public enum InterpretedForm {
     /// One `key=value` word with its value read back to the raw form; false (nothing appended)
     /// when the word stays as it is.
     private static func appendRaw(_ key: UnsafeRawBufferPointer, _ value: UnsafeRawBufferPointer, syscall isSyscall: Bool, machine: inout Int32,
-                                  lookups: inout InterpretedLookups, to out: inout [UInt8]) -> Bool {
+                                  lookups: inout InterpretedLookups, to out: inout ByteWriter) -> Bool {
         func named(_ name: StaticString) -> Bool { RecordRelevance.equals(key, name) }
         if isSyscall, named("arch") {
             machine = lookups.machine(value)
             guard machine >= 0 else { return false }
-            append("arch=", to: &out)
+            out.append("arch=")
             appendHex(UInt64(audit_machine_to_elf(machine)), to: &out)
             return true
         }
@@ -349,7 +343,7 @@ public enum InterpretedForm {
             guard machine >= 0, integer(value[...], as: Int.self) == nil else { return false }
             let n = lookups.syscall(value, machine: machine)
             guard n >= 0 else { return false }
-            append("syscall=", to: &out)
+            out.append("syscall=")
             appendDecimal(UInt64(n), to: &out)
             return true
         }
@@ -360,7 +354,7 @@ public enum InterpretedForm {
             guard let open = index(of: UInt8(ascii: "("), in: value, from: 0) else { return false }
             let errno = lookups.errno(UnsafeRawBufferPointer(rebasing: value[..<open]))
             guard errno != 0 else { return false }
-            append("exit=-", to: &out)
+            out.append("exit=-")
             appendDecimal(UInt64(errno < 0 ? -Int64(errno) : Int64(errno)), to: &out)
             return true
         }
@@ -368,15 +362,15 @@ public enum InterpretedForm {
             guard let open = value.firstIndex(of: UInt8(ascii: "(")), let close = value.lastIndex(of: UInt8(ascii: ")")), close > open else { return false }
             var hex = value[(open + 1)..<close]
             if hex.starts(with: "0x".utf8) { hex = hex.dropFirst(2) }
-            append("per=", to: &out)
-            out += UnsafeRawBufferPointer(rebasing: hex)
+            out.append("per=")
+            out.append(UnsafeRawBufferPointer(rebasing: hex))
             return true
         }
         if named("comm") || named("exe") || named("cwd") || named("path") || named("name") {
             guard value.first != UInt8(ascii: "\"") else { return false }
-            out += key
-            append("=\"", to: &out)
-            out += value
+            out.append(key)
+            out.append("=\"")
+            out.append(value)
             out.append(UInt8(ascii: "\""))
             return true
         }
@@ -385,11 +379,11 @@ public enum InterpretedForm {
 
     /// `a2=0x7ffd…` → `a2=7ffd…`; `PROT_READ|PROT_EXEC` and `MAP_PRIVATE|MAP_ANONYMOUS` → their
     /// bits in hex. False for any other value (a flag this table lacks).
-    private static func appendArgument(_ key: UnsafeRawBufferPointer, _ value: UnsafeRawBufferPointer, to out: inout [UInt8]) -> Bool {
+    private static func appendArgument(_ key: UnsafeRawBufferPointer, _ value: UnsafeRawBufferPointer, to out: inout ByteWriter) -> Bool {
         if CanonicalHeader.starts(value, 0, "0x") {
-            out += key
+            out.append(key)
             out.append(UInt8(ascii: "="))
-            out += UnsafeRawBufferPointer(rebasing: value[2...])
+            out.append(UnsafeRawBufferPointer(rebasing: value[2...]))
             return true
         }
         var bits: UInt64 = 0
@@ -403,7 +397,7 @@ public enum InterpretedForm {
             guard let bit = flagBits.first(where: { RecordRelevance.equals(name, $0.name) })?.bits else { return false }
             bits |= bit
         }
-        out += key
+        out.append(key)
         out.append(UInt8(ascii: "="))
         appendHex(bits, to: &out)
         return true
@@ -427,7 +421,7 @@ public enum InterpretedForm {
         return value
     }
 
-    private static func appendDecimal(_ value: UInt64, to out: inout [UInt8]) {
+    private static func appendDecimal(_ value: UInt64, to out: inout ByteWriter) {
         var digits: (UInt64, UInt64, UInt64) = (0, 0, 0)   // 24 bytes: UInt64.max has 20 digits
         withUnsafeMutableBytes(of: &digits) { d in
             var i = d.count
@@ -437,16 +431,13 @@ public enum InterpretedForm {
                 d[i] = UInt8(ascii: "0") + UInt8(rest % 10)
                 rest /= 10
             } while rest > 0
-            out.append(contentsOf: UnsafeRawBufferPointer(rebasing: d[i...]))
+            out.append(UnsafeRawBufferPointer(rebasing: d[i...]))
         }
     }
 
-    private static func append(_ text: StaticString, to out: inout [UInt8]) {
-        out.append(contentsOf: UnsafeRawBufferPointer(start: text.utf8Start, count: text.utf8CodeUnitCount))
-    }
 
     /// Lower-case hex, as `String(_:radix: 16)` writes it.
-    private static func appendHex(_ value: UInt64, to out: inout [UInt8]) {
+    private static func appendHex(_ value: UInt64, to out: inout ByteWriter) {
         var shift = max(0, (64 - value.leadingZeroBitCount + 3) / 4 * 4 - 4)
         while shift >= 0 {
             out.append(hexDigit(UInt8((value >> UInt64(shift)) & 15), upper: false))
@@ -486,17 +477,17 @@ struct InterpretedLookups {
     private var stamp: (text: [UInt8], written: [UInt8], valid: Bool) = ([], [], false)
 
     /// `InterpretedForm.appendStamp`, for the last stamp read again a copy of what it wrote.
-    mutating func appendStamp(_ text: UnsafeRawBufferPointer, to out: inout [UInt8]) -> Bool {
-        if !Self.same(stamp.text, text) {
-            stamp.text.removeAll(keepingCapacity: true)
-            stamp.text += text
-            var written = stamp.written
-            stamp.written = []   // `written` the only reference: its storage is reused, not copied
-            written.removeAll(keepingCapacity: true)
-            stamp.valid = InterpretedForm.appendStamp(text, lookups: &self, to: &written)
-            stamp.written = written
+    mutating func appendStamp(_ text: UnsafeRawBufferPointer, to out: inout ByteWriter) -> Bool {
+        if Self.same(stamp.text, text) {
+            if stamp.valid { stamp.written.withUnsafeBytes { out.append($0) } }
+            return stamp.valid
         }
-        if stamp.valid { stamp.written.withUnsafeBytes { out += $0 } }   // (appending the array itself retained it)
+        stamp.text.removeAll(keepingCapacity: true)
+        stamp.text += text
+        let start = out.count
+        stamp.valid = InterpretedForm.appendStamp(text, lookups: &self, to: &out)
+        stamp.written.removeAll(keepingCapacity: true)
+        stamp.written += UnsafeRawBufferPointer(rebasing: out.bytes[start...])
         return stamp.valid
     }
 

@@ -70,9 +70,10 @@ struct LineForms {
         if raw.isEmpty { return .separator }
         if CanonicalHeader.starts(raw, 0, "----") { return .boundary }
         if lastRecordLine != number - 1, PlainLine.isPlain(raw) { return .unused(.notAuditRecord) }
-        var interpreted: [UInt8] = []
+        var interpreted = ByteWriter()
         if let facts = InterpretedForm.asWritten(raw, bodies: keepEverything ? .always : .whenRead, lookups: &lookups, into: &interpreted) {
-            return took(ConvertedRecord(interpreted, facts), number: number)
+            let count = interpreted.count
+            return took(ConvertedRecord(ConvertedBytes(interpreted), 0..<count, facts), number: number)
         }
         let text = PastedText.unescape(PastedText.stripBackticks(Self.stripQuoting(String(decoding: raw, as: UTF8.self))))
         if text.isEmpty { return .separator }

@@ -75,19 +75,11 @@ struct ConvertedRecord {
     }
 
     func withUnsafeBytes<T>(_ body: (UnsafeRawBufferPointer) -> T) -> T {
-        storage.bytes.withUnsafeBytes { body(UnsafeRawBufferPointer(rebasing: $0[range])) }
+        withExtendedLifetime(storage) { body(UnsafeRawBufferPointer(rebasing: storage.bytes[range])) }
     }
 
     var last: UInt8? { range.isEmpty ? nil : storage.bytes[range.upperBound - 1] }
     var lineBytes: LineBytes { .converted(storage, range) }
-}
-
-/// The records a prescan made, one after another: one allocation for a region's records, not
-/// one each, which the prescan's thread made and the selection's would free (a cross-thread
-/// free costs glibc more than the allocation).
-final class ConvertedBytes: Sendable {
-    let bytes: [UInt8]
-    init(_ bytes: [UInt8]) { self.bytes = bytes }
 }
 
 /// What the scan reads of a record line made from another form.
@@ -152,8 +144,7 @@ struct Prescan {
         var offset = range.lowerBound
         var pendingIgnored: LineRef?
         /// The records made from lines in another form, to be `converted`.
-        var bytes: [UInt8] = []
-        defer { if !bytes.isEmpty { converted = ConvertedBytes(bytes) } }
+        var bytes = ByteWriter()
         /// The next anchor word at or after `offset` (see `FormAnchors`), searched when passed.
         var anchor = -1
         /// The ref whose run of plain lines the next plain line would join.
@@ -191,7 +182,7 @@ struct Prescan {
                     let first = bytes.count
                     if let facts = InterpretedForm.asWritten(line, bodies: keepEverything ? .always : .whenRead, lookups: &lookups, into: &bytes) {
                         // Room for the rest of the range's records, made at the first (most logs have none).
-                        if interpreted.isEmpty { bytes.reserveCapacity(bytes.count + range.upperBound - end + 64) }
+                        if interpreted.isEmpty { bytes.reserve(range.upperBound - end + 64) }
                         kind = .interpreted(interpreted.count)
                         interpreted.append((first..<bytes.count, facts))
                     }
@@ -203,6 +194,7 @@ struct Prescan {
             offset = end + 1
         }
         if let ignored = pendingIgnored { refs.append(ignored) }
+        if bytes.count > 0 { converted = ConvertedBytes(bytes) }
     }
 }
 

@@ -25,7 +25,7 @@ enum LineBytes {
         switch self {
         case .inRegion(let r): return body(UnsafeRawBufferPointer(rebasing: region[r]))
         case .copied(let b): return b.withUnsafeBytes(body)
-        case .converted(let storage, let r): return storage.bytes.withUnsafeBytes { body(UnsafeRawBufferPointer(rebasing: $0[r])) }
+        case .converted(let storage, let r): return withExtendedLifetime(storage) { body(UnsafeRawBufferPointer(rebasing: storage.bytes[r])) }
         }
     }
 

@@ -36,12 +36,13 @@ import TestSupport
         for line in lines {
             for bodies in [InterpretedForm.Bodies.always, .whenRead] {
                 // After another record, as in a prescan's buffer of a region's records.
-                var out = Array("type=EOE msg=audit(1.000:1): ".utf8)
+                var out = ByteWriter()
+                Array("type=EOE msg=audit(1.000:1): ".utf8).withUnsafeBytes { out.append($0) }
                 let before = out.count
                 guard let facts = Array(line.utf8).withUnsafeBytes({ InterpretedForm.asWritten($0, bodies: bodies, lookups: &lookups, into: &out) })
                 else { continue }
                 converted += 1
-                let searched = out.withUnsafeBytes { RecordFacts(UnsafeRawBufferPointer(rebasing: $0[before...])) }
+                let searched = RecordFacts(UnsafeRawBufferPointer(rebasing: out.bytes[before...]))
                 #expect(facts.avc == searched.avc, "\(line)")
                 #expect(facts.looksCut == searched.looksCut, "\(line)")
                 #expect(facts.header?.type == searched.header?.type && facts.header?.node == searched.header?.node, "\(line)")
