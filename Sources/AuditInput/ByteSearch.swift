@@ -36,6 +36,20 @@ enum ByteSearch {
         return nil
     }
 
+    /// Whether `needle` is in `bytes`, looked for from the end, a byte at a time: for the fields
+    /// that end a record (`tclass=`, ` key=`), found within its last few dozen bytes.
+    static func endsNear(_ needle: Needle, in bytes: UnsafeRawBufferPointer) -> Bool {
+        let (n, anchor) = (needle.text.utf8CodeUnitCount, needle.anchor)
+        guard let base = bytes.baseAddress, n > 0 else { return false }
+        let byte = needle.text.utf8Start[anchor]
+        var at = bytes.count - n
+        while at >= 0 {
+            if base.load(fromByteOffset: at + anchor, as: UInt8.self) == byte, memcmp(base + at, needle.text.utf8Start, n) == 0 { return true }
+            at -= 1
+        }
+        return false
+    }
+
     /// The needle's byte least common in audit text (a space, `=` or a frequent letter would
     /// stop memchr every few bytes of a line).
     private static func rarest(_ needle: StaticString) -> Int {

@@ -17,6 +17,8 @@ import CAudit
 public enum InterpretedForm {
     public static let marker = markerText.description
     private static let markerText: StaticString = "AVCEXPLAIN_FORM=interpreted"
+    /// The enrichment tail a record made ends with: the separator, then the marker.
+    private static let tail: StaticString = "\u{1d}AVCEXPLAIN_FORM=interpreted"
 
     /// The canonical record for a line as `ausearch -i` writes it (`type=` or `node=` first, plain
     /// ASCII, no paste damage), read without decoding it as text; nil for any other line, which
@@ -26,19 +28,34 @@ public enum InterpretedForm {
     /// EXECVE, USER_*) comes back as its header and stamp alone, which is all the selection
     /// looks at in it.
     static func asWritten(_ line: UnsafeRawBufferPointer, bodies: Bodies = .always, lookups: inout InterpretedLookups) -> [UInt8]? {
-        guard let base = line.baseAddress, let own = recordType(line), line.last != UInt8(ascii: "`"), CanonicalHeader(line) == nil,
-              isPlainASCII(line), ByteSearch.find(.cannot, in: line) == nil else { return nil }
-        // A second record start would make it a paste that lost its newlines.
-        var from = own + 1
-        while let t = find(.type, in: line, from: from) {
-            if line[t - 1] == UInt8(ascii: " ") { return nil }
-            from = t + 1
+        var out = ByteWriter()
+        guard asWritten(line, bodies: bodies, lookups: &lookups, into: &out) != nil else { return nil }
+        return out.array
+    }
+
+    /// `asWritten`, the record appended to `out` (the prescan puts a region's records in one
+    /// buffer), with what the scan reads of it.
+    static func asWritten(_ line: UnsafeRawBufferPointer, bodies: Bodies = .always, lookups: inout InterpretedLookups,
+                          into out: inout ByteWriter) -> RecordFacts? {
+        guard let base = line.baseAddress, let own = recordType(line), line.last != UInt8(ascii: "`"), CanonicalHeader(line) == nil else { return nil }
+        let shape = LineShape(line, typeEnd: own + 5)
+        guard shape.isPlainASCII else { return nil }
+        if shape.mayHoldCannotOrType {
+            guard ByteSearch.find(.cannot, in: line) == nil else { return nil }
+            // A second record start would make it a paste that lost its newlines.
+            var from = own + 5
+            while let t = find(.type, in: line, from: from) {
+                if line[t - 1] == UInt8(ascii: " ") { return nil }
+                from = t + 1
+            }
         }
         // The stamp's `msg=audit(` must be the first one, as the stamp repair looks there.
         guard let m = find(.msgAudit, in: line, from: 0), memchr(base, Int32(UInt8(ascii: "(")), m) == nil else { return nil }
         var end = line.count
         while end > 0, line[end - 1] == UInt8(ascii: " ") { end -= 1 }
-        return record(UnsafeRawBufferPointer(rebasing: line[..<end]), skipsIgnoredBody: bodies == .whenRead, lookups: &lookups)
+        // `own` is the first `type=` and `m` the first ` msg=audit(`, which `record` would look for again.
+        return record(UnsafeRawBufferPointer(rebasing: line[..<end]), type: own, msgAudit: m, skipsIgnoredBody: bodies == .whenRead,
+                      lookups: &lookups, into: &out)
     }
 
     /// Where the line's own `type=` is: first, or after a first word `node=NAME` (a multi-host
@@ -54,73 +71,130 @@ public enum InterpretedForm {
     /// of the types the diagnosis reads.
     enum Bodies { case always, whenRead }
 
-    /// No byte a paste's escapes (`\`, `&`) or a multi-byte character could be part of. Every
-    /// line of such a log is tested, so the three tests share one pass, eight bytes at a time.
-    private static func isPlainASCII(_ line: UnsafeRawBufferPointer) -> Bool {
-        guard let base = line.baseAddress else { return true }
-        var i = 0
-        var high: UInt64 = 0
-        var escapes: UInt64 = 0
-        while i + 8 <= line.count {
-            let word = base.loadUnaligned(fromByteOffset: i, as: UInt64.self)
-            high |= word
-            escapes |= zeroBytes(word ^ backslashes) | zeroBytes(word ^ ampersands)
-            i += 8
-        }
-        while i < line.count {
-            high |= UInt64(line[i])
-            if line[i] == UInt8(ascii: "\\") || line[i] == UInt8(ascii: "&") { return false }
-            i += 1
-        }
-        return high & 0x8080_8080_8080_8080 == 0 && escapes == 0
-    }
+    /// What one pass over a line, eight bytes at a time, tells of it (every line of such a log is
+    /// read so): whether it has no byte a paste's escapes (`\`, `&`) or a multi-byte character
+    /// could be part of, and whether `cannot` or a second `type=` may be in it — a pair of their
+    /// bytes, `nn` or `yp`, is, which most lines have not: only then are they looked for.
+    private struct LineShape {
+        var isPlainASCII = true
+        var mayHoldCannotOrType = false
 
-    private static let backslashes = 0x0101_0101_0101_0101 &* UInt64(UInt8(ascii: "\\"))
-    private static let ampersands = 0x0101_0101_0101_0101 &* UInt64(UInt8(ascii: "&"))
+        /// `typeEnd`: the end of the line's own `type=`, before which only `nn` counts.
+        init(_ line: UnsafeRawBufferPointer, typeEnd: Int) {
+            guard let base = line.baseAddress, typeEnd <= line.count else {
+                isPlainASCII = false   // no `type=` there: not such a line
+                return
+            }
+            let n = UInt8(ascii: "n")
+            // The first word or two, a byte at a time.
+            for i in 0..<typeEnd {
+                note(line[i])
+                if line[i] == n, i + 1 < line.count, line[i + 1] == n { mayHoldCannotOrType = true }
+            }
+            var i = typeEnd
+            var high: UInt64 = 0
+            var escapes: UInt64 = 0
+            var pairs: UInt64 = 0
+            // `next` is the word one byte on: its byte k follows byte k of `word`.
+            while i + 9 <= line.count {
+                let word = base.loadUnaligned(fromByteOffset: i, as: UInt64.self)
+                let next = base.loadUnaligned(fromByteOffset: i + 1, as: UInt64.self)
+                high |= word
+                escapes |= InterpretedForm.zeroBytes(word ^ Self.backslashes) | InterpretedForm.zeroBytes(word ^ Self.ampersands)
+                pairs |= InterpretedForm.zeroBytes(word ^ Self.ns) & InterpretedForm.zeroBytes(next ^ Self.ns) | InterpretedForm.zeroBytes(word ^ Self.ys) & InterpretedForm.zeroBytes(next ^ Self.ps)
+                i += 8
+            }
+            if high & 0x8080_8080_8080_8080 != 0 || escapes != 0 { isPlainASCII = false }
+            // `zeroBytes` may flag a byte that is no hit (just above one): a false "may", never a miss.
+            if pairs != 0 { mayHoldCannotOrType = true }
+            while i < line.count {
+                note(line[i])
+                if i + 1 < line.count, line[i] == n && line[i + 1] == n || line[i] == UInt8(ascii: "y") && line[i + 1] == UInt8(ascii: "p") {
+                    mayHoldCannotOrType = true
+                }
+                i += 1
+            }
+        }
+
+        private mutating func note(_ byte: UInt8) {
+            if byte >= 0x80 || byte == UInt8(ascii: "\\") || byte == UInt8(ascii: "&") { isPlainASCII = false }
+        }
+
+        private static let backslashes = 0x0101_0101_0101_0101 &* UInt64(UInt8(ascii: "\\"))
+        private static let ampersands = 0x0101_0101_0101_0101 &* UInt64(UInt8(ascii: "&"))
+        private static let ns = 0x0101_0101_0101_0101 &* UInt64(UInt8(ascii: "n"))
+        private static let ys = 0x0101_0101_0101_0101 &* UInt64(UInt8(ascii: "y"))
+        private static let ps = 0x0101_0101_0101_0101 &* UInt64(UInt8(ascii: "p"))
+    }
 
     /// Nonzero exactly when some byte of `word` is zero (the borrow of a subtraction reaches
     /// the high bit of a zero byte; `~word` leaves out bytes whose high bit was set already).
+    /// Exact for the lowest zero byte; a byte just above one may be flagged too.
     private static func zeroBytes(_ word: UInt64) -> UInt64 {
         (word &- 0x0101_0101_0101_0101) & ~word & 0x8080_8080_8080_8080
     }
 
     /// The record for `ausearch -i` text, nil if it is not one.
+    static func record(_ text: UnsafeRawBufferPointer, lookups: inout InterpretedLookups) -> [UInt8]? {
+        guard let m = find(.msgAudit, in: text, from: 0), let t = find(.type, in: UnsafeRawBufferPointer(rebasing: text[..<m]), from: 0) else { return nil }
+        var out = ByteWriter()
+        guard record(text, type: t, msgAudit: m, lookups: &lookups, into: &out) != nil else { return nil }
+        return out.array
+    }
+
+    /// The record for `ausearch -i` text whose first `type=` is at `t` and first ` msg=audit(`
+    /// at `m` (after `t`), appended to `out`; nil, `out` as it was, if it is not one.
     /// `skipsIgnoredBody` leaves out the body of a type `RecordRelevance` ignores, unless the
     /// line names ` avc:` (a setroubleshoot summary after it is compared with such a line).
-    static func record(_ text: UnsafeRawBufferPointer, skipsIgnoredBody: Bool = false, lookups: inout InterpretedLookups) -> [UInt8]? {
-        guard let m = find(.msgAudit, in: text, from: 0),
-              let close = stampEnd(text, from: m + 11),
-              let t = find(.type, in: UnsafeRawBufferPointer(rebasing: text[..<m]), from: 0) else { return nil }
+    ///
+    /// What the scan reads of the record (`RecordFacts`) is found on the way, not searched for
+    /// again in the record made: the line is read once.
+    private static func record(_ text: UnsafeRawBufferPointer, type t: Int, msgAudit m: Int, skipsIgnoredBody: Bool = false,
+                               lookups: inout InterpretedLookups, into out: inout ByteWriter) -> RecordFacts? {
+        guard t + 5 <= m, let close = stampEnd(text, from: m + 11) else { return nil }
         let type = UnsafeRawBufferPointer(rebasing: text[(t + 5)..<m])
-        let withBody = !skipsIgnoredBody || RecordRelevance.of(type) != .ignored || find(.avc, in: text, from: 0) != nil
-        var out: [UInt8] = []
-        // Room for the marker and quotes; a proctitle doubles in hex. Every kept line is held
-        // as such an array until its region is read, so the slack counts.
-        out.reserveCapacity(!withBody ? close + 40 : RecordRelevance.equals(type, "PROCTITLE") ? 2 * text.count + 40 : text.count + 40)
+        let start = min(close + 4, text.count)
+        // ` avc:` in the body, from the blank before it (as in the record made, whose header ends `): `).
+        let avcInText = find(.avc, in: text, from: close + 3)
+        let isProctitle = RecordRelevance.equals(type, "PROCTITLE")
+        // (A ` avc:` before the stamp's close, in a type with a blank, counts too.)
+        let withBody = !skipsIgnoredBody || RecordRelevance.of(type) != .ignored || avcInText != nil
+            || find(.avc, in: UnsafeRawBufferPointer(rebasing: text[..<close]), from: 0) != nil
+        // Room for the marker and quotes (more is made if need be); a proctitle doubles in hex.
+        out.reserve(!withBody ? close + 40 : isProctitle ? 2 * text.count + 40 : text.count + 40)
+        let first = out.count
         if CanonicalHeader.starts(text, 0, "node=") {
-            out += text[..<(text[..<t].firstIndex(of: UInt8(ascii: " ")) ?? t)]
+            out.append(UnsafeRawBufferPointer(rebasing: text[..<min(index(of: UInt8(ascii: " "), in: text, from: 0) ?? t, t)]))
             out.append(UInt8(ascii: " "))
         }
-        append("type=", to: &out)
-        out += type
-        append(" msg=audit(", to: &out)
-        guard appendStamp(UnsafeRawBufferPointer(rebasing: text[(m + 11)..<close]), lookups: &lookups, to: &out) else { return nil }
-        append("): ", to: &out)
-        let start = min(close + 4, text.count)
+        out.append("type=")
+        out.append(type)
+        guard lookups.appendStamp(UnsafeRawBufferPointer(rebasing: text[(m + 11)..<close]), to: &out) else {
+            out.truncate(to: first)
+            return nil
+        }
+        let bodyStart = out.count - first
+        // Only a type or node with a blank in it puts ` avc:` in the header.
+        var avc = find(.avc, in: UnsafeRawBufferPointer(rebasing: out.bytes[first..<(first + bodyStart - 1)]), from: 0)
         var end = text.count
         while end > start, text[end - 1] == UInt8(ascii: " ") { end -= 1 }
         let body = UnsafeRawBufferPointer(rebasing: text[start..<end])
         if !withBody {
             // Nothing: the header is all the selection reads of such a record.
-        } else if RecordRelevance.equals(type, "PROCTITLE") {
+        } else if isProctitle {
             proctitle(body, into: &out)
         } else {
-            convert(body, syscall: RecordRelevance.equals(type, "SYSCALL"), lookups: &lookups, into: &out)
+            // The body's words are those of the line: its ` avc:` keeps its place among them.
+            let avcInBody = convert(body, syscall: RecordRelevance.equals(type, "SYSCALL"), avc: avcInText.map { $0 - start },
+                                    lookups: &lookups, into: &out)
+            avc = avc ?? avcInBody.map { $0 - first }
         }
-        out.append(0x1d)
-        append(markerText, to: &out)
-        return out
+        out.append(tail)
+        let line = UnsafeRawBufferPointer(rebasing: out.bytes[first...])
+        let header = CanonicalHeader(line)
+        return RecordFacts(header: header, avc: avc, looksCut: header.map { LineForms.looksCut(line, header: $0) } ?? false)
     }
+
 
     /// Where `) : ` closes the stamp. A record with no fields (EOE) ends there: ausearch writes
     /// `type=EOE msg=audit(…) : `, and the trailing blank is gone once the line is trimmed.
@@ -132,13 +206,14 @@ public enum InterpretedForm {
     }
 
     /// `<date> <time>.<ms>:<serial>` in the analysing host's locale and zone, appended as the
-    /// raw stamp `S.mmm:N`; false if the stamp is not one. The serial and milliseconds are exact;
+    /// raw stamp ` msg=audit(S.mmm:N): `; false (nothing appended) if the stamp is not one. The serial and milliseconds are exact;
     /// the date is read in the common forms, else left at 0.
-    static func appendStamp(_ stamp: UnsafeRawBufferPointer, lookups: inout InterpretedLookups, to out: inout [UInt8]) -> Bool {
+    static func appendStamp(_ stamp: UnsafeRawBufferPointer, lookups: inout InterpretedLookups, to out: inout ByteWriter) -> Bool {
         guard let colon = stamp.lastIndex(of: UInt8(ascii: ":")), let serial = integer(stamp[(colon + 1)...], as: UInt64.self) else { return false }
         let dateTime = stamp[..<colon]
         guard let dot = dateTime.lastIndex(of: UInt8(ascii: ".")), let ms = integer(dateTime[(dot + 1)...], as: Int.self), (0..<1000).contains(ms) else { return false }
         let seconds = lookups.seconds(UnsafeRawBufferPointer(rebasing: dateTime[..<dot]))
+        out.append(" msg=audit(")
         appendDecimal(UInt64(seconds), to: &out)
         out.append(UInt8(ascii: "."))
         out.append(UInt8(ascii: "0") + UInt8(ms / 100))
@@ -146,6 +221,7 @@ public enum InterpretedForm {
         out.append(UInt8(ascii: "0") + UInt8(ms % 10))
         out.append(UInt8(ascii: ":"))
         appendDecimal(serial, to: &out)
+        out.append("): ")
         return true
     }
 
@@ -179,38 +255,87 @@ public enum InterpretedForm {
     }
 
     /// PROCTITLE's value is the rest of the line, spaces and all: hex-encode it as the kernel would.
-    static func proctitle(_ body: UnsafeRawBufferPointer, into out: inout [UInt8]) {
+    static func proctitle(_ body: UnsafeRawBufferPointer, into out: inout ByteWriter) {
         let value = CanonicalHeader.starts(body, 0, "proctitle=") ? body[10...] : body[...]
-        append("proctitle=", to: &out)
+        out.append("proctitle=")
         for b in value { out.append(hexDigit(b >> 4, upper: true)); out.append(hexDigit(b & 15, upper: true)) }
     }
 
     /// Interpreted values back to raw ones, for the fields the diagnosis reads; the words are
-    /// those between single spaces, as ausearch writes them.
-    static func convert(_ body: UnsafeRawBufferPointer, syscall isSyscall: Bool, lookups: inout InterpretedLookups, into out: inout [UInt8]) {
+    /// those between single spaces, as ausearch writes them. Only the words that may change are
+    /// looked at, found through their `=` with a key of at most seven letters; the bytes between
+    /// them are copied in runs, as they are.
+    /// `avc`: where ` avc:` is in the body (-1: just before it); returns where it went in `out`.
+    static func convert(_ body: UnsafeRawBufferPointer, syscall isSyscall: Bool, avc: Int?, lookups: inout InterpretedLookups,
+                        into out: inout ByteWriter) -> Int? {
         var machine: Int32 = -1
-        var start = 0
-        while start <= body.count {
-            let end = index(of: UInt8(ascii: " "), in: body, from: start) ?? body.count
-            if start > 0 { out.append(UInt8(ascii: " ")) }
-            let token = UnsafeRawBufferPointer(rebasing: body[start..<end])
-            start = end + 1
-            if let eq = index(of: UInt8(ascii: "="), in: token, from: 0),
-               appendRaw(UnsafeRawBufferPointer(rebasing: token[..<eq]), UnsafeRawBufferPointer(rebasing: token[(eq + 1)...]),
-                         syscall: isSyscall, machine: &machine, lookups: &lookups, to: &out) { continue }
-            out += token
+        var avcOut = avc == -1 ? out.count - 1 : nil
+        /// `body[..<copied]` is in `out`.
+        var copied = 0
+        func copy(upTo end: Int) {
+            if let avc, avc >= copied, avc < end { avcOut = out.count + avc - copied }
+            out.append(UnsafeRawBufferPointer(rebasing: body[copied..<end]))
+            copied = end
         }
+        var from = 0
+        while let eq = equalsSign(in: body, from: from) {
+            from = eq + 1
+            guard let key = keyStart(body, before: eq) else { continue }
+            let end = index(of: UInt8(ascii: " "), in: body, from: eq) ?? body.count
+            copy(upTo: key)
+            if appendRaw(UnsafeRawBufferPointer(rebasing: body[key..<eq]), UnsafeRawBufferPointer(rebasing: body[(eq + 1)..<end]),
+                         syscall: isSyscall, machine: &machine, lookups: &lookups, to: &out) {
+                copied = end
+                from = end
+            }
+        }
+        copy(upTo: body.count)
+        return avcOut
+    }
+
+    /// The next `=` at or after `from`, eight bytes at a time (most bytes of a body are none).
+    private static func equalsSign(in body: UnsafeRawBufferPointer, from: Int) -> Int? {
+        guard let base = body.baseAddress else { return nil }
+        var i = from
+        while i + 8 <= body.count {
+            // `zeroBytes` may also flag a byte just above a true hit: each flagged byte is checked.
+            var hits = zeroBytes(base.loadUnaligned(fromByteOffset: i, as: UInt64.self) ^ equalsSigns)
+            while hits != 0 {
+                let at = i + hits.trailingZeroBitCount / 8
+                if body[at] == UInt8(ascii: "=") { return at }
+                hits &= hits - 1
+            }
+            i += 8
+        }
+        while i < body.count {
+            if body[i] == UInt8(ascii: "=") { return i }
+            i += 1
+        }
+        return nil
+    }
+
+    private static let equalsSigns = 0x0101_0101_0101_0101 &* UInt64(UInt8(ascii: "="))
+
+    /// Where the key ending at the `=` at `eq` starts, when it is the word's first `=` and the
+    /// key is one to 7 bytes long (the keys `appendRaw` reads: `syscall` is the longest).
+    private static func keyStart(_ body: UnsafeRawBufferPointer, before eq: Int) -> Int? {
+        var k = eq
+        while k > 0, body[k - 1] != UInt8(ascii: " ") {
+            if eq - k == 7 || body[k - 1] == UInt8(ascii: "=") { return nil }
+            k -= 1
+        }
+        return k < eq ? k : nil
     }
 
     /// One `key=value` word with its value read back to the raw form; false (nothing appended)
     /// when the word stays as it is.
     private static func appendRaw(_ key: UnsafeRawBufferPointer, _ value: UnsafeRawBufferPointer, syscall isSyscall: Bool, machine: inout Int32,
-                                  lookups: inout InterpretedLookups, to out: inout [UInt8]) -> Bool {
+                                  lookups: inout InterpretedLookups, to out: inout ByteWriter) -> Bool {
         func named(_ name: StaticString) -> Bool { RecordRelevance.equals(key, name) }
         if isSyscall, named("arch") {
             machine = lookups.machine(value)
             guard machine >= 0 else { return false }
-            append("arch=", to: &out)
+            out.append("arch=")
             appendHex(UInt64(audit_machine_to_elf(machine)), to: &out)
             return true
         }
@@ -218,7 +343,7 @@ public enum InterpretedForm {
             guard machine >= 0, integer(value[...], as: Int.self) == nil else { return false }
             let n = lookups.syscall(value, machine: machine)
             guard n >= 0 else { return false }
-            append("syscall=", to: &out)
+            out.append("syscall=")
             appendDecimal(UInt64(n), to: &out)
             return true
         }
@@ -229,7 +354,7 @@ public enum InterpretedForm {
             guard let open = index(of: UInt8(ascii: "("), in: value, from: 0) else { return false }
             let errno = lookups.errno(UnsafeRawBufferPointer(rebasing: value[..<open]))
             guard errno != 0 else { return false }
-            append("exit=-", to: &out)
+            out.append("exit=-")
             appendDecimal(UInt64(errno < 0 ? -Int64(errno) : Int64(errno)), to: &out)
             return true
         }
@@ -237,15 +362,15 @@ public enum InterpretedForm {
             guard let open = value.firstIndex(of: UInt8(ascii: "(")), let close = value.lastIndex(of: UInt8(ascii: ")")), close > open else { return false }
             var hex = value[(open + 1)..<close]
             if hex.starts(with: "0x".utf8) { hex = hex.dropFirst(2) }
-            append("per=", to: &out)
-            out += hex
+            out.append("per=")
+            out.append(UnsafeRawBufferPointer(rebasing: hex))
             return true
         }
         if named("comm") || named("exe") || named("cwd") || named("path") || named("name") {
             guard value.first != UInt8(ascii: "\"") else { return false }
-            out += key
-            append("=\"", to: &out)
-            out += value
+            out.append(key)
+            out.append("=\"")
+            out.append(value)
             out.append(UInt8(ascii: "\""))
             return true
         }
@@ -254,11 +379,11 @@ public enum InterpretedForm {
 
     /// `a2=0x7ffd…` → `a2=7ffd…`; `PROT_READ|PROT_EXEC` and `MAP_PRIVATE|MAP_ANONYMOUS` → their
     /// bits in hex. False for any other value (a flag this table lacks).
-    private static func appendArgument(_ key: UnsafeRawBufferPointer, _ value: UnsafeRawBufferPointer, to out: inout [UInt8]) -> Bool {
+    private static func appendArgument(_ key: UnsafeRawBufferPointer, _ value: UnsafeRawBufferPointer, to out: inout ByteWriter) -> Bool {
         if CanonicalHeader.starts(value, 0, "0x") {
-            out += key
+            out.append(key)
             out.append(UInt8(ascii: "="))
-            out += value[2...]
+            out.append(UnsafeRawBufferPointer(rebasing: value[2...]))
             return true
         }
         var bits: UInt64 = 0
@@ -272,7 +397,7 @@ public enum InterpretedForm {
             guard let bit = flagBits.first(where: { RecordRelevance.equals(name, $0.name) })?.bits else { return false }
             bits |= bit
         }
-        out += key
+        out.append(key)
         out.append(UInt8(ascii: "="))
         appendHex(bits, to: &out)
         return true
@@ -296,7 +421,7 @@ public enum InterpretedForm {
         return value
     }
 
-    private static func appendDecimal(_ value: UInt64, to out: inout [UInt8]) {
+    private static func appendDecimal(_ value: UInt64, to out: inout ByteWriter) {
         var digits: (UInt64, UInt64, UInt64) = (0, 0, 0)   // 24 bytes: UInt64.max has 20 digits
         withUnsafeMutableBytes(of: &digits) { d in
             var i = d.count
@@ -306,16 +431,13 @@ public enum InterpretedForm {
                 d[i] = UInt8(ascii: "0") + UInt8(rest % 10)
                 rest /= 10
             } while rest > 0
-            out.append(contentsOf: UnsafeRawBufferPointer(rebasing: d[i...]))
+            out.append(UnsafeRawBufferPointer(rebasing: d[i...]))
         }
     }
 
-    private static func append(_ text: StaticString, to out: inout [UInt8]) {
-        out.append(contentsOf: UnsafeRawBufferPointer(start: text.utf8Start, count: text.utf8CodeUnitCount))
-    }
 
     /// Lower-case hex, as `String(_:radix: 16)` writes it.
-    private static func appendHex(_ value: UInt64, to out: inout [UInt8]) {
+    private static func appendHex(_ value: UInt64, to out: inout ByteWriter) {
         var shift = max(0, (64 - value.leadingZeroBitCount + 3) / 4 * 4 - 4)
         while shift >= 0 {
             out.append(hexDigit(UInt8((value >> UInt64(shift)) & 15), upper: false))
@@ -342,55 +464,4 @@ public enum InterpretedForm {
         ("MAP_LOCKED", 0x2000), ("MAP_NORESERVE", 0x4000), ("MAP_POPULATE", 0x8000), ("MAP_NONBLOCK", 0x10000),
         ("MAP_STACK", 0x20000), ("MAP_HUGETLB", 0x40000), ("MAP_SYNC", 0x80000), ("MAP_FIXED_NOREPLACE", 0x100000),
     ]
-}
-
-/// The lookups `ausearch -i` text needs, remembered: a log's records share a few dates,
-/// architectures, syscalls and errnos, while a conversion costs more than the rest of the line
-/// (mktime reads the zone file on every call; libaudit's tables want C strings).
-struct InterpretedLookups {
-    private var date: (text: [UInt8], seconds: Int)?
-    private var names = RecentNames()
-
-    mutating func seconds(_ dateTime: UnsafeRawBufferPointer) -> Int {
-        if let date, Self.same(date.text, dateTime) { return date.seconds }
-        let seconds = InterpretedForm.seconds(Substring(String(decoding: dateTime, as: UTF8.self)))
-        date = (Array(dateTime), seconds)
-        return seconds
-    }
-
-    /// Byte equality without the generic element-by-element walk of `elementsEqual`.
-    static func same(_ held: [UInt8], _ bytes: UnsafeRawBufferPointer) -> Bool {
-        held.count == bytes.count && held.withUnsafeBytes { h in h.count == 0 || memcmp(h.baseAddress!, bytes.baseAddress!, h.count) == 0 }
-    }
-
-    /// libaudit's machine for an `arch=` name, -1 if it has none.
-    mutating func machine(_ name: UnsafeRawBufferPointer) -> Int32 { names.value(name, kind: -1) { audit_name_to_machine($0) } }
-    /// The syscall number for a name on `machine`, -1 if it has none.
-    mutating func syscall(_ name: UnsafeRawBufferPointer, machine: Int32) -> Int32 { names.value(name, kind: machine) { audit_name_to_syscall($0, machine) } }
-    /// The errno for a name (`EACCES`), 0 if it has none.
-    mutating func errno(_ name: UnsafeRawBufferPointer) -> Int32 { names.value(name, kind: -2) { audit_name_to_errno($0) } }
-}
-
-/// The last few names looked up, by kind (a machine for syscalls, negative for the other
-/// tables), with their values. Bounded, as the names are untrusted text.
-struct RecentNames {
-    private var entries: [(name: [UInt8], kind: Int32, value: Int32)] = []
-    private var next = 0
-    static let capacity = 32
-
-    mutating func value(_ name: UnsafeRawBufferPointer, kind: Int32, lookup: (UnsafePointer<CChar>) -> Int32) -> Int32 {
-        for entry in entries where entry.kind == kind && InterpretedLookups.same(entry.name, name) { return entry.value }
-        let value = withUnsafeTemporaryAllocation(of: CChar.self, capacity: name.count + 1) { c in
-            for (i, b) in name.enumerated() { c[i] = CChar(bitPattern: b) }
-            c[name.count] = 0
-            return lookup(c.baseAddress!)
-        }
-        if entries.count < Self.capacity {
-            entries.append((Array(name), kind, value))
-        } else {
-            entries[next] = (Array(name), kind, value)
-            next = (next + 1) % Self.capacity
-        }
-        return value
-    }
 }

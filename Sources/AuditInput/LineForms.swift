@@ -33,8 +33,9 @@ struct LineForms {
     private var stamps = StampForms()
     private var setroubleshoot = SetroubleshootForm()
     /// The last denial read from a line in another form, so that setroubleshoot's summary of
-    /// the same denial, logged just after it, is not read as a second one.
-    private var lastDenial: (line: Int, record: [UInt8], avc: Int)?
+    /// the same denial, logged just after it, is not read as a second one. (It holds on to the
+    /// buffer of its prescan's records: one such buffer at most.)
+    private var lastDenial: (line: Int, record: ConvertedRecord, avc: Int)?
     /// Whether every record is kept (then every `ausearch -i` record is converted in full).
     var keepEverything = false
     /// `ausearch -i` dates and names already looked up.
@@ -69,7 +70,11 @@ struct LineForms {
         if raw.isEmpty { return .separator }
         if CanonicalHeader.starts(raw, 0, "----") { return .boundary }
         if lastRecordLine != number - 1, PlainLine.isPlain(raw) { return .unused(.notAuditRecord) }
-        if let record = InterpretedForm.asWritten(raw, bodies: keepEverything ? .always : .whenRead, lookups: &lookups) { return took(ConvertedRecord(record), number: number) }
+        var interpreted = ByteWriter()
+        if let facts = InterpretedForm.asWritten(raw, bodies: keepEverything ? .always : .whenRead, lookups: &lookups, into: &interpreted) {
+            let count = interpreted.count
+            return took(ConvertedRecord(ConvertedBytes(interpreted), 0..<count, facts), number: number)
+        }
         let text = PastedText.unescape(PastedText.stripBackticks(Self.stripQuoting(String(decoding: raw, as: UTF8.self))))
         if text.isEmpty { return .separator }
         if text.hasPrefix("----") { return .boundary }
@@ -100,7 +105,7 @@ struct LineForms {
         case .record(let record):
             let permissions = Fields(parsing: String(record.split(separator: ": ", maxSplits: 1).last ?? "")).avcPermissions
             if let last = lastDenial, last.line >= number - 10 {
-                let read = Fields(parsing: String(decoding: last.record[last.avc...], as: UTF8.self)).avcPermissions
+                let read = Fields(parsing: last.record.withUnsafeBytes { String(decoding: $0[last.avc...], as: UTF8.self) }).avcPermissions
                 if permissions.contains(where: { read.contains($0) }) { return .unused(.summaryOfRecordRead) }
             }
             return took(ConvertedRecord(Array(record.utf8)), number: number)
@@ -149,12 +154,12 @@ struct LineForms {
         if record.header != nil {
             lastRecordLine = number
             lastRecordIncomplete = record.looksCut
-            lastTail = record.bytes.last
+            lastTail = record.last
         }
     }
 
     private mutating func noteDenial(_ record: ConvertedRecord, number: Int) {
-        if let avc = record.avc { lastDenial = (number, record.bytes, avc) }
+        if let avc = record.avc { lastDenial = (number, record, avc) }
     }
 
     /// A sealert report heading still held at the end of the input: its report had no raw records.
@@ -253,7 +258,7 @@ struct LineForms {
     /// A canonical line that stops before its usual last fields (a wrapped paste).
     static func looksCut(_ line: UnsafeRawBufferPointer, header: CanonicalHeader) -> Bool {
         let type = UnsafeRawBufferPointer(rebasing: line[header.type])
-        func has(_ needle: ByteSearch.Needle) -> Bool { ByteSearch.find(needle, in: line) != nil }
+        func has(_ needle: ByteSearch.Needle) -> Bool { ByteSearch.endsNear(needle, in: line) }
         if RecordRelevance.equals(type, "AVC") { return !has(.tclass) }
         if RecordRelevance.equals(type, "SYSCALL") { return !has(.key) }
         if RecordRelevance.equals(type, "USER_AVC") { return line.last != UInt8(ascii: "'") && ByteSearch.find("'\u{1d}", in: line) == nil }

@@ -54,7 +54,36 @@ struct LineRef {
 /// A record line in canonical form made from a line in another form, with what the scan
 /// reads of it, found once.
 struct ConvertedRecord {
-    var bytes: [UInt8]
+    /// The bytes are `storage.bytes[range]`: a prescan's records share one buffer.
+    let storage: ConvertedBytes
+    let range: Range<Int>
+    var facts: RecordFacts
+    var header: CanonicalHeader? { facts.header }
+    var avc: Int? { facts.avc }
+    var looksCut: Bool { facts.looksCut }
+
+    init(_ storage: ConvertedBytes, _ range: Range<Int>, _ facts: RecordFacts) {
+        (self.storage, self.range, self.facts) = (storage, range, facts)
+    }
+
+    init(_ bytes: [UInt8], _ facts: RecordFacts) {
+        self.init(ConvertedBytes(bytes), 0..<bytes.count, facts)
+    }
+
+    init(_ bytes: [UInt8]) {
+        self.init(bytes, bytes.withUnsafeBytes { RecordFacts($0) })
+    }
+
+    func withUnsafeBytes<T>(_ body: (UnsafeRawBufferPointer) -> T) -> T {
+        withExtendedLifetime(storage) { body(UnsafeRawBufferPointer(rebasing: storage.bytes[range])) }
+    }
+
+    var last: UInt8? { range.isEmpty ? nil : storage.bytes[range.upperBound - 1] }
+    var lineBytes: LineBytes { .converted(storage, range) }
+}
+
+/// What the scan reads of a record line made from another form.
+struct RecordFacts {
     /// nil when the line made has no canonical header after all (it is then counted as unreadable).
     var header: CanonicalHeader?
     /// Where ` avc:` is, when it is there.
@@ -62,12 +91,15 @@ struct ConvertedRecord {
     /// Whether the record stops before its usual last field (see `LineForms.looksCut`).
     var looksCut: Bool
 
-    init(_ bytes: [UInt8]) {
-        self.bytes = bytes
-        (header, avc, looksCut) = bytes.withUnsafeBytes { line in
-            let header = CanonicalHeader(line)
-            return (header, ByteSearch.find(.avc, in: line), header.map { LineForms.looksCut(line, header: $0) } ?? false)
-        }
+    init(header: CanonicalHeader?, avc: Int?, looksCut: Bool) {
+        (self.header, self.avc, self.looksCut) = (header, avc, looksCut)
+    }
+
+    /// The facts searched for in the line.
+    init(_ line: UnsafeRawBufferPointer) {
+        header = CanonicalHeader(line)
+        avc = ByteSearch.find(.avc, in: line)
+        looksCut = header.map { LineForms.looksCut(line, header: $0) } ?? false
     }
 }
 
@@ -82,10 +114,17 @@ struct PlainRun {
 /// what one pass would.
 struct Prescan {
     var refs: [LineRef] = []
-    /// The records of the `ausearch -i` lines among the refs (see `LineRef.Kind.interpreted`).
-    /// Converting them here, not in the selection, puts most of the work of reading such a log
-    /// on the prescan's two threads: the selection runs on one.
-    var interpreted: [ConvertedRecord] = []
+    /// The records of the `ausearch -i` lines among the refs (see `LineRef.Kind.interpreted`):
+    /// where each is in `converted`, and its facts. Converting them here, not in the selection,
+    /// puts most of the work of reading such a log on the prescan's two threads: the selection
+    /// runs on one.
+    private var interpreted: [(range: Range<Int>, facts: RecordFacts)] = []
+    private var converted = ConvertedBytes([])
+
+    /// The record of the ref of kind `.interpreted(i)`.
+    func interpretedRecord(_ i: Int) -> ConvertedRecord {
+        ConvertedRecord(converted, interpreted[i].range, interpreted[i].facts)
+    }
     var lines = 0
     var canonicalRecords = 0
     var truncated = 0
@@ -104,6 +143,8 @@ struct Prescan {
         guard let base = region.baseAddress, !range.isEmpty else { return }
         var offset = range.lowerBound
         var pendingIgnored: LineRef?
+        /// The records made from lines in another form, to be `converted`.
+        var bytes = ByteWriter()
         /// The next anchor word at or after `offset` (see `FormAnchors`), searched when passed.
         var anchor = -1
         /// The ref whose run of plain lines the next plain line would join.
@@ -138,9 +179,12 @@ struct Prescan {
                 } else {
                     if let ignored = pendingIgnored { refs.append(ignored); pendingIgnored = nil }
                     var kind = LineRef.Kind.otherForm
-                    if let record = InterpretedForm.asWritten(line, bodies: keepEverything ? .always : .whenRead, lookups: &lookups) {
+                    let first = bytes.count
+                    if let facts = InterpretedForm.asWritten(line, bodies: keepEverything ? .always : .whenRead, lookups: &lookups, into: &bytes) {
+                        // Room for the rest of the range's records, made at the first (most logs have none).
+                        if interpreted.isEmpty { bytes.reserve(range.upperBound - end + 64) }
                         kind = .interpreted(interpreted.count)
-                        interpreted.append(ConvertedRecord(record))
+                        interpreted.append((first..<bytes.count, facts))
                     }
                     refs.append(LineRef(start: offset, end: lineEnd, number: lines, kind: kind, header: nil))
                     openRun = plain ? refs.count - 1 : nil
@@ -150,6 +194,7 @@ struct Prescan {
             offset = end + 1
         }
         if let ignored = pendingIgnored { refs.append(ignored) }
+        if bytes.count > 0 { converted = ConvertedBytes(bytes) }
     }
 }
 

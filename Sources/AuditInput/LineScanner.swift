@@ -18,17 +18,26 @@ struct SelectedLine {
 enum LineBytes {
     case inRegion(Range<Int>)
     case copied([UInt8])
+    /// A record made from another form, in its prescan's buffer (see `ConvertedBytes`).
+    case converted(ConvertedBytes, Range<Int>)
 
     func with<T>(_ region: UnsafeRawBufferPointer, _ body: (UnsafeRawBufferPointer) -> T) -> T {
         switch self {
         case .inRegion(let r): return body(UnsafeRawBufferPointer(rebasing: region[r]))
         case .copied(let b): return b.withUnsafeBytes(body)
+        case .converted(let storage, let r): return withExtendedLifetime(storage) { body(UnsafeRawBufferPointer(rebasing: storage.bytes[r])) }
         }
     }
 
     func array(_ region: UnsafeRawBufferPointer) -> [UInt8] {
         if case .copied(let b) = self { return b }
         return with(region) { Array($0) }
+    }
+
+    /// Whether it holds on to the region or a prescan's buffer, which a line kept for longer must not.
+    var isBorrowed: Bool {
+        if case .copied = self { return false }
+        return true
     }
 }
 
@@ -107,14 +116,14 @@ struct LineScanner {
     /// Runs the selection over one prescanned range of `region`; ranges must come in input
     /// order, and `finish` must be called before the region goes away.
     mutating func select(_ prescan: Prescan, in region: UnsafeRawBufferPointer, selected: inout [SelectedLine], tally: inout ScanTally) {
-        select(prescan.refs, interpreted: prescan.interpreted, first: nextLine, in: region, selected: &selected, tally: &tally)
+        select(lines: prescan, first: nextLine, in: region, selected: &selected, tally: &tally)
         nextLine += prescan.lines
         tally.add(prescan)
     }
 
-    private mutating func select(_ refs: [LineRef], interpreted: [ConvertedRecord], first: Int, in region: UnsafeRawBufferPointer,
+    private mutating func select(lines prescan: Prescan, first: Int, in region: UnsafeRawBufferPointer,
                                  selected: inout [SelectedLine], tally: inout ScanTally) {
-        for ref in refs {
+        for ref in prescan.refs {
             let number = first + ref.number
             if previousRecord.map({ $0.number != number - 1 }) ?? false { previousRecord = nil }
             let line = UnsafeRawBufferPointer(rebasing: region[ref.start..<ref.end])
@@ -130,13 +139,13 @@ struct LineScanner {
                              bytes: .inRegion(ref.start..<ref.end), number: number, selected: &selected)
                 }
             } else {
-                let record = if case .interpreted(let i) = ref.kind { interpreted[i] } else { ConvertedRecord?.none }
+                let record = if case .interpreted(let i) = ref.kind { prescan.interpretedRecord(i) } else { ConvertedRecord?.none }
                 handleOtherForm(line, interpreted: record, number: number, region: region, selected: &selected, tally: &tally)
                 guard let run = ref.plainFollowers else { continue }
                 if forms.lastRecordLine == number {
                     // The line continued a record, and the plain lines after it may too: each is read.
                     let lines = Prescan(region, run.bytes, maxLineLength: maxLineLength, keepEverything: keepEverything, plainRuns: false, lookups: &lookups)
-                    select(lines.refs, interpreted: lines.interpreted, first: number + 1, in: region, selected: &selected, tally: &tally)
+                    select(lines: lines, first: number + 1, in: region, selected: &selected, tally: &tally)
                 } else {
                     countMalformed(number + 1...number + run.lines, .notAuditRecord, &tally)
                 }
@@ -144,11 +153,10 @@ struct LineScanner {
         }
     }
 
-    /// Lines still pointing into the region become copies before the region goes away.
+    /// Lines still pointing into the region become copies before the region goes away (and
+    /// those in a prescan's buffer too, which would otherwise outlive their region).
     mutating func finish(_ region: UnsafeRawBufferPointer) {
-        for i in recent.indices {
-            if case .inRegion(let r) = recent[i].line { recent[i].line = .copied(Array(region[r])) }
-        }
+        for i in recent.indices where recent[i].line.isBorrowed { recent[i].line = .copied(recent[i].line.array(region)) }
         if let previous = previousRecord, case .inRegion(let r) = previous.line {
             previousRecord = (.copied(Array(region[r])), previous.number)
         }
@@ -207,10 +215,10 @@ struct LineScanner {
         }
         tally.recordLines += 1
         chainStart = number
-        record.bytes.withUnsafeBytes { line in
+        record.withUnsafeBytes { line in
             let relevance = keepEverything ? .primary : RecordRelevance.of(UnsafeRawBufferPointer(rebasing: line[header.type]))
             guard relevance != .ignored else { return }
-            consider(line, header: header, relevance: relevance, stamp: keepEverything ? nil : header.stamp(line), bytes: .copied(record.bytes),
+            consider(line, header: header, relevance: relevance, stamp: keepEverything ? nil : header.stamp(line), bytes: record.lineBytes,
                      number: number, selected: &selected)
         }
     }

@@ -14,7 +14,7 @@ import AuditEvents
 
     private func canonical(_ line: String) -> String? {
         guard case .record(let bytes) = classify(line) else { return nil }
-        return String(decoding: bytes.bytes, as: UTF8.self)
+        return bytes.withUnsafeBytes { String(decoding: $0, as: UTF8.self) }
     }
 
     /// record_parser, 2026-11-29: a month of 34252982921 in an `ausearch -i` stamp trapped

@@ -99,7 +99,7 @@ import Testing
         let seconds = InterpretedForm.localSeconds(2026, 11, 27, 9, 14, 3)!
         let raw = lines.enumerated().map { n, line -> String in
             guard case .record(let bytes) = Array(line.utf8).withUnsafeBytes({ forms.classify($0, number: n + 1, previous: nil) }) else { return "" }
-            return String(decoding: bytes.bytes, as: UTF8.self)
+            return bytes.withUnsafeBytes { String(decoding: $0, as: UTF8.self) }
         }
         let tail = "\u{1d}" + InterpretedForm.marker
         #expect(raw == [
@@ -123,7 +123,7 @@ import Testing
             var forms = LineForms()
             forms.keepEverything = keepEverything
             guard case .record(let bytes) = Array(line.utf8).withUnsafeBytes({ forms.classify($0, number: 1, previous: nil) }) else { return "" }
-            return String(decoding: bytes.bytes, as: UTF8.self)
+            return bytes.withUnsafeBytes { String(decoding: $0, as: UTF8.self) }
         }
         let header = "type=PATH msg=audit(\(seconds).007:8812): "
         #expect(converted(path, keepEverything: false) == header + tail)

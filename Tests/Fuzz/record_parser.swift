@@ -19,7 +19,7 @@ public func fuzzRecordParser(_ data: UnsafePointer<UInt8>, _ size: Int) -> Int32
         let classified = line.withUnsafeBytes { raw in
             withPrevious(previous) { forms.classify(raw, number: index + 1, previous: $0) }
         }
-        if case .record(let canonical) = classified, case .record(let record) = RecordParser.parse(canonical.bytes, source: location) {
+        if case .record(let canonical) = classified, case .record(let record) = canonical.withUnsafeBytes({ RecordParser.parse($0, source: location) }) {
             decodeFields(of: record)
         }
         _ = LoaderMessage.parse(String(decoding: line, as: UTF8.self), source: location)
