@@ -29,6 +29,7 @@ extension Diagnoser {
     mutating func program(_ exe: String, root: Int = 0) -> Result<ProgramFacts, ELFError> {
         let key = RootedPath(root: root, path: exe)
         if let known = programs[key] { return known }
+        if filesChangeWhileRunning { objects[root].parsed.filesMayHaveChanged() }
         let result = ProgramFacts.analyse(executable: exe, loader: roots[root], caches: &objects[root])
         if case .success(let facts) = result, let cut = facts.closure.cut, !closureCuts.contains(where: { $0.subject == exe }) {
             closureCuts.append(.loadClosure(cut, closure: facts.closure, executable: exe))

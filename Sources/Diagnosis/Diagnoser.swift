@@ -15,6 +15,10 @@ public struct Diagnoser {
     var programs: [RootedPath: Result<ProgramFacts, ELFError>] = [:]
     /// What each root's ELF objects taught, parallel to `roots`: shared by all its programs.
     var objects: [ObjectCaches]
+    /// Set for a live session, where a library can be replaced between two denials: each new
+    /// program's files are then looked up again rather than trusted from an earlier program's
+    /// lookup (a log is read as one snapshot of its tree).
+    public var filesChangeWhileRunning = false
     private(set) var findings: [Finding] = []
     private var index: [HashedFindingKey: Int] = [:]
     public private(set) var eventsSeen = 0

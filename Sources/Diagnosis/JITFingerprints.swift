@@ -54,6 +54,10 @@ enum JITFingerprints {
         ("JS_Init", spiderMonkey), ("JSGlobalContextCreate", javaScriptCore), ("jsc_context_new", javaScriptCore),
     ]
 
+    /// `symbolPrefixes` by their first byte, in the same order: every dynamic symbol of every
+    /// object is checked, and most (`malloc`, `__libc_start_main`) are then checked against none.
+    static let symbolPrefixesByFirstByte = Dictionary(grouping: symbolPrefixes) { $0.0.utf8.first ?? 0 }
+
     static func byName(_ object: LoadedObject) -> (component: JITComponent, clue: String)? {
         let base = baseName(object.path)
         if object.parent == nil, let c = executables[base] { return (c, "the program is \(base)") }
@@ -80,7 +84,8 @@ enum JITFingerprints {
     static func bySymbols(_ symbols: [DynamicSymbol]) -> [(component: JITComponent, clue: String)] {
         var out: [(JITComponent, String)] = []
         for symbol in symbols {
-            guard let (_, component) = symbolPrefixes.first(where: { symbol.name.hasPrefix($0.0) }),
+            guard let first = symbol.name.utf8.first, let candidates = symbolPrefixesByFirstByte[first],
+                  let (_, component) = candidates.first(where: { symbol.name.hasPrefix($0.0) }),
                   !out.contains(where: { $0.0 == component }) else { continue }
             out.append((component, "\(symbol.defined ? "defines" : "imports") \(symbol.name)"))
         }

@@ -10,6 +10,30 @@ struct ObjectCaches {
     var parsed = ELFCache()
     private var symbolClues = BoundedCache<FileIdentity, [(component: JITComponent, clue: String)]>(capacity: 4_096)
     private var assemblerScans = BoundedCache<FileIdentity, AssemblerScan>(capacity: 4_096)
+    private var nameClues = BoundedCache<NamedLibrary, NameClue>(capacity: 4_096)
+
+    /// A library as a closure loaded it: its file and the names it was loaded under, which are
+    /// all `JITFingerprints.byName` reads (with the soname, the file's own).
+    private struct NamedLibrary: Hashable {
+        var file: FileIdentity
+        var path: String
+        var neededName: String
+    }
+
+    private struct NameClue {
+        var match: (component: JITComponent, clue: String)?
+    }
+
+    /// The code generator a library's names betray, if any: asked of libc for every program
+    /// that loads it, so kept. An executable's (its own program's alone) is not.
+    mutating func nameClue(of object: LoadedObject) -> (component: JITComponent, clue: String)? {
+        guard object.parent != nil else { return JITFingerprints.byName(object) }
+        let key = NamedLibrary(file: object.file, path: object.path, neededName: object.neededName)
+        if let known = nameClues[key] { return known.match }
+        let match = JITFingerprints.byName(object)
+        nameClues[key] = NameClue(match: match)
+        return match
+    }
 
     /// The code generators an object's dynamic symbols name (an unreadable table names none).
     mutating func symbolClues(of object: LoadedObject, root: FileSystemRoot) -> [(component: JITComponent, clue: String)] {
@@ -23,9 +47,9 @@ struct ObjectCaches {
 
     /// The assembly units of a file's debug info (or of the debug file its build ID names).
     mutating func assemblerScan(ofFile path: String, loader: LoaderSearch) -> AssemblerScan {
-        guard let file = loader.root.regularFileIdentity(path) else { return loader.assemblerUnits(ofFile: path) }
+        guard let file = loader.regularFile(path, &parsed) else { return loader.assemblerUnits(ofFile: path) }
         if let known = assemblerScans[file] { return known }
-        let scan = loader.assemblerUnits(ofFile: path)
+        let scan = loader.assemblerUnits(ofFile: path, resolvedTo: file.path)
         assemblerScans[file] = scan
         return scan
     }

@@ -55,7 +55,7 @@ public struct ProgramFacts: Sendable {
             var found: [JITMatch] = []
             for (i, object) in closure.objects.enumerated() {
                 // Symbols are read only where the name alone does not settle it.
-                if let byName = JITFingerprints.byName(object) {
+                if let byName = caches.nameClue(of: object) {
                     found.append(JITMatch(index: i, component: byName.component, clue: "\(byName.clue)"))
                     continue
                 }

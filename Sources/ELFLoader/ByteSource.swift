@@ -11,6 +11,36 @@ public protocol ByteSource {
     var size: UInt64 { get }
     /// Exactly `count` bytes at `offset`, or nil if they are not all there.
     func read(at offset: UInt64, count: Int) -> [UInt8]?
+    /// Up to `max` bytes at `offset`, fewer at the end; nil where the source cannot say.
+    func readAvailable(at offset: UInt64, max: Int) -> [UInt8]?
+}
+
+extension ByteSource {
+    public func readAvailable(at offset: UInt64, max: Int) -> [UInt8]? { nil }
+}
+
+/// A source whose first bytes are read once, in one call: an ELF file's header, program
+/// headers and interpreter path nearly always lie in its first page, so parsing them costs one
+/// read instead of four (the run over thousands of programs reads each executable's headers).
+/// Reads past the prefetched bytes go to the source.
+struct PrefetchedHead: ByteSource {
+    static let length = 4096
+    let source: ByteSource
+    let head: [UInt8]
+
+    init(_ source: ByteSource) {
+        self.source = source
+        head = source.readAvailable(at: 0, max: Self.length) ?? []
+    }
+
+    var size: UInt64 { source.size }
+
+    func read(at offset: UInt64, count: Int) -> [UInt8]? {
+        guard count >= 0, offset <= UInt64(head.count), UInt64(count) <= UInt64(head.count) - offset else {
+            return source.read(at: offset, count: count)
+        }
+        return Array(head[Int(offset)..<(Int(offset) + count)])
+    }
 }
 
 public struct MemoryBytes: ByteSource {

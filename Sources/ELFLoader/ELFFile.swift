@@ -35,7 +35,8 @@ public struct ELFFile: Sendable {
     static let maxDynamicBytes: UInt64 = 1 << 20
     static let maxStringTable: UInt64 = 16 << 20
 
-    public init(_ source: ByteSource) throws {
+    public init(_ file: ByteSource) throws {
+        let source = PrefetchedHead(file)
         guard let ident = source.read(at: 0, count: 16) else { throw ELFError("file is shorter than an ELF header") }
         guard ident[0] == 0x7f, ident[1] == 0x45, ident[2] == 0x4c, ident[3] == 0x46 else { throw ELFError("not an ELF file (bad magic)") }
         switch ident[4] {

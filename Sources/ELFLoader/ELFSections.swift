@@ -30,6 +30,23 @@ extension ELFFile {
     static let maxSymbols = 2_000_000
 
     public func sections(_ source: ByteSource) throws -> [Section] {
+        let raw = try unnamedSections(source)
+        let t = sectionTable
+        var names: [UInt8] = []
+        if t.nameIndex < raw.count {
+            let strtab = raw[t.nameIndex].section
+            if strtab.size <= 1 << 20, let bytes = source.read(at: strtab.offset, count: Int(strtab.size)) { names = bytes }
+        }
+        return raw.map { entry in
+            var s = entry.section
+            s.name = Self.string(in: names, at: UInt64(entry.nameOffset)) ?? ""
+            return s
+        }
+    }
+
+    /// The section headers with their names left empty, and where each name is: enough to find
+    /// sections by type, without the read of the name table and a string per section.
+    func unnamedSections(_ source: ByteSource) throws -> [(nameOffset: UInt32, section: Section)] {
         let t = sectionTable
         guard t.count > 0 else { return [] }
         let is64 = elfClass == .elf64
@@ -40,7 +57,7 @@ extension ELFFile {
             throw ELFError("section headers lie past the end of the file")
         }
         let r = Reader(bytes: table, bigEndian: bigEndian)
-        var raw: [(nameOffset: UInt32, Section)] = []
+        var raw: [(nameOffset: UInt32, section: Section)] = []
         for i in 0..<t.count {
             let o = i * t.entrySize
             let s: Section
@@ -53,21 +70,12 @@ extension ELFFile {
             }
             raw.append((r.u32(o), s))
         }
-        var names: [UInt8] = []
-        if t.nameIndex < raw.count {
-            let strtab = raw[t.nameIndex].1
-            if strtab.size <= 1 << 20, let bytes = source.read(at: strtab.offset, count: Int(strtab.size)) { names = bytes }
-        }
-        return raw.map { entry in
-            var s = entry.1
-            s.name = Self.string(in: names, at: UInt64(entry.nameOffset)) ?? ""
-            return s
-        }
+        return raw
     }
 
     /// The dynamic symbol table: what the object exports and what it imports.
     public func dynamicSymbols(_ source: ByteSource) throws -> [DynamicSymbol] {
-        let all = try sections(source)
+        let all = try unnamedSections(source).map(\.section)
         guard let symtab = all.first(where: { $0.type == Section.dynamicSymbols }) else { return [] }
         guard Int(symtab.link) < all.count else { throw ELFError(".dynsym names a string table that does not exist") }
         let strtab = all[Int(symtab.link)]

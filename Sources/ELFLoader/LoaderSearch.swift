@@ -104,7 +104,7 @@ public struct LoaderSearch: Sendable {
 
     /// The same, reusing files already parsed: checking a whole tree resolves libc thousands of times.
     public func closure(executable: String, parsed: inout ELFCache) throws -> LoadClosure {
-        guard let file = root.regularFileIdentity(executable, directories: &parsed.directories) else {
+        guard let file = regularFile(executable, &parsed) else {
             throw ELFError(root.isSystemRoot ? "not found on this machine" : "not found under \(root.hostPrefix)")
         }
         let elf = try parse(file, &parsed)
@@ -161,9 +161,19 @@ public struct LoaderSearch: Sendable {
         try parsed.parse(file) { try ELFFile(root.open(resolved: file.path)) }
     }
 
+    /// The regular file a path inside the root resolves to, looked up once until the cache is
+    /// told files may have changed (`ELFCache.filesMayHaveChanged`).
+    public func regularFile(_ path: String, _ parsed: inout ELFCache) -> FileIdentity? {
+        if let known = parsed.lookup(path) { return known.file }
+        let file = root.regularFileIdentity(path, directories: &parsed.directories)
+        parsed.remember(ELFCache.Lookup(file: file), for: path)
+        return file
+    }
+
     /// The search, or its answer from an earlier program when no DT_RPATH or DT_RUNPATH made it
-    /// the requester's own and the file found then is still the same file (one `stat`). A
-    /// library installed since in an earlier directory is not seen: a run is one snapshot.
+    /// the requester's own and the file found then is still the same file (looked up again
+    /// once files may have changed). A library installed since in an earlier directory is not
+    /// seen: a run is one snapshot.
     private func find(_ name: String, requester: Int, objects: [LoadedObject], machine: Machine, parsed: inout ELFCache) -> SearchResult {
         guard !name.contains("/"), searchIsShared(requester: requester, objects: objects) else {
             return search(name, requester: requester, objects: objects, machine: machine, parsed: &parsed)
@@ -171,7 +181,7 @@ public struct LoaderSearch: Sendable {
         let query = ELFCache.LibraryQuery(name: name, machine: machine,
                                           noDefaultLibraries: objects[requester].elf.dynamic?.noDefaultLibraries ?? false)
         if let known = parsed.resolution(of: query) {
-            if root.identity(ofResolved: known.file.path) == known.file, let elf = try? parse(known.file, &parsed) {
+            if regularFile(known.file.path, &parsed) == known.file, let elf = try? parse(known.file, &parsed) {
                 return .found(path: known.path, file: known.file, elf: elf, via: known.via)
             }
             parsed.forget(query)
@@ -200,7 +210,7 @@ public struct LoaderSearch: Sendable {
     private func search(_ name: String, requester: Int, objects: [LoadedObject], machine: Machine, parsed: inout ELFCache) -> SearchResult {
         var unreadable: [String] = []
         func attempt(_ path: String, _ via: String) -> SearchResult? {
-            guard let file = root.regularFileIdentity(path, directories: &parsed.directories) else { return nil }
+            guard let file = regularFile(path, &parsed) else { return nil }
             do {
                 let elf = try parse(file, &parsed)
                 guard Machine(of: elf) == machine else { return nil }   // wrong class or machine: ld.so keeps looking
@@ -274,6 +284,8 @@ public struct LoaderSearch: Sendable {
     /// (for the executable, its real location, as the kernel reports it); `$LIB` and
     /// `$PLATFORM` depend on the target's ld.so, so each plausible value is tried.
     func expand(_ dir: String, origin: LoadedObject, machine: Machine) -> [String] {
+        // Most RUNPATHs name plain directories: each program's walk asks, so they cost nothing.
+        guard dir.utf8.contains(UInt8(ascii: "$")) else { return [dir] }
         let originPath = origin.parent == nil ? origin.realPath : origin.path
         let originDir = originPath.split(separator: "/").dropLast().joined(separator: "/")
         var results = [dir]

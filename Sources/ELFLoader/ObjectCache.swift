@@ -61,13 +61,31 @@ extension BoundedCache: Sendable where Key: Sendable, Value: Sendable {}
 /// it: each ELF file parsed once (by identity, so libc is read once per run, not once per
 /// program), and where a library name was found when the answer cannot depend on the program
 /// asking. Bounded: a huge tree costs parsing again, not memory.
+///
+/// What a path resolved to (a file's identity, or nothing there) is trusted until the caller
+/// says files may have changed (`filesMayHaveChanged`): a run over a log reads the tree as one
+/// snapshot, so libc is looked up once per run rather than once per program that loads it,
+/// while a live session, where a package upgrade can replace a library between two denials,
+/// says so before each new program and every path is looked up again.
 public struct ELFCache: Sendable {
     private var files = BoundedCache<FileIdentity, Result<ELFFile, ELFError>>(capacity: 4_096)
     private var found = BoundedCache<LibraryQuery, Resolution>(capacity: 4_096)
+    private var lookups = BoundedCache<String, Lookup>(capacity: 8_192)
     /// Directories met while resolving programs and libraries, so each is looked up once.
     var directories = KnownDirectories()
 
     public init() {}
+
+    /// The regular file a path resolved to since files last may have changed; nil for none.
+    struct Lookup: Sendable {
+        var file: FileIdentity?
+    }
+
+    /// Forgets what paths resolved to, so the next lookup of each sees the files as they are now.
+    public mutating func filesMayHaveChanged() { lookups.removeAll() }
+
+    mutating func lookup(_ path: String) -> Lookup? { lookups[path] }
+    mutating func remember(_ lookup: Lookup, for path: String) { lookups[path] = lookup }
 
     /// A name searched for where no DT_RPATH or DT_RUNPATH applies: only LD_LIBRARY_PATH,
     /// ld.so.cache and the default directories, which are the same for every program of a run.

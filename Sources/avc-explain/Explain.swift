@@ -70,8 +70,9 @@ struct Explain: ParsableCommand {
 
     private func runLive() throws {
         let loader = common.makeLoader()
-        var session = LiveSession(diagnoser: Diagnoser(loader: loader, nodeLoaders: common.makeNodeLoaders(),
-                                                       policy: PolicyEnvironment.read(root: loader.root)),
+        var diagnoser = Diagnoser(loader: loader, nodeLoaders: common.makeNodeLoaders(), policy: PolicyEnvironment.read(root: loader.root))
+        diagnoser.filesChangeWhileRunning = true
+        var session = LiveSession(diagnoser: diagnoser,
                                   filter: options.filter, output: LiveOutput(format: common.format),
                                   text: TextRenderer(color: common.color.enabled(forDescriptor: 1), conventions: .detect(forDescriptor: 1)),
                                   window: options.repeatWindow)

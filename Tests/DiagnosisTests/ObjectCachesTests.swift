@@ -29,4 +29,31 @@ import ELFLoader
         #expect(second.culprits.map(\.path) == ["/usr/lib/libgen.so"])
         #expect(second.culprits.first?.jit?.name == "PCRE2 JIT")
     }
+
+    /// A live session: between two programs' denials a package upgrade renames another
+    /// libgen.so in, one without the code generator. The second program's finding is made from
+    /// the new file, not from what the first program's lookup of the path found.
+    @Test func aLibraryReplacedDuringALiveSessionIsReadAgain() throws {
+        let dir = try TemporaryDirectory("object-caches-live")
+        let d = dir.path
+        _ = try Toolchain.source("jit.c", "int pcre2_jit_compile_8(void) { return 0; }\nint gen(void) { return 1; }\n", in: d)
+        _ = try Toolchain.source("plain.c", "int gen(void) { return 1; }\n", in: d)
+        _ = try Toolchain.source("main.c", "int gen(void);\nint main(void) { return gen(); }\n", in: d)
+        try dir.directories(["usr/lib", "opt/a/bin", "opt/b/bin"])
+        try Toolchain.gcc(["-shared", "-fPIC", "-o", "usr/lib/libgen.so", "jit.c"], in: d)
+        try Toolchain.gcc(["-shared", "-fPIC", "-o", "libgen.so.new", "plain.c"], in: d)
+        for name in ["a", "b"] { try Toolchain.gcc(["-o", "opt/\(name)/bin/\(name)", "main.c", "-Lusr/lib", "-lgen"], in: d) }
+
+        var diagnoser = Diagnoser(loader: LoaderSearch(root: FileSystemRoot(directory: d)))
+        diagnoser.filesChangeWhileRunning = true
+        let rwx = ["0", "1000", "7", "22"]
+        try HostFactsTests.feed(HostFactsTests.event(1, perms: "execmem", syscall: 9, a: rwx, pid: 101, exe: "/opt/a/bin/a"), to: &diagnoser)
+        guard rename(d + "/libgen.so.new", d + "/usr/lib/libgen.so") == 0 else { throw TestFailure("rename failed") }
+        try HostFactsTests.feed(HostFactsTests.event(2, perms: "execmem", syscall: 9, a: rwx, pid: 102, exe: "/opt/b/bin/b"), to: &diagnoser)
+
+        let first = try #require(diagnoser.results.first { $0.process.exe == "/opt/a/bin/a" })
+        let second = try #require(diagnoser.results.first { $0.process.exe == "/opt/b/bin/b" })
+        #expect(first.culprits.first?.jit?.name == "PCRE2 JIT")
+        #expect(second.culprits.allSatisfy { $0.jit == nil })
+    }
 }

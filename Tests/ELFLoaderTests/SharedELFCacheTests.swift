@@ -4,7 +4,8 @@ import TestSupport
 @testable import ELFLoader
 
 /// One `ELFCache` serves every closure of a run: a file is parsed once while it stays the
-/// same file, and read again once it is another (a package upgrade renames a new one in).
+/// same file, and read again once it is another (a package upgrade renames a new one in) and
+/// the cache was told files may have changed.
 @Suite struct SharedELFCacheTests {
     @Test func aLibraryIsReadAgainOnlyWhenItIsAnotherFile() throws {
         let dir = try TemporaryDirectory("shared-elf-cache")
@@ -23,12 +24,16 @@ import TestSupport
             try #require(try loader.closure(executable: "/bin/prog", parsed: &parsed).objects.first { $0.neededName == "libx.so" }).elf
         }
         #expect(try libx().gnuStackFlags == 6)
-        // Another file at the same path (a new inode): its PT_GNU_STACK, not the cached one's.
+        // Another file at the same path (a new inode): until the cache is told files may have
+        // changed, the tree is one snapshot and its lookup stands; then the new PT_GNU_STACK.
         try FileManager.default.copyItem(atPath: d + "/stack/libx.so", toPath: d + "/root/lib/libx.so.new")
         guard rename(d + "/root/lib/libx.so.new", d + "/root/lib/libx.so") == 0 else { throw TestFailure("rename failed") }
+        #expect(try libx().gnuStackFlags == 6)
+        parsed.filesMayHaveChanged()
         #expect(try libx().gnuStackFlags == 7)
         // The same inode, size and time: the same file to the cache, so not parsed again.
         try FileRewrite.blankKeepingIdentity(d + "/root/lib/libx.so")
+        parsed.filesMayHaveChanged()
         #expect(try libx().gnuStackFlags == 7)
     }
 
@@ -47,9 +52,9 @@ import TestSupport
     }
 
     /// Directories met while resolving are not looked up again, but nothing missing is
-    /// remembered: a program installed after a first lookup failed (a live run) is found, in a
-    /// directory met before and in one that did not exist then, and symlinked or `..` paths
-    /// resolve as they do without the cache.
+    /// remembered once files may have changed: a program installed after a first lookup failed
+    /// (a live run) is found, in a directory met before and in one that did not exist then, and
+    /// symlinked or `..` paths resolve as they do without the cache.
     @Test func knownDirectoriesNeverHideAFileThatAppearsLater() throws {
         let dir = try TemporaryDirectory("known-directories")
         let d = dir.path
@@ -65,6 +70,7 @@ import TestSupport
         try FileManager.default.copyItem(atPath: d + "/prog", toPath: d + "/root/opt/a/bin/prog")
         try FileManager.default.createDirectory(atPath: d + "/root/opt/b/bin", withIntermediateDirectories: true)
         try FileManager.default.copyItem(atPath: d + "/prog", toPath: d + "/root/opt/b/bin/prog")
+        parsed.filesMayHaveChanged()
         #expect(try loader.closure(executable: "/opt/a/bin/prog", parsed: &parsed).objects[0].realPath == "/opt/a/bin/prog")
         #expect(try loader.closure(executable: "/opt/b/bin/prog", parsed: &parsed).objects[0].realPath == "/opt/b/bin/prog")
         var directories = KnownDirectories()
