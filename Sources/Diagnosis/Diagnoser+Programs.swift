@@ -28,7 +28,7 @@ extension Diagnoser {
 
     mutating func program(_ exe: String, root: Int = 0) -> Result<ProgramFacts, ELFError> {
         let key = RootedPath(root: root, path: exe)
-        if let known = programs[key] { return known }
+        if let known = programs[key], !filesChangeWhileRunning || stillCurrent(known, exe: exe, root: root) { return known }
         if filesChangeWhileRunning { objects[root].parsed.filesMayHaveChanged() }
         let result = ProgramFacts.analyse(executable: exe, loader: roots[root], caches: &objects[root])
         if case .success(let facts) = result, let cut = facts.closure.cut, !closureCuts.contains(where: { $0.subject == exe }) {
@@ -37,6 +37,18 @@ extension Diagnoser {
         if programs.count >= Self.maxPrograms { programs.removeAll(keepingCapacity: true) }
         programs[key] = result
         return result
+    }
+
+    /// In a live session, whether an earlier analysis still describes the program's files: the
+    /// executable and every object of its closure still the same files (a package update
+    /// replaces them between two denials). A stat each, for a new denial only: repeats are
+    /// folded before the program is asked for. A program that could not be read is looked for
+    /// again, as it may have been installed since.
+    private func stillCurrent(_ known: Result<ProgramFacts, ELFError>, exe: String, root: Int) -> Bool {
+        guard case .success(let facts) = known else { return false }
+        let files = roots[root].root
+        return files.regularFileIdentity(exe) == facts.executable.file
+            && facts.closure.objects.dropFirst().allSatisfy { files.identity(ofResolved: $0.file.path) == $0.file }
     }
 
     /// Names, from debug info, the assembly sources that most likely lack .note.GNU-stack.

@@ -17,7 +17,8 @@ public struct Diagnoser {
     var objects: [ObjectCaches]
     /// Set for a live session, where a library can be replaced between two denials: each new
     /// program's files are then looked up again rather than trusted from an earlier program's
-    /// lookup (a log is read as one snapshot of its tree).
+    /// lookup, and a program analysed before is read again when its files changed (a log is
+    /// read as one snapshot of its tree).
     public var filesChangeWhileRunning = false
     private(set) var findings: [Finding] = []
     private var index: [HashedFindingKey: Int] = [:]

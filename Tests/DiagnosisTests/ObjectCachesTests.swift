@@ -56,4 +56,32 @@ import ELFLoader
         #expect(first.culprits.first?.jit?.name == "PCRE2 JIT")
         #expect(second.culprits.allSatisfy { $0.jit == nil })
     }
+
+    /// The same program denied again, after a package update replaced its library: the new
+    /// denial is explained from the files as they are now, not from the program's first analysis.
+    @Test func aProgramWhoseLibraryWasReplacedIsAnalysedAgain() throws {
+        let dir = try TemporaryDirectory("object-caches-live-same")
+        let d = dir.path
+        _ = try Toolchain.source("jit.c", "int pcre2_jit_compile_8(void) { return 0; }\nint gen(void) { return 1; }\n", in: d)
+        _ = try Toolchain.source("plain.c", "int gen(void) { return 1; }\n", in: d)
+        _ = try Toolchain.source("main.c", "int gen(void);\nint main(void) { return gen(); }\n", in: d)
+        try dir.directories(["usr/lib", "opt/a/bin"])
+        try Toolchain.gcc(["-shared", "-fPIC", "-o", "usr/lib/libgen.so", "jit.c"], in: d)
+        try Toolchain.gcc(["-shared", "-fPIC", "-o", "libgen.so.new", "plain.c"], in: d)
+        try Toolchain.gcc(["-o", "opt/a/bin/a", "main.c", "-Lusr/lib", "-lgen"], in: d)
+
+        var diagnoser = Diagnoser(loader: LoaderSearch(root: FileSystemRoot(directory: d)))
+        diagnoser.filesChangeWhileRunning = true
+        let rwx = ["0", "1000", "7", "22"]
+        // Two denials of one program that are not repeats of each other (two domains).
+        try HostFactsTests.feed(HostFactsTests.event(1, perms: "execmem", syscall: 9, a: rwx, pid: 101, exe: "/opt/a/bin/a"), to: &diagnoser)
+        guard rename(d + "/libgen.so.new", d + "/usr/lib/libgen.so") == 0 else { throw TestFailure("rename failed") }
+        try HostFactsTests.feed(HostFactsTests.event(2, perms: "execmem", syscall: 9, a: rwx, pid: 102, exe: "/opt/a/bin/a", domain: "httpd_t"), to: &diagnoser)
+
+        let findings = diagnoser.results.filter { $0.process.exe == "/opt/a/bin/a" }
+        try #require(findings.count == 2)
+        #expect(findings[0].culprits.first?.jit?.name == "PCRE2 JIT")
+        #expect(findings[1].culprits.allSatisfy { $0.jit == nil })
+        #expect(findings[0].mechanism == findings[1].mechanism)
+    }
 }
