@@ -30,25 +30,36 @@ import ELFLoader
         #expect(second.culprits.first?.jit?.name == "PCRE2 JIT")
     }
 
-    /// A live session: between two programs' denials a package upgrade renames another
-    /// libgen.so in, one without the code generator. The second program's finding is made from
-    /// the new file, not from what the first program's lookup of the path found.
-    @Test func aLibraryReplacedDuringALiveSessionIsReadAgain() throws {
-        let dir = try TemporaryDirectory("object-caches-live")
+    /// A root whose programs (under opt/NAME/bin/NAME) link usr/lib/libgen.so, built with the
+    /// PCRE2 JIT's entry point; `libgen.so.new`, without it, is ready to be renamed over it, as a
+    /// package update does. A live-session Diagnoser reads it.
+    private static func upgradableTree(_ name: String, programs: [String]) throws -> (dir: TemporaryDirectory, diagnoser: Diagnoser) {
+        let dir = try TemporaryDirectory(name)
         let d = dir.path
         _ = try Toolchain.source("jit.c", "int pcre2_jit_compile_8(void) { return 0; }\nint gen(void) { return 1; }\n", in: d)
         _ = try Toolchain.source("plain.c", "int gen(void) { return 1; }\n", in: d)
         _ = try Toolchain.source("main.c", "int gen(void);\nint main(void) { return gen(); }\n", in: d)
-        try dir.directories(["usr/lib", "opt/a/bin", "opt/b/bin"])
+        try dir.directories(["usr/lib"] + programs.map { "opt/\($0)/bin" })
         try Toolchain.gcc(["-shared", "-fPIC", "-o", "usr/lib/libgen.so", "jit.c"], in: d)
         try Toolchain.gcc(["-shared", "-fPIC", "-o", "libgen.so.new", "plain.c"], in: d)
-        for name in ["a", "b"] { try Toolchain.gcc(["-o", "opt/\(name)/bin/\(name)", "main.c", "-Lusr/lib", "-lgen"], in: d) }
-
+        for program in programs { try Toolchain.gcc(["-o", "opt/\(program)/bin/\(program)", "main.c", "-Lusr/lib", "-lgen"], in: d) }
         var diagnoser = Diagnoser(loader: LoaderSearch(root: FileSystemRoot(directory: d)))
         diagnoser.filesChangeWhileRunning = true
+        return (dir, diagnoser)
+    }
+
+    private static func upgrade(_ dir: TemporaryDirectory) throws {
+        guard rename(dir.path + "/libgen.so.new", dir.path + "/usr/lib/libgen.so") == 0 else { throw TestFailure("rename failed") }
+    }
+
+    /// A live session: between two programs' denials a package upgrade renames another
+    /// libgen.so in, one without the code generator. The second program's finding is made from
+    /// the new file, not from what the first program's lookup of the path found.
+    @Test func aLibraryReplacedDuringALiveSessionIsReadAgain() throws {
+        var (dir, diagnoser) = try Self.upgradableTree("object-caches-live", programs: ["a", "b"])
         let rwx = ["0", "1000", "7", "22"]
         try HostFactsTests.feed(HostFactsTests.event(1, perms: "execmem", syscall: 9, a: rwx, pid: 101, exe: "/opt/a/bin/a"), to: &diagnoser)
-        guard rename(d + "/libgen.so.new", d + "/usr/lib/libgen.so") == 0 else { throw TestFailure("rename failed") }
+        try Self.upgrade(dir)
         try HostFactsTests.feed(HostFactsTests.event(2, perms: "execmem", syscall: 9, a: rwx, pid: 102, exe: "/opt/b/bin/b"), to: &diagnoser)
 
         let first = try #require(diagnoser.results.first { $0.process.exe == "/opt/a/bin/a" })
@@ -60,22 +71,11 @@ import ELFLoader
     /// The same program denied again, after a package update replaced its library: the new
     /// denial is explained from the files as they are now, not from the program's first analysis.
     @Test func aProgramWhoseLibraryWasReplacedIsAnalysedAgain() throws {
-        let dir = try TemporaryDirectory("object-caches-live-same")
-        let d = dir.path
-        _ = try Toolchain.source("jit.c", "int pcre2_jit_compile_8(void) { return 0; }\nint gen(void) { return 1; }\n", in: d)
-        _ = try Toolchain.source("plain.c", "int gen(void) { return 1; }\n", in: d)
-        _ = try Toolchain.source("main.c", "int gen(void);\nint main(void) { return gen(); }\n", in: d)
-        try dir.directories(["usr/lib", "opt/a/bin"])
-        try Toolchain.gcc(["-shared", "-fPIC", "-o", "usr/lib/libgen.so", "jit.c"], in: d)
-        try Toolchain.gcc(["-shared", "-fPIC", "-o", "libgen.so.new", "plain.c"], in: d)
-        try Toolchain.gcc(["-o", "opt/a/bin/a", "main.c", "-Lusr/lib", "-lgen"], in: d)
-
-        var diagnoser = Diagnoser(loader: LoaderSearch(root: FileSystemRoot(directory: d)))
-        diagnoser.filesChangeWhileRunning = true
+        var (dir, diagnoser) = try Self.upgradableTree("object-caches-live-same", programs: ["a"])
         let rwx = ["0", "1000", "7", "22"]
         // Two denials of one program that are not repeats of each other (two domains).
         try HostFactsTests.feed(HostFactsTests.event(1, perms: "execmem", syscall: 9, a: rwx, pid: 101, exe: "/opt/a/bin/a"), to: &diagnoser)
-        guard rename(d + "/libgen.so.new", d + "/usr/lib/libgen.so") == 0 else { throw TestFailure("rename failed") }
+        try Self.upgrade(dir)
         try HostFactsTests.feed(HostFactsTests.event(2, perms: "execmem", syscall: 9, a: rwx, pid: 102, exe: "/opt/a/bin/a", domain: "httpd_t"), to: &diagnoser)
 
         let findings = diagnoser.results.filter { $0.process.exe == "/opt/a/bin/a" }
