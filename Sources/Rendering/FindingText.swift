@@ -174,8 +174,12 @@ struct FindingText {
     }
 
     private func row(_ out: inout String, _ label: String, _ value: String) {
-        out += wrap(value, prefix: "    " + label.padding(toLength: 9) + " ", indent: String(repeating: " ", count: 14)) + "\n"
+        TerminalText.wrap(value, prefix: "    " + label.padding(toLength: 9) + " ", indent: Self.rowIndent, width: width, into: &out)
+        out += "\n"
     }
+
+    /// Where a row's value continues: under its first word.
+    private static let rowIndent = String(repeating: " ", count: 14)
 
     private func wrap(_ text: String, prefix: String, indent: String) -> String {
         TerminalText.wrap(text, prefix: prefix, indent: indent, width: width)
