@@ -148,23 +148,25 @@ struct FindingText {
         return wrapped
     }
 
-    /// Tools whose commands end an item of prose ("the AVC record: ausearch -m avc …").
+    /// Tools whose commands end an item of prose ("the AVC record: ausearch -m avc …"), each
+    /// with the space that follows it.
     static let commandTools = ["ausearch", "readelf", "lddtree", "scanelf", "patchelf", "execstack", "setsebool", "semanage", "restorecon"]
+        .map { $0 + " " }
 
     /// The prose and the command that ends it, so a command that does not fit beside its prose
     /// gets a line of its own and is never wrapped mid-command.
     static func endingCommand(_ text: String) -> (String, String)? {
-        guard let colon = firstColonSpace(text) else { return nil }
+        // In ASCII text bytes are characters, and a byte search spares `firstRange(of:)` and
+        // `hasPrefix` their work by character; other text is searched by character.
+        let ascii = text.utf8.allSatisfy { $0 < 0x80 }
+        guard let colon = ascii ? firstColonSpace(text.utf8) : text.firstRange(of: ": ") else { return nil }
         let rest = text[colon.upperBound...]
-        guard commandTools.contains(where: { rest.hasPrefix($0 + " ") }) else { return nil }
+        guard commandTools.contains(where: { ascii ? rest.utf8.starts(with: $0.utf8) : rest.hasPrefix($0) }) else { return nil }
         return (String(text[..<colon.lowerBound]) + ":", String(rest))
     }
 
-    /// The first ": " in the text. In ASCII text bytes are characters, and a byte search spares
-    /// `firstRange(of:)` building a searcher on every call; other text is searched by character.
-    private static func firstColonSpace(_ text: String) -> Range<String.Index>? {
-        let bytes = text.utf8
-        guard bytes.allSatisfy({ $0 < 0x80 }) else { return text.firstRange(of: ": ") }
+    /// The first ": " in ASCII text's bytes.
+    private static func firstColonSpace(_ bytes: String.UTF8View) -> Range<String.Index>? {
         var previous: UInt8 = 0
         for i in bytes.indices {
             if previous == UInt8(ascii: ":"), bytes[i] == UInt8(ascii: " ") { return bytes.index(before: i)..<bytes.index(after: i) }

@@ -154,16 +154,17 @@ public enum TerminalText {
         return out
     }
 
-    /// Characters a terminal shows: ANSI SGR sequences (ESC [ … m) take no column.
+    /// Characters a terminal shows: ANSI SGR sequences (ESC [ … m) take no column. Counted
+    /// on UTF-8, where each scalar has one lead byte and ESC and `m` are single bytes.
     static func visibleWidth<S: StringProtocol>(_ s: S) -> Int {
         var width = 0
         var inEscape = false
-        for scalar in s.unicodeScalars {
+        for byte in s.utf8 {
             if inEscape {
-                if scalar == "m" { inEscape = false }
-            } else if scalar == "\u{1b}" {
+                if byte == UInt8(ascii: "m") { inEscape = false }
+            } else if byte == 0x1b {
                 inEscape = true
-            } else {
+            } else if byte & 0xc0 != 0x80 {
                 width += 1
             }
         }
