@@ -46,6 +46,15 @@ import Testing
         #expect(OutputConventions(unicode: true).shown("a — b") == "a — b")
     }
 
+    /// Shared sections are grouped by the block they were printed in, blocks in the order first
+    /// met, sections in their own order.
+    @Test func referenceLineGroupsByPlace() {
+        let line = FindingText.referenceLine([("why", "[2]"), ("at fault", "[1]"), ("evidence", "[2]"), ("fixes", "[3]"), ("fix 1", "[1]")])
+        #expect(line == "[2]: why, evidence; [1]: at fault, fix 1; [3]: fixes")
+        #expect(FindingText.referenceLine([("why", "[1]")]) == "[1]: why")
+        #expect(FindingText.referenceLine([]) == "")
+    }
+
     @Test func wrapKeepsWordsWhole() {
         #expect(TerminalText.wrap("aaa bbb ccc", prefix: "> ", indent: "  ", width: 9) == "> aaa bbb\n  ccc")
         #expect(TerminalText.wrap("", prefix: "> ", indent: "  ", width: 9) == "> ")
