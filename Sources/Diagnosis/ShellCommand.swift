@@ -88,12 +88,12 @@ public struct ShellCommand: Sendable, Equatable {
     /// Whether a word shows on a terminal as the shell reads it; printable ASCII, most words,
     /// is told by its bytes.
     private static func canShow(_ s: String) -> Bool {
-        s.utf8.allSatisfy { $0 >= 0x20 && $0 < 0x7f } || !s.unicodeScalars.contains(where: \.isControlOrBidi)
+        s.allBytes { $0 >= 0x20 && $0 < 0x7f } || !s.unicodeScalars.contains(where: \.isControlOrBidi)
     }
 
     /// `s` as one POSIX shell word: bare when that is safe.
     static func quoted(_ s: String) -> String {
-        !s.isEmpty && s.utf8.allSatisfy(isBare) ? s : singleQuoted(s)
+        !s.isEmpty && s.allBytes(isBare) ? s : singleQuoted(s)
     }
 
     static func singleQuoted(_ s: String) -> String {

@@ -184,7 +184,7 @@ struct FindingText {
     static func endingCommand(_ text: String) -> (String, String)? {
         // In ASCII text bytes are characters, and a byte search spares `firstRange(of:)` and
         // `hasPrefix` their work by character; other text is searched by character.
-        let ascii = text.utf8.allSatisfy { $0 < 0x80 }
+        let ascii = text.allBytes { $0 < 0x80 }
         guard let colon = ascii ? firstColonSpace(text.utf8) : text.firstRange(of: ": ") else { return nil }
         let rest = text[colon.upperBound...]
         guard commandTools.contains(where: { ascii ? rest.utf8.starts(with: $0.utf8) : rest.hasPrefix($0) }) else { return nil }

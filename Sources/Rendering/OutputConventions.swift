@@ -52,7 +52,7 @@ public struct OutputConventions: Sendable, Equatable {
     /// replaced when it is a character of its own (not "—" with a combining accent): walking a
     /// long report character by character costs more than rendering it.
     public func shown(_ text: String) -> String {
-        guard !unicode, !text.utf8.allSatisfy({ $0 < 0x80 }) else { return text }
+        guard !unicode, !text.allBytes({ $0 < 0x80 }) else { return text }
         let scalars = text.unicodeScalars
         var out = ""
         var copied = scalars.startIndex

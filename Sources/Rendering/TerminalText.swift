@@ -6,7 +6,7 @@ import Diagnosis
 public enum TerminalText {
     public static func sanitize(_ s: String) -> String {
         // Most text is printable ASCII, which is left as it is.
-        if s.utf8.allSatisfy({ $0 >= 0x20 && $0 < 0x7f }) { return s }
+        if s.allBytes({ $0 >= 0x20 && $0 < 0x7f }) { return s }
         var out = ""
         for scalar in s.unicodeScalars {
             let v = scalar.value
