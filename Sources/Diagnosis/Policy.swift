@@ -42,8 +42,11 @@ enum PolicyKnowledge {
 
     /// A warning when the only booleans found are the global ones and the domain is not one
     /// they reach (the user and unconfined templates).
+    /// The names of `serviceBooleans`, made once: every finding's fixes ask.
+    private static let serviceBooleanNames = Set(serviceBooleans.flatMap { [$0.fedora, $0.refpolicy].compactMap { $0 } })
+
     static func caveat(for booleans: [PolicyBoolean], domain: String?) -> String? {
-        let serviceNames = Set(serviceBooleans.flatMap { [$0.fedora, $0.refpolicy].compactMap { $0 } })
+        let serviceNames = serviceBooleanNames
         guard let domain, !userDomains.contains(domain), !booleans.contains(where: { serviceNames.contains($0.name) }) else { return nil }
         return "these global booleans cover user and unconfined domains; \(domain) may need its own boolean or a local policy module"
     }

@@ -40,17 +40,35 @@ public struct ShellCommand: Sendable, Equatable {
     /// The line to paste, or nil when a value cannot be shown safely (see `omission`).
     public var line: String? {
         guard omission == nil else { return nil }
-        return stages.map { $0.map(Self.render).joined(separator: " ") }.joined(separator: " | ")
+        var out = ""
+        append(to: &out)
+        return out
+    }
+
+    /// The line, appended word by word to one string: commands are rendered for every finding,
+    /// and joining arrays of words cost more than the quoting.
+    private func append(to out: inout String) {
+        for (i, stage) in stages.enumerated() {
+            if i > 0 { out += " | " }
+            for (j, word) in stage.enumerated() {
+                if j > 0 { out += " " }
+                switch word {
+                case .literal(let s): out += Self.quoted(s)
+                case .value(let s): out += s.hasPrefix("-") ? Self.singleQuoted(s) : Self.quoted(s)
+                case .path(let s): out += Self.quoted(s.hasPrefix("-") ? "./" + s : s)
+                case .output(let inner): out += "$("; inner.append(to: &out); out += ")"
+                }
+            }
+        }
     }
 
     /// Why the command is not shown, naming the kind of value but never the value.
     public var omission: String? {
         for word in stages.joined() {
             switch word {
-            case .literal(let s) where s.unicodeScalars.contains(where: \.isControlOrBidi),
-                 .value(let s) where s.unicodeScalars.contains(where: \.isControlOrBidi):
+            case .literal(let s) where !Self.canShow(s), .value(let s) where !Self.canShow(s):
                 return "an argument holds a control or bidirectional-text character"
-            case .path(let s) where s.unicodeScalars.contains(where: \.isControlOrBidi):
+            case .path(let s) where !Self.canShow(s):
                 return "the path holds a control or bidirectional-text character"
             case .output(let inner):
                 if let why = inner.omission { return why }
@@ -67,28 +85,32 @@ public struct ShellCommand: Sendable, Equatable {
     /// The line, or why there is none, for a command quoted inside a sentence.
     public var inProse: String { line ?? "(command omitted: " + (omission ?? "") + ")" }
 
-    private static func render(_ word: Word) -> String {
-        switch word {
-        case .literal(let s): return quoted(s)
-        case .value(let s): return s.hasPrefix("-") ? singleQuoted(s) : quoted(s)
-        case .path(let s): return quoted(s.hasPrefix("-") ? "./" + s : s)
-        case .output(let inner): return "$(" + (inner.line ?? "") + ")"
-        }
+    /// Whether a word shows on a terminal as the shell reads it; printable ASCII, most words,
+    /// is told by its bytes.
+    private static func canShow(_ s: String) -> Bool {
+        s.allBytes { $0 >= 0x20 && $0 < 0x7f } || !s.unicodeScalars.contains(where: \.isControlOrBidi)
     }
 
     /// `s` as one POSIX shell word: bare when that is safe.
     static func quoted(_ s: String) -> String {
-        !s.isEmpty && s.utf8.allSatisfy(isBare) ? s : singleQuoted(s)
+        !s.isEmpty && s.allBytes(isBare) ? s : singleQuoted(s)
     }
 
-    static func singleQuoted(_ s: String) -> String { "'" + s.replacing("'", with: #"'\''"#) + "'" }
+    static func singleQuoted(_ s: String) -> String {
+        // Most words hold no quote, and `replacing` costs as much to find none as to replace.
+        guard s.utf8.contains(UInt8(ascii: "'")) else { return "'" + s + "'" }
+        return "'" + s.replacing("'", with: #"'\''"#) + "'"
+    }
 
     private static func isBare(_ byte: UInt8) -> Bool {
         switch byte {
         case UInt8(ascii: "a")...UInt8(ascii: "z"), UInt8(ascii: "A")...UInt8(ascii: "Z"), UInt8(ascii: "0")...UInt8(ascii: "9"):
             return true
+        case UInt8(ascii: "_"), UInt8(ascii: "."), UInt8(ascii: "/"), UInt8(ascii: ":"), UInt8(ascii: "@"),
+             UInt8(ascii: "%"), UInt8(ascii: "+"), UInt8(ascii: ","), UInt8(ascii: "="), UInt8(ascii: "-"):
+            return true
         default:
-            return "_./:@%+,=-".utf8.contains(byte)
+            return false
         }
     }
 }

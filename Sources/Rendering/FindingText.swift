@@ -19,8 +19,9 @@ struct FindingText {
         var sharesParagraphs = false
         /// The texts the body is rendered from, when nothing else decides it: a section met
         /// again is then taken from `PrintedParagraphs`' memo rather than rendered anew only to
-        /// be found printed before. Nil where the body draws on more (At fault).
-        var source: [String]? = nil
+        /// be found printed before. Nil where the body draws on more (At fault). Made only when
+        /// asked: a block printed alone (live mode) has no memo.
+        var source: (() -> [String])? = nil
         /// The lines under the title; paragraphs printed before become references when
         /// `printed` is given.
         var body: (inout PrintedParagraphs?) -> String
@@ -30,7 +31,10 @@ struct FindingText {
         let s = style
         let facts = FindingFacts(value: clean)
         let mech = f.mechanism ?? .unknown
-        var out = wrap(s.bold("[\(number)] \(facts.title(f))") + " — " + s.cyan(mech.rawValue) + ": \(mech.summary)", prefix: "", indent: "    ") + "\n"
+        var out = ""
+        // A block is about a kilobyte: room made once, not grown append by append.
+        out.reserveCapacity(1_024)
+        out += wrap(s.bold("[\(number)] \(facts.title(f))") + " — " + s.cyan(mech.rawValue) + ": \(mech.summary)", prefix: "", indent: "    ") + "\n"
         row(&out, "process", facts.process(f))
         row(&out, "domain", facts.domain(f))
         if let target = f.target { row(&out, "object", clean(target) + (f.tcontext.map { " (\(clean($0)))" } ?? "")) }
@@ -50,7 +54,7 @@ struct FindingText {
             var none = PrintedParagraphs?.none
             var body: String?
             if !section.alwaysPrinted, printed != nil {
-                let whole = section.source.map { source in printed!.rendered(section.title, source) { section.body(&none) } } ?? section.body(&none)
+                let whole = section.source.map { source in printed!.rendered(section.title, source()) { section.body(&none) } } ?? section.body(&none)
                 if let place = printed?.earlier(section.title + "\u{0}" + whole, place: "[\(number)]") {
                     references.append((section.name, place))
                     continue
@@ -66,24 +70,31 @@ struct FindingText {
     /// "[2]: why, evidence, fixes; [1]: at fault": each earlier finding with the sections this
     /// one shares with it.
     static func referenceLine(_ references: [(name: String, place: String)]) -> String {
-        var places: [String] = []
-        var names: [String: [String]] = [:]
-        for r in references {
-            if names[r.place] == nil { places.append(r.place) }
-            names[r.place, default: []].append(r.name)
+        // A block has a handful of sections: scanning them for each place costs less than
+        // grouping them in a dictionary.
+        var line = ""
+        for (i, r) in references.enumerated() where !references[..<i].contains(where: { $0.place == r.place }) {
+            line += (line.isEmpty ? "" : "; ") + r.place + ": " + r.name
+            for other in references[(i + 1)...] where other.place == r.place { line += ", " + other.name }
         }
-        return places.map { "\($0): " + (names[$0] ?? []).joined(separator: ", ") }.joined(separator: "; ")
+        return line
     }
 
     private func sections(_ f: Finding, number: Int) -> [Section] {
         let s = style
         var out: [Section] = []
-        out.append(Section(title: "Why", name: "why", source: [f.why]) { _ in wrap(clean(f.why), prefix: "    ", indent: "    ") + "\n" })
+        let why = f.why
+        out.append(Section(title: "Why", name: "why", source: { [why] }) { _ in wrap(clean(why), prefix: "    ", indent: "    ") + "\n" })
         out.append(Section(title: "At fault", name: "at fault") { _ in atFault(f) })
         func bullets(_ title: String, _ name: String, _ items: [String]) {
             guard !items.isEmpty else { return }
-            out.append(Section(title: title, name: name, sharesParagraphs: true, source: items) { printed in
-                items.map { paragraph(clean($0), prefix: "    - ", indent: "      ", place: "[\(number)], \(name)", printed: &printed) + "\n" }.joined()
+            out.append(Section(title: title, name: name, sharesParagraphs: true, source: { items }) { printed in
+                var body = ""
+                for item in items {
+                    paragraph(clean(item), prefix: "    - ", indent: "      ", place: "[\(number)], \(name)", printed: &printed, into: &body)
+                    body += "\n"
+                }
+                return body
             })
         }
         bullets("Seen in the running process", "seen in the running process", f.liveFacts)
@@ -92,15 +103,19 @@ struct FindingText {
         bullets("What would settle it", "what would settle it", f.evidenceNeeded)
         if !f.commandsToRun.isEmpty {
             out.append(Section(title: "Run where the program is installed", note: s.dim("  (they only read files)"), name: "commands to run",
-                               alwaysPrinted: true) { _ in f.commandsToRun.map { "    " + s.cyan(clean($0)) + "\n" }.joined() })
+                               alwaysPrinted: true) { _ in commands(f.commandsToRun, indent: "    ") })
         }
         if !f.fixes.isEmpty {
-            let source = f.fixes.flatMap { [$0.kind.rawValue, $0.text, "\($0.commands.count)"] + $0.commands }
+            let fixes = f.fixes
+            let source = { fixes.flatMap { [$0.kind.rawValue, $0.text, "\($0.commands.count)"] + $0.commands } }
             out.append(Section(title: "Fix, safest first", name: "fixes", sharesParagraphs: true, source: source) { printed in
-                f.fixes.enumerated().map { i, fix in
-                    paragraph(clean(fix.text), prefix: "    \(i + 1). [\(fix.kind.rawValue)] ", indent: "       ", place: "[\(number)], fix \(i + 1)", printed: &printed) + "\n"
-                        + fix.commands.map { "         " + s.cyan(clean($0)) + "\n" }.joined()
-                }.joined()
+                var body = ""
+                for (i, fix) in fixes.enumerated() {
+                    paragraph(clean(fix.text), prefix: "    \(i + 1). [\(fix.kind.rawValue)] ", indent: "       ", place: "[\(number)], fix \(i + 1)",
+                              printed: &printed, into: &body)
+                    body += "\n" + commands(fix.commands, indent: "         ")
+                }
+                return body
             })
         }
         return out
@@ -135,36 +150,49 @@ struct FindingText {
         return out
     }
 
+    /// Commands one a line, each whole: they may be copied.
+    private func commands(_ commands: [String], indent: String) -> String {
+        var out = ""
+        for command in commands { out += indent + style.cyan(clean(command)) + "\n" }
+        return out
+    }
+
     /// A long paragraph printed before becomes a pointer to it.
-    private func paragraph(_ text: String, prefix: String, indent: String, place: String, printed: inout PrintedParagraphs?) -> String {
-        if text.count >= PrintedParagraphs.shortest, let before = printed?.earlier("\u{0}" + text, place: place) {
-            return prefix + "As in \(before)."
+    private func paragraph(_ text: String, prefix: String, indent: String, place: String, printed: inout PrintedParagraphs?, into out: inout String) {
+        // Counting characters costs a walk of the text: only a report that points back needs it.
+        if printed != nil, text.count >= PrintedParagraphs.shortest, let before = printed?.earlier("\u{0}" + text, place: place) {
+            out += prefix + "As in \(before)."
+            return
         }
         let wrapped = wrap(text, prefix: prefix, indent: indent)
         // By byte: the text is sanitised (no CR), so every newline byte is a "\n" character.
         if wrapped.utf8.contains(UInt8(ascii: "\n")), let (prose, command) = Self.endingCommand(text) {
-            return wrap(prose, prefix: prefix, indent: indent) + "\n" + indent + "  " + style.cyan(command)
+            TerminalText.wrap(prose, prefix: prefix, indent: indent, width: width, into: &out)
+            out += "\n" + indent + "  " + style.cyan(command)
+        } else {
+            out += wrapped
         }
-        return wrapped
     }
 
-    /// Tools whose commands end an item of prose ("the AVC record: ausearch -m avc …").
+    /// Tools whose commands end an item of prose ("the AVC record: ausearch -m avc …"), each
+    /// with the space that follows it.
     static let commandTools = ["ausearch", "readelf", "lddtree", "scanelf", "patchelf", "execstack", "setsebool", "semanage", "restorecon"]
+        .map { $0 + " " }
 
     /// The prose and the command that ends it, so a command that does not fit beside its prose
     /// gets a line of its own and is never wrapped mid-command.
     static func endingCommand(_ text: String) -> (String, String)? {
-        guard let colon = firstColonSpace(text) else { return nil }
+        // In ASCII text bytes are characters, and a byte search spares `firstRange(of:)` and
+        // `hasPrefix` their work by character; other text is searched by character.
+        let ascii = text.allBytes { $0 < 0x80 }
+        guard let colon = ascii ? firstColonSpace(text.utf8) : text.firstRange(of: ": ") else { return nil }
         let rest = text[colon.upperBound...]
-        guard commandTools.contains(where: { rest.hasPrefix($0 + " ") }) else { return nil }
+        guard commandTools.contains(where: { ascii ? rest.utf8.starts(with: $0.utf8) : rest.hasPrefix($0) }) else { return nil }
         return (String(text[..<colon.lowerBound]) + ":", String(rest))
     }
 
-    /// The first ": " in the text. In ASCII text bytes are characters, and a byte search spares
-    /// `firstRange(of:)` building a searcher on every call; other text is searched by character.
-    private static func firstColonSpace(_ text: String) -> Range<String.Index>? {
-        let bytes = text.utf8
-        guard bytes.allSatisfy({ $0 < 0x80 }) else { return text.firstRange(of: ": ") }
+    /// The first ": " in ASCII text's bytes.
+    private static func firstColonSpace(_ bytes: String.UTF8View) -> Range<String.Index>? {
         var previous: UInt8 = 0
         for i in bytes.indices {
             if previous == UInt8(ascii: ":"), bytes[i] == UInt8(ascii: " ") { return bytes.index(before: i)..<bytes.index(after: i) }
@@ -174,8 +202,12 @@ struct FindingText {
     }
 
     private func row(_ out: inout String, _ label: String, _ value: String) {
-        out += wrap(value, prefix: "    " + label.padding(toLength: 9) + " ", indent: String(repeating: " ", count: 14)) + "\n"
+        TerminalText.wrap(value, prefix: "    " + label.padding(toLength: 9) + " ", indent: Self.rowIndent, width: width, into: &out)
+        out += "\n"
     }
+
+    /// Where a row's value continues: under its first word.
+    private static let rowIndent = String(repeating: " ", count: 14)
 
     private func wrap(_ text: String, prefix: String, indent: String) -> String {
         TerminalText.wrap(text, prefix: prefix, indent: indent, width: width)

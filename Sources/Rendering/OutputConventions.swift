@@ -46,10 +46,28 @@ public struct OutputConventions: Sendable, Equatable {
 
     /// `text` as this output can show it: unchanged in a UTF-8 locale, with ASCII stand-ins for
     /// the prose's typographic characters otherwise (other characters, from logs, are left alone).
+    ///
+    /// The stand-ins replace whole characters. All of them are single non-ASCII scalars, so
+    /// the text is walked by scalar (ASCII text not at all), and a scalar found in the table is
+    /// replaced when it is a character of its own (not "—" with a combining accent): walking a
+    /// long report character by character costs more than rendering it.
     public func shown(_ text: String) -> String {
-        guard !unicode, text.contains(where: { Self.asciiStandIns[$0] != nil }) else { return text }
+        guard !unicode, !text.allBytes({ $0 < 0x80 }) else { return text }
+        let scalars = text.unicodeScalars
         var out = ""
-        for c in text { out += Self.asciiStandIns[c] ?? String(c) }
+        var copied = scalars.startIndex
+        var i = scalars.startIndex
+        while i < scalars.endIndex {
+            let next = scalars.index(after: i)
+            if scalars[i].value >= 0x80, let standIn = Self.asciiStandIns[Character(scalars[i])],
+               i.samePosition(in: text) != nil, next.samePosition(in: text) != nil {
+                out += text[copied..<i]
+                out += standIn
+                copied = next
+            }
+            i = next
+        }
+        out += text[copied...]
         return out
     }
 }

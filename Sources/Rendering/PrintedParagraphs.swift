@@ -16,8 +16,14 @@ struct PrintedParagraphs {
 
     /// The body rendered from `source` under `title`, rendered by `render` the first time.
     mutating func rendered(_ title: String, _ source: [String], render: () -> String) -> String {
-        // Each text with its length before it: no two lists of texts make the same key.
-        let key = ([title] + source).map { "\($0.utf8.count):\($0)" }.joined()
+        // Each text with its length before it: no two lists of texts make the same key. Built
+        // in one string: every section of every finding asks.
+        var key = ""
+        for text in [title] + source {
+            key += String(text.utf8.count)
+            key += ":"
+            key += text
+        }
         if let body = rendered[key] { return body }
         let body = render()
         if rendered.count < Self.capacity { rendered[key] = body }

@@ -15,12 +15,15 @@ import Testing
         #expect(j.serialized() == #"{"z":"a\"b\\c\n\u0001","a":[1,false,null]}"#)
     }
 
-    /// ASCII text is wrapped on its bytes: the same lines as word by word as characters,
-    /// with runs of spaces, colour escapes and words wider than the line.
+    /// Text is wrapped on its bytes: the same lines as word by word as characters, with runs
+    /// of spaces, colour escapes (finished or not), words wider than the line, and scalars that
+    /// join a space into one character (a combining accent, a zero-width joiner, a spacing
+    /// mark after it; a prepended mark before it) or do not (a dash, an arrow).
     @Test func wrapOnBytesIsWrapOnCharacters() {
         var rng = SystemRandomNumberGenerator()
-        let pieces = ["a", "bb", "cccc", " ", "  ", "\u{1b}[1m", "\u{1b}[0m", "averyveryverylongword", "-", "x\u{1b}[31my"]
-        for _ in 0..<2_000 {
+        let pieces = ["a", "bb", "cccc", " ", "  ", "\u{1b}[1m", "\u{1b}[0m", "\u{1b}[1", "averyveryverylongword", "-", "x\u{1b}[31my",
+                      "—", "é", "→", "\u{301}", "\u{200d}", "\u{93f}", "\u{600}", "🇫🇷"]
+        for _ in 0..<5_000 {
             let text = (0..<Int.random(in: 0...12, using: &rng)).map { _ in pieces.randomElement(using: &rng)! }.joined()
             let width = Int.random(in: 1...20, using: &rng)
             let prefix = ["", "> ", "  - ", "\u{1b}[2m•\u{1b}[0m "].randomElement(using: &rng)!
@@ -29,6 +32,27 @@ import Testing
         }
         // Not ASCII: read as characters (a space and a combining accent are one character).
         #expect(TerminalText.wrap("a \u{301}b c", prefix: "", indent: "", width: 3) == "a \u{301}b\nc")
+    }
+
+    /// Outside UTF-8, each typographic character the prose uses gets its ASCII stand-in, and
+    /// only when it is a character of its own: with a combining accent after it, or a
+    /// prepended mark before it, it is another character and stays.
+    @Test func asciiStandInsReplaceWholeCharacters() {
+        let ascii = OutputConventions(unicode: false)
+        #expect(ascii.shown("a — b → c… ≥2 3×4 –") == "a - b -> c... >=2 3x4 -")
+        #expect(ascii.shown("plain ASCII") == "plain ASCII")
+        #expect(ascii.shown("é—\u{301} \u{600}— e\u{301}—") == "é—\u{301} \u{600}— e\u{301}-")
+        #expect(ascii.shown("—") == "-")
+        #expect(OutputConventions(unicode: true).shown("a — b") == "a — b")
+    }
+
+    /// Shared sections are grouped by the block they were printed in, blocks in the order first
+    /// met, sections in their own order.
+    @Test func referenceLineGroupsByPlace() {
+        let line = FindingText.referenceLine([("why", "[2]"), ("at fault", "[1]"), ("evidence", "[2]"), ("fixes", "[3]"), ("fix 1", "[1]")])
+        #expect(line == "[2]: why, evidence; [1]: at fault, fix 1; [3]: fixes")
+        #expect(FindingText.referenceLine([("why", "[1]")]) == "[1]: why")
+        #expect(FindingText.referenceLine([]) == "")
     }
 
     @Test func wrapKeepsWordsWhole() {
