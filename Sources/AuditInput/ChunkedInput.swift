@@ -74,10 +74,18 @@ public struct DescriptorSource: ChunkSource {
 
 /// Cuts input into large regions that end at a line boundary, so lines can be scanned in place.
 /// A line longer than `maxLineLength` is cut at the limit (flagged) and the rest of it skipped,
-/// never buffered: memory stays at one chunk plus one line whatever the input.
+/// never buffered: memory stays at two chunks plus two lines whatever the input.
+///
+/// A piece stays valid until the call after next: the reader keeps two buffers and never writes
+/// into the one holding the piece it handed out last, so the stream can pre-scan the next
+/// region on a worker thread while the main thread still reads the lines of this one.
 struct ChunkedInput {
     private var source: any ChunkSource
-    private let buffer: UnsafeMutableRawBufferPointer
+    /// Where the unread bytes are; `spare` holds the piece handed out before (or nothing).
+    private var buffer: UnsafeMutableRawBufferPointer
+    private var spare: UnsafeMutableRawBufferPointer
+    /// Whether `buffer` holds the piece handed out last, which the next read must leave alone.
+    private var holdsLastPiece = false
     private var start = 0
     private var filled = 0
     private var eof = false
@@ -92,10 +100,12 @@ struct ChunkedInput {
         self.chunkSize = chunkSize
         self.maxLineLength = maxLineLength
         buffer = .allocate(byteCount: chunkSize + maxLineLength, alignment: 16)
+        spare = .allocate(byteCount: chunkSize + maxLineLength, alignment: 16)
     }
 
     func deallocate() {
         buffer.deallocate()
+        spare.deallocate()
         source.release()
     }
 
@@ -106,10 +116,16 @@ struct ChunkedInput {
         case truncatedLine(UnsafeRawBufferPointer)
     }
 
-    /// The next piece, nil at end of input. The region stays valid until the next call.
+    /// The next piece, nil at end of input. The region stays valid until the call after next.
     mutating func next() throws -> Piece? {
-        let base = buffer.baseAddress!
+        let piece = try nextPiece()
+        holdsLastPiece = piece != nil
+        return piece
+    }
+
+    private mutating func nextPiece() throws -> Piece? {
         while true {
+            let base = buffer.baseAddress!
             let pending = filled - start
             if skipping {
                 if pending > 0, let nl = memchr(base + start, 0x0a, pending) {
@@ -160,10 +176,17 @@ struct ChunkedInput {
     }
 
     private mutating func fill() throws {
-        let base = buffer.baseAddress!
         if start > 0 {
+            // The unread rest moves to the start of a buffer: the other one while this one
+            // holds the last piece handed out, which is still being read.
             let keep = filled - start
-            if keep > 0 { memmove(base, base + start, keep) }
+            if holdsLastPiece {
+                if keep > 0 { memcpy(spare.baseAddress!, buffer.baseAddress! + start, keep) }
+                swap(&buffer, &spare)
+                holdsLastPiece = false
+            } else if keep > 0 {
+                memmove(buffer.baseAddress!, buffer.baseAddress! + start, keep)
+            }
             filled = keep
             start = 0
         }
