@@ -76,16 +76,17 @@ public struct DescriptorSource: ChunkSource {
 /// A line longer than `maxLineLength` is cut at the limit (flagged) and the rest of it skipped,
 /// never buffered: memory stays at two chunks plus two lines whatever the input.
 ///
-/// A piece stays valid until the call after next: the reader keeps two buffers and never writes
-/// into the one holding the piece it handed out last, so the stream can pre-scan the next
-/// region on a worker thread while the main thread still reads the lines of this one.
+/// A piece stays valid until the next call, or the one after it if that is told to keep it:
+/// the reader then moves to its second buffer, so the stream can pre-scan the next region on a
+/// worker thread while the main thread still reads the lines of this one.
 struct ChunkedInput {
     private var source: any ChunkSource
     /// Where the unread bytes are; `spare` holds the piece handed out before (or nothing).
     private var buffer: UnsafeMutableRawBufferPointer
     private var spare: UnsafeMutableRawBufferPointer
-    /// Whether `buffer` holds the piece handed out last, which the next read must leave alone.
+    /// Whether `buffer` holds the piece handed out last, and whether this call must leave it alone.
     private var holdsLastPiece = false
+    private var keepLastPiece = false
     private var start = 0
     private var filled = 0
     private var eof = false
@@ -116,8 +117,10 @@ struct ChunkedInput {
         case truncatedLine(UnsafeRawBufferPointer)
     }
 
-    /// The next piece, nil at end of input. The region stays valid until the call after next.
-    mutating func next() throws -> Piece? {
+    /// The next piece, nil at end of input. `keepingLast`: the piece handed out last stays
+    /// valid through this call (only then is the second buffer used).
+    mutating func next(keepingLast: Bool) throws -> Piece? {
+        keepLastPiece = keepingLast
         let piece = try nextPiece()
         holdsLastPiece = piece != nil
         return piece
@@ -180,7 +183,7 @@ struct ChunkedInput {
             // The unread rest moves to the start of a buffer: the other one while this one
             // holds the last piece handed out, which is still being read.
             let keep = filled - start
-            if holdsLastPiece {
+            if holdsLastPiece && keepLastPiece {
                 if keep > 0 { memcpy(spare.baseAddress!, buffer.baseAddress! + start, keep) }
                 swap(&buffer, &spare)
                 holdsLastPiece = false

@@ -166,9 +166,9 @@ public struct RecordStream {
     private var inputEnded = false
     /// The queue's lines before this index may be handed out; decided once per region.
     private var handOutEnd = 0
-    /// The region the queue's lines point into; valid until the piece after the next one is
-    /// read (see `ChunkedInput`), which happens only once the queue is drained but for a held
-    /// record, copied first.
+    /// The region the queue's lines point into. Only a read made once the queue is drained (but
+    /// for a held record, copied first) may reuse its bytes: a read ahead keeps them (see
+    /// `ChunkedInput.next(keepingLast:)`).
     private var region = UnsafeRawBufferPointer(start: nil, count: 0)
     /// The `ausearch -i` lookups of the two halves of a prescan, kept from region to region
     /// (a region's halves are pre-scanned after the previous region's are done).
@@ -237,7 +237,7 @@ public struct RecordStream {
             // Held records outlive their region.
             for i in queue.indices { queue[i].bytes = .copied(queue[i].bytes.array(region)) }
             if inputEnded { return nil }
-            let piece = ahead ?? read()
+            let piece = ahead ?? read(keepingLast: false)
             ahead = nil
             var prescans: [Prescan] = []
             if case .prescanning(let job) = piece { prescans = finish(job) }
@@ -246,7 +246,7 @@ public struct RecordStream {
             // past the end or a read error: a caller asking again then has the reader asked.)
             switch piece {
             case .end, .failed: break
-            case .prescanning, .lines, .truncatedLine: if prescanAhead { ahead = read() }
+            case .prescanning, .lines, .truncatedLine: if prescanAhead { ahead = read(keepingLast: true) }
             }
             var tally = ScanTally()
             switch piece {
@@ -286,10 +286,11 @@ public struct RecordStream {
     }
 
     /// The next piece, its prescan started if it is large and `prescanAhead`; a read error is
-    /// kept for its turn (after the lines read before it), not thrown at once.
-    private mutating func read() -> Ahead {
+    /// kept for its turn (after the lines read before it), not thrown at once. `keepingLast`:
+    /// the region before is still to be selected and read.
+    private mutating func read(keepingLast: Bool) -> Ahead {
         let piece: ChunkedInput.Piece?
-        do { piece = try input.next() } catch { return .failed(error) }
+        do { piece = try input.next(keepingLast: keepingLast) } catch { return .failed(error) }
         switch piece {
         case nil: return .end
         case .truncatedLine(let line): return .truncatedLine(line)
