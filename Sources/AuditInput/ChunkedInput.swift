@@ -74,10 +74,19 @@ public struct DescriptorSource: ChunkSource {
 
 /// Cuts input into large regions that end at a line boundary, so lines can be scanned in place.
 /// A line longer than `maxLineLength` is cut at the limit (flagged) and the rest of it skipped,
-/// never buffered: memory stays at one chunk plus one line whatever the input.
+/// never buffered: memory stays at two chunks plus two lines whatever the input.
+///
+/// A piece stays valid until the next call, or the one after it if that is told to keep it:
+/// the reader then moves to its second buffer, so the stream can pre-scan the next region on a
+/// worker thread while the main thread still reads the lines of this one.
 struct ChunkedInput {
     private var source: any ChunkSource
-    private let buffer: UnsafeMutableRawBufferPointer
+    /// Where the unread bytes are; `spare` holds the piece handed out before (or nothing).
+    private var buffer: UnsafeMutableRawBufferPointer
+    private var spare: UnsafeMutableRawBufferPointer
+    /// Whether `buffer` holds the piece handed out last, and whether this call must leave it alone.
+    private var holdsLastPiece = false
+    private var keepLastPiece = false
     private var start = 0
     private var filled = 0
     private var eof = false
@@ -92,10 +101,12 @@ struct ChunkedInput {
         self.chunkSize = chunkSize
         self.maxLineLength = maxLineLength
         buffer = .allocate(byteCount: chunkSize + maxLineLength, alignment: 16)
+        spare = .allocate(byteCount: chunkSize + maxLineLength, alignment: 16)
     }
 
     func deallocate() {
         buffer.deallocate()
+        spare.deallocate()
         source.release()
     }
 
@@ -106,10 +117,18 @@ struct ChunkedInput {
         case truncatedLine(UnsafeRawBufferPointer)
     }
 
-    /// The next piece, nil at end of input. The region stays valid until the next call.
-    mutating func next() throws -> Piece? {
-        let base = buffer.baseAddress!
+    /// The next piece, nil at end of input. `keepingLast`: the piece handed out last stays
+    /// valid through this call (only then is the second buffer used).
+    mutating func next(keepingLast: Bool) throws -> Piece? {
+        keepLastPiece = keepingLast
+        let piece = try nextPiece()
+        holdsLastPiece = piece != nil
+        return piece
+    }
+
+    private mutating func nextPiece() throws -> Piece? {
         while true {
+            let base = buffer.baseAddress!
             let pending = filled - start
             if skipping {
                 if pending > 0, let nl = memchr(base + start, 0x0a, pending) {
@@ -160,10 +179,17 @@ struct ChunkedInput {
     }
 
     private mutating func fill() throws {
-        let base = buffer.baseAddress!
         if start > 0 {
+            // The unread rest moves to the start of a buffer: the other one while this one
+            // holds the last piece handed out, which is still being read.
             let keep = filled - start
-            if keep > 0 { memmove(base, base + start, keep) }
+            if holdsLastPiece && keepLastPiece {
+                if keep > 0 { memcpy(spare.baseAddress!, buffer.baseAddress! + start, keep) }
+                swap(&buffer, &spare)
+                holdsLastPiece = false
+            } else if keep > 0 {
+                memmove(buffer.baseAddress!, buffer.baseAddress! + start, keep)
+            }
             filled = keep
             start = 0
         }

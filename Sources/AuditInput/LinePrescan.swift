@@ -121,6 +121,9 @@ struct Prescan {
     private var interpreted: [(range: Range<Int>, facts: RecordFacts)] = []
     private var converted = ConvertedBytes([])
 
+    /// Whether it converted `ausearch -i` lines: the one heavy part of a prescan.
+    var convertedLines: Bool { !interpreted.isEmpty }
+
     /// The record of the ref of kind `.interpreted(i)`.
     func interpretedRecord(_ i: Int) -> ConvertedRecord {
         ConvertedRecord(converted, interpreted[i].range, interpreted[i].facts)

@@ -85,6 +85,21 @@ import AuditEvents
         }
     }
 
+    /// `ausearch -i` lines make the next region's prescan start as soon as it is read, on a
+    /// worker thread, while the region before is selected: the reader then keeps two regions'
+    /// bytes. Read in small regions that way, such a log gives what whole reading gives.
+    @Test(arguments: ["seed.ausearch-i.log", "chain.ausearch-i.log"])
+    func interpretedLogPrescannedAheadMatchesWholeReading(_ name: String) throws {
+        let log = try String(contentsOfFile: Package.root + "/SampleLogs/forms/" + name, encoding: .utf8)
+        // The reader's buffer holds a chunk and a line's length: lines are shorter than 512 bytes.
+        let whole = try read(log, ScanLayout(chunkSize: log.utf8.count + 1, parallelThreshold: .max, maxLineLength: 512))
+        for chunk in [1, 97, 400, 1500] {
+            for threshold in [2, 300] {
+                #expect(try read(log, ScanLayout(chunkSize: chunk, parallelThreshold: threshold, maxLineLength: 512)) == whole)
+            }
+        }
+    }
+
     /// Records as the assembler groups them, in the order the events complete.
     private func events(_ bytes: [UInt8], _ layout: ScanLayout) throws -> [String] {
         var stream = try RecordStream(bytes: bytes, name: "t", layout: layout)
