@@ -100,8 +100,9 @@ struct ChunkedInput {
         self.source = source
         self.chunkSize = chunkSize
         self.maxLineLength = maxLineLength
-        buffer = .allocate(byteCount: chunkSize + maxLineLength, alignment: 16)
-        spare = .allocate(byteCount: chunkSize + maxLineLength, alignment: 16)
+        // A chunk and a line of the limit, with its CR: room to see whether the line goes on.
+        buffer = .allocate(byteCount: chunkSize + maxLineLength + 1, alignment: 16)
+        spare = .allocate(byteCount: chunkSize + maxLineLength + 1, alignment: 16)
     }
 
     func deallocate() {
@@ -151,7 +152,10 @@ struct ChunkedInput {
                 defer { start = end }
                 return .lines(UnsafeRawBufferPointer(rebasing: buffer[start..<end]))
             }
-            if pending >= maxLineLength {
+            // No line end in sight: the line is cut once it is certainly longer than the limit
+            // as the pre-scan measures it (without the one CR before its LF), so a line of just
+            // the limit is whole however the input was cut into chunks.
+            if pending > maxLineLength + 1 || (pending == maxLineLength + 1 && buffer[filled - 1] != 0x0d) {
                 let cut = start + maxLineLength
                 defer { start = cut; skipping = true }
                 return .truncatedLine(UnsafeRawBufferPointer(rebasing: buffer[start..<cut]))

@@ -59,7 +59,7 @@ import AuditEvents
             }
         }
         let s = stream.stats
-        return items + ["lines \(s.lines) records \(s.records) kept \(s.kept) malformed \(s.malformed) \(s.malformedSample)"]
+        return items + ["lines \(s.lines) records \(s.records) kept \(s.kept) malformed \(s.malformed) \(s.malformedSample) truncated \(s.truncated)"]
     }
 
     static let avc = #"type=AVC msg=audit(1700000001.000:50): avc:  denied  { execmem } for  pid=7 comm="a" scontext=u:r:t:s0 tcontext=u:r:t:s0 tclass=process permissive=0"#
@@ -81,6 +81,22 @@ import AuditEvents
                 for threshold in [2, 9, 64] {
                     #expect(try read(log, ScanLayout(chunkSize: chunk, parallelThreshold: threshold, maxLineLength: lineLimit)) == whole)
                 }
+            }
+        }
+    }
+
+    /// stream_split, 2026-11-29: a line of exactly the length limit was cut when a chunk ended
+    /// before its LF (the reader cut at the limit without seeing the line end) and whole in
+    /// whole reading. Only a line longer than the limit, not counting a CR before its LF, is cut.
+    @Test(arguments: [32, 100, 288])
+    func aLineOfTheLimitIsWholeWhereverTheChunksEnd(_ limit: Int) throws {
+        let x = { (n: Int) in String(repeating: "x", count: n) }
+        let log = x(limit) + "\n" + x(limit) + "\r\n" + x(limit + 1) + "\n" + Self.avc + "\n" + x(limit)
+        let whole = try read(log, ScanLayout(chunkSize: log.utf8.count + 1, parallelThreshold: .max, maxLineLength: limit))
+        #expect(whole.last?.hasSuffix("truncated \(Self.avc.utf8.count > limit ? 2 : 1)") == true)
+        for chunk in [1, 2, limit - 1, limit, limit + 1, limit + 2, 511] {
+            for threshold in [2, 9, 64] {
+                #expect(try read(log, ScanLayout(chunkSize: chunk, parallelThreshold: threshold, maxLineLength: limit)) == whole, "chunk \(chunk)")
             }
         }
     }
