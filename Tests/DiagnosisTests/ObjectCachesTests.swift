@@ -10,15 +10,8 @@ import ELFLoader
     /// denials the library is blanked, keeping its identity: the second program's finding still
     /// names it, so neither its headers nor its symbols were read a second time.
     @Test func aSharedLibraryIsReadOncePerRun() throws {
-        let dir = try TemporaryDirectory("object-caches")
+        var (dir, diagnoser) = try Self.jitLibraryTree("object-caches", programs: ["a", "b"], live: false)
         let d = dir.path
-        _ = try Toolchain.source("gen.c", "int pcre2_jit_compile_8(void) { return 0; }\nint gen(void) { return 1; }\n", in: d)
-        _ = try Toolchain.source("main.c", "int gen(void);\nint main(void) { return gen(); }\n", in: d)
-        try dir.directories(["usr/lib", "opt/a/bin", "opt/b/bin"])
-        try Toolchain.gcc(["-shared", "-fPIC", "-o", "usr/lib/libgen.so", "gen.c"], in: d)
-        for name in ["a", "b"] { try Toolchain.gcc(["-o", "opt/\(name)/bin/\(name)", "main.c", "-Lusr/lib", "-lgen"], in: d) }
-
-        var diagnoser = Diagnoser(loader: LoaderSearch(root: FileSystemRoot(directory: d)))
         let rwx = ["0", "1000", "7", "22"]   // mmap(NULL, 4096, RWX, MAP_PRIVATE|MAP_ANONYMOUS)
         try HostFactsTests.feed(HostFactsTests.event(1, perms: "execmem", syscall: 9, a: rwx, pid: 101, exe: "/opt/a/bin/a"), to: &diagnoser)
         try FileRewrite.blankKeepingIdentity(d + "/usr/lib/libgen.so")
@@ -32,8 +25,8 @@ import ELFLoader
 
     /// A root whose programs (under opt/NAME/bin/NAME) link usr/lib/libgen.so, built with the
     /// PCRE2 JIT's entry point; `libgen.so.new`, without it, is ready to be renamed over it, as a
-    /// package update does. A live-session Diagnoser reads it.
-    private static func upgradableTree(_ name: String, programs: [String]) throws -> (dir: TemporaryDirectory, diagnoser: Diagnoser) {
+    /// package update does. A Diagnoser reads it, as a live session's (`live`) or a log's.
+    private static func jitLibraryTree(_ name: String, programs: [String], live: Bool) throws -> (dir: TemporaryDirectory, diagnoser: Diagnoser) {
         let dir = try TemporaryDirectory(name)
         let d = dir.path
         _ = try Toolchain.source("jit.c", "int pcre2_jit_compile_8(void) { return 0; }\nint gen(void) { return 1; }\n", in: d)
@@ -44,7 +37,7 @@ import ELFLoader
         try Toolchain.gcc(["-shared", "-fPIC", "-o", "libgen.so.new", "plain.c"], in: d)
         for program in programs { try Toolchain.gcc(["-o", "opt/\(program)/bin/\(program)", "main.c", "-Lusr/lib", "-lgen"], in: d) }
         var diagnoser = Diagnoser(loader: LoaderSearch(root: FileSystemRoot(directory: d)))
-        diagnoser.filesChangeWhileRunning = true
+        diagnoser.filesChangeWhileRunning = live
         return (dir, diagnoser)
     }
 
@@ -56,7 +49,7 @@ import ELFLoader
     /// libgen.so in, one without the code generator. The second program's finding is made from
     /// the new file, not from what the first program's lookup of the path found.
     @Test func aLibraryReplacedDuringALiveSessionIsReadAgain() throws {
-        var (dir, diagnoser) = try Self.upgradableTree("object-caches-live", programs: ["a", "b"])
+        var (dir, diagnoser) = try Self.jitLibraryTree("object-caches-live", programs: ["a", "b"], live: true)
         let rwx = ["0", "1000", "7", "22"]
         try HostFactsTests.feed(HostFactsTests.event(1, perms: "execmem", syscall: 9, a: rwx, pid: 101, exe: "/opt/a/bin/a"), to: &diagnoser)
         try Self.upgrade(dir)
@@ -71,7 +64,7 @@ import ELFLoader
     /// The same program denied again, after a package update replaced its library: the new
     /// denial is explained from the files as they are now, not from the program's first analysis.
     @Test func aProgramWhoseLibraryWasReplacedIsAnalysedAgain() throws {
-        var (dir, diagnoser) = try Self.upgradableTree("object-caches-live-same", programs: ["a"])
+        var (dir, diagnoser) = try Self.jitLibraryTree("object-caches-live-same", programs: ["a"], live: true)
         let rwx = ["0", "1000", "7", "22"]
         // Two denials of one program that are not repeats of each other (two domains).
         try HostFactsTests.feed(HostFactsTests.event(1, perms: "execmem", syscall: 9, a: rwx, pid: 101, exe: "/opt/a/bin/a"), to: &diagnoser)
