@@ -285,7 +285,7 @@ enum Advice {
         return out
     }
 
-    static func base(_ path: String) -> String { path.split(separator: "/").last.map(String.init) ?? path }
+    static func base(_ path: String) -> String { path.lastPathComponent }
 
     /// The `comm` the kernel gives a program started from `path`: its file name cut to 15 bytes
     /// (TASK_COMM_LEN less the NUL), which is what `ausearch -c` compares with.

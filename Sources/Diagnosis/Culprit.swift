@@ -44,7 +44,7 @@ public enum ObjectKind: String, Sendable {
 
     /// Shared objects by name first: glibc's libc.so.6 has a PT_INTERP too.
     init(path: String, elf: ELFFile?) {
-        let name = path.split(separator: "/").last.map(String.init) ?? path
+        let name = path.lastPathComponent
         guard let elf else { self = .dataFile; return }
         if name.contains(".so") || name == "linker" || name == "linker64" {
             self = .library

@@ -59,25 +59,13 @@ enum JITFingerprints {
     static let symbolPrefixesByFirstByte = Dictionary(grouping: symbolPrefixes) { $0.0.utf8.first ?? 0 }
 
     static func byName(_ object: LoadedObject) -> (component: JITComponent, clue: String)? {
-        let base = baseName(object.path)
+        let base = object.path.lastPathComponent
         if object.parent == nil, let c = executables[base] { return (c, "the program is \(base)") }
         let names = [object.elf.dynamic?.soname, object.neededName, base].compactMap { $0 }
         for (prefix, component) in sonamePrefixes {
             if let name = names.first(where: { $0.hasPrefix(prefix) }) { return (component, "library \(name)") }
         }
         return nil
-    }
-
-    /// The last non-empty component of a path (the path itself if it has none): asked of every
-    /// object of every program, so found from the end rather than by splitting the whole path.
-    /// By byte in ASCII paths only: elsewhere a "/" followed by a combining mark is no separator.
-    static func baseName(_ path: String) -> String {
-        guard path.utf8.allSatisfy({ $0 < 0x80 }) else { return path.split(separator: "/").last.map(String.init) ?? path }
-        let trimmed = path.utf8.reversed().drop { $0 == UInt8(ascii: "/") }
-        guard !trimmed.isEmpty else { return path }
-        let end = trimmed.startIndex.base
-        let start = path.utf8[..<end].lastIndex(of: UInt8(ascii: "/")).map { path.utf8.index(after: $0) } ?? path.startIndex
-        return String(path[start..<end])
     }
 
     /// One match per component, naming the first telling symbol.

@@ -22,7 +22,7 @@ enum Platform {
     /// bionic's `libc.so` and `linker`, glibc's `libc.so.6` and `ld-linux*.so*`, musl's
     /// `ld-musl-*`: nothing relocates their code at load time, so a write into it is a patch.
     static func isCLibraryOrLoader(_ path: String) -> Bool {
-        let name = path.split(separator: "/").last.map(String.init) ?? path
+        let name = path.lastPathComponent
         return name == "libc.so" || name.hasPrefix("libc.so.") || name.hasPrefix("libc-2.")
             || name == "linker" || name == "linker64" || name.hasPrefix("ld-linux") || name.hasPrefix("ld-musl-")
     }

@@ -75,6 +75,6 @@ public struct SummaryRenderer: StreamingRenderer {
         return clause.count <= 60 ? String(clause) : String(clause.prefix(59)) + "…"
     }
 
-    private static func base(_ path: String) -> String { path.split(separator: "/").last.map(String.init) ?? path }
+    private static func base(_ path: String) -> String { path.lastPathComponent }
     private static func clean(_ s: String) -> String { TerminalText.sanitize(s) }
 }
