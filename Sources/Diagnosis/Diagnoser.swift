@@ -160,8 +160,8 @@ public struct Diagnoser {
         var denials = 0
         var exec = false
         var others: [[Permission]] = []
-        /// The findings the event created or counted again, with its sighting in each.
-        var sightings: [(index: Int, sighting: Sighting)] = []
+        /// The findings the event created or counted again, and what it added to each.
+        var counted: [Counted] = []
         /// False when a finding could not be kept (the bound): the repeat must be read again.
         var repeatable = true
     }
@@ -172,26 +172,30 @@ public struct Diagnoser {
 
     private mutating func read(_ event: Event, into effect: inout Effect) {
         noteStateChanges(event)
-        let denied = event.avcs.filter(\.denied)
+        // Filtered in place, and handed on whole when every denial is an exec* one (the common
+        // case): an AVC is costly to copy, and a log past the findings bound reads most of its
+        // events in full.
+        var denied = event.avcs
+        denied.removeAll { !$0.denied }
         guard !denied.isEmpty else { return }
         effect.denials = denied.reduce(0) { $0 + $1.permissions.count }
         denialCount += effect.denials
         // Decoded once: each view of the event decodes its record again.
         let syscall = event.syscall
-        let exec = denied.filter { !Set($0.permissions).isDisjoint(with: Mechanism.execPermissions) || Self.isExecuteForCode($0, syscall) }
+        let forCode = denied.map { Self.isExecuteForCode($0, syscall) }
+        let isExec = denied.indices.map { forCode[$0] || denied[$0].permissions.contains(where: Mechanism.isExecPermission) }
         let input = event.records.first?.source.input ?? ""
-        if !exec.isEmpty {
+        if isExec.contains(true) {
+            let exec = isExec.allSatisfy { $0 } ? denied : denied.indices.filter { isExec[$0] }.map { denied[$0] }
             addExec(event, syscall, exec, &effect)
             deniedByInput[input, default: InputDenials()].exec += 1
             effect.exec = true
         }
-        for avc in denied where !Self.isExecuteForCode(avc, syscall) {
-            let others = avc.permissions.filter { !Mechanism.execPermissions.contains($0) }
-            if !others.isEmpty {
-                addOther(event, syscall, avc, others, &effect)
-                deniedByInput[input, default: InputDenials()].noteOther(others)
-                effect.others.append(others)
-            }
+        for i in denied.indices where !forCode[i] && !denied[i].permissions.allSatisfy(Mechanism.isExecPermission) {
+            let others = denied[i].permissions.filter { !Mechanism.isExecPermission($0) }
+            addOther(event, syscall, denied[i], others, &effect)
+            deniedByInput[input, default: InputDenials()].noteOther(others)
+            effect.others.append(others)
         }
     }
 
@@ -201,9 +205,9 @@ public struct Diagnoser {
         let input = event.records.first?.source.input ?? ""
         if effect.exec { deniedByInput[input, default: InputDenials()].exec += 1 }
         for others in effect.others { deniedByInput[input, default: InputDenials()].noteOther(others) }
-        // The first reading's sightings, each with this event's id and pid: folded as they
-        // are, not copied to be changed (this runs for every repeat).
-        for (index, sighting) in effect.sightings { fold(sighting, at: index, event: event.key, pid: pid) }
+        // What the first reading counted, with this event's id and pid (this runs for every
+        // repeat: nothing in it is reference-counted).
+        for counted in effect.counted { count(counted, event: event.key, pid: pid) }
     }
 
     /// What each input's events were denied, by the input of their first record: an input
@@ -241,18 +245,18 @@ public struct Diagnoser {
         let first = avcs[0]
         // In the order the kernel checks them (execstack, execheap or execmod before execmem),
         // whatever order the input printed the records in.
-        let permissions = (Mechanism.checkOrder + [.execute]).filter { p in avcs.contains { $0.permissions.contains(p) } }
-        let permSet = Set(permissions)
+        let permissions = Mechanism.findingOrder.filter { p in avcs.contains { $0.permissions.contains(p) } }
         let exe = syscall?.exe ?? first.exe
-        let targetPath = avcs.lazy.compactMap { $0.path }.first ?? event.avcPath ?? avcs.lazy.compactMap { $0.name }.first
-        let root = root(of: event)
         let programName = exe ?? first.comm ?? "?"
-        let denials = avcs.reduce(0) { $0 + $1.permissions.filter(permissions.contains).count }
+        let denials = avcs.reduce(0) { $0 + $1.permissions.count(where: permissions.contains) }
         // Past the bound only a finding kept already can count this denial, and its key names its
         // program: a program no kept finding names is counted unkept without its files being read
         // or the denial classified (in a log of 100,000 programs, most of them). Its closure is
         // not walked, so a cut in it is not noted either: the notes serve kept findings.
         if findings.count >= Self.maxFindings, !keptExecPrograms.contains(programName) { return countUnkept(denials, &effect) }
+        let permSet = Set(permissions)
+        let targetPath = avcs.lazy.compactMap { $0.path }.first ?? event.avcPath ?? avcs.lazy.compactMap { $0.name }.first
+        let root = root(of: event)
         let facts = exe.map { program($0, root: root) }
         let analysed = facts.flatMap { try? $0.get() }
         let domain = shared(first.scontext?.type ?? syscall?.subject?.type)
@@ -376,24 +380,34 @@ public struct Diagnoser {
         var denials: Int
     }
 
+    /// What one more occurrence of an event adds to a finding whose permissions already hold
+    /// the event's: kept for its repeats, which only count.
+    struct Counted {
+        var index: Int
+        var blocked: Bool
+        var denials: Int
+    }
+
     /// Adds the sighting to the finding with this key; false if there is none yet.
     mutating func fold(_ s: Sighting, key: FindingKey, _ effect: inout Effect) -> Bool {
         guard let i = index[HashedFindingKey(key)] else { return false }
-        fold(s, at: i, event: s.event, pid: s.pid)
-        effect.sightings.append((i, s))
+        let counted = Counted(index: i, blocked: s.blocked, denials: s.denials)
+        count(counted, event: s.event, pid: s.pid)
+        for p in s.permissions where !findings[i].permissions.contains(p) { findings[i].permissions.append(p) }
+        if !s.permissions.isEmpty, !findings[i].permissionSets.contains(s.permissions) { findings[i].permissionSets.append(s.permissions) }
+        effect.counted.append(counted)
         return true
     }
 
     /// Counts one more occurrence into the finding, in place: the sighting's own event and
     /// pid, or a repeat's.
-    private mutating func fold(_ s: Sighting, at i: Int, event: EventKey?, pid: Int64?) {
+    private mutating func count(_ c: Counted, event: EventKey?, pid: Int64?) {
+        let i = c.index
         touched.append((i, false))
         findings[i].count += 1
-        findings[i].denials += s.denials
-        findings[i].nodes.count(event?.node, denials: s.denials)
-        if s.blocked { findings[i].outcomes.blocked += 1 } else { findings[i].outcomes.allowed += 1 }
-        for p in s.permissions where !findings[i].permissions.contains(p) { findings[i].permissions.append(p) }
-        if !s.permissions.isEmpty, !findings[i].permissionSets.contains(s.permissions) { findings[i].permissionSets.append(s.permissions) }
+        findings[i].denials += c.denials
+        findings[i].nodes.count(event?.node, denials: c.denials)
+        if c.blocked { findings[i].outcomes.blocked += 1 } else { findings[i].outcomes.allowed += 1 }
         if let event {
             findings[i].firstSeen = min(findings[i].firstSeen, event.id)
             findings[i].lastSeen = max(findings[i].lastSeen, event.id)
@@ -409,7 +423,7 @@ public struct Diagnoser {
     mutating func insert(_ finding: Finding, key: FindingKey, sighting: Sighting, _ effect: inout Effect) {
         guard findings.count < Self.maxFindings else { return countUnkept(finding.denials, &effect) }
         index[HashedFindingKey(key)] = findings.count
-        effect.sightings.append((findings.count, sighting))
+        effect.counted.append(Counted(index: findings.count, blocked: sighting.blocked, denials: sighting.denials))
         touched.append((findings.count, true))
         var finding = finding
         finding.nodes.count(sighting.event?.node, denials: sighting.denials)
