@@ -1,3 +1,9 @@
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Musl)
+import Musl
+#endif
+
 /// A permission an AVC names. Those the tool reasons about are cases: the four exec* ones it
 /// explains and `execute` (a code double mapping, or READ_IMPLIES_EXEC); any other is kept as
 /// logged, to be shown exactly so.
@@ -6,14 +12,21 @@ public enum Permission: Hashable, Sendable, Comparable, CustomStringConvertible 
     case other(String)
 
     public init(_ name: String) {
-        switch name {
-        case "execmem": self = .execmem
-        case "execstack": self = .execstack
-        case "execheap": self = .execheap
-        case "execmod": self = .execmod
-        case "execute": self = .execute
-        default: self = .other(name)
+        var name = name
+        self = name.withUTF8(Permission.init(bytes:))
+    }
+
+    /// From the name's bytes as logged: a String is made only for a permission with no case.
+    public init(bytes name: UnsafeBufferPointer<UInt8>) {
+        func named(_ text: StaticString) -> Bool {
+            name.count == text.utf8CodeUnitCount && memcmp(name.baseAddress!, text.utf8Start, name.count) == 0
         }
+        if named("execmem") { self = .execmem }
+        else if named("execstack") { self = .execstack }
+        else if named("execheap") { self = .execheap }
+        else if named("execmod") { self = .execmod }
+        else if named("execute") { self = .execute }
+        else { self = .other(String(decoding: name, as: UTF8.self)) }
     }
 
     /// The name as the kernel logs it.

@@ -38,12 +38,11 @@ public struct SecurityContext: Sendable, Hashable, CustomStringConvertible {
 /// record's bytes when asked for.
 public struct AVC: Sendable {
     private let fields: Fields
-    public let result: String
+    /// The result word is `denied` (else `granted`).
+    public let denied: Bool
     public let permissions: [Permission]
     public let fromUserSpace: Bool
     public let source: SourceLocation
-
-    public var denied: Bool { result == "denied" }
 
     public var pid: Int64? { fields.int("pid") }
     public var comm: String? { fields["comm"] }
@@ -66,10 +65,12 @@ public struct AVC: Sendable {
             guard let inner = fields.nested("msg") else { return nil }
             fields = inner
         }
-        guard let result = fields.avcResult else { return nil }   // AppArmor also writes type=AVC
+        guard let denied = fields.avcResult(is: "denied") else { return nil }   // AppArmor also writes type=AVC
         self.fields = fields
-        self.result = result
-        permissions = fields.avcPermissions.map(Permission.init)
+        self.denied = denied
+        var permissions: [Permission] = []
+        fields.forEachAVCPermission { permissions.append(Permission(bytes: $0)) }
+        self.permissions = permissions
         fromUserSpace = user
         source = record.source
     }

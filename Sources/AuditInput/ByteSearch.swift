@@ -16,6 +16,13 @@ enum ByteSearch {
         init(_ text: StaticString) { (self.text, anchor) = (text, ByteSearch.rarest(text)) }
     }
 
+    /// Where `byte` first is in `bytes[from..<to]`.
+    static func index(of byte: UInt8, in bytes: UnsafeBufferPointer<UInt8>, from: Int, to: Int) -> Int? {
+        guard let base = bytes.baseAddress, from >= 0, from < to, to <= bytes.count,
+              let hit = memchr(base + from, Int32(byte), to - from) else { return nil }
+        return base.distance(to: hit.assumingMemoryBound(to: UInt8.self))
+    }
+
     /// Where `needle` starts in `bytes` at or after `from`.
     static func find(_ needle: StaticString, in bytes: UnsafeRawBufferPointer, from: Int = 0) -> Int? {
         find(Needle(needle), in: bytes, from: from)

@@ -44,20 +44,18 @@ public struct Fields: Sendable {
             guard i < end else { break }
             let start = i
             var eq: Int?
-            while i < end, p[i] != space {
-                if p[i] == UInt8(ascii: "="), eq == nil {
-                    eq = i
-                    i += 1
-                    if i < end, let close = Self.closer(p[i]) {
-                        // A quoted or braced value runs to its closing mark, spaces and all.
-                        i += 1
-                        while i < end, p[i] != close { i += 1 }
-                        i = min(i + 1, end)
-                        break
-                    }
-                    continue
-                }
+            while i < end, p[i] != space, p[i] != UInt8(ascii: "=") { i += 1 }
+            if i < end, p[i] == UInt8(ascii: "=") {
+                eq = i
                 i += 1
+                // A quoted or braced value runs to its closing mark, spaces and all; another
+                // to the next space (an `=` in it is its own). Values are most of a record's
+                // bytes: memchr crosses them.
+                if i < end, let close = Self.closer(p[i]) {
+                    i = ByteSearch.index(of: close, in: p, from: i + 1, to: end).map { $0 + 1 } ?? end
+                } else {
+                    i = ByteSearch.index(of: space, in: p, from: i, to: end) ?? end
+                }
             }
             if let eq, eq > start, !inPerms {
                 spans.append(Span(start: start, equals: eq, end: i))
@@ -127,8 +125,26 @@ public struct Fields: Sendable {
     /// `denied` or `granted` for an AVC body; nil otherwise.
     public var avcResult: String? { result.map(text) }
 
+    /// Whether an AVC body's result is this word (`denied`); nil when it is no AVC body.
+    public func avcResult(is word: StaticString) -> Bool? {
+        result.map { r in bytes.withUnsafeBufferPointer { Self.equal($0, r, word) } }
+    }
+
     /// The permissions between the braces of an AVC body, in the kernel's order.
-    public var avcPermissions: [String] { permissionWords.map(text) }
+    public var avcPermissions: [String] {
+        var names: [String] = []
+        forEachAVCPermission { names.append(String(decoding: $0, as: UTF8.self)) }
+        return names
+    }
+
+    /// Hands each of those to `body` as bytes: an event read in full reads them, and most are
+    /// names a typed value knows without a String being made. (Not generic: across modules a
+    /// generic one is not specialised, and cost a hundred times the comparisons.)
+    public func forEachAVCPermission(_ body: (UnsafeBufferPointer<UInt8>) -> Void) {
+        bytes.withUnsafeBufferPointer { p in
+            for word in permissionWords { body(UnsafeBufferPointer(rebasing: p[word])) }
+        }
+    }
 
     /// The raw text of the first field with this name (quotes kept).
     public func raw(_ name: String) -> String? {

@@ -79,6 +79,16 @@ private struct ParseFailure: Error { var line: String }
         #expect(f.int("pid") == 12)
     }
 
+    /// Where each word and value ends: an `=` inside a value is the value's, a quoted value
+    /// ends at its closing quote even without a space after it, a word without `=` is no
+    /// field, an empty value is a value, and an unclosed quote runs to the end.
+    @Test func wordAndValueBoundaries() {
+        let f = Fields(parsing: #"a=b=c  q="x y"z lone e= last='open to the end"#)
+        #expect(f.pairs.map { "\($0.name)|\($0.raw)" } == ["a|b=c", #"q|"x y""#, "e|", "last|'open to the end"])
+        let braces = Fields(parsing: "t={ x y } u=1")
+        #expect(braces.pairs.map { "\($0.name)|\($0.raw)" } == ["t|{ x y }", "u|1"])
+    }
+
     @Test func hexEncodedStringsAreDecoded() {
         let f = Fields(parsing: "proctitle=2F6F70742F62696E2F6100202D63 exe=2F7573722F62696E2F646275732D6461656D6F6E202864656C6574656429 name=[32611]")
         #expect(f["proctitle"] == "/opt/bin/a  -c")
