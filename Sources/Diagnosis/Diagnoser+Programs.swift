@@ -34,9 +34,18 @@ extension Diagnoser {
         if case .success(let facts) = result, let cut = facts.closure.cut, !closureCuts.contains(where: { $0.subject == exe }) {
             closureCuts.append(.loadClosure(cut, closure: facts.closure, executable: exe))
         }
-        if programs.count >= Self.maxPrograms { programs.removeAll(keepingCapacity: true) }
+        if programs.count >= Self.maxPrograms { makeRoomForPrograms() }
         programs[key] = result
         return result
+    }
+
+    /// At the bound, the programs not found go first: finding that out again costs a lookup,
+    /// while an analysis walks a closure (a log of thousands of programs not on this machine
+    /// would otherwise evict the few that are, again and again). Only when analyses alone fill
+    /// half of it is everything let go.
+    private mutating func makeRoomForPrograms() {
+        programs = programs.filter { if case .success = $0.value { true } else { false } }
+        if programs.count >= Self.maxPrograms / 2 { programs.removeAll(keepingCapacity: true) }
     }
 
     /// In a live session, whether an earlier analysis still describes the program's files: the

@@ -23,6 +23,18 @@ import ELFLoader
         #expect(second.culprits.first?.jit?.name == "PCRE2 JIT")
     }
 
+    /// More programs than the cache holds, all but one not on this machine (a fleet's log read
+    /// on a workstation): the one analysed stays cached, only the lookups that failed are let go.
+    @Test func programsNotFoundAreLetGoBeforeAnalyses() throws {
+        var (dir, diagnoser) = try Self.jitLibraryTree("object-caches-bound", programs: ["a"], live: false)
+        defer { _ = dir }
+        let analysed = Diagnoser.RootedPath(root: 0, path: "/opt/a/bin/a")
+        #expect((try? diagnoser.program(analysed.path).get()) != nil)
+        for k in 0..<Diagnoser.maxPrograms { _ = diagnoser.program("/opt/missing\(k)/bin/missing\(k)") }
+        #expect(diagnoser.programs[analysed] != nil)
+        #expect(diagnoser.programs.count < Diagnoser.maxPrograms)
+    }
+
     /// A root whose programs (under opt/NAME/bin/NAME) link usr/lib/libgen.so, built with the
     /// PCRE2 JIT's entry point; `libgen.so.new`, without it, is ready to be renamed over it, as a
     /// package update does. A Diagnoser reads it, as a live session's (`live`) or a log's.
