@@ -277,9 +277,10 @@ enum SyslogTime {
     /// Seconds since the epoch (UTC), in the current year: the format has none.
     static func seconds(_ text: String) -> UInt64? {
         let parts = text.split(separator: " ", maxSplits: 3, omittingEmptySubsequences: true)
-        guard parts.count >= 3, let month = months.firstIndex(of: String(parts[0])), let day = Int(parts[1]) else { return nil }
+        guard parts.count >= 3, let month = months.firstIndex(of: String(parts[0])), let day = Int(parts[1]), (1...31).contains(day) else { return nil }
         let hms = parts[2].split(separator: ":").compactMap { Int($0) }
-        guard hms.count == 3 else { return nil }
+        // Out of range is no clock time (and a number past Int32 would trap below).
+        guard hms.count == 3, (0...23).contains(hms[0]), (0...59).contains(hms[1]), (0...60).contains(hms[2]) else { return nil }
         var now = time(nil)
         var parts_ = tm()
         gmtime_r(&now, &parts_)

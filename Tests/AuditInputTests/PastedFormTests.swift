@@ -15,6 +15,18 @@ import Testing
         return (records, stream.stats)
     }
 
+    /// A syslog prefix whose clock fields are out of range is no syslog time: a line whose hour
+    /// ran past 32 bits stopped the run (found by the record_parser fuzz target).
+    @Test func syslogTimesOutOfRangeAreNoTimes() {
+        #expect(SyslogTime.seconds("Nov 29 01:07:59 web01 kernel:") != nil)
+        #expect(SyslogTime.seconds("Nov 29 01111111111101:07:59 web01 kernel:") == nil)
+        #expect(SyslogTime.seconds("Nov 9999999999999 01:07:59 web01 kernel:") == nil)
+        #expect(SyslogTime.seconds("Nov 29 24:07:59 web01") == nil)
+        #expect(SyslogTime.seconds("Nov 29 01:60:59 web01") == nil)
+        #expect(SyslogTime.seconds("Nov 0 01:07:59 web01") == nil)
+        #expect(SyslogTime.host("Nov 29 01111111111101:07:59 web01 kernel:") == nil)
+    }
+
     @Test func recordsJoinedOnOneLineAreCutApart() throws {
         let line = "node=easel type=PROCTITLE msg=audit(1795770843.120:8812): proctitle=7061696E7464 "
             + "node=easel type=SYSCALL msg=audit(1795770843.120:8812): \(Self.syscall) "
