@@ -51,7 +51,12 @@ public struct ProgramFacts: Sendable {
     /// `caches`: what earlier programs under the same root taught (see `ObjectCaches`).
     static func analyse(executable: String, loader: LoaderSearch, caches: inout ObjectCaches) -> Result<ProgramFacts, ELFError> {
         do {
-            let closure = try loader.closure(executable: executable, parsed: &caches.parsed)
+            // The executable's symbols are read while it is open for its headers: it is new to
+            // nearly every call, and opening it again would double its cost.
+            var executableSymbols: [DynamicSymbol] = []
+            let closure = try loader.closure(executable: executable, parsed: &caches.parsed) { elf, bytes in
+                executableSymbols = (try? elf.dynamicSymbols(bytes)) ?? []
+            }
             var found: [JITMatch] = []
             for (i, object) in closure.objects.enumerated() {
                 // Symbols are read only where the name alone does not settle it.
@@ -59,7 +64,8 @@ public struct ProgramFacts: Sendable {
                     found.append(JITMatch(index: i, component: byName.component, clue: "\(byName.clue)"))
                     continue
                 }
-                found += caches.symbolClues(of: object, root: loader.root).map {
+                let clues = i == 0 ? JITFingerprints.bySymbols(executableSymbols) : caches.symbolClues(of: object, root: loader.root)
+                found += clues.map {
                     JITMatch(index: i, component: $0.component, clue: "\(object.realPath) \($0.clue)")
                 }
             }

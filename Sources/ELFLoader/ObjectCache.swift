@@ -42,8 +42,10 @@ public struct BoundedCache<Key: Hashable, Value> {
                 return
             }
             if newer[key] == nil, newer.count >= capacity / 2 {
-                older = newer
-                newer = [:]
+                // The older half's storage is reused for the new newer one: a full half grows
+                // again at once, and growing from empty would rehash it several times.
+                swap(&older, &newer)
+                newer.removeAll(keepingCapacity: true)
             }
             newer[key] = newValue
         }
@@ -59,8 +61,9 @@ extension BoundedCache: Sendable where Key: Sendable, Value: Sendable {}
 
 /// What the loader search learnt of files under one root, shared by every closure walked with
 /// it: each ELF file parsed once (by identity, so libc is read once per run, not once per
-/// program), and where a library name was found when the answer cannot depend on the program
-/// asking. Bounded: a huge tree costs parsing again, not memory.
+/// program), where a library name was found when the answer cannot depend on the program
+/// asking, and the closures below programs' own dependencies (`SharedTail`). Bounded: a huge
+/// tree costs parsing again, not memory.
 ///
 /// What a path resolved to (a file's identity, or nothing there) is trusted until the caller
 /// says files may have changed (`filesMayHaveChanged`): a run over a log reads the tree as one
@@ -71,6 +74,7 @@ public struct ELFCache: Sendable {
     private var files = BoundedCache<FileIdentity, Result<ELFFile, ELFError>>(capacity: 4_096)
     private var found = BoundedCache<LibraryQuery, Resolution>(capacity: 4_096)
     private var lookups = BoundedCache<String, Lookup>(capacity: 8_192)
+    private var tails = BoundedCache<SharedTail.Key, SharedTail>(capacity: 1_024)
     /// Directories met while resolving programs and libraries, so each is looked up once.
     var directories = KnownDirectories()
 
@@ -81,8 +85,12 @@ public struct ELFCache: Sendable {
         var file: FileIdentity?
     }
 
-    /// Forgets what paths resolved to, so the next lookup of each sees the files as they are now.
-    public mutating func filesMayHaveChanged() { lookups.removeAll() }
+    /// Forgets what paths resolved to, so the next lookup of each sees the files as they are now,
+    /// and the closures walked from them.
+    public mutating func filesMayHaveChanged() {
+        lookups.removeAll()
+        tails.removeAll()
+    }
 
     mutating func lookup(_ path: String) -> Lookup? { lookups[path] }
     mutating func remember(_ lookup: Lookup, for path: String) { lookups[path] = lookup }
@@ -109,6 +117,9 @@ public struct ELFCache: Sendable {
         files[file] = result
         return try result.get()
     }
+
+    mutating func sharedTail(for key: SharedTail.Key) -> SharedTail? { tails[key] }
+    mutating func remember(_ tail: SharedTail, for key: SharedTail.Key) { tails[key] = tail }
 
     mutating func resolution(of query: LibraryQuery) -> Resolution? { found[query] }
     mutating func remember(_ resolution: Resolution, for query: LibraryQuery) { found[query] = resolution }
