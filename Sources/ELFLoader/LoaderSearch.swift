@@ -61,7 +61,7 @@ public struct LoaderSearch: Sendable {
         return file
     }
 
-    /// The search, or its answer from an earlier program when no DT_RPATH or DT_RUNPATH made it
+    /// The search, or its answer from an earlier program when no DT_RPATH or $ORIGIN made it
     /// the requester's own and the file found then is still the same file (looked up again
     /// once files may have changed). A library installed since in an earlier directory is not
     /// seen: a run is one snapshot.
@@ -69,8 +69,9 @@ public struct LoaderSearch: Sendable {
         guard !name.contains("/"), searchIsShared(requester: requester, objects: objects) else {
             return search(name, requester: requester, objects: objects, machine: machine, parsed: &parsed)
         }
-        let query = ELFCache.LibraryQuery(name: name, machine: machine,
-                                          noDefaultLibraries: objects[requester].elf.dynamic?.noDefaultLibraries ?? false)
+        let dyn = objects[requester].elf.dynamic
+        let query = ELFCache.LibraryQuery(name: name, machine: machine, noDefaultLibraries: dyn?.noDefaultLibraries ?? false,
+                                          runpath: dyn?.runpath)
         if let known = parsed.resolution(of: query) {
             if regularFile(known.file.path, &parsed) == known.file, let elf = try? parse(known.file, &parsed) {
                 return .found(path: known.path, file: known.file, elf: elf, via: known.via)
@@ -84,11 +85,14 @@ public struct LoaderSearch: Sendable {
         return result
     }
 
-    /// True when no DT_RPATH up the chain applies and the requester has no DT_RUNPATH: then
-    /// only what is the same for every program (LD_LIBRARY_PATH, the cache, the default
-    /// directories) decides where a name is found.
+    /// True when only the requester's DT_RUNPATH, if it names plain directories, and what is
+    /// the same for every program (LD_LIBRARY_PATH, the cache, the default directories) decide
+    /// where a name is found: with a DT_RUNPATH no DT_RPATH applies, and without one none may
+    /// up the chain. A dynamic string token ($ORIGIN) makes the RUNPATH the requester's own.
     private func searchIsShared(requester: Int, objects: [LoadedObject]) -> Bool {
-        guard objects[requester].elf.dynamic?.runpath == nil else { return false }
+        if let runpath = objects[requester].elf.dynamic?.runpath {
+            return !runpath.contains { $0.utf8.contains(UInt8(ascii: "$")) }
+        }
         var i: Int? = requester
         while let j = i {
             if objects[j].elf.dynamic?.rpath != nil { return false }

@@ -95,12 +95,14 @@ public struct ELFCache: Sendable {
     mutating func lookup(_ path: String) -> Lookup? { lookups[path] }
     mutating func remember(_ lookup: Lookup, for path: String) { lookups[path] = lookup }
 
-    /// A name searched for where no DT_RPATH or DT_RUNPATH applies: only LD_LIBRARY_PATH,
-    /// ld.so.cache and the default directories, which are the same for every program of a run.
+    /// A name searched for where no DT_RPATH applies: only the requester's DT_RUNPATH (plain
+    /// directories), LD_LIBRARY_PATH, ld.so.cache and the default directories, which are the
+    /// same for every program of a run.
     struct LibraryQuery: Hashable, Sendable {
         var name: String
         var machine: Machine
         var noDefaultLibraries: Bool
+        var runpath: [String]?
     }
 
     /// Where the search found the name: the path ld.so would open, the file and how it got there.

@@ -70,6 +70,29 @@ import TestSupport
         #expect(below["/opt/a/bin/prog"] == below["/opt/b/bin/prog"])
     }
 
+    /// Where a name was found is shared between requesters with the same plain DT_RUNPATH,
+    /// never between different ones, nor with a RUNPATH whose $ORIGIN is each requester's own.
+    @Test func aSearchIsSharedOnlyUnderTheSameRunpath() throws {
+        for d in ["/one", "/two", "/opt/c/lib", "/opt/d/lib", "/usr/lib"] { try library(d + "/libx.so") }
+        let programs: [(path: String, runpath: String?, finds: String)] = [
+            ("/opt/a/bin/prog", "/one", "/one/libx.so"), ("/opt/b/bin/prog", "/two", "/two/libx.so"),
+            ("/opt/e/bin/prog", "/one", "/one/libx.so"), ("/opt/f/bin/prog", nil, "/usr/lib/libx.so"),
+            ("/opt/c/bin/prog", "$ORIGIN/../lib", "/opt/c/lib/libx.so"), ("/opt/d/bin/prog", "$ORIGIN/../lib", "/opt/d/lib/libx.so"),
+        ]
+        for p in programs {
+            var exe = ELFWriter.named("x86_64")
+            exe.type = 3
+            exe.needed = ["libx.so"]
+            exe.runpath = p.runpath
+            try put(exe, p.path)
+        }
+        let loader = LoaderSearch(root: FileSystemRoot(directory: dir.path))
+        var parsed = ELFCache()
+        for p in programs {
+            #expect(try loader.closure(executable: p.path, parsed: &parsed).objects.last?.realPath == p.finds, "\(p.path)")
+        }
+    }
+
     /// A run is one snapshot, but a live session says files may have changed before each new
     /// program: a library below the executable's own dependencies replaced since (a package
     /// upgrade renames the new file in) is read again then, with what it needs.
