@@ -57,16 +57,26 @@ public struct ProgramFacts: Sendable {
             let closure = try loader.closure(executable: executable, parsed: &caches.parsed) { elf, bytes in
                 executableSymbols = (try? elf.dynamicSymbols(bytes)) ?? []
             }
-            var found: [JITMatch] = []
-            for (i, object) in closure.objects.enumerated() {
-                // Symbols are read only where the name alone does not settle it.
-                if let byName = caches.nameClue(of: object) {
-                    found.append(JITMatch(index: i, component: byName.component, clue: "\(byName.clue)"))
-                    continue
+            func clues(_ indices: Range<Int>) -> [JITMatch] {
+                indices.flatMap { i -> [JITMatch] in
+                    let object = closure.objects[i]
+                    // Symbols are read only where the name alone does not settle it.
+                    if let byName = caches.nameClue(of: object) {
+                        return [JITMatch(index: i, component: byName.component, clue: "\(byName.clue)")]
+                    }
+                    let clues = i == 0 ? JITFingerprints.bySymbols(executableSymbols) : caches.symbolClues(of: object, root: loader.root)
+                    return clues.map { JITMatch(index: i, component: $0.component, clue: "\(object.realPath) \($0.clue)") }
                 }
-                let clues = i == 0 ? JITFingerprints.bySymbols(executableSymbols) : caches.symbolClues(of: object, root: loader.root)
-                found += clues.map {
-                    JITMatch(index: i, component: $0.component, clue: "\(object.realPath) \($0.clue)")
+            }
+            var found = clues(0..<(closure.shared?.start ?? closure.objects.count))
+            if let shared = closure.shared {
+                // The part walked once for many programs is matched once for all of them.
+                if let known = caches.clues(ofShared: shared) {
+                    found += known
+                } else {
+                    let matched = clues(shared.start..<closure.objects.count)
+                    caches.remember(matched, ofShared: shared)
+                    found += matched
                 }
             }
             // One match per generator: the library that is it, if the closure has one, with every clue.

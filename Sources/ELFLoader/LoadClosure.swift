@@ -36,6 +36,16 @@ public struct LoadClosure: Sendable {
     public var problems: [LoadProblem]
     /// Set when the walk stopped at the bound: objects beyond it are missing, not absent.
     public var cut: ClosureCut? = nil
+    /// The objects from `shared.start` on, with their parents and problems, are those of every
+    /// closure with the same `shared` (a walk reused across programs): what is learnt of them
+    /// once holds for all. Nil for a closure walked for its program alone.
+    public var shared: SharedPart? = nil
+
+    public struct SharedPart: Hashable, Sendable {
+        public let start: Int
+        /// Which walk, never reused for another within a run.
+        let serial: Int
+    }
 
     /// The executable first, down to the object at `index`.
     public func chain(to index: Int) -> [LoadedObject] {
@@ -83,13 +93,17 @@ extension LoaderSearch {
             return walk.closure
         }
         let key = SharedTail.Key(walk)
+        var closure: LoadClosure
         if let tail = parsed.sharedTail(for: key), tail.isIndependent(of: walk.objects[0]) {
             walk.append(tail)
+            closure = walk.closure
+            closure.shared = tail.part
         } else {
             let tail = walk.searchRest(self, &parsed)
-            if tail.isIndependent(of: walk.objects[0]) { parsed.remember(tail, for: key) }
+            closure = walk.closure
+            if tail.isIndependent(of: walk.objects[0]) { closure.shared = parsed.remember(tail, for: key) }
         }
-        return walk.closure
+        return closure
     }
 
     /// Executables up to this size are read in one call: their headers, dynamic section and
@@ -188,7 +202,8 @@ struct ClosureWalk {
         let (names, files) = trace ?? ([], [])
         trace = nil
         return SharedTail(objects: Array(objects[objectsBefore...]), problems: Array(problems[problemsBefore...]),
-                          unsearched: unsearched - unsearchedBefore, namesMatched: names, filesFound: files)
+                          unsearched: unsearched - unsearchedBefore, namesMatched: names, filesFound: files,
+                          part: nil)
     }
 
     /// Appends a tail walked for another program with the same key: what walking it would add.
@@ -231,6 +246,8 @@ struct SharedTail {
     var unsearched: Int
     var namesMatched: Set<String>
     var filesFound: Set<String>
+    /// Set when the cache keeps it (`ELFCache.remember`).
+    var part: LoadClosure.SharedPart?
 
     func isIndependent(of executable: LoadedObject) -> Bool {
         if let soname = executable.elf.dynamic?.soname, namesMatched.contains(soname) { return false }

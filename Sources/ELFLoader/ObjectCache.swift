@@ -75,6 +75,8 @@ public struct ELFCache: Sendable {
     private var found = BoundedCache<LibraryQuery, Resolution>(capacity: 4_096)
     private var lookups = BoundedCache<String, Lookup>(capacity: 8_192)
     private var tails = BoundedCache<SharedTail.Key, SharedTail>(capacity: 1_024)
+    /// Tails kept so far, which numbers each (never reset, so no number is given twice).
+    private var tailsKept = 0
     /// Directories met while resolving programs and libraries, so each is looked up once.
     var directories = KnownDirectories()
 
@@ -121,7 +123,15 @@ public struct ELFCache: Sendable {
     }
 
     mutating func sharedTail(for key: SharedTail.Key) -> SharedTail? { tails[key] }
-    mutating func remember(_ tail: SharedTail, for key: SharedTail.Key) { tails[key] = tail }
+    /// Keeps a tail under a serial number of its own, returned.
+    mutating func remember(_ tail: SharedTail, for key: SharedTail.Key) -> LoadClosure.SharedPart {
+        tailsKept += 1
+        let part = LoadClosure.SharedPart(start: key.dependencies.count + 1, serial: tailsKept)
+        var kept = tail
+        kept.part = part
+        tails[key] = kept
+        return part
+    }
 
     mutating func resolution(of query: LibraryQuery) -> Resolution? { found[query] }
     mutating func remember(_ resolution: Resolution, for query: LibraryQuery) { found[query] = resolution }

@@ -23,6 +23,34 @@ import ELFLoader
         #expect(second.culprits.first?.jit?.name == "PCRE2 JIT")
     }
 
+    /// The code generators in the part of a closure walked once for many programs are found
+    /// once for all of them, and never given to a program whose part below its own
+    /// dependencies is another, even where both parts begin at the same object.
+    @Test func eachSharedPartOfAClosureKeepsItsOwnCodeGenerators() throws {
+        let dir = try TemporaryDirectory("shared-part-clues")
+        func put(_ path: String, soname: String? = nil, needing needed: [String]) throws {
+            var elf = ELFWriter.named("x86_64")
+            elf.soname = soname
+            elf.needed = needed
+            try elf.write(to: dir.path + path)
+        }
+        try put("/usr/lib/libtop.so", needing: ["libpcre2-8.so.0"])
+        try put("/usr/lib/libother.so", needing: ["libffi.so.8"])
+        try put("/usr/lib/libpcre2-8.so.0", soname: "libpcre2-8.so.0", needing: [])
+        try put("/usr/lib/libffi.so.8", soname: "libffi.so.8", needing: [])
+        for (program, library) in [("a", "libtop.so"), ("b", "libtop.so"), ("c", "libother.so")] {
+            try put("/opt/\(program)/bin/\(program)", needing: [library])
+        }
+        let loader = LoaderSearch(root: FileSystemRoot(directory: dir.path))
+        var caches = ObjectCaches()
+        for (program, generator) in [("a", "PCRE2 JIT"), ("c", "libffi closures"), ("b", "PCRE2 JIT")] {
+            let facts = try ProgramFacts.analyse(executable: "/opt/\(program)/bin/\(program)", loader: loader, caches: &caches).get()
+            #expect(facts.closure.shared?.start == 2, "\(program)")
+            #expect(facts.jitComponents.map(\.component.name) == [generator], "\(program)")
+            #expect(facts.jitComponents.map(\.index) == [2], "\(program)")
+        }
+    }
+
     /// A root whose programs (under opt/NAME/bin/NAME) link usr/lib/libgen.so, built with the
     /// PCRE2 JIT's entry point; `libgen.so.new`, without it, is ready to be renamed over it, as a
     /// package update does. A Diagnoser reads it, as a live session's (`live`) or a log's.
