@@ -41,7 +41,7 @@ struct ObjectCaches {
     mutating func symbolClues(of object: LoadedObject, root: FileSystemRoot) -> [(component: JITComponent, clue: String)] {
         if let known = symbolClues[object.file] { return known }
         // The path is the identity's, resolved when the closure was walked: not looked up again.
-        let symbols = (try? root.open(resolved: object.realPath)).flatMap { try? object.elf.dynamicSymbols($0) } ?? []
+        let symbols = (try? root.open(resolved: object.realPath)).flatMap { try? object.elf.dynamicSymbols($0, keeping: JITFingerprints.mayBeTelling) } ?? []
         let clues = JITFingerprints.bySymbols(symbols)
         symbolClues[object.file] = clues
         return clues

@@ -55,7 +55,7 @@ public struct ProgramFacts: Sendable {
             // nearly every call, and opening it again would double its cost.
             var executableSymbols: [DynamicSymbol] = []
             let closure = try loader.closure(executable: executable, parsed: &caches.parsed) { elf, bytes in
-                executableSymbols = (try? elf.dynamicSymbols(bytes)) ?? []
+                executableSymbols = (try? elf.dynamicSymbols(bytes, keeping: JITFingerprints.mayBeTelling)) ?? []
             }
             func clues(_ indices: Range<Int>) -> [JITMatch] {
                 indices.flatMap { i -> [JITMatch] in
