@@ -34,9 +34,18 @@ extension Diagnoser {
         if case .success(let facts) = result, let cut = facts.closure.cut, !closureCuts.contains(where: { $0.subject == exe }) {
             closureCuts.append(.loadClosure(cut, closure: facts.closure, executable: exe))
         }
-        if programs.count >= Self.maxPrograms { programs.removeAll(keepingCapacity: true) }
+        if programs.count >= Self.maxPrograms { makeRoomForPrograms() }
         programs[key] = result
         return result
+    }
+
+    /// Room in the full table of programs: those that could not be read go first, as looking
+    /// for one again costs a lookup where analysing one again costs reading it and walking its
+    /// closure (a log of 100,000 programs, most not on this host, analysed the few that are
+    /// twice); all go when the analyses alone fill half the table.
+    private mutating func makeRoomForPrograms() {
+        programs = programs.filter { if case .success = $0.value { true } else { false } }
+        if programs.count >= Self.maxPrograms / 2 { programs.removeAll(keepingCapacity: true) }
     }
 
     /// In a live session, whether an earlier analysis still describes the program's files: the

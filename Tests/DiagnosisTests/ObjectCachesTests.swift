@@ -51,6 +51,20 @@ import ELFLoader
         }
     }
 
+    /// When the table of programs is full, the programs that could not be read make room
+    /// first: one analysed before thousands of others not on the host is not read again (here,
+    /// removed since, it would no longer be found).
+    @Test func programsAnalysedOutlastProgramsNotFound() throws {
+        var (dir, diagnoser) = try Self.jitLibraryTree("programs-kept", programs: ["a"], live: false)
+        #expect((try? diagnoser.program("/opt/a/bin/a").get()) != nil)
+        for i in 0..<Diagnoser.maxPrograms {
+            #expect((try? diagnoser.program("/opt/missing\(i)/bin/x").get()) == nil)
+        }
+        try FileManager.default.removeItem(atPath: dir.path + "/opt/a/bin/a")
+        #expect((try? diagnoser.program("/opt/a/bin/a").get())?.jitComponents.first?.component.name == "PCRE2 JIT")
+        #expect(diagnoser.programs.count <= Diagnoser.maxPrograms)
+    }
+
     /// A root whose programs (under opt/NAME/bin/NAME) link usr/lib/libgen.so, built with the
     /// PCRE2 JIT's entry point; `libgen.so.new`, without it, is ready to be renamed over it, as a
     /// package update does. A Diagnoser reads it, as a live session's (`live`) or a log's.
