@@ -75,7 +75,11 @@ enum JITFingerprints {
         if object.parent == nil, let c = executables[base] { return (c, "the program is \(base)") }
         let names = [object.elf.dynamic?.soname, object.neededName, base].compactMap { $0 }
         for (prefix, component) in sonamePrefixes {
-            if let name = names.first(where: { $0.hasPrefix(prefix) }) { return (component, "library \(name)") }
+            // The first byte first, as for symbols: an executable's names (its path) start with
+            // no prefix's, and the string comparison is the costly part of every program's check.
+            if let name = names.first(where: { $0.utf8.first == prefix.utf8.first && $0.hasPrefix(prefix) }) {
+                return (component, "library \(name)")
+            }
         }
         return nil
     }

@@ -68,13 +68,14 @@ public struct ProgramFacts: Sendable {
                     return clues.map { JITMatch(index: i, component: $0.component, clue: "\(object.realPath) \($0.clue)") }
                 }
             }
-            var found = clues(0..<(closure.shared?.start ?? closure.objects.count))
+            var found = clues(0..<(closure.shared == nil ? closure.objects.count : 1))
             if let shared = closure.shared {
-                // The part walked once for many programs is matched once for all of them.
+                // What follows the executable in a closure walked once for many programs is
+                // matched once for all of them.
                 if let known = caches.clues(ofShared: shared) {
                     found += known
                 } else {
-                    let matched = clues(shared.start..<closure.objects.count)
+                    let matched = clues(1..<closure.objects.count)
                     caches.remember(matched, ofShared: shared)
                     found += matched
                 }

@@ -36,14 +36,13 @@ public struct LoadClosure: Sendable {
     public var problems: [LoadProblem]
     /// Set when the walk stopped at the bound: objects beyond it are missing, not absent.
     public var cut: ClosureCut? = nil
-    /// The objects from `shared.start` on, with their parents and problems, are those of every
-    /// closure with the same `shared` (a walk reused across programs): what is learnt of them
-    /// once holds for all. Nil for a closure walked for its program alone.
+    /// Every closure with the same `shared` (a walk reused across programs) has the same
+    /// objects after the executable: what is learnt of them once holds for all. Nil for a
+    /// closure walked for its program alone.
     public var shared: SharedPart? = nil
 
     public struct SharedPart: Hashable, Sendable {
-        public let start: Int
-        /// Which walk, never reused for another within a run.
+        /// Which walk, never given to another within a run.
         let serial: Int
     }
 
@@ -227,17 +226,19 @@ struct SharedTail {
         var interpreter: String?
         var dependencies: [Dependency]
 
-        /// One of the executable's dependencies, as the walk below reads it.
+        /// One of the executable's dependencies: what the walk below reads of it, and how it
+        /// was found, so that closures with the same key have the same objects after the executable.
         struct Dependency: Hashable {
             var path: String
             var neededName: String
             var file: FileIdentity
+            var foundVia: String
         }
 
         init(_ walk: ClosureWalk) {
             machine = walk.machine
             interpreter = walk.interpreter
-            dependencies = walk.objects.dropFirst().map { Dependency(path: $0.path, neededName: $0.neededName, file: $0.file) }
+            dependencies = walk.objects.dropFirst().map { Dependency(path: $0.path, neededName: $0.neededName, file: $0.file, foundVia: $0.foundVia) }
         }
     }
 

@@ -126,7 +126,7 @@ public struct ELFCache: Sendable {
     /// Keeps a tail under a serial number of its own, returned.
     mutating func remember(_ tail: SharedTail, for key: SharedTail.Key) -> LoadClosure.SharedPart {
         tailsKept += 1
-        let part = LoadClosure.SharedPart(start: key.dependencies.count + 1, serial: tailsKept)
+        let part = LoadClosure.SharedPart(serial: tailsKept)
         var kept = tail
         kept.part = part
         tails[key] = kept
