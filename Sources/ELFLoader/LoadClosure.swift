@@ -148,8 +148,12 @@ struct ClosureWalk {
     private var trace: (names: Set<String>, files: Set<String>)?
 
     init(_ executable: LoadedObject) {
+        // Room for an executable and a few dependencies without growing: most walks reuse a tail
+        // after these (`SharedTail`), and growing from empty rehashes at every doubling.
+        loadedNames.reserveCapacity(16)
+        loadedFiles.reserveCapacity(8)
         machine = Machine(of: executable.elf)
-        interpreter = executable.elf.interpreter.flatMap { $0.split(separator: "/").last.map(String.init) }
+        interpreter = executable.elf.interpreter.flatMap { PathComponents.last(of: $0).map(String.init) }
         load(executable)
     }
 
