@@ -39,13 +39,21 @@ extension Diagnoser {
         return result
     }
 
-    /// At the bound, the programs not found go first: finding that out again costs a lookup,
-    /// while an analysis walks a closure (a log of thousands of programs not on this machine
-    /// would otherwise evict the few that are, again and again). Only when analyses alone fill
-    /// half of it is everything let go.
+    /// Room in the full table of programs: those that could not be read go first, as looking
+    /// for one again costs a lookup where analysing one again costs reading it and walking its
+    /// closure (a log of 100,000 programs, most not on this host, analysed the few that are
+    /// twice); all go when the analyses alone fill half the table.
     private mutating func makeRoomForPrograms() {
-        programs = programs.filter { if case .success = $0.value { true } else { false } }
-        if programs.count >= Self.maxPrograms / 2 { programs.removeAll(keepingCapacity: true) }
+        // Sized for a full table at once: growing to it again would rehash at every doubling.
+        var analysed = [RootedPath: Result<ProgramFacts, ELFError>](minimumCapacity: Self.maxPrograms)
+        for (key, result) in programs {
+            if case .success = result { analysed[key] = result }
+        }
+        if analysed.count >= Self.maxPrograms / 2 {
+            programs.removeAll(keepingCapacity: true)
+        } else {
+            programs = analysed
+        }
     }
 
     /// In a live session, whether an earlier analysis still describes the program's files: the

@@ -58,12 +58,28 @@ enum JITFingerprints {
     /// object is checked, and most (`malloc`, `__libc_start_main`) are then checked against none.
     static let symbolPrefixesByFirstByte = Dictionary(grouping: symbolPrefixes) { $0.0.utf8.first ?? 0 }
 
+    /// Whether a symbol name (its bytes) could be one of `symbolPrefixes`' as `bySymbols` tests
+    /// them, so that no string is made of the others (most of every executable's imports). An
+    /// ASCII name can begin with an ASCII prefix (none has a CR, which joins an LF into one
+    /// Character) only if its bytes do; any other name is left for the string comparison.
+    static func mayBeTelling(_ name: ArraySlice<UInt8>) -> Bool {
+        guard name.allSatisfy({ $0 < 0x80 }) else { return true }
+        guard let first = name.first, let candidates = symbolPrefixBytesByFirstByte[first] else { return false }
+        return candidates.contains { name.starts(with: $0) }
+    }
+
+    static let symbolPrefixBytesByFirstByte = symbolPrefixesByFirstByte.mapValues { $0.map { Array($0.0.utf8) } }
+
     static func byName(_ object: LoadedObject) -> (component: JITComponent, clue: String)? {
         let base = object.path.lastPathComponent
         if object.parent == nil, let c = executables[base] { return (c, "the program is \(base)") }
         let names = [object.elf.dynamic?.soname, object.neededName, base].compactMap { $0 }
         for (prefix, component) in sonamePrefixes {
-            if let name = names.first(where: { $0.hasPrefix(prefix) }) { return (component, "library \(name)") }
+            // The first byte first, as for symbols: an executable's names (its path) start with
+            // no prefix's, and the string comparison is the costly part of every program's check.
+            if let name = names.first(where: { $0.utf8.first == prefix.utf8.first && $0.hasPrefix(prefix) }) {
+                return (component, "library \(name)")
+            }
         }
         return nil
     }

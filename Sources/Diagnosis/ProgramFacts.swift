@@ -51,16 +51,33 @@ public struct ProgramFacts: Sendable {
     /// `caches`: what earlier programs under the same root taught (see `ObjectCaches`).
     static func analyse(executable: String, loader: LoaderSearch, caches: inout ObjectCaches) -> Result<ProgramFacts, ELFError> {
         do {
-            let closure = try loader.closure(executable: executable, parsed: &caches.parsed)
-            var found: [JITMatch] = []
-            for (i, object) in closure.objects.enumerated() {
-                // Symbols are read only where the name alone does not settle it.
-                if let byName = caches.nameClue(of: object) {
-                    found.append(JITMatch(index: i, component: byName.component, clue: "\(byName.clue)"))
-                    continue
+            // The executable's symbols are read while it is open for its headers: it is new to
+            // nearly every call, and opening it again would double its cost.
+            var executableSymbols: [DynamicSymbol] = []
+            let closure = try loader.closure(executable: executable, parsed: &caches.parsed) { elf, bytes in
+                executableSymbols = (try? elf.dynamicSymbols(bytes, keeping: JITFingerprints.mayBeTelling)) ?? []
+            }
+            func clues(_ indices: Range<Int>) -> [JITMatch] {
+                indices.flatMap { i -> [JITMatch] in
+                    let object = closure.objects[i]
+                    // Symbols are read only where the name alone does not settle it.
+                    if let byName = caches.nameClue(of: object) {
+                        return [JITMatch(index: i, component: byName.component, clue: "\(byName.clue)")]
+                    }
+                    let clues = i == 0 ? JITFingerprints.bySymbols(executableSymbols) : caches.symbolClues(of: object, root: loader.root)
+                    return clues.map { JITMatch(index: i, component: $0.component, clue: "\(object.realPath) \($0.clue)") }
                 }
-                found += caches.symbolClues(of: object, root: loader.root).map {
-                    JITMatch(index: i, component: $0.component, clue: "\(object.realPath) \($0.clue)")
+            }
+            var found = clues(0..<(closure.shared == nil ? closure.objects.count : 1))
+            if let shared = closure.shared {
+                // What follows the executable in a closure walked once for many programs is
+                // matched once for all of them.
+                if let known = caches.clues(ofShared: shared) {
+                    found += known
+                } else {
+                    let matched = clues(1..<closure.objects.count)
+                    caches.remember(matched, ofShared: shared)
+                    found += matched
                 }
             }
             // One match per generator: the library that is it, if the closure has one, with every clue.

@@ -98,7 +98,7 @@ public final class FileBytes: ByteSource {
         var out = [UInt8](repeating: 0, count: max)
         let n = out.withUnsafeMutableBytes { raw in try? fd.read(fromAbsoluteOffset: Int64(offset), into: raw) }
         guard let n else { return nil }
-        return Array(out.prefix(n))
+        return n == max ? out : Array(out.prefix(n))
     }
 
     public func read(at offset: UInt64, count: Int) -> [UInt8]? {

@@ -193,16 +193,15 @@ struct Reader {
     let bytes: [UInt8]
     let bigEndian: Bool
 
-    func u16(_ o: Int) -> UInt16 { UInt16(truncatingIfNeeded: value(o, 2)) }
-    func u32(_ o: Int) -> UInt32 { UInt32(truncatingIfNeeded: value(o, 4)) }
-    func u64(_ o: Int) -> UInt64 { value(o, 8) }
+    func u16(_ o: Int) -> UInt16 { value(o) }
+    func u32(_ o: Int) -> UInt32 { value(o) }
+    func u64(_ o: Int) -> UInt64 { value(o) }
 
-    private func value(_ o: Int, _ n: Int) -> UInt64 {
-        var v: UInt64 = 0
-        for k in 0..<n {
-            let b = UInt64(bytes[o + (bigEndian ? k : n - 1 - k)])
-            v = v << 8 | b
-        }
-        return v
+    /// One load rather than a shift per byte: every header, dynamic entry and symbol of every
+    /// object goes through here. The bounds are checked as indexing would.
+    private func value<T: FixedWidthInteger>(_ o: Int) -> T {
+        precondition(o >= 0 && o <= bytes.count - MemoryLayout<T>.size, "read past a buffer checked to be long enough")
+        let raw = bytes.withUnsafeBytes { $0.loadUnaligned(fromByteOffset: o, as: T.self) }
+        return bigEndian ? T(bigEndian: raw) : T(littleEndian: raw)
     }
 }

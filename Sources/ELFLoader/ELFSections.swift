@@ -75,6 +75,12 @@ extension ELFFile {
 
     /// The dynamic symbol table: what the object exports and what it imports.
     public func dynamicSymbols(_ source: ByteSource) throws -> [DynamicSymbol] {
+        try dynamicSymbols(source, keeping: { _ in true })
+    }
+
+    /// The same, only the symbols whose name (its bytes, without the NUL) `keep` accepts: a
+    /// caller looking for a few names makes no string of the others.
+    public func dynamicSymbols(_ source: ByteSource, keeping keep: (ArraySlice<UInt8>) -> Bool) throws -> [DynamicSymbol] {
         let all = try unnamedSections(source).map(\.section)
         guard let symtab = all.first(where: { $0.type == Section.dynamicSymbols }) else { return [] }
         guard Int(symtab.link) < all.count else { throw ELFError(".dynsym names a string table that does not exist") }
@@ -94,16 +100,21 @@ extension ELFFile {
         for i in 1..<max(count, 1) {
             let o = i * entrySize
             let shndx = elfClass == .elf64 ? r.u16(o + 6) : r.u16(o + 14)
-            guard let name = Self.string(in: names, at: UInt64(r.u32(o))), !name.isEmpty else { continue }
-            out.append(DynamicSymbol(name: name, defined: shndx != 0))
+            guard let name = Self.bytes(in: names, at: UInt64(r.u32(o))), !name.isEmpty, keep(name) else { continue }
+            out.append(DynamicSymbol(name: String(decoding: name, as: UTF8.self), defined: shndx != 0))
         }
         return out
     }
 
     static func string(in table: [UInt8], at offset: UInt64) -> String? {
+        bytes(in: table, at: offset).map { String(decoding: $0, as: UTF8.self) }
+    }
+
+    /// The NUL-terminated string at `offset`, without its NUL; nil if it is not all there.
+    static func bytes(in table: [UInt8], at offset: UInt64) -> ArraySlice<UInt8>? {
         guard offset < UInt64(table.count) else { return nil }
         let tail = table[Int(offset)...]
         guard let end = tail.firstIndex(of: 0) else { return nil }
-        return String(decoding: tail[..<end], as: UTF8.self)
+        return tail[..<end]
     }
 }

@@ -90,12 +90,13 @@ public struct FileSystemRoot: Sendable, Equatable {
     private func walk(_ path: String, directories: inout KnownDirectories) -> Result<(path: String, status: stat?), WalkFailure> {
         guard !path.utf8.contains(0) else { return .failure(.nul) }
         var status: stat?
-        var pending = components(path).reversed() as [Substring]
+        // What is left to resolve: the path, then the target of each symlink met on top of it.
+        var pending = [PathComponents(path)]
         var resolved: [Substring] = []
         // "/" + resolved.joined("/"), kept alongside rather than joined again for each component.
         var resolvedPath = ""
         var links = 0
-        while let part = pending.popLast() {
+        while let part = PathComponents.next(of: &pending) {
             if part == "." || part.isEmpty { continue }
             status = nil
             if part == ".." {
@@ -120,7 +121,7 @@ public struct FileSystemRoot: Sendable, Equatable {
                     resolved.removeAll()
                     resolvedPath = ""
                 }
-                pending.append(contentsOf: components(target).reversed())
+                pending.append(PathComponents(target))
             } else {
                 if st.st_mode & S_IFMT == S_IFDIR { directories.insert(candidate) }
                 resolved.append(part)
@@ -182,15 +183,6 @@ public struct FileSystemRoot: Sendable, Equatable {
         (try? open(path))?.contents(limit: limit)
     }
 
-    /// The path's components, by "/". An ASCII path is split by byte, which is what splitting by
-    /// Character gives there at a fraction of the cost (every program of a run is looked up);
-    /// elsewhere a "/" followed by a combining mark is no separator, so Characters decide.
-    private func components(_ path: String) -> [Substring] {
-        let bytes = path.utf8
-        guard bytes.allSatisfy({ $0 < 0x80 }) else { return path.split(separator: "/", omittingEmptySubsequences: true) }
-        return bytes.split(separator: UInt8(ascii: "/")).map { Substring($0) }
-    }
-
     /// The target of a symlink at an in-root path.
     private func readLink(_ path: String) -> String? {
         var buffer = [CChar](repeating: 0, count: Int(PATH_MAX) + 1)
@@ -212,4 +204,48 @@ private final class OpenDirectory: Sendable {
     }
 
     deinit { close(descriptor) }
+}
+
+/// A path's components, by "/", taken one at a time from the front (empty ones included),
+/// so resolving a path builds no list of them. An ASCII path is split by byte, which is what
+/// splitting by Character gives there at a fraction of the cost (every program of a run is
+/// looked up); elsewhere a "/" followed by a combining mark is no separator, so Characters decide.
+struct PathComponents {
+    private var rest: Substring
+    private let ascii: Bool
+
+    init(_ path: String) {
+        rest = path[...]
+        ascii = path.utf8.allSatisfy { $0 < 0x80 }
+    }
+
+    /// The next component of the innermost path in `stack` not yet used up.
+    static func next(of stack: inout [PathComponents]) -> Substring? {
+        while let top = stack.indices.last {
+            if let part = stack[top].next() { return part }
+            stack.removeLast()
+        }
+        return nil
+    }
+
+    /// The last non-empty component (a file's base name), as splitting by "/" gives it.
+    static func last(of path: String) -> Substring? {
+        var components = PathComponents(path)
+        var last: Substring?
+        while let part = components.next() {
+            if !part.isEmpty { last = part }
+        }
+        return last
+    }
+
+    private mutating func next() -> Substring? {
+        guard !rest.isEmpty else { return nil }
+        let separator = ascii ? rest.utf8.firstIndex(of: UInt8(ascii: "/")) : rest.firstIndex(of: "/")
+        guard let separator else {
+            defer { rest = rest[rest.endIndex...] }
+            return rest
+        }
+        defer { rest = rest[rest.index(after: separator)...] }
+        return rest[..<separator]
+    }
 }

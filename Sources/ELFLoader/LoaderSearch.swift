@@ -1,56 +1,3 @@
-/// One object in a program's load closure, and how ld.so would have found it.
-public struct LoadedObject: Sendable {
-    /// The path ld.so would open (before symlinks), inside the analysed root.
-    public var path: String
-    /// The file itself: its path with every symlink resolved, and its identity.
-    public var file: FileIdentity
-    /// The same file with every symlink resolved.
-    public var realPath: String { file.path }
-    /// The DT_NEEDED string that pulled it in (the executable's own path for the executable).
-    public var neededName: String
-    public var elf: ELFFile
-    /// Index in `LoadClosure.objects` of the object whose DT_NEEDED named this one.
-    public var parent: Int?
-    /// How the path was found: "executable", "RUNPATH $ORIGIN/../lib", "ld.so.cache", …
-    public var foundVia: String
-}
-
-/// A DT_NEEDED name the search could not satisfy, or a file it found but could not read.
-public struct LoadProblem: Sendable {
-    public var name: String
-    public var requester: Int
-    public var reason: String
-}
-
-/// Where the walk of a closure stopped because it reached `LoaderSearch.maxObjects`.
-public struct ClosureCut: Sendable, Equatable {
-    /// Objects kept: the bound.
-    public var objects: Int
-    /// DT_NEEDED entries left unsearched (of the kept objects whose dependencies were not walked).
-    public var unsearchedEntries: Int
-}
-
-/// A program's dependency closure in ld.so's breadth-first load order.
-public struct LoadClosure: Sendable {
-    public var objects: [LoadedObject]
-    public var problems: [LoadProblem]
-    /// Set when the walk stopped at the bound: objects beyond it are missing, not absent.
-    public var cut: ClosureCut? = nil
-
-    /// The executable first, down to the object at `index`.
-    public func chain(to index: Int) -> [LoadedObject] {
-        var out: [LoadedObject] = []
-        var i: Int? = index
-        var guardCount = 0
-        while let j = i, guardCount <= objects.count {
-            out.append(objects[j])
-            i = objects[j].parent
-            guardCount += 1
-        }
-        return out.reversed()
-    }
-}
-
 /// An emulation of glibc's `_dl_map_object` search (elf/dl-load.c), over files only:
 /// DT_RPATH of the requester and its loaders (unless the requester has DT_RUNPATH), then
 /// LD_LIBRARY_PATH when known, DT_RUNPATH of the requester, /etc/ld.so.cache, and the default
@@ -96,68 +43,12 @@ public struct LoaderSearch: Sendable {
         try ELFFile(root.open(path))
     }
 
-    /// The closure of an executable. Throws only if the executable itself cannot be read.
-    public func closure(executable: String) throws -> LoadClosure {
-        var parsed = ELFCache()
-        return try closure(executable: executable, parsed: &parsed)
-    }
-
-    /// The same, reusing files already parsed: checking a whole tree resolves libc thousands of times.
-    public func closure(executable: String, parsed: inout ELFCache) throws -> LoadClosure {
-        guard let file = regularFile(executable, &parsed) else {
-            throw ELFError(root.isSystemRoot ? "not found on this machine" : "not found under \(root.hostPrefix)")
-        }
-        let elf = try parse(file, &parsed)
-        let machine = Machine(of: elf)
-        var objects: [LoadedObject] = []
-        // What ld.so matches a DT_NEEDED name against in the objects loaded (each one's DT_NEEDED
-        // name, path and soname), and their files: sets, since every entry of every object is
-        // checked against them, and closures reach dozens of objects.
-        var loadedNames: Set<String> = []
-        var loadedFiles: Set<String> = []
-        func load(_ object: LoadedObject) {
-            objects.append(object)
-            loadedNames.insert(object.neededName)
-            loadedNames.insert(object.path)
-            if let soname = object.elf.dynamic?.soname { loadedNames.insert(soname) }
-            loadedFiles.insert(object.realPath)
-        }
-        load(LoadedObject(path: executable, file: file, neededName: executable, elf: elf, parent: nil, foundVia: "executable"))
-        var problems: [LoadProblem] = []
-        // ld.so itself is in memory before any search: libc's DT_NEEDED on it matches by soname.
-        let interpreter = elf.interpreter.flatMap { $0.split(separator: "/").last.map(String.init) }
-        var queue = 0
-        var unsearched = 0
-        while queue < objects.count {
-            let requester = queue
-            queue += 1
-            let needed = objects[requester].elf.dynamic?.needed ?? []
-            for (n, name) in needed.enumerated() {
-                if objects.count >= Self.maxObjects {
-                    // Past the bound the remaining entries are only counted, not searched.
-                    unsearched += needed.count - n
-                    break
-                }
-                if name == interpreter || loadedNames.contains(name) { continue }
-                switch find(name, requester: requester, objects: objects, machine: machine, parsed: &parsed) {
-                case .found(let path, let file, let elf, let via):
-                    if loadedFiles.contains(file.path) { continue }
-                    load(LoadedObject(path: path, file: file, neededName: name, elf: elf, parent: requester, foundVia: via))
-                case .missing(let reason):
-                    problems.append(LoadProblem(name: name, requester: requester, reason: reason))
-                }
-            }
-        }
-        return LoadClosure(objects: objects, problems: problems,
-                           cut: unsearched > 0 ? ClosureCut(objects: objects.count, unsearchedEntries: unsearched) : nil)
-    }
-
-    private enum SearchResult {
+    enum SearchResult {
         case found(path: String, file: FileIdentity, elf: ELFFile, via: String)
         case missing(String)
     }
 
-    private func parse(_ file: FileIdentity, _ parsed: inout ELFCache) throws -> ELFFile {
+    func parse(_ file: FileIdentity, _ parsed: inout ELFCache) throws -> ELFFile {
         try parsed.parse(file) { try ELFFile(root.open(resolved: file.path)) }
     }
 
@@ -170,16 +61,17 @@ public struct LoaderSearch: Sendable {
         return file
     }
 
-    /// The search, or its answer from an earlier program when no DT_RPATH or DT_RUNPATH made it
+    /// The search, or its answer from an earlier program when no DT_RPATH or $ORIGIN made it
     /// the requester's own and the file found then is still the same file (looked up again
     /// once files may have changed). A library installed since in an earlier directory is not
     /// seen: a run is one snapshot.
-    private func find(_ name: String, requester: Int, objects: [LoadedObject], machine: Machine, parsed: inout ELFCache) -> SearchResult {
+    func find(_ name: String, requester: Int, objects: [LoadedObject], machine: Machine, parsed: inout ELFCache) -> SearchResult {
         guard !name.contains("/"), searchIsShared(requester: requester, objects: objects) else {
             return search(name, requester: requester, objects: objects, machine: machine, parsed: &parsed)
         }
-        let query = ELFCache.LibraryQuery(name: name, machine: machine,
-                                          noDefaultLibraries: objects[requester].elf.dynamic?.noDefaultLibraries ?? false)
+        let dyn = objects[requester].elf.dynamic
+        let query = ELFCache.LibraryQuery(name: name, machine: machine, noDefaultLibraries: dyn?.noDefaultLibraries ?? false,
+                                          runpath: dyn?.runpath)
         if let known = parsed.resolution(of: query) {
             if regularFile(known.file.path, &parsed) == known.file, let elf = try? parse(known.file, &parsed) {
                 return .found(path: known.path, file: known.file, elf: elf, via: known.via)
@@ -193,11 +85,14 @@ public struct LoaderSearch: Sendable {
         return result
     }
 
-    /// True when no DT_RPATH up the chain applies and the requester has no DT_RUNPATH: then
-    /// only what is the same for every program (LD_LIBRARY_PATH, the cache, the default
-    /// directories) decides where a name is found.
+    /// True when only the requester's DT_RUNPATH, if it names plain directories, and what is
+    /// the same for every program (LD_LIBRARY_PATH, the cache, the default directories) decide
+    /// where a name is found: with a DT_RUNPATH no DT_RPATH applies, and without one none may
+    /// up the chain. A dynamic string token ($ORIGIN) makes the RUNPATH the requester's own.
     private func searchIsShared(requester: Int, objects: [LoadedObject]) -> Bool {
-        guard objects[requester].elf.dynamic?.runpath == nil else { return false }
+        if let runpath = objects[requester].elf.dynamic?.runpath {
+            return !runpath.contains { $0.utf8.contains(UInt8(ascii: "$")) }
+        }
         var i: Int? = requester
         while let j = i {
             if objects[j].elf.dynamic?.rpath != nil { return false }

@@ -42,8 +42,10 @@ public struct BoundedCache<Key: Hashable, Value> {
                 return
             }
             if newer[key] == nil, newer.count >= capacity / 2 {
-                older = newer
-                newer = [:]
+                // The older half's storage is reused for the new newer one: a full half grows
+                // again at once, and growing from empty would rehash it several times.
+                swap(&older, &newer)
+                newer.removeAll(keepingCapacity: true)
             }
             newer[key] = newValue
         }
@@ -59,8 +61,9 @@ extension BoundedCache: Sendable where Key: Sendable, Value: Sendable {}
 
 /// What the loader search learnt of files under one root, shared by every closure walked with
 /// it: each ELF file parsed once (by identity, so libc is read once per run, not once per
-/// program), and where a library name was found when the answer cannot depend on the program
-/// asking. Bounded: a huge tree costs parsing again, not memory.
+/// program), where a library name was found when the answer cannot depend on the program
+/// asking, and the closures below programs' own dependencies (`SharedTail`). Bounded: a huge
+/// tree costs parsing again, not memory.
 ///
 /// What a path resolved to (a file's identity, or nothing there) is trusted until the caller
 /// says files may have changed (`filesMayHaveChanged`): a run over a log reads the tree as one
@@ -71,6 +74,9 @@ public struct ELFCache: Sendable {
     private var files = BoundedCache<FileIdentity, Result<ELFFile, ELFError>>(capacity: 4_096)
     private var found = BoundedCache<LibraryQuery, Resolution>(capacity: 4_096)
     private var lookups = BoundedCache<String, Lookup>(capacity: 8_192)
+    private var tails = BoundedCache<SharedTail.Key, SharedTail>(capacity: 1_024)
+    /// Tails kept so far, which numbers each (never reset, so no number is given twice).
+    private var tailsKept = 0
     /// Directories met while resolving programs and libraries, so each is looked up once.
     var directories = KnownDirectories()
 
@@ -81,18 +87,24 @@ public struct ELFCache: Sendable {
         var file: FileIdentity?
     }
 
-    /// Forgets what paths resolved to, so the next lookup of each sees the files as they are now.
-    public mutating func filesMayHaveChanged() { lookups.removeAll() }
+    /// Forgets what paths resolved to, so the next lookup of each sees the files as they are now,
+    /// and the closures walked from them.
+    public mutating func filesMayHaveChanged() {
+        lookups.removeAll()
+        tails.removeAll()
+    }
 
     mutating func lookup(_ path: String) -> Lookup? { lookups[path] }
     mutating func remember(_ lookup: Lookup, for path: String) { lookups[path] = lookup }
 
-    /// A name searched for where no DT_RPATH or DT_RUNPATH applies: only LD_LIBRARY_PATH,
-    /// ld.so.cache and the default directories, which are the same for every program of a run.
+    /// A name searched for where no DT_RPATH applies: only the requester's DT_RUNPATH (plain
+    /// directories), LD_LIBRARY_PATH, ld.so.cache and the default directories, which are the
+    /// same for every program of a run.
     struct LibraryQuery: Hashable, Sendable {
         var name: String
         var machine: Machine
         var noDefaultLibraries: Bool
+        var runpath: [String]?
     }
 
     /// Where the search found the name: the path ld.so would open, the file and how it got there.
@@ -108,6 +120,17 @@ public struct ELFCache: Sendable {
         do { result = .success(try make()) } catch let e as ELFError { result = .failure(e) } catch { result = .failure(ELFError("\(error)")) }
         files[file] = result
         return try result.get()
+    }
+
+    mutating func sharedTail(for key: SharedTail.Key) -> SharedTail? { tails[key] }
+    /// Keeps a tail under a serial number of its own, returned.
+    mutating func remember(_ tail: SharedTail, for key: SharedTail.Key) -> LoadClosure.SharedPart {
+        tailsKept += 1
+        let part = LoadClosure.SharedPart(serial: tailsKept)
+        var kept = tail
+        kept.part = part
+        tails[key] = kept
+        return part
     }
 
     mutating func resolution(of query: LibraryQuery) -> Resolution? { found[query] }

@@ -110,6 +110,25 @@ private func classify(_ perms: Set<Permission>, _ s: Syscall?, path: String? = n
         #expect(found.last?.clue == "defines wasm_runtime_init")
     }
 
+    /// The byte test that spares a string for most symbols drops none that `bySymbols` would
+    /// match: every prefix itself, names a byte away from one, a combining mark or a CR LF
+    /// right after one (where the Characters differ though the bytes begin alike), other
+    /// scripts, and bytes that are not UTF-8.
+    @Test func theByteFilterKeepsEveryTellingSymbol() {
+        let prefixes = JITFingerprints.symbolPrefixes.map { Array($0.0.utf8) }
+        var names: [[UInt8]] = [Array("printf".utf8), Array("_".utf8), [0xff], [0xe2, 0x84, 0xaa], Array("Ｊ".utf8), [0x70, 0xcc, 0x81]]
+        for p in prefixes {
+            names += [p, p + Array("_8".utf8), Array(p.dropLast()), p + [0xcc, 0x81], p + [0x0d, 0x0a], p + [0xff], [0xff] + p,
+                      Array(p.dropFirst()), [p[0] ^ 0x20] + p.dropFirst()]
+        }
+        for name in names {
+            let telling = !JITFingerprints.bySymbols([.init(name: String(decoding: name, as: UTF8.self), defined: false)]).isEmpty
+            #expect(!telling || JITFingerprints.mayBeTelling(name[...]), "\(name)")
+        }
+        #expect(!JITFingerprints.mayBeTelling(Array("malloc".utf8)[...]))
+        #expect(!JITFingerprints.mayBeTelling(Array("__libc_start_main".utf8)[...]))
+    }
+
     /// The byte search from the end answers as splitting the path on "/" did.
     @Test func baseNameIsTheLastComponent() {
         for path in ["/usr/bin/node", "node", "/opt/app/", "//lib//libffi.so.8//", "/", "", "/usr/bin/n\u{f6}de", "/a/\u{301}b"] {

@@ -23,16 +23,46 @@ import ELFLoader
         #expect(second.culprits.first?.jit?.name == "PCRE2 JIT")
     }
 
-    /// More programs than the cache holds, all but one not on this machine (a fleet's log read
-    /// on a workstation): the one analysed stays cached, only the lookups that failed are let go.
-    @Test func programsNotFoundAreLetGoBeforeAnalyses() throws {
-        var (dir, diagnoser) = try Self.jitLibraryTree("object-caches-bound", programs: ["a"], live: false)
-        defer { _ = dir }
-        let analysed = Diagnoser.RootedPath(root: 0, path: "/opt/a/bin/a")
-        #expect((try? diagnoser.program(analysed.path).get()) != nil)
-        for k in 0..<Diagnoser.maxPrograms { _ = diagnoser.program("/opt/missing\(k)/bin/missing\(k)") }
-        #expect(diagnoser.programs[analysed] != nil)
-        #expect(diagnoser.programs.count < Diagnoser.maxPrograms)
+    /// The code generators in the part of a closure walked once for many programs are found
+    /// once for all of them, and never given to a program whose part is another, even where
+    /// both hold as many objects.
+    @Test func eachSharedPartOfAClosureKeepsItsOwnCodeGenerators() throws {
+        let dir = try TemporaryDirectory("shared-part-clues")
+        func put(_ path: String, soname: String? = nil, needing needed: [String]) throws {
+            var elf = ELFWriter.named("x86_64")
+            elf.soname = soname
+            elf.needed = needed
+            try elf.write(to: dir.path + path)
+        }
+        try put("/usr/lib/libtop.so", needing: ["libpcre2-8.so.0"])
+        try put("/usr/lib/libother.so", needing: ["libffi.so.8"])
+        try put("/usr/lib/libpcre2-8.so.0", soname: "libpcre2-8.so.0", needing: [])
+        try put("/usr/lib/libffi.so.8", soname: "libffi.so.8", needing: [])
+        for (program, library) in [("a", "libtop.so"), ("b", "libtop.so"), ("c", "libother.so")] {
+            try put("/opt/\(program)/bin/\(program)", needing: [library])
+        }
+        let loader = LoaderSearch(root: FileSystemRoot(directory: dir.path))
+        var caches = ObjectCaches()
+        for (program, generator) in [("a", "PCRE2 JIT"), ("c", "libffi closures"), ("b", "PCRE2 JIT")] {
+            let facts = try ProgramFacts.analyse(executable: "/opt/\(program)/bin/\(program)", loader: loader, caches: &caches).get()
+            #expect(facts.closure.shared != nil, "\(program)")
+            #expect(facts.jitComponents.map(\.component.name) == [generator], "\(program)")
+            #expect(facts.jitComponents.map(\.index) == [2], "\(program)")
+        }
+    }
+
+    /// When the table of programs is full, the programs that could not be read make room
+    /// first: one analysed before thousands of others not on the host is not read again (here,
+    /// removed since, it would no longer be found).
+    @Test func programsAnalysedOutlastProgramsNotFound() throws {
+        var (dir, diagnoser) = try Self.jitLibraryTree("programs-kept", programs: ["a"], live: false)
+        #expect((try? diagnoser.program("/opt/a/bin/a").get()) != nil)
+        for i in 0..<Diagnoser.maxPrograms {
+            #expect((try? diagnoser.program("/opt/missing\(i)/bin/x").get()) == nil)
+        }
+        try FileManager.default.removeItem(atPath: dir.path + "/opt/a/bin/a")
+        #expect((try? diagnoser.program("/opt/a/bin/a").get())?.jitComponents.first?.component.name == "PCRE2 JIT")
+        #expect(diagnoser.programs.count <= Diagnoser.maxPrograms)
     }
 
     /// A root whose programs (under opt/NAME/bin/NAME) link usr/lib/libgen.so, built with the

@@ -114,4 +114,32 @@ final class MiniRoot: @unchecked Sendable {
         let text = root.contents("/lib/abs").map { String(decoding: $0, as: UTF8.self) }
         #expect(text == "inside\n", "the root's /etc/passwd, never the host's")
     }
+
+    /// Components are split by Character: a "/" followed by a combining mark separates nothing
+    /// (so /lnk/\u{301}f is one lookup, the symlink left to the kernel), while symlink targets,
+    /// `.`, `..` and empty components resolve alike in ASCII and other paths.
+    @Test func componentsAreCharactersInAnyScript() throws {
+        let dir = try TemporaryDirectory("root-components")
+        let d = dir.path
+        let fm = FileManager.default
+        try fm.createDirectory(atPath: d + "/réel/sous", withIntermediateDirectories: true)
+        _ = try dir.write("réel/sous/\u{301}f", "x\n")
+        _ = try dir.write("réel/sous/plain", "x\n")
+        try fm.createSymbolicLink(atPath: d + "/lnk", withDestinationPath: "réel/sous")
+        try fm.createSymbolicLink(atPath: d + "/réel/up", withDestinationPath: "../réel//./sous/")
+        let root = FileSystemRoot(directory: d)
+        let expected = [
+            "/lnk/\u{301}f": "/lnk/\u{301}f", "/réel/up/\u{301}f": "/réel/up/\u{301}f",
+            "/lnk/plain": "/réel/sous/plain", "//réel/./up/../up/plain": "/réel/sous/plain", "/réel/up//plain/": "/réel/sous/plain",
+        ]
+        for (path, real) in expected { #expect(root.resolve(path) == real, "\(path)") }
+    }
+
+    /// A base name (the interpreter's, which libc's DT_NEEDED is matched against) is the last
+    /// component splitting by Character gives, in every script and with any slashes.
+    @Test func lastComponentIsTheSplitsLast() {
+        for path in ["/lib64/ld-linux-x86-64.so.2", "ld.so", "/lib/", "//a//b//", "/", "", "/lib/é/\u{301}x", "/a/\u{301}", "/a\r\n/b"] {
+            #expect(PathComponents.last(of: path).map(String.init) == path.split(separator: "/").last.map(String.init), "\(path)")
+        }
+    }
 }
