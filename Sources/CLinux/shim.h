@@ -1,5 +1,5 @@
 // Linux interfaces Swift's Glibc module does not export: signalfd, eventfd, the audit netlink
-// constants and structures, and syslog(3) without its variadic arguments.
+// constants and structures, mallopt(3), and syslog(3) without its variadic arguments.
 #include <sys/signalfd.h>
 #include <sys/eventfd.h>
 #include <sys/socket.h>
@@ -7,6 +7,7 @@
 #include <linux/audit.h>
 #include <poll.h>
 #include <syslog.h>
+#include <malloc.h>
 
 // syslog(3) is variadic, which Swift cannot call. The message is passed through "%s", never as
 // the format: it holds names taken from audit records.

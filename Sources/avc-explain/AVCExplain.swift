@@ -26,6 +26,7 @@ struct AVCExplain: ParsableCommand {
     /// The top-level help and the completion scripts come from ``CommandLineInterface``, which
     /// shows the default subcommand's options where people type them: first.
     static func main() {
+        MallocTuning.keepFreedMemory()
         let arguments = Array(CommandLine.arguments.dropFirst())
         if let request = CommandLineInterface.request(arguments) {
             run(CommandLineInterface.self, request)
