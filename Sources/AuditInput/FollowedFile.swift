@@ -15,6 +15,14 @@ public final class FollowedFile {
     /// Why the path is not being read now: nil while it is open. Kept up to date by `poll`.
     public private(set) var waitingReason: String?
 
+    /// What `poll` found happened to the file since the last call, told as `tail -F` tells it
+    /// (truncated, replaced by another file).
+    public func takeNotices() -> [String] {
+        defer { notices = [] }
+        return notices
+    }
+    private var notices: [String] = []
+
     public init(path: String) {
         self.path = path
         reopen()
@@ -32,9 +40,11 @@ public final class FollowedFile {
             // Truncated in place (copytruncate): start again from the top.
             offset = 0
             lines = LineAccumulator()
+            notices.append("truncated; reading it again from the start")
         }
         out += drain()
         if rotated() {
+            notices.append("replaced by another file (rotated); the old one was read to its end, following the new one")
             out += drain() + lines.finish()
             close(fd)
             fd = -1

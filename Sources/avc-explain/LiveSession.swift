@@ -105,6 +105,7 @@ struct LiveSession {
             }
             for i in followed.indices {
                 items += followed[i].parser.parse(followed[i].file.poll())
+                for notice in followed[i].file.takeNotices() { Diagnostics.warn("\(followed[i].file.path): \(notice)") }
             }
             tellWaiting()
             handle(items)
