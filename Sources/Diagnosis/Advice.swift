@@ -1,6 +1,6 @@
 import AuditEvents
 /// One remedy, ranked by how much it weakens the system (safest first).
-public struct Fix: Sendable, Equatable {
+public struct Fix: Sendable, Hashable {
     public enum Kind: String, Sendable { case rebuild, stopgap, configuration, policy }
 
     public var kind: Kind

@@ -13,18 +13,28 @@ struct FindingFacts {
     }
 
     func process(_ f: Finding) -> String {
-        let proc = [f.process.comm.map { "\"\(value($0))\"" }, f.process.exe.map { "(\(value($0)))" }].compactMap { $0 }.joined(separator: " ")
-        let pids = f.process.pids.isEmpty ? "" : ", pid" + (f.process.pids.count > 1 ? "s " : " ") + pidList(f.process)
-        return (proc.isEmpty ? "unknown" : proc) + pids
+        // Built in one string, not joined from arrays: every finding has this row.
+        var out = ""
+        if let comm = f.process.comm { out += "\"" + value(comm) + "\"" }
+        if let exe = f.process.exe { out += (out.isEmpty ? "(" : " (") + value(exe) + ")" }
+        if out.isEmpty { out = "unknown" }
+        if !f.process.pids.isEmpty {
+            out += f.process.pids.count > 1 ? ", pids " : ", pid "
+            appendPidList(f.process, to: &out)
+        }
+        return out
     }
 
     /// The first pids, then how many more; "at least" once the list itself was full.
-    private func pidList(_ p: ProcessInfo) -> String {
+    private func appendPidList(_ p: ProcessInfo, to out: inout String) {
         let shown = 8
-        let listed = p.pids.prefix(shown).map(String.init).joined(separator: ", ")
+        for (i, pid) in p.pids.prefix(shown).enumerated() {
+            if i > 0 { out += ", " }
+            out += String(pid)
+        }
         let more = p.pids.count - min(shown, p.pids.count) + (p.pidsComplete ? 0 : 1)
-        guard more > 0 else { return listed }
-        return listed + (p.pidsComplete ? " and \(more) more" : " and at least \(more) more")
+        guard more > 0 else { return }
+        out += p.pidsComplete ? " and \(more) more" : " and at least \(more) more"
     }
 
     func domain(_ f: Finding) -> String {

@@ -12,19 +12,30 @@ struct FindingText {
         var note = ""
         /// How the reference line names it.
         var name: String
+        var body: Body
+
         /// Commands are printed every time, to be copied from where they are needed.
-        var alwaysPrinted = false
-        /// Whether the body shortens paragraphs printed before; one that does not is rendered
-        /// once, for its key and for the report alike.
-        var sharesParagraphs = false
-        /// The texts the body is rendered from, when nothing else decides it: a section met
-        /// again is then taken from `PrintedParagraphs`' memo rather than rendered anew only to
-        /// be found printed before. Nil where the body draws on more (At fault). Made only when
-        /// asked: a block printed alone (live mode) has no memo.
-        var source: (() -> [String])? = nil
-        /// The lines under the title; paragraphs printed before become references when
-        /// `printed` is given.
-        var body: (inout PrintedParagraphs?) -> String
+        var alwaysPrinted: Bool {
+            if case .commandsToRun = body { true } else { false }
+        }
+
+        /// Whether the body shortens paragraphs printed before.
+        var sharesParagraphs: Bool {
+            switch body {
+            case .bullets, .fixes: true
+            case .why, .atFault, .commandsToRun: false
+            }
+        }
+    }
+
+    /// What a section's lines are made of. Told apart by kind rather than held in closures: a
+    /// closure would copy the whole Finding, for every section of every finding.
+    private enum Body {
+        case why, atFault
+        /// One paragraph an item.
+        case bullets([String])
+        case commandsToRun
+        case fixes
     }
 
     func block(_ f: Finding, number: Int, printed: inout PrintedParagraphs?) -> String {
@@ -50,18 +61,21 @@ struct FindingText {
 
         var references: [(name: String, place: String)] = []
         var full = ""
-        for section in sections(f, number: number) {
-            var none = PrintedParagraphs?.none
-            var body: String?
+        for section in sections(f) {
             if !section.alwaysPrinted, printed != nil {
-                let whole = section.source.map { source in printed!.rendered(section.title, source()) { section.body(&none) } } ?? section.body(&none)
-                if let place = printed?.earlier(section.title + "\u{0}" + whole, place: "[\(number)]") {
-                    references.append((section.name, place))
+                // A body that does not shorten paragraphs printed before is rendered once, for
+                // its key and for the report alike.
+                let (whole, before) = shared(section, f, number: number, printed: &printed!)
+                if let before {
+                    references.append((section.name, before))
                     continue
                 }
-                if !section.sharesParagraphs { body = whole }
+                if !section.sharesParagraphs {
+                    full += "\n  " + s.bold(section.title) + section.note + "\n" + whole
+                    continue
+                }
             }
-            full += "\n  " + s.bold(section.title) + section.note + "\n" + (body ?? section.body(&printed))
+            full += "\n  " + s.bold(section.title) + section.note + "\n" + body(section, f, number: number, printed: &printed)
         }
         if !references.isEmpty { row(&out, "as in", Self.referenceLine(references)) }
         return out + full
@@ -80,22 +94,32 @@ struct FindingText {
         return line
     }
 
-    private func sections(_ f: Finding, number: Int) -> [Section] {
+    /// A section's whole body and where it was printed before, if it was: the body taken
+    /// from `PrintedParagraphs`' memo by the texts it is made of where nothing else decides it,
+    /// rendered anew (At fault, which draws on more).
+    private func shared(_ section: Section, _ f: Finding, number: Int, printed: inout PrintedParagraphs) -> (body: String, before: String?) {
+        var none = PrintedParagraphs?.none
+        let place = "[\(number)]"
+        let source: PrintedParagraphs.Source
+        switch section.body {
+        case .why: source = .texts([f.why])
+        case .bullets(let items): source = .texts(items)
+        case .fixes: source = .fixes(f.fixes)
+        case .atFault, .commandsToRun:
+            let whole = body(section, f, number: number, printed: &none)
+            return (whole, printed.earlier(section.title, whole, place: place))
+        }
+        return printed.section(section.title, source, place: place) { body(section, f, number: number, printed: &none) }
+    }
+
+    private func sections(_ f: Finding) -> [Section] {
         let s = style
         var out: [Section] = []
-        let why = f.why
-        out.append(Section(title: "Why", name: "why", source: { [why] }) { _ in wrap(clean(why), prefix: "    ", indent: "    ") + "\n" })
-        out.append(Section(title: "At fault", name: "at fault") { _ in atFault(f) })
+        out.append(Section(title: "Why", name: "why", body: .why))
+        out.append(Section(title: "At fault", name: "at fault", body: .atFault))
         func bullets(_ title: String, _ name: String, _ items: [String]) {
             guard !items.isEmpty else { return }
-            out.append(Section(title: title, name: name, sharesParagraphs: true, source: { items }) { printed in
-                var body = ""
-                for item in items {
-                    paragraph(clean(item), prefix: "    - ", indent: "      ", place: "[\(number)], \(name)", printed: &printed, into: &body)
-                    body += "\n"
-                }
-                return body
-            })
+            out.append(Section(title: title, name: name, body: .bullets(items)))
         }
         bullets("Seen in the running process", "seen in the running process", f.liveFacts)
         bullets("Still running (the host report's process list)", "still running", f.stillRunningFacts)
@@ -103,22 +127,33 @@ struct FindingText {
         bullets("What would settle it", "what would settle it", f.evidenceNeeded)
         if !f.commandsToRun.isEmpty {
             out.append(Section(title: "Run where the program is installed", note: s.dim("  (they only read files)"), name: "commands to run",
-                               alwaysPrinted: true) { _ in commands(f.commandsToRun, indent: "    ") })
+                               body: .commandsToRun))
         }
-        if !f.fixes.isEmpty {
-            let fixes = f.fixes
-            let source = { fixes.flatMap { [$0.kind.rawValue, $0.text, "\($0.commands.count)"] + $0.commands } }
-            out.append(Section(title: "Fix, safest first", name: "fixes", sharesParagraphs: true, source: source) { printed in
-                var body = ""
-                for (i, fix) in fixes.enumerated() {
-                    paragraph(clean(fix.text), prefix: "    \(i + 1). [\(fix.kind.rawValue)] ", indent: "       ", place: "[\(number)], fix \(i + 1)",
-                              printed: &printed, into: &body)
-                    body += "\n" + commands(fix.commands, indent: "         ")
-                }
-                return body
-            })
-        }
+        if !f.fixes.isEmpty { out.append(Section(title: "Fix, safest first", name: "fixes", body: .fixes)) }
         return out
+    }
+
+    /// The lines under a section's title; paragraphs printed before become references when
+    /// `printed` is given.
+    private func body(_ section: Section, _ f: Finding, number: Int, printed: inout PrintedParagraphs?) -> String {
+        var body = ""
+        switch section.body {
+        case .why: return wrap(clean(f.why), prefix: "    ", indent: "    ") + "\n"
+        case .atFault: return atFault(f)
+        case .commandsToRun: return commands(f.commandsToRun, indent: "    ")
+        case .bullets(let items):
+            for item in items {
+                paragraph(clean(item), prefix: "    - ", indent: "      ", place: "[\(number)], \(section.name)", printed: &printed, into: &body)
+                body += "\n"
+            }
+        case .fixes:
+            for (i, fix) in f.fixes.enumerated() {
+                paragraph(clean(fix.text), prefix: "    \(i + 1). [\(fix.kind.rawValue)] ", indent: "       ", place: "[\(number)], fix \(i + 1)",
+                          printed: &printed, into: &body)
+                body += "\n" + commands(fix.commands, indent: "         ")
+            }
+        }
+        return body
     }
 
     private func atFault(_ f: Finding) -> String {
@@ -160,7 +195,7 @@ struct FindingText {
     /// A long paragraph printed before becomes a pointer to it.
     private func paragraph(_ text: String, prefix: String, indent: String, place: String, printed: inout PrintedParagraphs?, into out: inout String) {
         // Counting characters costs a walk of the text: only a report that points back needs it.
-        if printed != nil, text.count >= PrintedParagraphs.shortest, let before = printed?.earlier("\u{0}" + text, place: place) {
+        if printed != nil, text.count >= PrintedParagraphs.shortest, let before = printed?.earlier(paragraph: text, place: place) {
             out += prefix + "As in \(before)."
             return
         }
@@ -202,7 +237,12 @@ struct FindingText {
     }
 
     private func row(_ out: inout String, _ label: String, _ value: String) {
-        TerminalText.wrap(value, prefix: "    " + label.padding(toLength: 9) + " ", indent: Self.rowIndent, width: width, into: &out)
+        // The labels are ASCII and shorter than their column: padded by byte count, not by
+        // a count of characters.
+        var prefix = "    " + label
+        for _ in label.utf8.count..<max(9, label.utf8.count) { prefix += " " }
+        prefix += " "
+        TerminalText.wrap(value, prefix: prefix, indent: Self.rowIndent, width: width, into: &out)
         out += "\n"
     }
 

@@ -30,10 +30,32 @@ enum Timestamp {
         var parts = tm()
         let ok = utc ? gmtime_r(&t, &parts) != nil : localtime_r(&t, &parts) != nil
         guard ok, (0...9999).contains(Int(parts.tm_year) + 1900) else { return nil }
-        func two(_ v: Int32) -> String { v < 10 ? "0\(v)" : "\(v)" }
-        let zone = utc ? "" : parts.tm_zone.map { " " + String(cString: $0) } ?? ""
-        let ms = String(id.milliseconds)
-        return "\(parts.tm_year + 1900)-\(two(parts.tm_mon + 1))-\(two(parts.tm_mday))\(separator)"
-            + "\(two(parts.tm_hour)):\(two(parts.tm_min)):\(two(parts.tm_sec)).\(String(repeating: "0", count: 3 - ms.count))\(ms)\(suffix)\(zone)"
+        // Appended piece by piece to one string: every finding prints two of these.
+        var out = ""
+        out.reserveCapacity(32)
+        func append(_ v: Int, digits: Int) {
+            let text = String(v)
+            for _ in text.utf8.count..<max(digits, text.utf8.count) { out += "0" }
+            out += text
+        }
+        append(Int(parts.tm_year) + 1900, digits: 1)
+        out += "-"
+        append(Int(parts.tm_mon) + 1, digits: 2)
+        out += "-"
+        append(Int(parts.tm_mday), digits: 2)
+        out += separator
+        append(Int(parts.tm_hour), digits: 2)
+        out += ":"
+        append(Int(parts.tm_min), digits: 2)
+        out += ":"
+        append(Int(parts.tm_sec), digits: 2)
+        out += "."
+        append(Int(id.milliseconds), digits: 3)
+        out += suffix
+        if !utc, let zone = parts.tm_zone {
+            out += " "
+            out += String(cString: zone)
+        }
+        return out
     }
 }
