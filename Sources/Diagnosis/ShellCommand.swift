@@ -41,6 +41,8 @@ public struct ShellCommand: Sendable, Equatable {
     public var line: String? {
         guard omission == nil else { return nil }
         var out = ""
+        // Room for the words and what goes between them, made once rather than grown by doubling.
+        out.reserveCapacity(Self.length(stages))
         append(to: &out)
         return out
     }
@@ -54,12 +56,27 @@ public struct ShellCommand: Sendable, Equatable {
                 if j > 0 { out += " " }
                 switch word {
                 case .literal(let s): out += Self.quoted(s)
-                case .value(let s): out += s.hasPrefix("-") ? Self.singleQuoted(s) : Self.quoted(s)
-                case .path(let s): out += Self.quoted(s.hasPrefix("-") ? "./" + s : s)
+                case .value(let s): out += Self.startsWithDash(s) ? Self.singleQuoted(s) : Self.quoted(s)
+                case .path(let s): out += Self.quoted(Self.startsWithDash(s) ? "./" + s : s)
                 case .output(let inner): out += "$("; inner.append(to: &out); out += ")"
                 }
             }
         }
+    }
+
+    /// The bytes of the words and the separators between them, quotes aside.
+    private static func length(_ stages: [[Word]]) -> Int {
+        var n = 0
+        for stage in stages {
+            n += 3
+            for word in stage {
+                switch word {
+                case .literal(let s), .value(let s), .path(let s): n += s.utf8.count + 3
+                case .output(let inner): n += length(inner.stages) + 3
+                }
+            }
+        }
+        return n
     }
 
     /// Why the command is not shown, naming the kind of value but never the value.
@@ -84,6 +101,12 @@ public struct ShellCommand: Sendable, Equatable {
 
     /// The line, or why there is none, for a command quoted inside a sentence.
     public var inProse: String { line ?? "(command omitted: " + (omission ?? "") + ")" }
+
+    /// `s.hasPrefix("-")`, told by the first byte where that settles it: most words start
+    /// otherwise, and the comparison by characters costs more than the quoting.
+    private static func startsWithDash(_ s: String) -> Bool {
+        s.utf8.first == UInt8(ascii: "-") && s.hasPrefix("-")
+    }
 
     /// Whether a word shows on a terminal as the shell reads it; printable ASCII, most words,
     /// is told by its bytes.

@@ -62,23 +62,27 @@ struct FindingText {
         var references: [(name: String, place: String)] = []
         var full = ""
         for section in sections(f) {
+            var whole: String?
             if !section.alwaysPrinted, printed != nil {
                 // A body that does not shorten paragraphs printed before is rendered once, for
                 // its key and for the report alike.
-                let (whole, before) = shared(section, f, number: number, printed: &printed!)
+                let (body, before) = shared(section, f, number: number, printed: &printed!)
                 if let before {
                     references.append((section.name, before))
                     continue
                 }
-                if !section.sharesParagraphs {
-                    full += "\n  " + s.bold(section.title) + section.note + "\n" + whole
-                    continue
-                }
+                if !section.sharesParagraphs { whole = body }
             }
-            full += "\n  " + s.bold(section.title) + section.note + "\n" + body(section, f, number: number, printed: &printed)
+            // Appended piece by piece: joining the pieces first would copy the body once more.
+            full += "\n  "
+            full += s.bold(section.title)
+            full += section.note
+            full += "\n"
+            full += whole ?? body(section, f, number: number, printed: &printed)
         }
         if !references.isEmpty { row(&out, "as in", Self.referenceLine(references)) }
-        return out + full
+        out += full
+        return out
     }
 
     /// "[2]: why, evidence, fixes; [1]: at fault": each earlier finding with the sections this

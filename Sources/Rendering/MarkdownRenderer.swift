@@ -26,8 +26,9 @@ public struct MarkdownRenderer: StreamingRenderer {
             out += block.lines.map { "| \($0.0) | \(Self.escaped($0.1)) |\n" }.joined()
         }
         write(conventions.shown(out))
+        var memo = PolicyAdviceMemo()
         for (i, f) in report.execFindings.enumerated() {
-            write(conventions.shown("\n" + section(report.explained(f), number: i + 1, facts: facts)))
+            write(conventions.shown("\n" + section(report.explained(f, memo: &memo), number: i + 1, facts: facts)))
         }
         out = ""
         func list(_ title: String, _ items: [String]) {

@@ -25,8 +25,9 @@ public struct SummaryRenderer: StreamingRenderer {
             for (i, cell) in Self.cells(f).enumerated() { widths[i] = max(widths[i], min(caps[i], cell.count)) }
         }
         write(conventions.shown(Self.line(header, widths, last: "first fix")))
+        var memo = PolicyAdviceMemo()
         for f in findings {
-            let columns = Self.columns(f.isExec ? report.explained(f) : f)
+            let columns = Self.columns(f.isExec ? report.explained(f, memo: &memo) : f)
             write(conventions.shown(Self.line(Array(columns.dropLast()), widths, last: columns[4])))
         }
         // What the sosreports said of their hosts, after the lines: they say what the fixes assume.
