@@ -55,9 +55,23 @@ struct FindingFacts {
         if f.firstSeen.clock == .unknown, f.lastSeen.clock == .unknown {
             return times + ", time unknown (the record carried no usable stamp)"
         }
-        let when = f.count == 1 ? Timestamp.local(f.firstSeen) : "\(Timestamp.local(f.firstSeen)) to \(Timestamp.local(f.lastSeen))"
-        let more = f.count > 1 ? " and \(f.count - 1) more" : ""
-        return times + ", " + when + " (event \(value(f.events.first!.description))\(more))"
+        // Appended to one string: every finding has this row.
+        var out = times
+        out += ", "
+        out += Timestamp.local(f.firstSeen)
+        if f.count > 1 {
+            out += " to "
+            out += Timestamp.local(f.lastSeen)
+        }
+        out += " (event "
+        out += value(f.events.first!.description)
+        if f.count > 1 {
+            out += " and "
+            out += String(f.count - 1)
+            out += " more"
+        }
+        out += ")"
+        return out
     }
 
     /// "on 37 nodes: web01 (12), web02 (9), … and 32 more", most seen first; nil without `node=`.

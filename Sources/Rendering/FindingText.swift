@@ -92,8 +92,14 @@ struct FindingText {
         // grouping them in a dictionary.
         var line = ""
         for (i, r) in references.enumerated() where !references[..<i].contains(where: { $0.place == r.place }) {
-            line += (line.isEmpty ? "" : "; ") + r.place + ": " + r.name
-            for other in references[(i + 1)...] where other.place == r.place { line += ", " + other.name }
+            if !line.isEmpty { line += "; " }
+            line += r.place
+            line += ": "
+            line += r.name
+            for other in references[(i + 1)...] where other.place == r.place {
+                line += ", "
+                line += other.name
+            }
         }
         return line
     }
@@ -192,7 +198,11 @@ struct FindingText {
     /// Commands one a line, each whole: they may be copied.
     private func commands(_ commands: [String], indent: String) -> String {
         var out = ""
-        for command in commands { out += indent + style.cyan(clean(command)) + "\n" }
+        for command in commands {
+            out += indent
+            out += style.cyan(clean(command))
+            out += "\n"
+        }
         return out
     }
 

@@ -93,12 +93,18 @@ public enum TerminalText {
     private static func wrapBytes(_ text: UnsafeBufferPointer<UInt8>, of string: String, prefix: String, indent: String, width: Int,
                                   into out: inout String) -> Bool {
         let utf8 = string.utf8
-        func slice(_ range: Range<Int>) -> Substring {
-            Substring(utf8[utf8.index(utf8.startIndex, offsetBy: range.lowerBound)..<utf8.index(utf8.startIndex, offsetBy: range.upperBound)])
+        func append(_ range: Range<Int>) {
+            // Most texts fit on their first line: then the run is the whole text.
+            if range.count == text.count {
+                out += string
+            } else {
+                out += Substring(utf8[utf8.index(utf8.startIndex, offsetBy: range.lowerBound)..<utf8.index(utf8.startIndex, offsetBy: range.upperBound)])
+            }
         }
         out += prefix
         var currentWidth = visibleWidth(prefix)
-        let indentWidth = visibleWidth(indent)
+        // Measured at the first line break: most texts have none.
+        var indentWidth: Int?
         var empty = true
         // The slice of `text` not yet appended: the words of the current line since the last break.
         var run = 0..<0
@@ -121,18 +127,19 @@ public enum TerminalText {
                 end += 1
             }
             if !empty, currentWidth + 1 + wordWidth > width {
-                out += slice(run)
+                append(run)
                 out += "\n"
                 out += indent
                 run = i..<end
-                currentWidth = indentWidth + wordWidth
+                if indentWidth == nil { indentWidth = visibleWidth(indent) }
+                currentWidth = indentWidth! + wordWidth
             } else {
                 if empty {
                     run = i..<end
                 } else if run.upperBound + 1 == i {
                     run = run.lowerBound..<end
                 } else {
-                    out += slice(run)
+                    append(run)
                     out += " "
                     run = i..<end
                 }
@@ -141,16 +148,23 @@ public enum TerminalText {
             empty = false
             i = end
         }
-        out += slice(run)
+        append(run)
         return true
     }
 
     /// Characters a terminal shows: ANSI SGR sequences (ESC [ … m) take no column. Counted
     /// on UTF-8, where each scalar has one lead byte and ESC and `m` are single bytes.
     static func visibleWidth<S: StringProtocol>(_ s: S) -> Int {
+        // On the bytes in place where they are contiguous (native strings): iterating a
+        // string's UTF-8 view byte by byte costs more than the counting.
+        if let width = s.utf8.withContiguousStorageIfAvailable({ visibleWidth(bytes: $0) }) { return width }
+        return visibleWidth(bytes: s.utf8)
+    }
+
+    private static func visibleWidth<C: Collection<UInt8>>(bytes: C) -> Int {
         var width = 0
         var inEscape = false
-        for byte in s.utf8 {
+        for byte in bytes {
             if inEscape {
                 if byte == UInt8(ascii: "m") { inEscape = false }
             } else if byte == 0x1b {
