@@ -28,9 +28,14 @@ struct FindingFacts {
     /// The first pids, then how many more; "at least" once the list itself was full.
     private func appendPidList(_ p: ProcessInfo, to out: inout String) {
         let shown = 8
-        for (i, pid) in p.pids.prefix(shown).enumerated() {
-            if i > 0 { out += ", " }
-            out += String(pid)
+        // Written digit by digit into one string, then appended once.
+        out += String(unsafeUninitializedCapacity: shown * (DecimalText.room() + 2)) { buffer in
+            var i = 0
+            for pid in p.pids.prefix(shown) {
+                if i > 0 { i = DecimalText.write(", ", into: buffer, at: i) }
+                i = DecimalText.write(pid, into: buffer, at: i)
+            }
+            return i
         }
         let more = p.pids.count - min(shown, p.pids.count) + (p.pidsComplete ? 0 : 1)
         guard more > 0 else { return }

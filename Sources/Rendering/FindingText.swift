@@ -61,12 +61,13 @@ struct FindingText {
 
         var references: [(name: String, place: String)] = []
         var full = ""
+        let place = "[\(number)]"
         for section in sections(f) {
             var whole: String?
             if !section.alwaysPrinted, printed != nil {
                 // A body that does not shorten paragraphs printed before is rendered once, for
                 // its key and for the report alike.
-                let (body, before) = shared(section, f, number: number, printed: &printed!)
+                let (body, before) = shared(section, f, number: number, place: place, printed: &printed!)
                 if let before {
                     references.append((section.name, before))
                     continue
@@ -107,9 +108,9 @@ struct FindingText {
     /// A section's whole body and where it was printed before, if it was: the body taken
     /// from `PrintedParagraphs`' memo by the texts it is made of where nothing else decides it,
     /// rendered anew (At fault, which draws on more).
-    private func shared(_ section: Section, _ f: Finding, number: Int, printed: inout PrintedParagraphs) -> (body: String, before: String?) {
+    private func shared(_ section: Section, _ f: Finding, number: Int, place: String, printed: inout PrintedParagraphs)
+        -> (body: String, before: String?) {
         var none = PrintedParagraphs?.none
-        let place = "[\(number)]"
         let source: PrintedParagraphs.Source
         switch section.body {
         case .why: source = .texts([f.why])
@@ -251,14 +252,15 @@ struct FindingText {
     }
 
     private func row(_ out: inout String, _ label: String, _ value: String) {
-        // The labels are ASCII and shorter than their column: padded by byte count, not by
-        // a count of characters.
-        var prefix = "    " + label
-        for _ in label.utf8.count..<max(9, label.utf8.count) { prefix += " " }
-        prefix += " "
+        // The labels are ASCII and narrower than their column: padded by byte count, not by
+        // a count of characters, with spaces made once.
+        let prefix = "    " + label + Self.rowPadding[min(label.utf8.count, 9)]
         TerminalText.wrap(value, prefix: prefix, indent: Self.rowIndent, width: width, into: &out)
         out += "\n"
     }
+
+    /// What follows a label of `n` bytes (the index) to its value's column.
+    private static let rowPadding = (0...9).map { String(repeating: " ", count: 10 - $0) }
 
     /// Where a row's value continues: under its first word.
     private static let rowIndent = String(repeating: " ", count: 14)

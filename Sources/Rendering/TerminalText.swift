@@ -117,6 +117,12 @@ public enum TerminalText {
             }
             var end = i, wordWidth = 0, inEscape = false
             while end < text.count, text[end] != 0x20 {
+                // Printable ASCII outside an escape, most bytes, takes a column: tested first.
+                if !inEscape, text[end] > 0x20, text[end] < 0x80 {
+                    wordWidth &+= 1
+                    end &+= 1
+                    continue
+                }
                 if inEscape {
                     if text[end] == UInt8(ascii: "m") { inEscape = false }
                 } else if text[end] == 0x1b {

@@ -48,7 +48,9 @@ public struct TextRenderer: StreamingRenderer {
             // Explained in the copy the loop made: a Finding is large, and copying it costs.
             var f = finding
             report.explain(&f, memo: &memo)
-            write("\n" + FindingText(style: s, width: width).block(f, number: i + 1, printed: &printed))
+            // Two writes, not one joined string: joining would copy the block once more.
+            write("\n")
+            write(FindingText(style: s, width: width).block(f, number: i + 1, printed: &printed))
         }
         if !other.isEmpty {
             write("\n" + s.bold("Other denials (not exec*)") + "\n")
