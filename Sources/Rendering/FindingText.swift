@@ -42,10 +42,12 @@ struct FindingText {
         let s = style
         let facts = FindingFacts(value: clean)
         let mech = f.mechanism ?? .unknown
-        var out = ""
-        // A block is about a kilobyte: room made once, not grown append by append.
-        out.reserveCapacity(1_024)
-        out += wrap(s.bold("[\(number)] \(facts.title(f))") + " — " + s.cyan(mech.rawValue) + ": \(mech.summary)", prefix: "", indent: "    ") + "\n"
+        // The title apart from the rows and sections: its dash is not ASCII, and a String is made
+        // from ASCII bytes at a fraction of the cost of checking other UTF-8 byte by byte.
+        var block = TerminalText.wrap(s.bold("[\(number)] \(facts.title(f))") + " — " + s.cyan(mech.rawValue) + ": \(mech.summary)",
+                                      prefix: "", indent: "    ", width: width)
+        block += "\n"
+        var out = TextBuffer(capacity: 1_024)
         row(&out, "process", facts.process(f))
         row(&out, "domain", facts.domain(f))
         if let target = f.target { row(&out, "object", clean(target) + (f.tcontext.map { " (\(clean($0)))" } ?? "")) }
@@ -56,11 +58,15 @@ struct FindingText {
         if let error = facts.loaderError(f) { row(&out, "error", error) }
         if let call = facts.call(f) { row(&out, "call", call) }
         // A command line stays whole, however long: it may be copied.
-        if let command = facts.command(f) { out += "    " + "command".padding(toLength: 9) + " " + command + "\n" }
+        if let command = facts.command(f) {
+            out += "    command   "
+            out += command
+            out += "\n"
+        }
         row(&out, "log", facts.log(f))
 
         var references: [(name: String, place: String)] = []
-        var full = ""
+        var full = TextBuffer()
         let place = "[\(number)]"
         for section in sections(f) {
             var whole: String?
@@ -82,8 +88,9 @@ struct FindingText {
             full += whole ?? body(section, f, number: number, printed: &printed)
         }
         if !references.isEmpty { row(&out, "as in", Self.referenceLine(references)) }
-        out += full
-        return out
+        block += out.text
+        block += full.text
+        return block
     }
 
     /// "[2]: why, evidence, fixes; [1]: at fault": each earlier finding with the sections this
@@ -147,11 +154,13 @@ struct FindingText {
     /// The lines under a section's title; paragraphs printed before become references when
     /// `printed` is given.
     private func body(_ section: Section, _ f: Finding, number: Int, printed: inout PrintedParagraphs?) -> String {
-        var body = ""
+        var body = TextBuffer()
         switch section.body {
-        case .why: return wrap(clean(f.why), prefix: "    ", indent: "    ") + "\n"
-        case .atFault: return atFault(f)
-        case .commandsToRun: return commands(f.commandsToRun, indent: "    ")
+        case .why:
+            TerminalText.wrap(clean(f.why), prefix: "    ", indent: "    ", width: width, into: &body)
+            body += "\n"
+        case .atFault: atFault(f, into: &body)
+        case .commandsToRun: commands(f.commandsToRun, indent: "    ", into: &body)
         case .bullets(let items):
             for item in items {
                 paragraph(clean(item), prefix: "    - ", indent: "      ", place: "[\(number)], \(section.name)", printed: &printed, into: &body)
@@ -161,66 +170,75 @@ struct FindingText {
             for (i, fix) in f.fixes.enumerated() {
                 paragraph(clean(fix.text), prefix: "    \(i + 1). [\(fix.kind.rawValue)] ", indent: "       ", place: "[\(number)], fix \(i + 1)",
                           printed: &printed, into: &body)
-                body += "\n" + commands(fix.commands, indent: "         ")
+                body += "\n"
+                commands(fix.commands, indent: "         ", into: &body)
             }
         }
-        return body
+        return body.text
     }
 
-    private func atFault(_ f: Finding) -> String {
+    private func atFault(_ f: Finding, into out: inout TextBuffer) {
         let s = style
-        var out = ""
+        func wrapped(_ text: String, prefix: String, indent: String) {
+            TerminalText.wrap(text, prefix: prefix, indent: indent, width: width, into: &out)
+            out += "\n"
+        }
         if f.culprits.isEmpty {
             switch f.elf {
             case .analysed: out += "    No object in the program's DT_NEEDED closure explains it (see below).\n"
-            case .unavailable(let reason): out += wrap("Not determined: could not read the executable: \(clean(reason)).", prefix: "    ", indent: "    ") + "\n"
+            case .unavailable(let reason): wrapped("Not determined: could not read the executable: \(clean(reason)).", prefix: "    ", indent: "    ")
             case .notNeeded: out += "    Not determined: could not read the executable.\n"
             }
         }
         for c in f.culprits {
-            out += "    " + s.red(clean(c.path)) + "\n"
-            out += wrap(clean(c.detail), prefix: "      ", indent: "      ") + "\n"
-            if let origin = c.origin { out += wrap(clean(origin), prefix: "      ", indent: "      ") + "\n" }
+            out += "    "
+            out += s.red(clean(c.path))
+            out += "\n"
+            wrapped(clean(c.detail), prefix: "      ", indent: "      ")
+            if let origin = c.origin { wrapped(clean(origin), prefix: "      ", indent: "      ") }
             if c.chain.count > 1 {
-                out += "      chain: " + clean(c.chain[0]) + "\n"
+                out += "      chain: "
+                out += clean(c.chain[0])
+                out += "\n"
                 for (path, via) in zip(c.chain.dropFirst(), c.foundVia.dropFirst()) {
-                    out += wrap("→ " + clean(path) + s.dim("  (\(clean(via)))"), prefix: "             ", indent: "               ") + "\n"
+                    wrapped("→ " + clean(path) + s.dim("  (\(clean(via)))"), prefix: "             ", indent: "               ")
                 }
             } else if c.foundVia.first == "executable" {
                 out += "      (the executable itself)\n"
             }
         }
         if !f.culprits.isEmpty, case .unavailable(let reason) = f.elf {
-            out += wrap("could not read ELF: \(clean(f.process.exe ?? "?")): \(clean(reason))", prefix: "    ", indent: "    ") + "\n"
+            wrapped("could not read ELF: \(clean(f.process.exe ?? "?")): \(clean(reason))", prefix: "    ", indent: "    ")
         }
-        return out
     }
 
     /// Commands one a line, each whole: they may be copied.
-    private func commands(_ commands: [String], indent: String) -> String {
-        var out = ""
+    private func commands(_ commands: [String], indent: String, into out: inout TextBuffer) {
         for command in commands {
             out += indent
             out += style.cyan(clean(command))
             out += "\n"
         }
-        return out
     }
 
     /// A long paragraph printed before becomes a pointer to it.
-    private func paragraph(_ text: String, prefix: String, indent: String, place: String, printed: inout PrintedParagraphs?, into out: inout String) {
+    private func paragraph(_ text: String, prefix: String, indent: String, place: String, printed: inout PrintedParagraphs?, into out: inout TextBuffer) {
         // Counting characters costs a walk of the text: only a report that points back needs it.
         if printed != nil, text.count >= PrintedParagraphs.shortest, let before = printed?.earlier(paragraph: text, place: place) {
-            out += prefix + "As in \(before)."
+            out += prefix
+            out += "As in \(before)."
             return
         }
-        let wrapped = wrap(text, prefix: prefix, indent: indent)
+        let mark = out.count
+        TerminalText.wrap(text, prefix: prefix, indent: indent, width: width, into: &out)
         // By byte: the text is sanitised (no CR), so every newline byte is a "\n" character.
-        if wrapped.utf8.contains(UInt8(ascii: "\n")), let (prose, command) = Self.endingCommand(text) {
+        if out.hasNewline(from: mark), let (prose, command) = Self.endingCommand(text) {
+            out.truncate(to: mark)
             TerminalText.wrap(prose, prefix: prefix, indent: indent, width: width, into: &out)
-            out += "\n" + indent + "  " + style.cyan(command)
-        } else {
-            out += wrapped
+            out += "\n"
+            out += indent
+            out += "  "
+            out += style.cyan(command)
         }
     }
 
@@ -251,23 +269,21 @@ struct FindingText {
         return nil
     }
 
-    private func row(_ out: inout String, _ label: String, _ value: String) {
-        // The labels are ASCII and narrower than their column: padded by byte count, not by
-        // a count of characters, with spaces made once.
-        let prefix = "    " + label + Self.rowPadding[min(label.utf8.count, 9)]
+    private func row(_ out: inout TextBuffer, _ label: String, _ value: String) {
+        let prefix = Self.rowPrefixes.first { $0.label == label }?.prefix ?? Self.rowPrefix(label)
         TerminalText.wrap(value, prefix: prefix, indent: Self.rowIndent, width: width, into: &out)
         out += "\n"
     }
 
-    /// What follows a label of `n` bytes (the index) to its value's column.
-    private static let rowPadding = (0...9).map { String(repeating: " ", count: 10 - $0) }
+    /// A row's start: its label, indented and padded to the value's column.
+    private static func rowPrefix(_ label: String) -> String { "    " + label.padding(toLength: 9) + " " }
+
+    /// The rows' starts, made once: a block has eight or so rows, a report thousands of blocks.
+    private static let rowPrefixes = ["process", "domain", "object", "outcome", "seen", "nodes", "error", "call", "log", "as in"]
+        .map { (label: $0, prefix: rowPrefix($0)) }
 
     /// Where a row's value continues: under its first word.
     private static let rowIndent = String(repeating: " ", count: 14)
-
-    private func wrap(_ text: String, prefix: String, indent: String) -> String {
-        TerminalText.wrap(text, prefix: prefix, indent: indent, width: width)
-    }
 
     private func clean(_ s: String) -> String { TerminalText.sanitize(s) }
 }

@@ -24,21 +24,21 @@ public enum TerminalText {
     /// line is wider than `width` unless a single word is. Colour escapes take no width; every
     /// other Unicode scalar takes one column.
     static func wrap(_ text: String, prefix: String, indent: String, width: Int) -> String {
-        var out = ""
+        var out = TextBuffer()
         wrap(text, prefix: prefix, indent: indent, width: width, into: &out)
-        return out
+        return out.text
     }
 
-    /// `wrap`, appended to `out`: a report is built in one string rather than joined from
+    /// `wrap`, appended to `out`: a report is built in one buffer rather than joined from
     /// pieces, which with thousands of findings costs more than the wrapping itself.
-    static func wrap(_ text: String, prefix: String, indent: String, width: Int, into out: inout String) {
-        let mark = out.utf8.count
+    static func wrap(_ text: String, prefix: String, indent: String, width: Int, into out: inout TextBuffer) {
+        let mark = out.count
         let done: Bool? = text.utf8.withContiguousStorageIfAvailable { bytes in
-            wrapBytes(bytes, of: text, prefix: prefix, indent: indent, width: width, into: &out)
+            wrapBytes(bytes, prefix: prefix, indent: indent, width: width, into: &out)
         }
         if done != true {
             // Only a space joined to a neighbouring scalar gets here: what the byte walk wrote goes.
-            if out.utf8.count > mark { out.removeSubrange(out.utf8.index(out.startIndex, offsetBy: mark)...) }
+            out.truncate(to: mark)
             out += wrapCharacters(text, prefix: prefix, indent: indent, width: width)
         }
     }
@@ -89,18 +89,10 @@ public enum TerminalText {
     ///
     /// The text is copied in runs, not word by word: the words of a line that stand one space
     /// apart in `text` as they do in the output are one slice of it, so a paragraph that fits
-    /// on its line (most rows) is appended whole.
-    private static func wrapBytes(_ text: UnsafeBufferPointer<UInt8>, of string: String, prefix: String, indent: String, width: Int,
-                                  into out: inout String) -> Bool {
-        let utf8 = string.utf8
-        func append(_ range: Range<Int>) {
-            // Most texts fit on their first line: then the run is the whole text.
-            if range.count == text.count {
-                out += string
-            } else {
-                out += Substring(utf8[utf8.index(utf8.startIndex, offsetBy: range.lowerBound)..<utf8.index(utf8.startIndex, offsetBy: range.upperBound)])
-            }
-        }
+    /// on its line (most rows) is copied whole.
+    private static func wrapBytes(_ text: UnsafeBufferPointer<UInt8>, prefix: String, indent: String, width: Int,
+                                  into out: inout TextBuffer) -> Bool {
+        func append(_ range: Range<Int>) { out.append(UnsafeBufferPointer(rebasing: text[range])) }
         out += prefix
         var currentWidth = visibleWidth(prefix)
         // Measured at the first line break: most texts have none.
