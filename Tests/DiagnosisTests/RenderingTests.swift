@@ -34,6 +34,22 @@ import Testing
         #expect(TerminalText.wrap("a \u{301}b c", prefix: "", indent: "", width: 3) == "a \u{301}b\nc")
     }
 
+    /// The summary's first fix is cut at the first clause break, found on the bytes of ASCII
+    /// text: the same cut as searching for each break by characters, in ASCII and other text
+    /// (a space with a combining accent is no break; CR LF is one character).
+    @Test func clauseBreaksOnBytesAreBreaksOnCharacters() {
+        var rng = SystemRandomNumberGenerator()
+        let pieces = ["a", "bb", ":", ";", ".", " ", "(", "\r\n", "é", "\u{301}", "—", String(repeating: "x", count: 30)]
+        for _ in 0..<5_000 {
+            let text = (0..<Int.random(in: 0...14, using: &rng)).map { _ in pieces.randomElement(using: &rng)! }.joined()
+            let end = SummaryRenderer.clauseBreaks.compactMap { text.firstRange(of: $0)?.lowerBound }.min() ?? text.endIndex
+            let clause = text[..<end]
+            let want = clause.count <= 60 ? String(clause) : String(clause.prefix(59)) + "…"
+            #expect(SummaryRenderer.shortened(text) == want, "\(text.debugDescription)")
+        }
+        #expect(SummaryRenderer.shortened("Rebuild it: then run (later)") == "Rebuild it")
+    }
+
     /// Outside UTF-8, each typographic character the prose uses gets its ASCII stand-in, and
     /// only when it is a character of its own: with a combining accent after it, or a
     /// prepended mark before it, it is another character and stays.
