@@ -50,6 +50,32 @@ import Testing
         #expect(SummaryRenderer.shortened("Rebuild it: then run (later)") == "Rebuild it")
     }
 
+    /// Markdown's specials are escaped on the bytes of ASCII text: the same text as escaping
+    /// character by character, in ASCII and other text (an asterisk with a combining accent is
+    /// another character, and stays).
+    @Test func markdownEscapesOnBytesAreEscapesOnCharacters() {
+        func byCharacters(_ s: String) -> String {
+            var out = ""
+            for c in TerminalText.sanitize(s) {
+                switch c {
+                case "\\", "`", "*", "_", "|", "[", "]", "#", "~": out += "\\" + String(c)
+                case "<": out += "&lt;"
+                case ">": out += "&gt;"
+                case "&": out += "&amp;"
+                default: out.append(c)
+                }
+            }
+            return out
+        }
+        var rng = SystemRandomNumberGenerator()
+        let pieces = ["a", " ", "\\", "`", "*", "_", "|", "[", "]", "#", "~", "<", ">", "&", "\r\n", "\u{1b}", "é", "\u{301}", "—"]
+        for _ in 0..<5_000 {
+            let text = (0..<Int.random(in: 0...12, using: &rng)).map { _ in pieces.randomElement(using: &rng)! }.joined()
+            #expect(MarkdownRenderer.escaped(text) == byCharacters(text), "\(text.debugDescription)")
+        }
+        #expect(MarkdownRenderer.escaped("a*b <c>") == "a\\*b &lt;c&gt;")
+    }
+
     /// Outside UTF-8, each typographic character the prose uses gets its ASCII stand-in, and
     /// only when it is a character of its own: with a combining accent after it, or a
     /// prepended mark before it, it is another character and stays.
