@@ -76,6 +76,36 @@ import Testing
         #expect(MarkdownRenderer.escaped("a*b <c>") == "a\\*b &lt;c&gt;")
     }
 
+    /// JSON strings are copied whole when nothing in them needs an escape, else in runs
+    /// between the escapes: the same text as escaping scalar by scalar.
+    @Test func jsonQuotingInRunsIsQuotingByScalar() {
+        func byScalars(_ s: String) -> String {
+            var out = "\""
+            for scalar in s.unicodeScalars {
+                switch scalar {
+                case "\"": out += "\\\""
+                case "\\": out += "\\\\"
+                case "\n": out += "\\n"
+                case "\r": out += "\\r"
+                case "\t": out += "\\t"
+                case _ where scalar.isControlOrBidi:
+                    let hex = String(scalar.value, radix: 16)
+                    out += "\\u" + String(repeating: "0", count: 4 - hex.count) + hex
+                default: out.unicodeScalars.append(scalar)
+                }
+            }
+            return out + "\""
+        }
+        var rng = SystemRandomNumberGenerator()
+        let pieces = ["a", " ", "\"", "\\", "\n", "\r\n", "\t", "\u{1b}", "\u{7f}", "\u{85}", "é", "\u{301}", "\u{202e}", "—", "🇫🇷"]
+        for _ in 0..<5_000 {
+            let text = (0..<Int.random(in: 0...12, using: &rng)).map { _ in pieces.randomElement(using: &rng)! }.joined()
+            var quoted = ""
+            JSON.quote(text, into: &quoted)
+            #expect(quoted == byScalars(text), "\(text.debugDescription)")
+        }
+    }
+
     /// Outside UTF-8, each typographic character the prose uses gets its ASCII stand-in, and
     /// only when it is a character of its own: with a combining accent after it, or a
     /// prepended mark before it, it is another character and stays.
