@@ -59,7 +59,7 @@ struct FindingText {
         if let call = facts.call(f) { row(&out, "call", call) }
         // A command line stays whole, however long: it may be copied.
         if let command = facts.command(f) {
-            out += "    command   "
+            out += Self.rowPrefix(of: "command")
             out += command
             out += "\n"
         }
@@ -80,7 +80,6 @@ struct FindingText {
                 }
                 if !section.sharesParagraphs { whole = body }
             }
-            // Appended piece by piece: joining the pieces first would copy the body once more.
             full += "\n  "
             full += s.bold(section.title)
             full += section.note
@@ -270,8 +269,7 @@ struct FindingText {
     }
 
     private func row(_ out: inout TextBuffer, _ label: String, _ value: String) {
-        let prefix = Self.rowPrefixes.first { $0.label == label }?.prefix ?? Self.rowPrefix(label)
-        TerminalText.wrap(value, prefix: prefix, indent: Self.rowIndent, width: width, into: &out)
+        TerminalText.wrap(value, prefix: Self.rowPrefix(of: label), indent: Self.rowIndent, width: width, into: &out)
         out += "\n"
     }
 
@@ -279,8 +277,10 @@ struct FindingText {
     private static func rowPrefix(_ label: String) -> String { "    " + label.padding(toLength: 9) + " " }
 
     /// The rows' starts, made once: a block has eight or so rows, a report thousands of blocks.
-    private static let rowPrefixes = ["process", "domain", "object", "outcome", "seen", "nodes", "error", "call", "log", "as in"]
+    private static let rowPrefixes = ["process", "domain", "object", "outcome", "seen", "nodes", "error", "call", "command", "log", "as in"]
         .map { (label: $0, prefix: rowPrefix($0)) }
+
+    private static func rowPrefix(of label: String) -> String { rowPrefixes.first { $0.label == label }?.prefix ?? rowPrefix(label) }
 
     /// Where a row's value continues: under its first word.
     private static let rowIndent = String(repeating: " ", count: 14)
