@@ -87,41 +87,45 @@ public struct MemoryCall: Sendable, Equatable {
 
     /// The call as C, e.g. `mprotect(0x7ffc1000, 4096, PROT_READ|PROT_WRITE|PROT_EXEC|PROT_GROWSDOWN)`.
     public func rendered(exit: Int64?, success: Bool?) -> String {
-        // Appended piece by piece to one string: every finding's call row is written so.
-        var out = name
-        out += "("
+        // Appended piece by piece to one buffer of bytes, made a String once: every finding's
+        // call row is written so, and appending each piece to a String cost several times more.
+        var out: [UInt8] = []
+        out.reserveCapacity(96)
+        func add(_ text: String) { out.append(utf8Of: text) }
+        add(name)
+        add("(")
         func hex(_ v: UInt64?) {
             if let v {
-                out += "0x"
-                out += String(v, radix: 16)
+                add("0x")
+                add(String(v, radix: 16))
             } else {
-                out += "?"
+                add("?")
             }
         }
         func addressLengthProt() {
             hex(address)
-            out += ", "
-            out += length.map(String.init) ?? "?"
-            out += ", "
-            out += prot.map(Prot.describe) ?? "?"
+            add(", ")
+            add(length.map(String.init) ?? "?")
+            add(", ")
+            add(prot.map(Prot.describe) ?? "?")
         }
         switch kind {
         case .mprotect:
             addressLengthProt()
         case .mmap where argumentsMeaningful:
             addressLengthProt()
-            out += ", "
-            out += flags.map(MapFlags.describe) ?? "?"
-            out += ", …"
+            add(", ")
+            add(flags.map(MapFlags.describe) ?? "?")
+            add(", …")
         case .mmap:
             hex(address)
-            out += " /* argument block in memory: protection not logged */"
+            add(" /* argument block in memory: protection not logged */")
         default:
-            out += "…"
+            add("…")
         }
-        out += ")"
-        out += Self.result(exit: exit, success: success)
-        return out
+        add(")")
+        add(Self.result(exit: exit, success: success))
+        return String(decoding: out, as: UTF8.self)
     }
 
     static func result(exit: Int64?, success: Bool?) -> String {

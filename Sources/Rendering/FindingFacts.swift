@@ -60,8 +60,9 @@ struct FindingFacts {
         if f.firstSeen.clock == .unknown, f.lastSeen.clock == .unknown {
             return times + ", time unknown (the record carried no usable stamp)"
         }
-        // Appended to one string: every finding has this row.
-        var out = times
+        // Appended to one buffer: every finding has this row.
+        var out = TextBuffer(capacity: 128)
+        out += times
         out += ", "
         out += Timestamp.local(f.firstSeen)
         if f.count > 1 {
@@ -76,7 +77,7 @@ struct FindingFacts {
             out += " more"
         }
         out += ")"
-        return out
+        return out.text
     }
 
     /// "on 37 nodes: web01 (12), web02 (9), … and 32 more", most seen first; nil without `node=`.

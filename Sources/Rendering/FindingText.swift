@@ -36,6 +36,9 @@ struct FindingText {
         case bullets([String])
         case commandsToRun
         case fixes
+
+        /// The most sections a block has: Why, At fault, four lists of bullets, commands, fixes.
+        static let kinds = 8
     }
 
     func block(_ f: Finding, number: Int, printed: inout PrintedParagraphs?) -> String {
@@ -66,7 +69,8 @@ struct FindingText {
         row(&out, "log", facts.log(f))
 
         var references: [(name: String, place: String)] = []
-        var full = TextBuffer()
+        references.reserveCapacity(Body.kinds)
+        var full = TextBuffer(capacity: 1_024)
         let place = "[\(number)]"
         for section in sections(f) {
             var whole: String?
@@ -132,6 +136,7 @@ struct FindingText {
     private func sections(_ f: Finding) -> [Section] {
         let s = style
         var out: [Section] = []
+        out.reserveCapacity(Body.kinds)
         out.append(Section(title: "Why", name: "why", body: .why))
         out.append(Section(title: "At fault", name: "at fault", body: .atFault))
         func bullets(_ title: String, _ name: String, _ items: [String]) {
@@ -153,7 +158,7 @@ struct FindingText {
     /// The lines under a section's title; paragraphs printed before become references when
     /// `printed` is given.
     private func body(_ section: Section, _ f: Finding, number: Int, printed: inout PrintedParagraphs?) -> String {
-        var body = TextBuffer()
+        var body = TextBuffer(capacity: 512)
         switch section.body {
         case .why:
             TerminalText.wrap(clean(f.why), prefix: "    ", indent: "    ", width: width, into: &body)
