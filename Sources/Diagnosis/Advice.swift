@@ -1,6 +1,6 @@
 import AuditEvents
 /// One remedy, ranked by how much it weakens the system (safest first).
-public struct Fix: Sendable, Equatable {
+public struct Fix: Sendable, Hashable {
     public enum Kind: String, Sendable { case rebuild, stopgap, configuration, policy }
 
     public var kind: Kind
@@ -146,6 +146,14 @@ enum Advice {
     static func fixes(mechanism: Mechanism, permissions: Set<Permission>, culprits: [Culprit], booleans: [PolicyBoolean], domain: String?,
                       family: PolicyBoolean.Family? = nil, executable: String? = nil, tcontext: String? = nil,
                       readImpliesExec onHost: ReadImpliesExecOnHost? = nil, changes: BooleanChanges = BooleanChanges()) -> [Fix] {
+        remedies(mechanism: mechanism, permissions: permissions, culprits: culprits, family: family, executable: executable, readImpliesExec: onHost)
+            + policyFixes(permissions: permissions, booleans: booleans, domain: domain, family: family, tcontext: tcontext, changes: changes)
+    }
+
+    /// The fixes of the program and its objects (rebuild, stopgap, configuration), safest first:
+    /// what `fixes` gives before the policy's last resort.
+    static func remedies(mechanism: Mechanism, permissions: Set<Permission>, culprits: [Culprit], family: PolicyBoolean.Family?,
+                         executable: String?, readImpliesExec onHost: ReadImpliesExecOnHost?) -> [Fix] {
         var out: [Fix] = []
         let stackCulprits = culprits.filter { $0.reason == .gnuStackExecutable || $0.reason == .gnuStackMissing }
         if mechanism == .readImpliesExec {
@@ -183,6 +191,14 @@ enum Advice {
                 }
             }
         }
+        return out
+    }
+
+    /// The policy's last resort, after `remedies`: a device-policy rule on Android, else the
+    /// booleans to change (or the note that they already allow it).
+    static func policyFixes(permissions: Set<Permission>, booleans: [PolicyBoolean], domain: String?, family: PolicyBoolean.Family?,
+                            tcontext: String?, changes: BooleanChanges) -> [Fix] {
+        var out: [Fix] = []
         if family == .android {
             if let rule = devicePolicyFix(permissions: permissions, domain: domain, tcontext: tcontext) { out.append(rule) }
             return out

@@ -5,33 +5,40 @@ enum Prot {
     static let read: UInt64 = 0x1, write: UInt64 = 0x2, exec: UInt64 = 0x4
     static let growsDown: UInt64 = 0x0100_0000, growsUp: UInt64 = 0x0200_0000
 
-    static func describe(_ value: UInt64) -> String {
-        describeBits(value, [(read, "PROT_READ"), (write, "PROT_WRITE"), (exec, "PROT_EXEC"),
-                             (growsDown, "PROT_GROWSDOWN"), (growsUp, "PROT_GROWSUP")], none: "PROT_NONE")
-    }
+    /// Made once: every finding's call row names them.
+    private static let names: [(UInt64, String)] = [(read, "PROT_READ"), (write, "PROT_WRITE"), (exec, "PROT_EXEC"),
+                                                    (growsDown, "PROT_GROWSDOWN"), (growsUp, "PROT_GROWSUP")]
+
+    static func describe(_ value: UInt64) -> String { describeBits(value, names, none: "PROT_NONE") }
 }
 
 enum MapFlags {
     static let shared: UInt64 = 0x1, privateMap: UInt64 = 0x2, fixed: UInt64 = 0x10, anonymous: UInt64 = 0x20
     static let denyWrite: UInt64 = 0x800, stack: UInt64 = 0x20000
 
-    static func describe(_ value: UInt64) -> String {
-        describeBits(value, [(shared, "MAP_SHARED"), (privateMap, "MAP_PRIVATE"), (fixed, "MAP_FIXED"), (anonymous, "MAP_ANONYMOUS"),
-                             (0x100, "MAP_GROWSDOWN"), (denyWrite, "MAP_DENYWRITE"), (0x4000, "MAP_NORESERVE"), (stack, "MAP_STACK")],
-                     none: "0")
-    }
+    private static let names: [(UInt64, String)] = [(shared, "MAP_SHARED"), (privateMap, "MAP_PRIVATE"), (fixed, "MAP_FIXED"),
+                                                    (anonymous, "MAP_ANONYMOUS"), (0x100, "MAP_GROWSDOWN"), (denyWrite, "MAP_DENYWRITE"),
+                                                    (0x4000, "MAP_NORESERVE"), (stack, "MAP_STACK")]
+
+    static func describe(_ value: UInt64) -> String { describeBits(value, names, none: "0") }
 }
 
 /// Flag bits by name, as strace prints them, with leftover bits in hex.
 func describeBits(_ value: UInt64, _ names: [(UInt64, String)], none: String) -> String {
-    var parts: [String] = []
+    // Appended to one string rather than joined from an array: every finding's call row asks.
+    var out = ""
     var rest = value
     for (bit, name) in names where rest & bit != 0 {
-        parts.append(name)
+        if !out.isEmpty { out += "|" }
+        out += name
         rest &= ~bit
     }
-    if rest != 0 { parts.append("0x" + String(rest, radix: 16)) }
-    return parts.isEmpty ? none : parts.joined(separator: "|")
+    if rest != 0 {
+        if !out.isEmpty { out += "|" }
+        out += "0x"
+        out += String(rest, radix: 16)
+    }
+    return out.isEmpty ? none : out
 }
 
 /// The memory call behind a denial, read from the SYSCALL record's a0…a3.
@@ -80,19 +87,45 @@ public struct MemoryCall: Sendable, Equatable {
 
     /// The call as C, e.g. `mprotect(0x7ffc1000, 4096, PROT_READ|PROT_WRITE|PROT_EXEC|PROT_GROWSDOWN)`.
     public func rendered(exit: Int64?, success: Bool?) -> String {
-        func hex(_ v: UInt64?) -> String { v.map { "0x" + String($0, radix: 16) } ?? "?" }
-        let args: String
+        // Appended piece by piece to one buffer of bytes, made a String once: every finding's
+        // call row is written so, and appending each piece to a String cost several times more.
+        var out: [UInt8] = []
+        out.reserveCapacity(96)
+        func add(_ text: String) { out.append(utf8Of: text) }
+        add(name)
+        add("(")
+        func hex(_ v: UInt64?) {
+            if let v {
+                add("0x")
+                add(String(v, radix: 16))
+            } else {
+                add("?")
+            }
+        }
+        func addressLengthProt() {
+            hex(address)
+            add(", ")
+            add(length.map(String.init) ?? "?")
+            add(", ")
+            add(prot.map(Prot.describe) ?? "?")
+        }
         switch kind {
         case .mprotect:
-            args = "\(hex(address)), \(length.map(String.init) ?? "?"), \(prot.map(Prot.describe) ?? "?")"
+            addressLengthProt()
         case .mmap where argumentsMeaningful:
-            args = "\(hex(address)), \(length.map(String.init) ?? "?"), \(prot.map(Prot.describe) ?? "?"), \(flags.map(MapFlags.describe) ?? "?"), …"
+            addressLengthProt()
+            add(", ")
+            add(flags.map(MapFlags.describe) ?? "?")
+            add(", …")
         case .mmap:
-            args = "\(hex(address)) /* argument block in memory: protection not logged */"
+            hex(address)
+            add(" /* argument block in memory: protection not logged */")
         default:
-            args = "…"
+            add("…")
         }
-        return "\(name)(\(args))" + Self.result(exit: exit, success: success)
+        add(")")
+        add(Self.result(exit: exit, success: success))
+        return String(decoding: out, as: UTF8.self)
     }
 
     static func result(exit: Int64?, success: Bool?) -> String {

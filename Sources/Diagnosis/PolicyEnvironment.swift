@@ -18,13 +18,14 @@ public struct PolicyEnvironment: Sendable, Equatable {
         self.values = values
     }
 
-    /// Every boolean name the knowledge tables use.
-    static var knownNames: Set<String> {
+    /// Every boolean name the knowledge tables use. Made once: `filling(from:)` asks for each
+    /// boolean of a host report, for every finding.
+    static let knownNames: Set<String> = {
         var names: Set<String> = ["deny_execmem", "selinuxuser_execstack", "selinuxuser_execheap", "selinuxuser_execmod",
                                   "allow_execmem", "allow_execstack", "allow_execheap", "allow_execmod"]
         for entry in PolicyKnowledge.serviceBooleans { names.formUnion([entry.fedora, entry.refpolicy].compactMap { $0 }) }
         return names
-    }
+    }()
 
     /// Reads `/sys/fs/selinux/booleans/NAME` ("current pending") inside the root, for the names this tool knows.
     public static func read(root: FileSystemRoot) -> PolicyEnvironment {

@@ -40,26 +40,46 @@ public struct ShellCommand: Sendable, Equatable {
     /// The line to paste, or nil when a value cannot be shown safely (see `omission`).
     public var line: String? {
         guard omission == nil else { return nil }
-        var out = ""
+        var out: [UInt8] = []
+        // Room for the words and what goes between them, made once rather than grown by doubling.
+        out.reserveCapacity(Self.length(stages))
         append(to: &out)
-        return out
+        return String(decoding: out, as: UTF8.self)
     }
 
-    /// The line, appended word by word to one string: commands are rendered for every finding,
-    /// and joining arrays of words cost more than the quoting.
-    private func append(to out: inout String) {
+    /// The line, appended word by word to one buffer of bytes: commands are rendered for every
+    /// finding, and appending each word to a String cost several times more than its bytes.
+    private func append(to out: inout [UInt8]) {
         for (i, stage) in stages.enumerated() {
-            if i > 0 { out += " | " }
+            if i > 0 { out += " | ".utf8 }
             for (j, word) in stage.enumerated() {
-                if j > 0 { out += " " }
+                if j > 0 { out.append(UInt8(ascii: " ")) }
                 switch word {
-                case .literal(let s): out += Self.quoted(s)
-                case .value(let s): out += s.hasPrefix("-") ? Self.singleQuoted(s) : Self.quoted(s)
-                case .path(let s): out += Self.quoted(s.hasPrefix("-") ? "./" + s : s)
-                case .output(let inner): out += "$("; inner.append(to: &out); out += ")"
+                case .literal(let s): out.append(utf8Of: Self.quoted(s))
+                case .value(let s): out.append(utf8Of: Self.startsWithDash(s) ? Self.singleQuoted(s) : Self.quoted(s))
+                case .path(let s): out.append(utf8Of: Self.quoted(Self.startsWithDash(s) ? "./" + s : s))
+                case .output(let inner):
+                    out += "$(".utf8
+                    inner.append(to: &out)
+                    out.append(UInt8(ascii: ")"))
                 }
             }
         }
+    }
+
+    /// The bytes of the words and the separators between them, quotes aside.
+    private static func length(_ stages: [[Word]]) -> Int {
+        var n = 0
+        for stage in stages {
+            n += 3
+            for word in stage {
+                switch word {
+                case .literal(let s), .value(let s), .path(let s): n += s.utf8.count + 3
+                case .output(let inner): n += length(inner.stages) + 3
+                }
+            }
+        }
+        return n
     }
 
     /// Why the command is not shown, naming the kind of value but never the value.
@@ -85,6 +105,12 @@ public struct ShellCommand: Sendable, Equatable {
     /// The line, or why there is none, for a command quoted inside a sentence.
     public var inProse: String { line ?? "(command omitted: " + (omission ?? "") + ")" }
 
+    /// `s.hasPrefix("-")`, told by the first byte where that settles it: most words start
+    /// otherwise, and the comparison by characters costs more than the quoting.
+    private static func startsWithDash(_ s: String) -> Bool {
+        s.utf8.first == UInt8(ascii: "-") && s.hasPrefix("-")
+    }
+
     /// Whether a word shows on a terminal as the shell reads it; printable ASCII, most words,
     /// is told by its bytes.
     private static func canShow(_ s: String) -> Bool {
@@ -93,13 +119,22 @@ public struct ShellCommand: Sendable, Equatable {
 
     /// `s` as one POSIX shell word: bare when that is safe.
     static func quoted(_ s: String) -> String {
-        !s.isEmpty && s.allBytes(isBare) ? s : singleQuoted(s)
+        !s.isEmpty && allBare(s) ? s : singleQuoted(s)
     }
 
     static func singleQuoted(_ s: String) -> String {
         // Most words hold no quote, and `replacing` costs as much to find none as to replace.
         guard s.utf8.contains(UInt8(ascii: "'")) else { return "'" + s + "'" }
         return "'" + s.replacing("'", with: #"'\''"#) + "'"
+    }
+
+    /// Whether every byte of `s` is bare, tested in a loop of its own rather than through
+    /// `allBytes`' closure: every word of every command of every finding is tested.
+    private static func allBare(_ s: String) -> Bool {
+        s.utf8.withContiguousStorageIfAvailable { bytes in
+            for byte in bytes where !isBare(byte) { return false }
+            return true
+        } ?? s.utf8.allSatisfy(isBare)
     }
 
     private static func isBare(_ byte: UInt8) -> Bool {

@@ -20,3 +20,12 @@ extension String {
         return String(self[start..<end])
     }
 }
+
+extension Array where Element == UInt8 {
+    /// `s`'s UTF-8 appended, from the bytes in place where the string has them (native and small
+    /// strings do): the generic copy from the UTF-8 view costs more, and a report appends some
+    /// hundred pieces for every finding.
+    public mutating func append(utf8Of s: String) {
+        if s.utf8.withContiguousStorageIfAvailable({ append(contentsOf: $0) }) == nil { append(contentsOf: s.utf8) }
+    }
+}

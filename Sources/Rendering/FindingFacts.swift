@@ -13,18 +13,33 @@ struct FindingFacts {
     }
 
     func process(_ f: Finding) -> String {
-        let proc = [f.process.comm.map { "\"\(value($0))\"" }, f.process.exe.map { "(\(value($0)))" }].compactMap { $0 }.joined(separator: " ")
-        let pids = f.process.pids.isEmpty ? "" : ", pid" + (f.process.pids.count > 1 ? "s " : " ") + pidList(f.process)
-        return (proc.isEmpty ? "unknown" : proc) + pids
+        // Built in one string, not joined from arrays: every finding has this row.
+        var out = ""
+        if let comm = f.process.comm { out += "\"" + value(comm) + "\"" }
+        if let exe = f.process.exe { out += (out.isEmpty ? "(" : " (") + value(exe) + ")" }
+        if out.isEmpty { out = "unknown" }
+        if !f.process.pids.isEmpty {
+            out += f.process.pids.count > 1 ? ", pids " : ", pid "
+            appendPidList(f.process, to: &out)
+        }
+        return out
     }
 
     /// The first pids, then how many more; "at least" once the list itself was full.
-    private func pidList(_ p: ProcessInfo) -> String {
+    private func appendPidList(_ p: ProcessInfo, to out: inout String) {
         let shown = 8
-        let listed = p.pids.prefix(shown).map(String.init).joined(separator: ", ")
+        // Written digit by digit into one string, then appended once.
+        out += String(unsafeUninitializedCapacity: shown * (DecimalText.room() + 2)) { buffer in
+            var i = 0
+            for pid in p.pids.prefix(shown) {
+                if i > 0 { i = DecimalText.write(", ", into: buffer, at: i) }
+                i = DecimalText.write(pid, into: buffer, at: i)
+            }
+            return i
+        }
         let more = p.pids.count - min(shown, p.pids.count) + (p.pidsComplete ? 0 : 1)
-        guard more > 0 else { return listed }
-        return listed + (p.pidsComplete ? " and \(more) more" : " and at least \(more) more")
+        guard more > 0 else { return }
+        out += p.pidsComplete ? " and \(more) more" : " and at least \(more) more"
     }
 
     func domain(_ f: Finding) -> String {
@@ -45,9 +60,24 @@ struct FindingFacts {
         if f.firstSeen.clock == .unknown, f.lastSeen.clock == .unknown {
             return times + ", time unknown (the record carried no usable stamp)"
         }
-        let when = f.count == 1 ? Timestamp.local(f.firstSeen) : "\(Timestamp.local(f.firstSeen)) to \(Timestamp.local(f.lastSeen))"
-        let more = f.count > 1 ? " and \(f.count - 1) more" : ""
-        return times + ", " + when + " (event \(value(f.events.first!.description))\(more))"
+        // Appended to one buffer: every finding has this row.
+        var out = TextBuffer(capacity: 128)
+        out += times
+        out += ", "
+        out += Timestamp.local(f.firstSeen)
+        if f.count > 1 {
+            out += " to "
+            out += Timestamp.local(f.lastSeen)
+        }
+        out += " (event "
+        out += value(f.events.first!.description)
+        if f.count > 1 {
+            out += " and "
+            out += String(f.count - 1)
+            out += " more"
+        }
+        out += ")"
+        return out.text
     }
 
     /// "on 37 nodes: web01 (12), web02 (9), … and 32 more", most seen first; nil without `node=`.

@@ -12,29 +12,45 @@ struct FindingText {
         var note = ""
         /// How the reference line names it.
         var name: String
+        var body: Body
+
         /// Commands are printed every time, to be copied from where they are needed.
-        var alwaysPrinted = false
-        /// Whether the body shortens paragraphs printed before; one that does not is rendered
-        /// once, for its key and for the report alike.
-        var sharesParagraphs = false
-        /// The texts the body is rendered from, when nothing else decides it: a section met
-        /// again is then taken from `PrintedParagraphs`' memo rather than rendered anew only to
-        /// be found printed before. Nil where the body draws on more (At fault). Made only when
-        /// asked: a block printed alone (live mode) has no memo.
-        var source: (() -> [String])? = nil
-        /// The lines under the title; paragraphs printed before become references when
-        /// `printed` is given.
-        var body: (inout PrintedParagraphs?) -> String
+        var alwaysPrinted: Bool {
+            if case .commandsToRun = body { true } else { false }
+        }
+
+        /// Whether the body shortens paragraphs printed before.
+        var sharesParagraphs: Bool {
+            switch body {
+            case .bullets, .fixes: true
+            case .why, .atFault, .commandsToRun: false
+            }
+        }
+    }
+
+    /// What a section's lines are made of. Told apart by kind rather than held in closures: a
+    /// closure would copy the whole Finding, for every section of every finding.
+    private enum Body {
+        case why, atFault
+        /// One paragraph an item.
+        case bullets([String])
+        case commandsToRun
+        case fixes
+
+        /// The most sections a block has: Why, At fault, four lists of bullets, commands, fixes.
+        static let kinds = 8
     }
 
     func block(_ f: Finding, number: Int, printed: inout PrintedParagraphs?) -> String {
         let s = style
         let facts = FindingFacts(value: clean)
         let mech = f.mechanism ?? .unknown
-        var out = ""
-        // A block is about a kilobyte: room made once, not grown append by append.
-        out.reserveCapacity(1_024)
-        out += wrap(s.bold("[\(number)] \(facts.title(f))") + " — " + s.cyan(mech.rawValue) + ": \(mech.summary)", prefix: "", indent: "    ") + "\n"
+        // The title apart from the rows and sections: its dash is not ASCII, and a String is made
+        // from ASCII bytes at a fraction of the cost of checking other UTF-8 byte by byte.
+        var block = TerminalText.wrap(s.bold("[\(number)] \(facts.title(f))") + " — " + s.cyan(mech.rawValue) + ": \(mech.summary)",
+                                      prefix: "", indent: "    ", width: width)
+        block += "\n"
+        var out = TextBuffer(capacity: 1_024)
         row(&out, "process", facts.process(f))
         row(&out, "domain", facts.domain(f))
         if let target = f.target { row(&out, "object", clean(target) + (f.tcontext.map { " (\(clean($0)))" } ?? "")) }
@@ -45,26 +61,39 @@ struct FindingText {
         if let error = facts.loaderError(f) { row(&out, "error", error) }
         if let call = facts.call(f) { row(&out, "call", call) }
         // A command line stays whole, however long: it may be copied.
-        if let command = facts.command(f) { out += "    " + "command".padding(toLength: 9) + " " + command + "\n" }
+        if let command = facts.command(f) {
+            out += Self.rowPrefix(of: "command")
+            out += command
+            out += "\n"
+        }
         row(&out, "log", facts.log(f))
 
         var references: [(name: String, place: String)] = []
-        var full = ""
-        for section in sections(f, number: number) {
-            var none = PrintedParagraphs?.none
-            var body: String?
+        references.reserveCapacity(Body.kinds)
+        var full = TextBuffer(capacity: 1_024)
+        let place = "[\(number)]"
+        for section in sections(f) {
+            var whole: String?
             if !section.alwaysPrinted, printed != nil {
-                let whole = section.source.map { source in printed!.rendered(section.title, source()) { section.body(&none) } } ?? section.body(&none)
-                if let place = printed?.earlier(section.title + "\u{0}" + whole, place: "[\(number)]") {
-                    references.append((section.name, place))
+                // A body that does not shorten paragraphs printed before is rendered once, for
+                // its key and for the report alike.
+                let (body, before) = shared(section, f, number: number, place: place, printed: &printed!)
+                if let before {
+                    references.append((section.name, before))
                     continue
                 }
-                if !section.sharesParagraphs { body = whole }
+                if !section.sharesParagraphs { whole = body }
             }
-            full += "\n  " + s.bold(section.title) + section.note + "\n" + (body ?? section.body(&printed))
+            full += "\n  "
+            full += s.bold(section.title)
+            full += section.note
+            full += "\n"
+            full += whole ?? body(section, f, number: number, printed: &printed)
         }
         if !references.isEmpty { row(&out, "as in", Self.referenceLine(references)) }
-        return out + full
+        block += out.text
+        block += full.text
+        return block
     }
 
     /// "[2]: why, evidence, fixes; [1]: at fault": each earlier finding with the sections this
@@ -74,28 +103,45 @@ struct FindingText {
         // grouping them in a dictionary.
         var line = ""
         for (i, r) in references.enumerated() where !references[..<i].contains(where: { $0.place == r.place }) {
-            line += (line.isEmpty ? "" : "; ") + r.place + ": " + r.name
-            for other in references[(i + 1)...] where other.place == r.place { line += ", " + other.name }
+            if !line.isEmpty { line += "; " }
+            line += r.place
+            line += ": "
+            line += r.name
+            for other in references[(i + 1)...] where other.place == r.place {
+                line += ", "
+                line += other.name
+            }
         }
         return line
     }
 
-    private func sections(_ f: Finding, number: Int) -> [Section] {
+    /// A section's whole body and where it was printed before, if it was: the body taken
+    /// from `PrintedParagraphs`' memo by the texts it is made of where nothing else decides it,
+    /// rendered anew (At fault, which draws on more).
+    private func shared(_ section: Section, _ f: Finding, number: Int, place: String, printed: inout PrintedParagraphs)
+        -> (body: String, before: String?) {
+        var none = PrintedParagraphs?.none
+        let source: PrintedParagraphs.Source
+        switch section.body {
+        case .why: source = .texts([f.why])
+        case .bullets(let items): source = .texts(items)
+        case .fixes: source = .fixes(f.fixes)
+        case .atFault, .commandsToRun:
+            let whole = body(section, f, number: number, printed: &none)
+            return (whole, printed.earlier(section.title, whole, place: place))
+        }
+        return printed.section(section.title, source, place: place) { body(section, f, number: number, printed: &none) }
+    }
+
+    private func sections(_ f: Finding) -> [Section] {
         let s = style
         var out: [Section] = []
-        let why = f.why
-        out.append(Section(title: "Why", name: "why", source: { [why] }) { _ in wrap(clean(why), prefix: "    ", indent: "    ") + "\n" })
-        out.append(Section(title: "At fault", name: "at fault") { _ in atFault(f) })
+        out.reserveCapacity(Body.kinds)
+        out.append(Section(title: "Why", name: "why", body: .why))
+        out.append(Section(title: "At fault", name: "at fault", body: .atFault))
         func bullets(_ title: String, _ name: String, _ items: [String]) {
             guard !items.isEmpty else { return }
-            out.append(Section(title: title, name: name, sharesParagraphs: true, source: { items }) { printed in
-                var body = ""
-                for item in items {
-                    paragraph(clean(item), prefix: "    - ", indent: "      ", place: "[\(number)], \(name)", printed: &printed, into: &body)
-                    body += "\n"
-                }
-                return body
-            })
+            out.append(Section(title: title, name: name, body: .bullets(items)))
         }
         bullets("Seen in the running process", "seen in the running process", f.liveFacts)
         bullets("Still running (the host report's process list)", "still running", f.stillRunningFacts)
@@ -103,74 +149,100 @@ struct FindingText {
         bullets("What would settle it", "what would settle it", f.evidenceNeeded)
         if !f.commandsToRun.isEmpty {
             out.append(Section(title: "Run where the program is installed", note: s.dim("  (they only read files)"), name: "commands to run",
-                               alwaysPrinted: true) { _ in commands(f.commandsToRun, indent: "    ") })
+                               body: .commandsToRun))
         }
-        if !f.fixes.isEmpty {
-            let fixes = f.fixes
-            let source = { fixes.flatMap { [$0.kind.rawValue, $0.text, "\($0.commands.count)"] + $0.commands } }
-            out.append(Section(title: "Fix, safest first", name: "fixes", sharesParagraphs: true, source: source) { printed in
-                var body = ""
-                for (i, fix) in fixes.enumerated() {
-                    paragraph(clean(fix.text), prefix: "    \(i + 1). [\(fix.kind.rawValue)] ", indent: "       ", place: "[\(number)], fix \(i + 1)",
-                              printed: &printed, into: &body)
-                    body += "\n" + commands(fix.commands, indent: "         ")
-                }
-                return body
-            })
-        }
+        if !f.fixes.isEmpty { out.append(Section(title: "Fix, safest first", name: "fixes", body: .fixes)) }
         return out
     }
 
-    private func atFault(_ f: Finding) -> String {
+    /// The lines under a section's title; paragraphs printed before become references when
+    /// `printed` is given.
+    private func body(_ section: Section, _ f: Finding, number: Int, printed: inout PrintedParagraphs?) -> String {
+        var body = TextBuffer(capacity: 512)
+        switch section.body {
+        case .why:
+            TerminalText.wrap(clean(f.why), prefix: "    ", indent: "    ", width: width, into: &body)
+            body += "\n"
+        case .atFault: atFault(f, into: &body)
+        case .commandsToRun: commands(f.commandsToRun, indent: "    ", into: &body)
+        case .bullets(let items):
+            for item in items {
+                paragraph(clean(item), prefix: "    - ", indent: "      ", place: "[\(number)], \(section.name)", printed: &printed, into: &body)
+                body += "\n"
+            }
+        case .fixes:
+            for (i, fix) in f.fixes.enumerated() {
+                paragraph(clean(fix.text), prefix: "    \(i + 1). [\(fix.kind.rawValue)] ", indent: "       ", place: "[\(number)], fix \(i + 1)",
+                          printed: &printed, into: &body)
+                body += "\n"
+                commands(fix.commands, indent: "         ", into: &body)
+            }
+        }
+        return body.text
+    }
+
+    private func atFault(_ f: Finding, into out: inout TextBuffer) {
         let s = style
-        var out = ""
+        func wrapped(_ text: String, prefix: String, indent: String) {
+            TerminalText.wrap(text, prefix: prefix, indent: indent, width: width, into: &out)
+            out += "\n"
+        }
         if f.culprits.isEmpty {
             switch f.elf {
             case .analysed: out += "    No object in the program's DT_NEEDED closure explains it (see below).\n"
-            case .unavailable(let reason): out += wrap("Not determined: could not read the executable: \(clean(reason)).", prefix: "    ", indent: "    ") + "\n"
+            case .unavailable(let reason): wrapped("Not determined: could not read the executable: \(clean(reason)).", prefix: "    ", indent: "    ")
             case .notNeeded: out += "    Not determined: could not read the executable.\n"
             }
         }
         for c in f.culprits {
-            out += "    " + s.red(clean(c.path)) + "\n"
-            out += wrap(clean(c.detail), prefix: "      ", indent: "      ") + "\n"
-            if let origin = c.origin { out += wrap(clean(origin), prefix: "      ", indent: "      ") + "\n" }
+            out += "    "
+            out += s.red(clean(c.path))
+            out += "\n"
+            wrapped(clean(c.detail), prefix: "      ", indent: "      ")
+            if let origin = c.origin { wrapped(clean(origin), prefix: "      ", indent: "      ") }
             if c.chain.count > 1 {
-                out += "      chain: " + clean(c.chain[0]) + "\n"
+                out += "      chain: "
+                out += clean(c.chain[0])
+                out += "\n"
                 for (path, via) in zip(c.chain.dropFirst(), c.foundVia.dropFirst()) {
-                    out += wrap("→ " + clean(path) + s.dim("  (\(clean(via)))"), prefix: "             ", indent: "               ") + "\n"
+                    wrapped("→ " + clean(path) + s.dim("  (\(clean(via)))"), prefix: "             ", indent: "               ")
                 }
             } else if c.foundVia.first == "executable" {
                 out += "      (the executable itself)\n"
             }
         }
         if !f.culprits.isEmpty, case .unavailable(let reason) = f.elf {
-            out += wrap("could not read ELF: \(clean(f.process.exe ?? "?")): \(clean(reason))", prefix: "    ", indent: "    ") + "\n"
+            wrapped("could not read ELF: \(clean(f.process.exe ?? "?")): \(clean(reason))", prefix: "    ", indent: "    ")
         }
-        return out
     }
 
     /// Commands one a line, each whole: they may be copied.
-    private func commands(_ commands: [String], indent: String) -> String {
-        var out = ""
-        for command in commands { out += indent + style.cyan(clean(command)) + "\n" }
-        return out
+    private func commands(_ commands: [String], indent: String, into out: inout TextBuffer) {
+        for command in commands {
+            out += indent
+            out += style.cyan(clean(command))
+            out += "\n"
+        }
     }
 
     /// A long paragraph printed before becomes a pointer to it.
-    private func paragraph(_ text: String, prefix: String, indent: String, place: String, printed: inout PrintedParagraphs?, into out: inout String) {
+    private func paragraph(_ text: String, prefix: String, indent: String, place: String, printed: inout PrintedParagraphs?, into out: inout TextBuffer) {
         // Counting characters costs a walk of the text: only a report that points back needs it.
-        if printed != nil, text.count >= PrintedParagraphs.shortest, let before = printed?.earlier("\u{0}" + text, place: place) {
-            out += prefix + "As in \(before)."
+        if printed != nil, text.count >= PrintedParagraphs.shortest, let before = printed?.earlier(paragraph: text, place: place) {
+            out += prefix
+            out += "As in \(before)."
             return
         }
-        let wrapped = wrap(text, prefix: prefix, indent: indent)
+        let mark = out.count
+        TerminalText.wrap(text, prefix: prefix, indent: indent, width: width, into: &out)
         // By byte: the text is sanitised (no CR), so every newline byte is a "\n" character.
-        if wrapped.utf8.contains(UInt8(ascii: "\n")), let (prose, command) = Self.endingCommand(text) {
+        if out.hasNewline(from: mark), let (prose, command) = Self.endingCommand(text) {
+            out.truncate(to: mark)
             TerminalText.wrap(prose, prefix: prefix, indent: indent, width: width, into: &out)
-            out += "\n" + indent + "  " + style.cyan(command)
-        } else {
-            out += wrapped
+            out += "\n"
+            out += indent
+            out += "  "
+            out += style.cyan(command)
         }
     }
 
@@ -201,17 +273,22 @@ struct FindingText {
         return nil
     }
 
-    private func row(_ out: inout String, _ label: String, _ value: String) {
-        TerminalText.wrap(value, prefix: "    " + label.padding(toLength: 9) + " ", indent: Self.rowIndent, width: width, into: &out)
+    private func row(_ out: inout TextBuffer, _ label: String, _ value: String) {
+        TerminalText.wrap(value, prefix: Self.rowPrefix(of: label), indent: Self.rowIndent, width: width, into: &out)
         out += "\n"
     }
 
+    /// A row's start: its label, indented and padded to the value's column.
+    private static func rowPrefix(_ label: String) -> String { "    " + label.padding(toLength: 9) + " " }
+
+    /// The rows' starts, made once: a block has eight or so rows, a report thousands of blocks.
+    private static let rowPrefixes = ["process", "domain", "object", "outcome", "seen", "nodes", "error", "call", "command", "log", "as in"]
+        .map { (label: $0, prefix: rowPrefix($0)) }
+
+    private static func rowPrefix(of label: String) -> String { rowPrefixes.first { $0.label == label }?.prefix ?? rowPrefix(label) }
+
     /// Where a row's value continues: under its first word.
     private static let rowIndent = String(repeating: " ", count: 14)
-
-    private func wrap(_ text: String, prefix: String, indent: String) -> String {
-        TerminalText.wrap(text, prefix: prefix, indent: indent, width: width)
-    }
 
     private func clean(_ s: String) -> String { TerminalText.sanitize(s) }
 }

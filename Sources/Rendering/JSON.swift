@@ -37,21 +37,24 @@ public indirect enum JSON: Sendable, Equatable {
         case .array(let items):
             if items.isEmpty { out += "[]"; return }
             out += "[" + newline
+            // Made once a container, not once an item: a report writes some hundred thousand.
+            let inner = pad(level + 1), comma = "," + newline
             for (i, item) in items.enumerated() {
-                out += pad(level + 1)
+                out += inner
                 item.write(to: &out, indent: indent, level: level + 1)
-                out += (i + 1 < items.count ? "," : "") + newline
+                out += i + 1 < items.count ? comma : newline
             }
             out += pad(level) + "]"
         case .object(let members):
             if members.isEmpty { out += "{}"; return }
             out += "{" + newline
+            let inner = pad(level + 1), comma = "," + newline, colon = indent == nil ? ":" : ": "
             for (i, (key, value)) in members.enumerated() {
-                out += pad(level + 1)
+                out += inner
                 JSON.quote(key, into: &out)
-                out += indent == nil ? ":" : ": "
+                out += colon
                 value.write(to: &out, indent: indent, level: level + 1)
-                out += (i + 1 < members.count ? "," : "") + newline
+                out += i + 1 < members.count ? comma : newline
             }
             out += pad(level) + "}"
         }
@@ -59,20 +62,41 @@ public indirect enum JSON: Sendable, Equatable {
 
     static func quote(_ s: String, into out: inout String) {
         out += "\""
-        for scalar in s.unicodeScalars {
+        // Most strings are printable ASCII with no quote or backslash, which need no escape:
+        // copied whole. Appending scalar by scalar was most of the JSON report's time.
+        if s.allBytes({ $0 >= 0x20 && $0 < 0x7f && $0 != UInt8(ascii: "\"") && $0 != UInt8(ascii: "\\") }) {
+            out += s
+            out += "\""
+            return
+        }
+        // Other text is copied in runs between the scalars that need an escape.
+        let scalars = s.unicodeScalars
+        var run = scalars.startIndex
+        var i = run
+        while i < scalars.endIndex {
+            let scalar = scalars[i]
+            let escape: String?
             switch scalar {
-            case "\"": out += "\\\""
-            case "\\": out += "\\\\"
-            case "\n": out += "\\n"
-            case "\r": out += "\\r"
-            case "\t": out += "\\t"
+            case "\"": escape = "\\\""
+            case "\\": escape = "\\\\"
+            case "\n": escape = "\\n"
+            case "\r": escape = "\\r"
+            case "\t": escape = "\\t"
             // Bidi and line-separator characters too: `jq -r` of a field must not reorder a terminal line.
             case _ where scalar.isControlOrBidi:
                 let hex = String(scalar.value, radix: 16)
-                out += "\\u" + String(repeating: "0", count: 4 - hex.count) + hex
-            default: out.unicodeScalars.append(scalar)
+                escape = "\\u" + String(repeating: "0", count: 4 - hex.count) + hex
+            default: escape = nil
             }
+            let next = scalars.index(after: i)
+            if let escape {
+                out += Substring(scalars[run..<i])
+                out += escape
+                run = next
+            }
+            i = next
         }
+        out += Substring(scalars[run...])
         out += "\""
     }
 }

@@ -17,7 +17,8 @@ public enum JSONRenderer {
 
     /// The whole report as one value (tests, small reports).
     public static func render(_ report: Report) -> JSON {
-        .object(head(report) + [("findings", .array(report.findings.map { finding(report.explained($0)) }))] + tail(report))
+        var memo = PolicyAdviceMemo()
+        return .object(head(report) + [("findings", .array(report.findings.map { finding(report.explained($0, memo: &memo)) }))] + tail(report))
     }
 
     /// The report indented for people, as `render(report).pretty()` writes it, handed to
@@ -27,8 +28,9 @@ public enum JSONRenderer {
         var members = ""
         for (key, value) in head(report) { members += member(key, value) + ",\n" }
         write("{\n" + members + "  \"findings\": " + (report.findings.isEmpty ? "[]" : "[\n"))
+        var memo = PolicyAdviceMemo()
         for (i, f) in report.findings.enumerated() {
-            write("    " + finding(report.explained(f)).pretty(level: 2) + (i + 1 < report.findings.count ? ",\n" : "\n"))
+            write("    " + finding(report.explained(f, memo: &memo)).pretty(level: 2) + (i + 1 < report.findings.count ? ",\n" : "\n"))
         }
         write((report.findings.isEmpty ? "" : "  ]") + tail(report).map { ",\n" + member($0.0, $0.1) }.joined() + "\n}")
     }

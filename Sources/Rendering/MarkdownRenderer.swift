@@ -26,8 +26,9 @@ public struct MarkdownRenderer: StreamingRenderer {
             out += block.lines.map { "| \($0.0) | \(Self.escaped($0.1)) |\n" }.joined()
         }
         write(conventions.shown(out))
+        var memo = PolicyAdviceMemo()
         for (i, f) in report.execFindings.enumerated() {
-            write(conventions.shown("\n" + section(report.explained(f), number: i + 1, facts: facts)))
+            write(conventions.shown("\n" + section(report.explained(f, memo: &memo), number: i + 1, facts: facts)))
         }
         out = ""
         func list(_ title: String, _ items: [String]) {
@@ -117,16 +118,31 @@ public struct MarkdownRenderer: StreamingRenderer {
     /// A value shown as itself: terminal controls escaped, and every character Markdown (or the
     /// HTML GitHub allows in it) would act on.
     static func escaped(_ s: String) -> String {
-        var out = ""
-        for c in TerminalText.sanitize(s) {
-            switch c {
-            case "\\", "`", "*", "_", "|", "[", "]", "#", "~": out += "\\" + String(c)
-            case "<": out += "&lt;"
-            case ">": out += "&gt;"
-            case "&": out += "&amp;"
-            default: out.append(c)
+        let clean = TerminalText.sanitize(s)
+        // In ASCII text bytes are characters: escaped byte by byte into one buffer. A walk by
+        // characters, appending each, was most of this report's time; other text still takes it.
+        guard clean.allBytes({ $0 < 0x80 }) else {
+            var out = ""
+            for c in clean {
+                if let escape = escapes[c] { out += escape } else { out.append(c) }
             }
+            return out
         }
-        return out
+        var out: [UInt8] = []
+        out.reserveCapacity(clean.utf8.count + 16)
+        for byte in clean.utf8 {
+            if let escape = asciiEscapes[Int(byte)] { out += escape } else { out.append(byte) }
+        }
+        return String(decoding: out, as: UTF8.self)
     }
+
+    /// What `escaped` writes for each character Markdown would act on.
+    static let escapes: [Character: String] = {
+        var table: [Character: String] = ["<": "&lt;", ">": "&gt;", "&": "&amp;"]
+        for c in "\\`*_|[]#~" { table[c] = "\\" + String(c) }
+        return table
+    }()
+
+    /// `escapes` by ASCII byte.
+    private static let asciiEscapes: [[UInt8]?] = (0..<128).map { escapes[Character(Unicode.Scalar(UInt8($0)))].map { Array($0.utf8) } }
 }

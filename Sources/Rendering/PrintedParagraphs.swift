@@ -1,37 +1,65 @@
+import Diagnosis
+
 /// What a report already printed in full, and where: a long report prints each stretch of
 /// boilerplate once (the same policy caveat, rebuild recipe, stopgap) and later findings point
 /// to it ("as for [1]"). Only keys and places are kept (and the section bodies the keys were
 /// made of), never a whole report, and at most `capacity` of each: past that, repeats are
 /// printed in full again.
 struct PrintedParagraphs {
-    private var places: [String: String] = [:]
+    /// What was printed: a section's title and body, or a lone paragraph (no title). A pair
+    /// rather than one string joined from them: every section of every finding is looked up.
+    private struct Printed: Hashable {
+        var title: String
+        var text: String
+    }
+
+    private var places: [Printed: String] = [:]
     static let capacity = 2_000
     /// A lone paragraph shorter than this is printed again: a reference would be no shorter.
     static let shortest = 80
 
-    /// Section bodies rendered whole, by title and source texts: most findings of a long report
-    /// share their Why and Fix sections, which are then looked up here, not wrapped again. As
-    /// bounded as `places`: past it, bodies are rendered each time.
-    private var rendered: [String: String] = [:]
-
-    /// The body rendered from `source` under `title`, rendered by `render` the first time.
-    mutating func rendered(_ title: String, _ source: [String], render: () -> String) -> String {
-        // Each text with its length before it: no two lists of texts make the same key. Built
-        // in one string: every section of every finding asks.
-        var key = ""
-        for text in [title] + source {
-            key += String(text.utf8.count)
-            key += ":"
-            key += text
-        }
-        if let body = rendered[key] { return body }
-        let body = render()
-        if rendered.count < Self.capacity { rendered[key] = body }
-        return body
+    /// What a section's body is rendered from, when nothing else decides it.
+    enum Source: Hashable {
+        case texts([String])
+        case fixes([Fix])
     }
 
-    /// Where `key` was printed before; nil the first time, when `place` is remembered for it.
-    mutating func earlier(_ key: String, place: String) -> String? {
+    private struct SectionKey: Hashable {
+        var title: String
+        var source: Source
+    }
+
+    /// Section bodies rendered whole, by title and source, with where each was printed: most
+    /// findings of a long report share their Why and Fix sections, which are then looked up
+    /// here, neither wrapped again nor keyed by their whole text again. As bounded as `places`:
+    /// past it, bodies are rendered and looked up each time.
+    private var sections: [SectionKey: (body: String, before: String?)] = [:]
+
+    /// The body rendered from `source` under `title` (by `render`, the first time) and where
+    /// it was printed before, as `earlier` tells.
+    mutating func section(_ title: String, _ source: Source, place: String, render: () -> String) -> (body: String, before: String?) {
+        let key = SectionKey(title: title, source: source)
+        if let known = sections[key] { return known }
+        let body = render()
+        let before = earlier(title, body, place: place)
+        // Once asked, `earlier` answers the same for ever: a key once placed keeps its place,
+        // and one not placed (the bound reached) is never placed.
+        if sections.count < Self.capacity { sections[key] = (body, before ?? places[Printed(title: title, text: body)]) }
+        return (body, before)
+    }
+
+    /// Where the section `title` with this body was printed before; nil the first time, when
+    /// `place` is remembered for it.
+    mutating func earlier(_ title: String, _ body: String, place: String) -> String? {
+        earlier(Printed(title: title, text: body), place: place)
+    }
+
+    /// Where the lone paragraph `text` was printed before, as `earlier(_:_:place:)`.
+    mutating func earlier(paragraph text: String, place: String) -> String? {
+        earlier(Printed(title: "", text: text), place: place)
+    }
+
+    private mutating func earlier(_ key: Printed, place: String) -> String? {
         if let before = places[key] { return before }
         if places.count < Self.capacity { places[key] = place }
         return nil

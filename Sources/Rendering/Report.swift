@@ -46,6 +46,17 @@ public struct Report: Sendable {
         f.explained(under: policy, host: hosts.facts(for: f), timeline: timeline)
     }
 
+    /// `explained(_:)`, with the policy's advice shared through `memo` by the findings of one
+    /// rendering.
+    public func explained(_ f: Finding, memo: inout PolicyAdviceMemo) -> Finding {
+        f.explained(under: policy, host: hosts.facts(for: f), timeline: timeline, memo: &memo)
+    }
+
+    /// `explained(_:memo:)` in place, for a renderer that holds its own copy of the finding.
+    public func explain(_ f: inout Finding, memo: inout PolicyAdviceMemo) {
+        f.explain(under: policy, host: hosts.facts(for: f), timeline: timeline, memo: &memo)
+    }
+
     /// Slices, not copies: a report may hold 10,000 findings.
     public var execFindings: ArraySlice<Finding> { findings.prefix(execCount) }
     public var otherFindings: ArraySlice<Finding> { findings.dropFirst(execCount) }

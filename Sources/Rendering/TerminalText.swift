@@ -24,23 +24,23 @@ public enum TerminalText {
     /// line is wider than `width` unless a single word is. Colour escapes take no width; every
     /// other Unicode scalar takes one column.
     static func wrap(_ text: String, prefix: String, indent: String, width: Int) -> String {
-        var out = ""
+        var out = TextBuffer()
         wrap(text, prefix: prefix, indent: indent, width: width, into: &out)
-        return out
+        return out.text
     }
 
-    /// `wrap`, appended to `out`: a report is built in one string rather than joined from
+    /// `wrap`, appended to `out`: a report is built in one buffer rather than joined from
     /// pieces, which with thousands of findings costs more than the wrapping itself.
-    static func wrap(_ text: String, prefix: String, indent: String, width: Int, into out: inout String) {
+    static func wrap(_ text: String, prefix: String, indent: String, width: Int, into out: inout TextBuffer) {
+        let mark = out.count
         let done: Bool? = text.utf8.withContiguousStorageIfAvailable { bytes in
-            switch layout(bytes, width: width - visibleWidth(prefix)) {
-            case .oneLine: out += prefix; out += text
-            case .byWords: out += String(decoding: wrapBytes(bytes, prefix: prefix, indent: indent, width: width), as: UTF8.self)
-            case .byCharacters: return false
-            }
-            return true
+            wrapBytes(bytes, prefix: prefix, indent: indent, width: width, into: &out)
         }
-        if done != true { out += wrapCharacters(text, prefix: prefix, indent: indent, width: width) }
+        if done != true {
+            // Only a space joined to a neighbouring scalar gets here: what the byte walk wrote goes.
+            out.truncate(to: mark)
+            out += wrapCharacters(text, prefix: prefix, indent: indent, width: width)
+        }
     }
 
     /// `wrap` of any text, word by word as characters.
@@ -65,40 +65,6 @@ public enum TerminalText {
         return lines.joined(separator: "\n")
     }
 
-    /// How `wrapCharacters` would treat a text, told from its UTF-8 bytes.
-    private enum Layout {
-        /// Words one space apart and narrow enough: the text follows the prefix unchanged.
-        case oneLine
-        /// Every space byte is a space character, so words can be found on the bytes.
-        case byWords
-        /// A space joins a neighbouring scalar in one character (a combining accent after it,
-        /// a prepended mark before it): only a split into characters says where words end.
-        case byCharacters
-    }
-
-    /// Which path wraps `text`; `room` is the width left after the prefix. A width counted on
-    /// bytes is the scalar count `visibleWidth` gives: UTF-8 continuation bytes and escapes
-    /// take no column.
-    private static func layout(_ text: UnsafeBufferPointer<UInt8>, width room: Int) -> Layout {
-        var columns = 0, inEscape = false, tidy = true
-        for (i, byte) in text.enumerated() {
-            if byte == 0x20 {
-                if i == 0 || i == text.count - 1 || text[i - 1] == 0x20 { tidy = false }
-                if !spaceStandsAlone(text, at: i) { return .byCharacters }
-                // As in `wrapCharacters`, a space ends a word and an unfinished escape with it.
-                columns += 1
-                inEscape = false
-            } else if inEscape {
-                if byte == UInt8(ascii: "m") { inEscape = false }
-            } else if byte == 0x1b {
-                inEscape = true
-            } else if byte & 0xc0 != 0x80 {
-                columns += 1
-            }
-        }
-        return tidy && columns <= room ? .oneLine : .byWords
-    }
-
     /// Whether the space byte at `i` is a character of its own. Only a scalar beside it can
     /// join it, and only a non-ASCII one; such a pair is rare (" — " in a title), so it is
     /// decided by the standard library's grapheme breaking on those few bytes.
@@ -117,19 +83,38 @@ public enum TerminalText {
         return around.count == around.unicodeScalars.count
     }
 
-    /// `wrap` on bytes, for text whose every space byte is a space character (see `Layout`).
-    private static func wrapBytes(_ text: UnsafeBufferPointer<UInt8>, prefix: String, indent: String, width: Int) -> [UInt8] {
-        var out: [UInt8] = []
-        out.reserveCapacity(text.count + text.count / max(width, 1) * (indent.utf8.count + 1) + prefix.utf8.count + 8)
-        out += prefix.utf8
+    /// `wrap` on the bytes of `text`, appended to `out`, in one walk: words are found at space
+    /// bytes, which is right while every space byte is a space character; false (with `out`
+    /// partly written) at the first that is not, which only a walk by characters can wrap.
+    ///
+    /// The text is copied in runs, not word by word: the words of a line that stand one space
+    /// apart in `text` as they do in the output are one slice of it, so a paragraph that fits
+    /// on its line (most rows) is copied whole.
+    private static func wrapBytes(_ text: UnsafeBufferPointer<UInt8>, prefix: String, indent: String, width: Int,
+                                  into out: inout TextBuffer) -> Bool {
+        func append(_ range: Range<Int>) { out.append(UnsafeBufferPointer(rebasing: text[range])) }
+        out += prefix
         var currentWidth = visibleWidth(prefix)
-        let indentWidth = visibleWidth(indent)
+        // Measured at the first line break: most texts have none.
+        var indentWidth: Int?
         var empty = true
+        // The slice of `text` not yet appended: the words of the current line since the last break.
+        var run = 0..<0
         var i = 0
         while i < text.count {
-            if text[i] == 0x20 { i += 1; continue }
+            if text[i] == 0x20 {
+                if !spaceStandsAlone(text, at: i) { return false }
+                i += 1
+                continue
+            }
             var end = i, wordWidth = 0, inEscape = false
             while end < text.count, text[end] != 0x20 {
+                // Printable ASCII outside an escape, most bytes, takes a column: tested first.
+                if !inEscape, text[end] > 0x20, text[end] < 0x80 {
+                    wordWidth &+= 1
+                    end &+= 1
+                    continue
+                }
                 if inEscape {
                     if text[end] == UInt8(ascii: "m") { inEscape = false }
                 } else if text[end] == 0x1b {
@@ -140,26 +125,44 @@ public enum TerminalText {
                 end += 1
             }
             if !empty, currentWidth + 1 + wordWidth > width {
-                out.append(0x0a)
-                out += indent.utf8
-                currentWidth = indentWidth + wordWidth
+                append(run)
+                out += "\n"
+                out += indent
+                run = i..<end
+                if indentWidth == nil { indentWidth = visibleWidth(indent) }
+                currentWidth = indentWidth! + wordWidth
             } else {
-                if !empty { out.append(0x20) }
+                if empty {
+                    run = i..<end
+                } else if run.upperBound + 1 == i {
+                    run = run.lowerBound..<end
+                } else {
+                    append(run)
+                    out += " "
+                    run = i..<end
+                }
                 currentWidth += (empty ? 0 : 1) + wordWidth
             }
-            out.append(contentsOf: UnsafeBufferPointer(rebasing: text[i..<end]))
             empty = false
             i = end
         }
-        return out
+        append(run)
+        return true
     }
 
     /// Characters a terminal shows: ANSI SGR sequences (ESC [ … m) take no column. Counted
     /// on UTF-8, where each scalar has one lead byte and ESC and `m` are single bytes.
     static func visibleWidth<S: StringProtocol>(_ s: S) -> Int {
+        // On the bytes in place where they are contiguous (native strings): iterating a
+        // string's UTF-8 view byte by byte costs more than the counting.
+        if let width = s.utf8.withContiguousStorageIfAvailable({ visibleWidth(bytes: $0) }) { return width }
+        return visibleWidth(bytes: s.utf8)
+    }
+
+    private static func visibleWidth<C: Collection<UInt8>>(bytes: C) -> Int {
         var width = 0
         var inEscape = false
-        for byte in s.utf8 {
+        for byte in bytes {
             if inEscape {
                 if byte == UInt8(ascii: "m") { inEscape = false }
             } else if byte == 0x1b {

@@ -43,8 +43,14 @@ public struct TextRenderer: StreamingRenderer {
         write(out)
         out = ""
         var printed: PrintedParagraphs? = PrintedParagraphs()
+        var memo = PolicyAdviceMemo()
         for (i, finding) in exec.enumerated() {
-            write("\n" + FindingText(style: s, width: width).block(report.explained(finding), number: i + 1, printed: &printed))
+            // Explained in the copy the loop made: a Finding is large, and copying it costs.
+            var f = finding
+            report.explain(&f, memo: &memo)
+            // Two writes, not one joined string: joining would copy the block once more.
+            write("\n")
+            write(FindingText(style: s, width: width).block(f, number: i + 1, printed: &printed))
         }
         if !other.isEmpty {
             write("\n" + s.bold("Other denials (not exec*)") + "\n")

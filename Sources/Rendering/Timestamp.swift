@@ -30,10 +30,32 @@ enum Timestamp {
         var parts = tm()
         let ok = utc ? gmtime_r(&t, &parts) != nil : localtime_r(&t, &parts) != nil
         guard ok, (0...9999).contains(Int(parts.tm_year) + 1900) else { return nil }
-        func two(_ v: Int32) -> String { v < 10 ? "0\(v)" : "\(v)" }
-        let zone = utc ? "" : parts.tm_zone.map { " " + String(cString: $0) } ?? ""
-        let ms = String(id.milliseconds)
-        return "\(parts.tm_year + 1900)-\(two(parts.tm_mon + 1))-\(two(parts.tm_mday))\(separator)"
-            + "\(two(parts.tm_hour)):\(two(parts.tm_min)):\(two(parts.tm_sec)).\(String(repeating: "0", count: 3 - ms.count))\(ms)\(suffix)\(zone)"
+        // Written byte by byte into one string: every finding prints two of these. Seven
+        // numbers of at most 20 digits, each followed by a separator or the suffix, then the zone.
+        let zone = utc ? nil : parts.tm_zone.map { UnsafeBufferPointer(start: UnsafeRawPointer($0).assumingMemoryBound(to: UInt8.self), count: strlen($0)) }
+        let capacity = 7 * DecimalText.room(digits: 3) + 5 + separator.utf8.count + suffix.utf8.count + 1 + (zone?.count ?? 0)
+        return String(unsafeUninitializedCapacity: capacity) { buffer in
+            var i = 0
+            func field(_ value: some BinaryInteger, digits: Int, then after: String) {
+                i = DecimalText.write(Int64(value), digits: digits, into: buffer, at: i)
+                i = DecimalText.write(after, into: buffer, at: i)
+            }
+            field(parts.tm_year + 1900, digits: 1, then: "-")
+            field(parts.tm_mon + 1, digits: 2, then: "-")
+            field(parts.tm_mday, digits: 2, then: separator)
+            field(parts.tm_hour, digits: 2, then: ":")
+            field(parts.tm_min, digits: 2, then: ":")
+            field(parts.tm_sec, digits: 2, then: ".")
+            field(id.milliseconds, digits: 3, then: suffix)
+            if let zone {
+                buffer[i] = UInt8(ascii: " ")
+                i += 1
+                for byte in zone {
+                    buffer[i] = byte
+                    i += 1
+                }
+            }
+            return i
+        }
     }
 }

@@ -200,6 +200,25 @@ import ELFLoader
         #expect(undated.fixes.contains { $0.text.hasPrefix("Already allowed on Fedora/RHEL: deny_execmem is off now, so the denial predates the change. ") })
     }
 
+    /// The policy's advice is shared by findings alike (PolicyAdviceMemo), but not advice that
+    /// dates a boolean change against the finding's own last denial: a finding denied again after
+    /// the change must not be told the change came after its last denial.
+    @Test func alreadyAllowedAdviceIsNotSharedAcrossLastDenials() throws {
+        let change = "type=MAC_CONFIG_CHANGE msg=audit(1795914600.000:90): bool=deny_execmem val=0 old_val=1 auid=1000 ses=2"
+        let host = Self.host(kernel: "5.14.0", glibc: "2.34", booleans: ["deny_execmem": false])
+        let d = try Self.diagnose(Self.execmemLog + [change], host: host)
+        let before = try #require(d.facts.first)
+        var after = before
+        after.lastSeen = EventID(seconds: 1_795_914_700, milliseconds: 0, serial: 95)
+        var memo = PolicyAdviceMemo()
+        let first = before.explained(under: d.policyInForce, host: host, timeline: d.timeline, memo: &memo)
+        let second = after.explained(under: d.policyInForce, host: host, timeline: d.timeline, memo: &memo)
+        let dated = "(deny_execmem was set off at audit(1795914600.000:90), after the last denial)"
+        #expect(first.fixes.contains { $0.text.contains(dated) })
+        #expect(!second.fixes.contains { $0.text.contains(dated) }, "\(second.fixes.map(\.text))")
+        #expect(second.fixes == after.explained(under: d.policyInForce, host: host, timeline: d.timeline).fixes)
+    }
+
     // MARK: processes still running
 
     static let ps: [HostFacts.RunningProcess] = [

@@ -34,6 +34,78 @@ import Testing
         #expect(TerminalText.wrap("a \u{301}b c", prefix: "", indent: "", width: 3) == "a \u{301}b\nc")
     }
 
+    /// The summary's first fix is cut at the first clause break, found on the bytes of ASCII
+    /// text: the same cut as searching for each break by characters, in ASCII and other text
+    /// (a space with a combining accent is no break; CR LF is one character).
+    @Test func clauseBreaksOnBytesAreBreaksOnCharacters() {
+        var rng = SystemRandomNumberGenerator()
+        let pieces = ["a", "bb", ":", ";", ".", " ", "(", "\r\n", "é", "\u{301}", "—", String(repeating: "x", count: 30)]
+        for _ in 0..<5_000 {
+            let text = (0..<Int.random(in: 0...14, using: &rng)).map { _ in pieces.randomElement(using: &rng)! }.joined()
+            let end = SummaryRenderer.clauseBreaks.compactMap { text.firstRange(of: $0)?.lowerBound }.min() ?? text.endIndex
+            let clause = text[..<end]
+            let want = clause.count <= 60 ? String(clause) : String(clause.prefix(59)) + "…"
+            #expect(SummaryRenderer.shortened(text) == want, "\(text.debugDescription)")
+        }
+        #expect(SummaryRenderer.shortened("Rebuild it: then run (later)") == "Rebuild it")
+    }
+
+    /// Markdown's specials are escaped on the bytes of ASCII text: the same text as escaping
+    /// character by character, in ASCII and other text (an asterisk with a combining accent is
+    /// another character, and stays).
+    @Test func markdownEscapesOnBytesAreEscapesOnCharacters() {
+        func byCharacters(_ s: String) -> String {
+            var out = ""
+            for c in TerminalText.sanitize(s) {
+                switch c {
+                case "\\", "`", "*", "_", "|", "[", "]", "#", "~": out += "\\" + String(c)
+                case "<": out += "&lt;"
+                case ">": out += "&gt;"
+                case "&": out += "&amp;"
+                default: out.append(c)
+                }
+            }
+            return out
+        }
+        var rng = SystemRandomNumberGenerator()
+        let pieces = ["a", " ", "\\", "`", "*", "_", "|", "[", "]", "#", "~", "<", ">", "&", "\r\n", "\u{1b}", "é", "\u{301}", "—"]
+        for _ in 0..<5_000 {
+            let text = (0..<Int.random(in: 0...12, using: &rng)).map { _ in pieces.randomElement(using: &rng)! }.joined()
+            #expect(MarkdownRenderer.escaped(text) == byCharacters(text), "\(text.debugDescription)")
+        }
+        #expect(MarkdownRenderer.escaped("a*b <c>") == "a\\*b &lt;c&gt;")
+    }
+
+    /// JSON strings are copied whole when nothing in them needs an escape, else in runs
+    /// between the escapes: the same text as escaping scalar by scalar.
+    @Test func jsonQuotingInRunsIsQuotingByScalar() {
+        func byScalars(_ s: String) -> String {
+            var out = "\""
+            for scalar in s.unicodeScalars {
+                switch scalar {
+                case "\"": out += "\\\""
+                case "\\": out += "\\\\"
+                case "\n": out += "\\n"
+                case "\r": out += "\\r"
+                case "\t": out += "\\t"
+                case _ where scalar.isControlOrBidi:
+                    let hex = String(scalar.value, radix: 16)
+                    out += "\\u" + String(repeating: "0", count: 4 - hex.count) + hex
+                default: out.unicodeScalars.append(scalar)
+                }
+            }
+            return out + "\""
+        }
+        var rng = SystemRandomNumberGenerator()
+        let pieces = ["a", " ", "\"", "\\", "\n", "\r\n", "\t", "\u{1b}", "\u{7f}", "\u{85}", "é", "\u{301}", "\u{202e}", "—", "🇫🇷"]
+        for _ in 0..<5_000 {
+            let text = (0..<Int.random(in: 0...12, using: &rng)).map { _ in pieces.randomElement(using: &rng)! }.joined()
+            var quoted = ""
+            JSON.quote(text, into: &quoted)
+            #expect(quoted == byScalars(text), "\(text.debugDescription)")
+        }
+    }
+
     /// Outside UTF-8, each typographic character the prose uses gets its ASCII stand-in, and
     /// only when it is a character of its own: with a combining accent after it, or a
     /// prepended mark before it, it is another character and stays.
