@@ -82,6 +82,12 @@ public struct SharedNameTree {
         try link("/usr/lib/libalias.so", to: "/opt/v/bin/prog")
         try put("/usr/lib/libaliasuser.so", needs: ["libalias.so", "libtop.so"])
         try link("/usr/lib/libdirect.so", to: "libmid.so")
+        // Directories reached through symlinks: a default directory, and RUNPATHs plain and $ORIGIN.
+        try link("/lib64", to: "usr/lib")
+        try link("/opt/xlink", to: "x")
+        try put("/usr/lib/libvialink.so", needs: ["libmid.so", "liborigin.so"], runpath: "/opt/xlink/lib")
+        try link("/opt/olink", to: "/opt/o")
+        try put("/usr/lib/libboth.so", needs: ["libdeep.so", "liborigin.so"], runpath: "/opt/olink/lib", rpath: "/opt/y/lib")
         // Found through ld.so.conf (or the cache ldconfig makes of it).
         try put("/conf/lib/libconf.so", needs: ["libmid.so", "libconfdep.so"])
         try put("/conf/lib/libconfdep.so", needs: ["libtop.so"], executableStack: true)
@@ -136,6 +142,9 @@ public struct SharedNameTree {
         try link("/usr/bin/link", to: "/opt/a/bin/prog")
         try link("/opt/e2/bin/prog", to: "../../e/bin/prog")
         try link("/opt/f3/bin/prog", to: "/opt/f/bin/prog")
-        programs += ["/usr/bin/link", "/opt/e2/bin/prog", "/opt/f3/bin/prog", "/opt/none/bin/prog", "/usr/lib/libalias.so"]
+        try program("/opt/ab/bin/prog", needs: ["libvialink.so", "libboth.so"])
+        try program("/opt/ac/bin/prog", needs: ["libtop.so", "librun.so"], runpath: "/opt/x/lib", rpath: "/opt/y/lib")
+        try link("/opt/alias", to: "a")
+        programs += ["/opt/alias/bin/prog", "/usr/bin/link", "/opt/e2/bin/prog", "/opt/f3/bin/prog", "/opt/none/bin/prog", "/usr/lib/libalias.so"]
     }
 }
