@@ -64,7 +64,7 @@ public struct SharedNameTree {
         try put("/opt/x/lib/libx-only.so")
         try put("/opt/y/lib/libmid.so", needs: ["libffi.so.8"])
         try put("/opt/y/lib/libffi.so.8")
-        try put("/usr/lib/librun.so", needs: ["libmid.so", "libx-only.so"], runpath: "/opt/x/lib")
+        try put("/usr/lib/librun.so", needs: ["libmid.so", "libx-only.so", "libsym.so"], runpath: "/opt/x/lib")
         try put("/usr/lib/librpath.so", needs: ["libdeep.so", "libdeeprun.so"], rpath: "/opt/y/lib")
         try put("/usr/lib/libdeep.so", needs: ["libmid.so", "libffi.so.8"])
         try put("/usr/lib/libdeeprun.so", needs: ["libmid.so", "libffi.so.8"], runpath: "/usr/lib")
@@ -142,6 +142,16 @@ public struct SharedNameTree {
         try link("/usr/bin/link", to: "/opt/a/bin/prog")
         try link("/opt/e2/bin/prog", to: "../../e/bin/prog")
         try link("/opt/f3/bin/prog", to: "/opt/f/bin/prog")
+        // Real objects, whose dynamic symbols betray code generators: a library below some
+        // programs' own dependencies (librun's), and two programs importing from it.
+        _ = try Toolchain.source("sym.c", "int ffi_closure_alloc(void) { return 0; }\nint pcre2_jit_compile_8(void) { return 0; }\n", in: dir.path)
+        _ = try Toolchain.source("main.c", "int pcre2_jit_compile_8(void);\nint main(void) { return pcre2_jit_compile_8(); }\n", in: dir.path)
+        try dir.directories(["opt/gcc/bin", "opt/gcc2/bin"])
+        try Toolchain.gcc(["-shared", "-fPIC", "-o", "usr/lib/libsym.so", "sym.c"], in: dir.path)
+        for path in ["/opt/gcc/bin/prog", "/opt/gcc2/bin/prog"] {
+            try Toolchain.gcc(["-o", String(path.dropFirst()), "main.c", "-Lusr/lib", "-lsym"], in: dir.path)
+            programs.append(path)
+        }
         try program("/opt/ab/bin/prog", needs: ["libvialink.so", "libboth.so"])
         try program("/opt/ac/bin/prog", needs: ["libtop.so", "librun.so"], runpath: "/opt/x/lib", rpath: "/opt/y/lib")
         try link("/opt/alias", to: "a")
