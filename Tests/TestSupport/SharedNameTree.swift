@@ -132,6 +132,9 @@ public struct SharedNameTree {
         try program("/opt/s/bin/prog", needs: ["libbig.so"])
         try program("/opt/t/bin/prog", needs: ["libbig.so"])
         try program("/opt/u/bin/prog", needs: ["libtop.so", "libbig.so"])
+        // Cut among the executable's own dependencies: nothing below them is searched.
+        try program("/opt/wide/bin/prog", needs: ["libtop.so"] + many)
+        try program("/opt/wide2/bin/prog", needs: ["libtop.so"] + many.reversed())
         try program("/opt/v/bin/prog", needs: ["libaliasuser.so"])
         try program("/opt/w/bin/prog", needs: ["libaliasuser.so"])
         try program("/opt/x/bin/prog", needs: ["libtoken.so", "libtop.so"])
