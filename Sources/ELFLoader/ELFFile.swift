@@ -123,7 +123,9 @@ public struct ProgramHeader: Sendable, Equatable {
 public struct DynamicInfo: Sendable, Equatable {
     public var needed: [String] = []
     public var soname: String?
-    /// DT_RPATH and DT_RUNPATH, each split at `:`; nil when the tag is absent.
+    /// DT_RPATH and DT_RUNPATH, each split at `:`; nil when the tag is absent. An object with
+    /// both has no DT_RPATH to ld.so (glibc's elf/get-dynamic-info.h drops it), for its own
+    /// dependencies and those of the objects it loads: so none here.
     public var rpath: [String]?
     public var runpath: [String]?
     /// DT_TEXTREL, or DF_TEXTREL in DT_FLAGS.
@@ -183,7 +185,7 @@ public struct DynamicInfo: Sendable, Equatable {
         }
         needed = try neededOffsets.map(string)
         soname = try sonameOffset.map(string)
-        rpath = try rpathOffset.map { try string($0).split(separator: ":", omittingEmptySubsequences: false).map(String.init) }
+        rpath = try (runpathOffset == nil ? rpathOffset : nil).map { try string($0).split(separator: ":", omittingEmptySubsequences: false).map(String.init) }
         runpath = try runpathOffset.map { try string($0).split(separator: ":", omittingEmptySubsequences: false).map(String.init) }
     }
 }

@@ -37,6 +37,28 @@ import TestSupport
         #expect(try found("libx.so")?.realPath == "/usr/lib/libx.so")
     }
 
+    /// glibc drops an object's DT_RPATH when it also has a DT_RUNPATH (elf/get-dynamic-info.h),
+    /// so neither the executable's nor a library's RPATH then finds anything for the objects
+    /// below it.
+    @Test func rpathIsIgnoredBesideRunpath() throws {
+        var top = ELFWriter.named("x86_64")
+        top.needed = ["libmid.so"]
+        top.rpath = "/rpath"
+        top.runpath = "/runpath"
+        try put(top, "/usr/lib/libtop.so")
+        var mid = ELFWriter.named("x86_64")
+        mid.needed = ["libleaf.so"]
+        let leaf = ELFWriter.named("x86_64")
+        for d in ["/rpath", "/usr/lib"] {
+            try put(mid, d + "/libmid.so")
+            try put(leaf, d + "/libleaf.so")
+        }
+        try program(needing: "libtop.so", rpath: "/rpath", runpath: "/runpath")
+        #expect(try found("libtop.so")?.realPath == "/usr/lib/libtop.so")
+        #expect(try found("libmid.so")?.realPath == "/usr/lib/libmid.so")
+        #expect(try found("libleaf.so")?.realPath == "/usr/lib/libleaf.so")
+    }
+
     @Test func hwcapsSubdirectoryIsTriedFirst() throws {
         let lib = ELFWriter.named("x86_64")
         try put(lib, "/usr/lib64/libh.so")

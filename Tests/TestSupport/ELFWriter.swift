@@ -15,6 +15,8 @@ public struct ELFWriter {
     public var runpath: String?
     public var rpath: String?
     public var textrel = false
+    /// DF_1_NODEFLIB in DT_FLAGS_1: ld.so.cache and the default directories are not searched.
+    public var noDefaultLibraries = false
     /// Flags of the one PT_LOAD (5 = R-X; 7 makes it a read-write-execute segment).
     public var loadFlags: UInt32 = 5
 
@@ -53,6 +55,7 @@ public struct ELFWriter {
         if let rpath { dyn.append((15, add(rpath))) }
         if let runpath { dyn.append((29, add(runpath))) }
         if textrel { dyn.append((22, 0)) }
+        if noDefaultLibraries { dyn.append((0x6fff_fffb, 0x800)) }
         let phCount = 2 + (interpreter == nil ? 0 : 1) + (stackFlags == nil ? 0 : 1)
         let interpOffset = ehSize + phCount * phSize
         let interpBytes: [UInt8] = interpreter.map { Array($0.utf8) + [0] } ?? []
