@@ -28,41 +28,30 @@ extension Diagnoser {
 
     mutating func program(_ exe: String, root: Int = 0) -> Result<ProgramFacts, ELFError> {
         let key = RootedPath(root: root, path: exe)
-        if let known = programs[key], !filesChangeWhileRunning || stillCurrent(known, exe: exe, root: root) { return known }
+        if let known = programs[key], !filesChangeWhileRunning || stillCurrent(known, exe: exe, root: root) { return .success(known) }
+        // In a live session a program not read is looked for again: it may have been installed since.
+        if !filesChangeWhileRunning, let error = unreadPrograms[key] { return .failure(error) }
         if filesChangeWhileRunning { objects[root].parsed.filesMayHaveChanged() }
         let result = ProgramFacts.analyse(executable: exe, loader: roots[root], caches: &objects[root])
-        if case .success(let facts) = result, let cut = facts.closure.cut, !closureCuts.contains(where: { $0.subject == exe }) {
-            closureCuts.append(.loadClosure(cut, closure: facts.closure, executable: exe))
+        switch result {
+        case .success(let facts):
+            if let cut = facts.closure.cut, !closureCuts.contains(where: { $0.subject == exe }) {
+                closureCuts.append(.loadClosure(cut, closure: facts.closure, executable: exe))
+            }
+            if programs.count >= Self.maxPrograms { programs.removeAll(keepingCapacity: true) }
+            programs[key] = facts
+        case .failure(let error):
+            if unreadPrograms.count >= Self.maxUnreadPrograms { unreadPrograms.removeAll(keepingCapacity: true) }
+            unreadPrograms[key] = error
         }
-        if programs.count >= Self.maxPrograms { makeRoomForPrograms() }
-        programs[key] = result
         return result
-    }
-
-    /// Room in the full table of programs: those that could not be read go first, as looking
-    /// for one again costs a lookup where analysing one again costs reading it and walking its
-    /// closure (a log of 100,000 programs, most not on this host, analysed the few that are
-    /// twice); all go when the analyses alone fill half the table.
-    private mutating func makeRoomForPrograms() {
-        // Sized for a full table at once: growing to it again would rehash at every doubling.
-        var analysed = [RootedPath: Result<ProgramFacts, ELFError>](minimumCapacity: Self.maxPrograms)
-        for (key, result) in programs {
-            if case .success = result { analysed[key] = result }
-        }
-        if analysed.count >= Self.maxPrograms / 2 {
-            programs.removeAll(keepingCapacity: true)
-        } else {
-            programs = analysed
-        }
     }
 
     /// In a live session, whether an earlier analysis still describes the program's files: the
     /// executable and every object of its closure still the same files (a package update
     /// replaces them between two denials). A stat each, for a new denial only: repeats are
-    /// folded before the program is asked for. A program that could not be read is looked for
-    /// again, as it may have been installed since.
-    private func stillCurrent(_ known: Result<ProgramFacts, ELFError>, exe: String, root: Int) -> Bool {
-        guard case .success(let facts) = known else { return false }
+    /// folded before the program is asked for.
+    private func stillCurrent(_ facts: ProgramFacts, exe: String, root: Int) -> Bool {
         let files = roots[root].root
         return files.regularFileIdentity(exe) == facts.executable.file
             && facts.closure.objects.dropFirst().allSatisfy { files.identity(ofResolved: $0.file.path) == $0.file }

@@ -12,7 +12,11 @@ public struct Diagnoser {
     /// A node's index in `roots`; a node not named here is analysed under `loader` (0).
     private let rootOfNode: [String: Int]
     /// Analysed programs by (root, path): one path may be two files on two nodes.
-    var programs: [RootedPath: Result<ProgramFacts, ELFError>] = [:]
+    var programs: [RootedPath: ProgramFacts] = [:]
+    /// Programs that could not be read, and why: held apart, and more of them, as each is small
+    /// and a log of a fleet may name thousands not on this host (looking for one again costs a
+    /// lookup in the file system; a table shared with analyses made them evict each other).
+    var unreadPrograms: [RootedPath: ELFError] = [:]
     /// What each root's ELF objects taught, parallel to `roots`: shared by all its programs.
     var objects: [ObjectCaches]
     /// Set for a live session, where a library can be replaced between two denials: each new
@@ -36,8 +40,10 @@ public struct Diagnoser {
 
     /// Bounds on what a hostile or enormous log can make this hold.
     static let maxFindings = 10_000
-    /// A cache only: a program evicted is analysed again, so reaching it costs time, not answers.
+    /// Caches only: a program evicted is analysed (or looked for) again, so reaching either
+    /// costs time, not answers.
     static let maxPrograms = 4_096
+    static let maxUnreadPrograms = 16_384
     /// Bounds of the cache of known repeats, in signatures and in their bytes (about 600 for a
     /// denial with its SYSCALL). Past either, the cache is emptied and the limit reported.
     public struct RepeatBound: Sendable {
@@ -110,6 +116,7 @@ public struct Diagnoser {
         keptExecPrograms.removeAll()
         repeats.removeAll()
         programs.removeAll()
+        unreadPrograms.removeAll()
         objects = roots.map { _ in ObjectCaches() }
         return all.execFirst
     }

@@ -65,6 +65,20 @@ import ELFLoader
         #expect(diagnoser.programs.count <= Diagnoser.maxPrograms)
     }
 
+    /// Reading a log, a program not found stays not found (the run is one snapshot of the
+    /// tree), however many programs came since: it is not looked for again. Live, it is.
+    @Test func programsNotFoundAreRememberedApartFromAnalyses() throws {
+        for live in [false, true] {
+            var (dir, diagnoser) = try Self.jitLibraryTree("programs-unread", programs: ["a"], live: live)
+            #expect((try? diagnoser.program("/opt/late/bin/late").get()) == nil)
+            for i in 0..<Diagnoser.maxPrograms { _ = diagnoser.program("/opt/missing\(i)/bin/x") }
+            try dir.directories(["opt/late/bin"])
+            try FileManager.default.copyItem(atPath: dir.path + "/opt/a/bin/a", toPath: dir.path + "/opt/late/bin/late")
+            let found = (try? diagnoser.program("/opt/late/bin/late").get()) != nil
+            #expect(found == live, "live: \(live)")
+        }
+    }
+
     /// A root whose programs (under opt/NAME/bin/NAME) link usr/lib/libgen.so, built with the
     /// PCRE2 JIT's entry point; `libgen.so.new`, without it, is ready to be renamed over it, as a
     /// package update does. A Diagnoser reads it, as a live session's (`live`) or a log's.
