@@ -91,17 +91,42 @@ extension Diagnoser {
     /// Commands to run where the program lives; none of them executes the program
     /// (lddtree and scanelf come with pax-utils and only read files). With the host's
     /// packaging known, which package owns the program.
+    ///
+    /// They are the same for every program but for its path: each is rendered once around a
+    /// stand-in path, and the program's path, quoted as `ShellCommand` quotes it, is put in its
+    /// place (a log read away from its host names thousands of programs, each needing these).
     static func commandsForOtherHost(_ exe: String, host: HostFacts = HostFacts()) -> [String] {
-        let owner: [ShellCommand] = switch host.packaging {
-        case .rpm?: [ShellCommand(["rpm", "-qf", .path(exe)])]
-        case .dpkg?: [ShellCommand(["dpkg", "-S", .path(exe)])]
+        guard let word = ShellCommand.pathWord(exe) else {
+            return commandsForOtherHost(path: exe, packaging: host.packaging).map(\.rendered)
+        }
+        let pieces: [[Substring]] = switch host.packaging {
+        case .rpm?: Self.rpmHostCommands
+        case .dpkg?: Self.dpkgHostCommands
+        case nil: Self.otherHostCommands
+        }
+        return pieces.map { $0.joined(separator: word) }
+    }
+
+    private static func commandsForOtherHost(path: String, packaging: HostFacts.Packaging?) -> [ShellCommand] {
+        let owner: [ShellCommand] = switch packaging {
+        case .rpm?: [ShellCommand(["rpm", "-qf", .path(path)])]
+        case .dpkg?: [ShellCommand(["dpkg", "-S", .path(path)])]
         case nil: []
         }
-        return ([
-            ShellCommand(["readelf", "-lW", .path(exe)]).piped(into: ShellCommand(["grep", "GNU_STACK"])),
-            ShellCommand(["readelf", "-dW", .path(exe)]).piped(into: ShellCommand(["grep", "-E", "NEEDED|RPATH|RUNPATH|TEXTREL"])),
-            ShellCommand(["lddtree", .path(exe)]),
-            ShellCommand(["scanelf", "-qeR", .output(ShellCommand(["lddtree", "-l", .path(exe)]))]),
-        ] + owner).map(\.rendered)
+        return [
+            ShellCommand(["readelf", "-lW", .path(path)]).piped(into: ShellCommand(["grep", "GNU_STACK"])),
+            ShellCommand(["readelf", "-dW", .path(path)]).piped(into: ShellCommand(["grep", "-E", "NEEDED|RPATH|RUNPATH|TEXTREL"])),
+            ShellCommand(["lddtree", .path(path)]),
+            ShellCommand(["scanelf", "-qeR", .output(ShellCommand(["lddtree", "-l", .path(path)]))]),
+        ] + owner
     }
+
+    /// A path printed bare, found in no other word of the commands: what each line is cut at.
+    private static let standIn = "/avc-explain-program-path"
+    private static func pieces(_ packaging: HostFacts.Packaging?) -> [[Substring]] {
+        commandsForOtherHost(path: standIn, packaging: packaging).map { $0.rendered.split(separator: standIn, omittingEmptySubsequences: false) }
+    }
+    private static let otherHostCommands = pieces(nil)
+    private static let rpmHostCommands = pieces(.rpm)
+    private static let dpkgHostCommands = pieces(.dpkg)
 }

@@ -57,7 +57,7 @@ public struct ShellCommand: Sendable, Equatable {
                 switch word {
                 case .literal(let s): out.append(utf8Of: Self.quoted(s))
                 case .value(let s): out.append(utf8Of: Self.startsWithDash(s) ? Self.singleQuoted(s) : Self.quoted(s))
-                case .path(let s): out.append(utf8Of: Self.quoted(Self.startsWithDash(s) ? "./" + s : s))
+                case .path(let s): out.append(utf8Of: Self.quotedPath(s))
                 case .output(let inner):
                     out += "$(".utf8
                     inner.append(to: &out)
@@ -115,6 +115,16 @@ public struct ShellCommand: Sendable, Equatable {
     /// is told by its bytes.
     private static func canShow(_ s: String) -> Bool {
         s.allBytes { $0 >= 0x20 && $0 < 0x7f } || !s.unicodeScalars.contains(where: \.isControlOrBidi)
+    }
+
+    /// A file argument as the line writes it, or nil when it cannot be shown (the command is
+    /// then omitted, see `omission`): for a caller that puts one path into several commands.
+    static func pathWord(_ s: String) -> String? {
+        canShow(s) ? quotedPath(s) : nil
+    }
+
+    private static func quotedPath(_ s: String) -> String {
+        quoted(startsWithDash(s) ? "./" + s : s)
     }
 
     /// `s` as one POSIX shell word: bare when that is safe.

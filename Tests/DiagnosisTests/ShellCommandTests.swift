@@ -57,6 +57,16 @@ func expectPasted(_ line: String, unsafe: Bool, _ expected: [[String]], sourceLo
         try expectPasted(lines[1], unsafe: unsafe, [["readelf", "-dW", a], ["grep", "-E", "NEEDED|RPATH|RUNPATH|TEXTREL"]])
         try expectPasted(lines[2], unsafe: unsafe, [["lddtree", a]])
         try expectPasted(lines[3], unsafe: unsafe, [["lddtree", "-l", a], ["scanelf", "-qeR", "LIB"]])
+        // With the host's packaging known, the owner's command too: every line of the five is
+        // the stand-in rendering with this path put in, so each is checked again.
+        for (source, owner) in [("installed-rpms", ["rpm", "-qf", a]), ("sos_commands/dpkg/dpkg_-l", ["dpkg", "-S", a])] {
+            var host = HostFacts()
+            host.glibcVersion = HostFacts.Fact("2.34", from: source)
+            let withOwner = Diagnoser.commandsForOtherHost(exe, host: host)
+            try #require(withOwner.count == 5)
+            #expect(Array(withOwner.prefix(4)) == lines)
+            try expectPasted(withOwner[4], unsafe: unsafe, [owner])
+        }
     }
 
     /// Every fix of every mechanism, with culprits of every kind at a hostile path.

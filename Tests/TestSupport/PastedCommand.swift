@@ -8,7 +8,7 @@ import Foundation
 public enum PastedCommand {
     /// Every command name the tool prints; `lddtree` also prints one word, for `$(lddtree …)`.
     static let names = ["readelf", "grep", "lddtree", "scanelf", "patchelf", "execstack", "semanage",
-                        "restorecon", "setsebool", "ausearch", "chcon"]
+                        "restorecon", "setsebool", "ausearch", "chcon", "rpm", "dpkg"]
 
     /// The argv of each command the line ran, sorted (the stages of a pipeline run at once).
     public static func argvs(of line: String) throws -> [[String]] {
