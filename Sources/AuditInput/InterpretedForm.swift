@@ -240,19 +240,9 @@ public enum InterpretedForm {
         else if dash.count == 3 { ymd = (dash[0], dash[1], dash[2]) }
         else if dots.count == 3 { ymd = (dots[2], dots[1], dots[0]) }
         guard let (y, mo, d) = ymd, hms.count == 3 else { return 0 }
-        return localSeconds(y, mo, d, hms[0], hms[1], hms[2]) ?? 0
+        return CalendarTime.seconds(year: y, month: mo, day: d, hour: hms[0], minute: hms[1], second: hms[2], in: .local).map { max($0, 0) } ?? 0
     }
 
-    /// A local date and time as seconds since the epoch; nil for values no calendar has (the
-    /// date is untrusted text, and tm's fields are 32-bit).
-    static func localSeconds(_ year: Int, _ month: Int, _ day: Int, _ hour: Int, _ minute: Int, _ second: Int) -> Int? {
-        guard (1...9999).contains(year), (1...12).contains(month), (1...31).contains(day),
-              (0...23).contains(hour), (0...59).contains(minute), (0...60).contains(second) else { return nil }
-        var t = tm()
-        t.tm_year = Int32(year - 1900); t.tm_mon = Int32(month - 1); t.tm_mday = Int32(day)
-        t.tm_hour = Int32(hour); t.tm_min = Int32(minute); t.tm_sec = Int32(second); t.tm_isdst = -1
-        return max(Int(mktime(&t)), 0)
-    }
 
     /// PROCTITLE's value is the rest of the line, spaces and all: hex-encode it as the kernel would.
     static func proctitle(_ body: UnsafeRawBufferPointer, into out: inout ByteWriter) {

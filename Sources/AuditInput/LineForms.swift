@@ -277,19 +277,11 @@ enum SyslogTime {
     /// Seconds since the epoch (UTC), in the current year: the format has none.
     static func seconds(_ text: String) -> UInt64? {
         let parts = text.split(separator: " ", maxSplits: 3, omittingEmptySubsequences: true)
-        guard parts.count >= 3, let month = months.firstIndex(of: String(parts[0])), let day = Int(parts[1]), (1...31).contains(day) else { return nil }
+        guard parts.count >= 3, let month = months.firstIndex(of: String(parts[0])), let day = Int(parts[1]) else { return nil }
         let hms = parts[2].split(separator: ":").compactMap { Int($0) }
-        // Out of range is no clock time (and a number past Int32 would trap below).
-        guard hms.count == 3, (0...23).contains(hms[0]), (0...59).contains(hms[1]), (0...60).contains(hms[2]) else { return nil }
-        var now = time(nil)
-        var parts_ = tm()
-        gmtime_r(&now, &parts_)
-        var t = tm()
-        t.tm_year = parts_.tm_year
-        t.tm_mon = Int32(month)
-        t.tm_mday = Int32(day)
-        t.tm_hour = Int32(hms[0]); t.tm_min = Int32(hms[1]); t.tm_sec = Int32(hms[2])
-        let s = timegm(&t)
+        guard hms.count == 3,
+              let s = CalendarTime.seconds(year: CalendarTime.currentYear(.utc), month: month + 1, day: day,
+                                           hour: hms[0], minute: hms[1], second: hms[2], in: .utc) else { return nil }
         return s >= 0 ? UInt64(s) : nil
     }
 

@@ -120,15 +120,9 @@ enum WrapperTime {
         let hms = words[1].split(separator: ".")
         guard md.count == 2, words[0].count == 5, hms.count == 2, let ms = Int(hms[1].prefix(3).padding(3)) else { return nil }
         let clock = hms[0].split(separator: ":").compactMap { Int($0) }
-        guard clock.count == 3 else { return nil }
-        var now = time(nil)
-        var today = tm()
-        localtime_r(&now, &today)
-        var parts = tm()
-        parts.tm_year = today.tm_year
-        parts.tm_mon = Int32(md[0] - 1); parts.tm_mday = Int32(md[1])
-        parts.tm_hour = Int32(clock[0]); parts.tm_min = Int32(clock[1]); parts.tm_sec = Int32(clock[2]); parts.tm_isdst = -1
-        let s = mktime(&parts)
+        guard clock.count == 3,
+              let s = CalendarTime.seconds(year: CalendarTime.currentYear(.local), month: md[0], day: md[1],
+                                           hour: clock[0], minute: clock[1], second: clock[2], in: .local) else { return nil }
         return s > 0 ? (UInt64(s), ms) : nil
     }
 }

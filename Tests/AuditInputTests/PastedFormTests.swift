@@ -27,6 +27,15 @@ import Testing
         #expect(SyslogTime.host("Nov 29 01111111111101:07:59 web01 kernel:") == nil)
     }
 
+    /// The same for a logcat time (`MM-DD HH:MM:SS.mmm`), read by the same calendar check.
+    @Test func logcatTimesOutOfRangeAreNoTimes() {
+        #expect(WrapperTime.stamp("11-27 09:14:03.120  1234  1234 W tag") != nil)
+        #expect(WrapperTime.stamp("11-27 99999999999:14:03.120  1234  1234 W tag") == nil)
+        #expect(WrapperTime.stamp("11-27 09:99999999999:03.120  1234  1234 W tag") == nil)
+        #expect(WrapperTime.stamp("13-27 09:14:03.120  1234  1234 W tag") == nil)
+        #expect(WrapperTime.stamp("11-32 09:14:03.120  1234  1234 W tag") == nil)
+    }
+
     @Test func recordsJoinedOnOneLineAreCutApart() throws {
         let line = "node=easel type=PROCTITLE msg=audit(1795770843.120:8812): proctitle=7061696E7464 "
             + "node=easel type=SYSCALL msg=audit(1795770843.120:8812): \(Self.syscall) "

@@ -96,7 +96,7 @@ import Testing
             "type=SYSCALL msg=audit(11/27/26 09:14:03.007:8814) : a0=PROT_READ||PROT_EXEC| a1=|PROT_WRITE a2= a3=PROT_READ|MAP_NOSUCH ",
         ]
         var forms = LineForms()
-        let seconds = InterpretedForm.localSeconds(2026, 11, 27, 9, 14, 3)!
+        let seconds = CalendarTime.seconds(year: 2026, month: 11, day: 27, hour: 9, minute: 14, second: 3, in: .local)!
         let raw = lines.enumerated().map { n, line -> String in
             guard case .record(let bytes) = Array(line.utf8).withUnsafeBytes({ forms.classify($0, number: n + 1, previous: nil) }) else { return "" }
             return bytes.withUnsafeBytes { String(decoding: $0, as: UTF8.self) }
@@ -117,7 +117,7 @@ import Testing
     @Test func interpretedIgnoredTypesKeepOnlyTheirHeader() throws {
         let path = "type=PATH msg=audit(11/27/26 09:14:03.007:8812) : item=0 name=/opt/paintbox/lib/libbrush.so nametype=NORMAL "
         let named = "type=PATH msg=audit(11/27/26 09:14:03.007:8812) : item=0 name=/tmp/a avc: b nametype=NORMAL "
-        let seconds = InterpretedForm.localSeconds(2026, 11, 27, 9, 14, 3)!
+        let seconds = CalendarTime.seconds(year: 2026, month: 11, day: 27, hour: 9, minute: 14, second: 3, in: .local)!
         let tail = "\u{1d}" + InterpretedForm.marker
         func converted(_ line: String, keepEverything: Bool) -> String {
             var forms = LineForms()
@@ -152,7 +152,7 @@ import Testing
         func asWritten(_ line: String) -> String? {
             Array(line.utf8).withUnsafeBytes { InterpretedForm.asWritten($0, lookups: &lookups) }.map { String(decoding: $0, as: UTF8.self) }
         }
-        let seconds = InterpretedForm.localSeconds(2026, 11, 27, 9, 14, 3)!
+        let seconds = CalendarTime.seconds(year: 2026, month: 11, day: 27, hour: 9, minute: 14, second: 3, in: .local)!
         let tail = "\u{1d}" + InterpretedForm.marker
         #expect(asWritten("node=easel type=AVC msg=audit(11/27/26 09:14:03.007:8812) : \(Self.avc) ")
                 == "node=easel type=AVC msg=audit(\(seconds).007:8812): \(Self.avc)" + tail)
