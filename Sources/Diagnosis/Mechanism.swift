@@ -14,17 +14,14 @@ public enum Mechanism: String, Sendable, CaseIterable, Codable {
     case codePatching = "code-patching"
     case unknown = "unknown"
 
-    /// The four permissions this tool explains.
-    public static let execPermissions: Set<Permission> = [.execmem, .execstack, .execheap, .execmod]
-
     /// The order selinux_file_mprotect checks them in.
     static let checkOrder: [Permission] = [.execheap, .execstack, .execmod, .execmem]
     /// The order an exec* finding lists its permissions in: `execute` (a code double mapping,
     /// READ_IMPLIES_EXEC) after the four.
     static let findingOrder: [Permission] = checkOrder + [.execute]
 
-    /// Whether the permission is one of `execPermissions`, without hashing it (every event
-    /// read in full asks this of each of its permissions).
+    /// Whether the permission is one of the four this tool explains (a switch, not a set:
+    /// every event read in full asks this of each of its permissions).
     static func isExecPermission(_ p: Permission) -> Bool {
         switch p {
         case .execmem, .execstack, .execheap, .execmod: true
