@@ -1,4 +1,5 @@
 import AuditEvents
+import ELFLoader
 /// One remedy, ranked by how much it weakens the system (safest first).
 public struct Fix: Sendable, Hashable {
     public enum Kind: String, Sendable { case rebuild, stopgap, configuration, policy }

@@ -1,3 +1,5 @@
+import ELFLoader
+
 /// Android is recognised from the records themselves: its policy has one user (`u`), the roles
 /// `r` and `object_r` and the level `s0` (`u:r:untrusted_app:s0:c512,c768`), and its programs
 /// live under the image's partitions. Its policy is compiled into the device image: no

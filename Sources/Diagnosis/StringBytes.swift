@@ -6,19 +6,6 @@ extension String {
     public func allBytes(_ test: (UInt8) -> Bool) -> Bool {
         utf8.withContiguousStorageIfAvailable { $0.allSatisfy(test) } ?? utf8.allSatisfy(test)
     }
-
-    /// The last non-empty component of a path (the path itself if it has none), as splitting by
-    /// "/" gives it: asked of every object of every program, so found from the end rather than
-    /// by splitting the whole path. By byte in ASCII paths only: elsewhere a "/" followed by a
-    /// combining mark is no separator.
-    public var lastPathComponent: String {
-        guard allBytes({ $0 < 0x80 }) else { return split(separator: "/").last.map(String.init) ?? self }
-        let trimmed = utf8.reversed().drop { $0 == UInt8(ascii: "/") }
-        guard !trimmed.isEmpty else { return self }
-        let end = trimmed.startIndex.base
-        let start = utf8[..<end].lastIndex(of: UInt8(ascii: "/")).map { utf8.index(after: $0) } ?? startIndex
-        return String(self[start..<end])
-    }
 }
 
 extension Array where Element == UInt8 {

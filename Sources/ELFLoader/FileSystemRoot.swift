@@ -228,16 +228,6 @@ struct PathComponents {
         return nil
     }
 
-    /// The last non-empty component (a file's base name), as splitting by "/" gives it.
-    static func last(of path: String) -> Substring? {
-        var components = PathComponents(path)
-        var last: Substring?
-        while let part = components.next() {
-            if !part.isEmpty { last = part }
-        }
-        return last
-    }
-
     private mutating func next() -> Substring? {
         guard !rest.isEmpty else { return nil }
         let separator = ascii ? rest.utf8.firstIndex(of: UInt8(ascii: "/")) : rest.firstIndex(of: "/")
@@ -248,4 +238,23 @@ struct PathComponents {
         defer { rest = rest[rest.index(after: separator)...] }
         return rest[..<separator]
     }
+}
+
+extension String {
+    /// The last non-empty component of a path (a file's base name), as splitting by "/" gives
+    /// it; nil when there is none ("", "/"). Found from the end rather than by splitting the whole
+    /// path: it is asked of objects of every program. By byte in ASCII paths only, as
+    /// `PathComponents` splits: elsewhere a "/" followed by a combining mark is no separator.
+    public var lastNonEmptyPathComponent: Substring? {
+        let ascii = utf8.withContiguousStorageIfAvailable { $0.allSatisfy { $0 < 0x80 } } ?? utf8.allSatisfy { $0 < 0x80 }
+        guard ascii else { return split(separator: "/").last }
+        let trimmed = utf8.reversed().drop { $0 == UInt8(ascii: "/") }
+        guard !trimmed.isEmpty else { return nil }
+        let end = trimmed.startIndex.base
+        let start = utf8[..<end].lastIndex(of: UInt8(ascii: "/")).map { utf8.index(after: $0) } ?? startIndex
+        return self[start..<end]
+    }
+
+    /// That component, or the path itself when it has none.
+    public var lastPathComponent: String { lastNonEmptyPathComponent.map(String.init) ?? self }
 }

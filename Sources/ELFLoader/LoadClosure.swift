@@ -153,7 +153,7 @@ struct ClosureWalk {
         loadedNames.reserveCapacity(16)
         loadedFiles.reserveCapacity(8)
         machine = Machine(of: executable.elf)
-        interpreter = executable.elf.interpreter.flatMap { PathComponents.last(of: $0).map(String.init) }
+        interpreter = executable.elf.interpreter.flatMap { $0.lastNonEmptyPathComponent.map(String.init) }
         load(executable)
     }
 

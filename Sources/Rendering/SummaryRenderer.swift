@@ -1,4 +1,5 @@
 import Diagnosis
+import ELFLoader
 
 /// One line per finding, in aligned columns: how often, which program, which permissions, how
 /// and who is at fault, and the first thing to do. For a ticket's first comment or a terminal
