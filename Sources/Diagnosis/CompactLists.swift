@@ -99,6 +99,9 @@ public struct PidList: Sendable, Equatable, Sequence, ExpressibleByArrayLiteral 
     private var bytes: [UInt8] = []
     private var last: Int64 = 0
     public private(set) var count = 0
+    /// One bit per pid (of 128, by a hash of it): a pid whose bit is clear is not in the list,
+    /// and is known so without decoding the list (most pids a repeat brings are new).
+    private var maybe: (low: UInt64, high: UInt64) = (0, 0)
 
     public init(_ pids: [Int64]) {
         for pid in pids { append(pid) }
@@ -112,6 +115,22 @@ public struct PidList: Sendable, Equatable, Sequence, ExpressibleByArrayLiteral 
         VarInt.append(VarInt.zigzag(UInt64(bitPattern: pid &- last)), to: &bytes)
         last = pid
         count += 1
+        let bit = Self.bit(pid)
+        if bit < 64 { maybe.low |= 1 << bit } else { maybe.high |= 1 << (bit - 64) }
+    }
+
+    public func contains(_ pid: Int64) -> Bool {
+        let bit = Self.bit(pid)
+        guard (bit < 64 ? maybe.low >> bit : maybe.high >> (bit - 64)) & 1 == 1 else { return false }
+        return contains { $0 == pid }
+    }
+
+    private static func bit(_ pid: Int64) -> UInt64 {
+        (UInt64(bitPattern: pid) &* 0x9E37_79B9_7F4A_7C15) >> 57
+    }
+
+    public static func == (a: PidList, b: PidList) -> Bool {
+        a.count == b.count && a.bytes == b.bytes
     }
 
     public struct Iterator: IteratorProtocol {

@@ -25,6 +25,11 @@ public struct Diagnoser {
     /// read as one snapshot of its tree).
     public var filesChangeWhileRunning = false
     private(set) var findings: [Finding] = []
+    /// Set where nothing reads the findings until the input is read (a log, not a live
+    /// session): repeats are then journalled and added to their findings in batches, finding
+    /// by finding (`CountJournal`), and readers see them all the same.
+    public var defersCounts = false
+    private var pendingCounts = CountJournal()
     private var index: [HashedFindingKey: Int] = [:]
     public private(set) var eventsSeen = 0
     public private(set) var denialCount = 0
@@ -100,7 +105,7 @@ public struct Diagnoser {
     /// All findings so far, exec* ones first, each group in order of first appearance, as
     /// facts: the prose is written by `explained(under:)` when each is rendered, so a run with
     /// thousands of findings never holds the prose of all of them at once.
-    public var facts: [Finding] { findings.execFirst }
+    public var facts: [Finding] { countedFindings.execFirst }
 
     /// How many findings there are, and how many of them exec* ones, without copying them.
     public var findingCount: (all: Int, exec: Int) { (findings.count, findings.reduce(0) { $1.isExec ? $0 + 1 : $0 }) }
@@ -108,6 +113,7 @@ public struct Diagnoser {
     /// `facts`, moved out at the end of a run: the findings are not held twice, and the caches
     /// that served the reading (programs, repeats) are let go before the report is rendered.
     public mutating func takeFacts() -> [Finding] {
+        addPendingCounts()
         var all: [Finding] = []
         swap(&all, &findings)
         familyGuess = PolicyEnvironment.FamilyGuess()
@@ -129,11 +135,12 @@ public struct Diagnoser {
 
     /// One finding as it stands now (live mode prints each as soon as it appears).
     public func finding(_ index: Int) -> Finding {
-        findings[index].explained(under: policyInForce, host: hosts.facts(for: findings[index]), timeline: timeline)
+        let f = fact(index)
+        return f.explained(under: policyInForce, host: hosts.facts(for: f), timeline: timeline)
     }
 
     /// One finding's facts as they stand now, without its prose.
-    public func fact(_ index: Int) -> Finding { findings[index] }
+    public func fact(_ index: Int) -> Finding { pendingCounts.isEmpty ? findings[index] : countedFindings[index] }
 
     /// Which findings the last `add` created or counted again, in order.
     public internal(set) var touched: [(index: Int, isNew: Bool)] = []
@@ -168,7 +175,7 @@ public struct Diagnoser {
         var exec = false
         var others: [[Permission]] = []
         /// The findings the event created or counted again, and what it added to each.
-        var counted: [Counted] = []
+        var counted = CountedList()
         /// False when a finding could not be kept (the bound): the repeat must be read again.
         var repeatable = true
     }
@@ -326,7 +333,10 @@ public struct Diagnoser {
         insert(finding, key: key, sighting: sighting, &effect)
     }
 
-    func findingForUpdate(_ index: Int) -> Finding { findings[index] }
+    mutating func findingForUpdate(_ index: Int) -> Finding {
+        addPendingCounts()
+        return findings[index]
+    }
     mutating func store(_ finding: Finding, at index: Int) {
         findings[index] = finding
         familyGuess.note(finding)
@@ -395,6 +405,31 @@ public struct Diagnoser {
         var denials: Int
     }
 
+    /// The findings one event counted, in order. Almost every event counts one, held inline: a
+    /// repeat then copies its effect without retaining a buffer, whose reference count would
+    /// be a cache miss per repeat once thousands of findings are kept.
+    struct CountedList: Sequence {
+        private var first: Counted?
+        private var rest: [Counted] = []
+
+        mutating func append(_ counted: Counted) {
+            if first == nil { first = counted } else { rest.append(counted) }
+        }
+
+        func makeIterator() -> Iterator { Iterator(list: self) }
+
+        struct Iterator: IteratorProtocol {
+            fileprivate let list: CountedList
+            fileprivate var position = 0
+
+            mutating func next() -> Counted? {
+                defer { position += 1 }
+                if position == 0 { return list.first }
+                return position <= list.rest.count ? list.rest[position - 1] : nil
+            }
+        }
+    }
+
     /// Adds the sighting to the finding with this key; false if there is none yet.
     mutating func fold(_ s: Sighting, key: FindingKey, _ effect: inout Effect) -> Bool {
         guard let i = index[HashedFindingKey(key)] else { return false }
@@ -406,24 +441,30 @@ public struct Diagnoser {
         return true
     }
 
-    /// Counts one more occurrence into the finding, in place: the sighting's own event and
-    /// pid, or a repeat's.
+    /// Counts one more occurrence into the finding: the sighting's own event and pid, or a
+    /// repeat's. Journalled while `defersCounts` is set.
     private mutating func count(_ c: Counted, event: EventKey?, pid: Int64?) {
-        let i = c.index
-        touched.append((i, false))
-        findings[i].count += 1
-        findings[i].denials += c.denials
-        findings[i].nodes.count(event?.node, denials: c.denials)
-        if c.blocked { findings[i].outcomes.blocked += 1 } else { findings[i].outcomes.allowed += 1 }
-        if let event {
-            findings[i].firstSeen = min(findings[i].firstSeen, event.id)
-            findings[i].lastSeen = max(findings[i].lastSeen, event.id)
-            if findings[i].events.count < Finding.maxEventIDs { findings[i].events.append(event) }
-        }
-        // Once a pid was left out the list is full for good: another one changes nothing.
-        if let pid, findings[i].process.pidsComplete, !findings[i].process.pids.contains(pid) {
-            if findings[i].process.pids.count < Finding.maxEventIDs { findings[i].process.pids.append(pid) } else { findings[i].process.pidsComplete = false }
-        }
+        touched.append((c.index, false))
+        // Once the journal is in use it stays in use (findings are never dropped), so each
+        // finding's counts still come in order.
+        guard defersCounts, findings.count >= CountJournal.findingsWorthIt else { return findings[c.index].count(c, event: event, pid: pid) }
+        pendingCounts.append(CountJournal.Entry(counted: c, event: event, pid: pid))
+        if pendingCounts.isFull(findings: findings.count) { addPendingCounts() }
+    }
+
+    /// Adds the counts journalled while `defersCounts` is set to their findings. Every reader
+    /// of the findings sees them either way; adding them first spares each a copy.
+    public mutating func addPendingCounts() {
+        pendingCounts.add(to: &findings)
+    }
+
+    /// The findings with every count in: `findings` itself unless counts are pending.
+    var countedFindings: [Finding] {
+        guard !pendingCounts.isEmpty else { return findings }
+        var all = findings
+        var pending = pendingCounts
+        pending.add(to: &all)
+        return all
     }
 
     /// A new finding, unless the bound on distinct findings is reached.

@@ -97,6 +97,7 @@ extension Diagnoser {
     /// Every bound the input reached so far, in a fixed order: timeline, SELinux errors, findings, nodes, repeat signatures, closures.
     public var limitsReached: [LimitReached] {
         var out: [LimitReached] = []
+        let findings = countedFindings
         if timelineSeen > timeline.count {
             out.append(LimitReached(.timeline, bound: Self.maxTimeline, kept: timeline.count, seen: timelineSeen))
         }

@@ -26,6 +26,8 @@ enum Analysis {
         var progress = progress
         var assembler = Assembler()
         var diagnoser = Diagnoser(loader: loader, nodeLoaders: nodeLoaders, policy: policy, hosts: hosts)
+        // Nothing reads the findings before the last event is in.
+        diagnoser.defersCounts = true
         var inputs: [InputStats] = []
         var failed = false
         for source in InputOrder.chronological(sources) {
@@ -78,6 +80,7 @@ enum Analysis {
             inputs.append(stats)
         }
         for event in assembler.flush() where filter.accepts(event) { diagnoser.add(event) }
+        diagnoser.addPendingCounts()
         progress?.clear()
         // An input whose denials were all of other permissions says so, once the last events are in.
         for stats in inputs {
