@@ -14,12 +14,12 @@ best() {   # best wall seconds and its peak RSS (KB) over $runs runs of the comm
     echo "$b $rss"
 }
 
-cpu() {    # best user+system CPU seconds, then that run's wall seconds
+cpu() {    # best user+system CPU seconds (in milliseconds: bash's time builtin, from getrusage), then that run's wall seconds
     b=""; w=""
     for _ in $(seq $runs); do
-        /usr/bin/time -o "$stats" -f "%U %S %e" "$@" >"$sink" 2>/dev/null || true
+        bash -c 'TIMEFORMAT="%3U %3S %3R"; { time "$@" >"$0" 2>/dev/null; } 2>&1 || true' "$sink" "$@" > "$stats"
         out=$(tail -n 1 "$stats")
-        c=$(echo "$out" | awk '{ print $1 + $2 }'); e=$(echo "$out" | awk '{ print $3 }')
+        c=$(echo "$out" | awk '{ printf "%.3f", $1 + $2 }'); e=$(echo "$out" | awk '{ print $3 }')
         if [ -z "$b" ] || [ "$(echo "$c < $b" | bc)" = 1 ]; then b=$c; w=$e; fi
     done
     echo "$b $w"
