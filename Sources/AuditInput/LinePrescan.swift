@@ -144,6 +144,9 @@ struct Prescan {
     init(_ region: UnsafeRawBufferPointer, _ range: Range<Int>, maxLineLength: Int, keepEverything: Bool, headOfLongerLine: Bool = false,
          plainRuns: Bool = true, lookups: inout InterpretedLookups) {
         guard let base = region.baseAddress, !range.isEmpty else { return }
+        // About as many refs as an audit log has lines there (they average 100 to 200 bytes):
+        // grown from empty, the refs were copied a dozen times a region.
+        refs.reserveCapacity(range.count / 128)
         var offset = range.lowerBound
         var pendingIgnored: LineRef?
         /// The records made from lines in another form, to be `converted`.

@@ -10,17 +10,25 @@ import Musl
 /// differ never fold together: when two signatures share a hash, the later one is simply read
 /// in full each time (`collisions` counts them).
 ///
+/// The table is open-addressed, each slot holding the hash, where the signature lies and the
+/// value itself: a repeat of one of thousands of denials then reads one slot and its bytes,
+/// two places in memory, where a Dictionary's separate keys and values were a cache miss more
+/// (and hashed the hash again).
+///
 /// Bounded in signatures and in bytes; when either bound is reached the cache is emptied and
 /// fills again with what comes next. That costs time, not answers.
 struct RepeatCache<Value> {
     let maxEntries: Int
     let maxBytes: Int
     private var bytes: [UInt8] = []
-    private var entries: [UInt64: Entry] = [:]
+    /// A power of two in size, at most three quarters full; linear probing.
+    private var slots: [Slot?] = Array(repeating: nil, count: 64)
+    private(set) var count = 0
 
-    private struct Entry {
+    private struct Slot {
+        var hash: UInt64
         var start: Int32
-        var count: Int32
+        var length: Int32
         var value: Value
     }
 
@@ -36,43 +44,68 @@ struct RepeatCache<Value> {
         self.maxBytes = min(maxBytes, Int(Int32.max))
     }
 
-    var count: Int { entries.count }
-
     /// What the event with this signature did when it was read, if it was.
     func value(for signature: UnsafeBufferPointer<UInt8>, hash: UInt64) -> Value? {
-        guard let entry = entries[hash], matches(entry, signature) else { return nil }
-        return entry.value
+        guard case .found(let i) = find(hash), let slot = slots[i], matches(slot, signature) else { return nil }
+        return slot.value
     }
 
     mutating func insert(_ value: Value, for signature: UnsafeBufferPointer<UInt8>, hash: UInt64) {
-        if let entry = entries[hash] {
-            if !matches(entry, signature) { collisions += 1 }
+        if case .found(let i) = find(hash) {
+            if let slot = slots[i], !matches(slot, signature) { collisions += 1 }
             return
         }
         guard signature.count <= maxBytes else { return }
-        if entries.count >= maxEntries || bytes.count + signature.count > maxBytes {
-            entries.removeAll(keepingCapacity: true)
+        if count >= maxEntries || bytes.count + signature.count > maxBytes {
+            slots = Array(repeating: nil, count: slots.count)
+            count = 0
             bytes.removeAll(keepingCapacity: true)
             resets += 1
         }
+        if (count + 1) * 4 > slots.count * 3 { grow() }
         // The buffer is taken at its bound at once: pages never written are never resident,
         // and it is never copied as it grows.
         if bytes.capacity < maxBytes { bytes.reserveCapacity(maxBytes) }
-        entries[hash] = Entry(start: Int32(bytes.count), count: Int32(signature.count), value: value)
+        guard case .empty(let i) = find(hash) else { return }
+        slots[i] = Slot(hash: hash, start: Int32(bytes.count), length: Int32(signature.count), value: value)
+        count += 1
         bytes.append(contentsOf: signature)
         stored += 1
     }
 
     /// Lets everything go (the counts stay).
     mutating func removeAll() {
-        entries = [:]
+        slots = Array(repeating: nil, count: 64)
+        count = 0
         bytes = []
     }
 
-    private func matches(_ entry: Entry, _ signature: UnsafeBufferPointer<UInt8>) -> Bool {
-        guard Int(entry.count) == signature.count else { return false }
+    private enum Probe { case found(Int), empty(Int) }
+
+    /// The slot holding this hash, or the empty slot where it would go.
+    private func find(_ hash: UInt64) -> Probe {
+        let mask = slots.count - 1
+        var i = Int(truncatingIfNeeded: hash) & mask
+        while let slot = slots[i] {
+            if slot.hash == hash { return .found(i) }
+            i = (i + 1) & mask
+        }
+        return .empty(i)
+    }
+
+    private mutating func grow() {
+        let old = slots
+        slots = Array(repeating: nil, count: old.count * 2)
+        for case let slot? in old {
+            guard case .empty(let i) = find(slot.hash) else { continue }
+            slots[i] = slot
+        }
+    }
+
+    private func matches(_ slot: Slot, _ signature: UnsafeBufferPointer<UInt8>) -> Bool {
+        guard Int(slot.length) == signature.count else { return false }
         guard let base = signature.baseAddress else { return true }
-        return bytes.withUnsafeBufferPointer { memcmp($0.baseAddress! + Int(entry.start), base, signature.count) == 0 }
+        return bytes.withUnsafeBufferPointer { memcmp($0.baseAddress! + Int(slot.start), base, signature.count) == 0 }
     }
 
     /// A 64-bit hash of the bytes, the same in every run: two lanes of multiply and shift over
