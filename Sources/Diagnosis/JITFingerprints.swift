@@ -74,15 +74,19 @@ enum JITFingerprints {
         let base = object.path.lastPathComponent
         if object.parent == nil, let c = executables[base] { return (c, "the program is \(base)") }
         let names = [object.elf.dynamic?.soname, object.neededName, base].compactMap { $0 }
+        // The first byte first, as for symbols: an executable's names (its path and base name)
+        // seldom start with any prefix's, and each program's executable is asked.
+        guard names.contains(where: { $0.utf8.first.map(sonamePrefixFirstBytes.contains) ?? false }) else { return nil }
         for (prefix, component) in sonamePrefixes {
-            // The first byte first, as for symbols: an executable's names (its path) start with
-            // no prefix's, and the string comparison is the costly part of every program's check.
             if let name = names.first(where: { $0.utf8.first == prefix.utf8.first && $0.hasPrefix(prefix) }) {
                 return (component, "library \(name)")
             }
         }
         return nil
     }
+
+    /// The bytes `sonamePrefixes` begin with.
+    private static let sonamePrefixFirstBytes = Set(sonamePrefixes.compactMap(\.0.utf8.first))
 
     /// One match per component, naming the first telling symbol.
     static func bySymbols(_ symbols: [DynamicSymbol]) -> [(component: JITComponent, clue: String)] {
