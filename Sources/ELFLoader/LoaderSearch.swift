@@ -96,7 +96,7 @@ public struct LoaderSearch: Sendable {
     /// the same for every program (LD_LIBRARY_PATH, the cache, the default directories) decide
     /// where a name is found: with a DT_RUNPATH no DT_RPATH applies, and without one none may
     /// up the chain. A dynamic string token ($ORIGIN) makes the RUNPATH the requester's own.
-    private func searchIsShared(requester: Int, objects: [LoadedObject]) -> Bool {
+    func searchIsShared(requester: Int, objects: [LoadedObject]) -> Bool {
         if let runpath = objects[requester].elf.dynamic?.runpath {
             return !runpath.contains { $0.utf8.contains(UInt8(ascii: "$")) }
         }
