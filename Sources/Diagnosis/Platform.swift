@@ -8,13 +8,15 @@ enum Platform {
     static let androidPaths = ["/system/", "/vendor/", "/apex/", "/data/app/", "/product/", "/odm/", "/system_ext/"]
 
     static func isAndroidContext(_ context: String) -> Bool {
-        context.hasPrefix("u:r:") || context.hasPrefix("u:object_r:")
+        context.utf8.first == UInt8(ascii: "u") && (context.hasPrefix("u:r:") || context.hasPrefix("u:object_r:"))
     }
 
+    /// Asked for every new finding: the bytes are compared first, as a path cannot begin with
+    /// one of these Characters without beginning with its bytes.
     static func isAndroid(context: String?, path: String?) -> Bool {
         if let context, isAndroidContext(context) { return true }
         guard let path else { return false }
-        return androidPaths.contains { path.hasPrefix($0) }
+        return androidPaths.contains { path.utf8.starts(with: $0.utf8) && path.hasPrefix($0) }
     }
 
     static func isAndroid(_ finding: Finding) -> Bool {
