@@ -268,7 +268,9 @@ public struct Diagnoser {
         let analysed = facts.flatMap { try? $0.get() }
         // Each read once: every view of a record decodes its field again.
         let scontext = first.scontext, tcontext = first.tcontext
-        let memoryCall = syscall.map(MemoryCall.init)
+        // The call's fields are decoded once, for the finding's call row and the classification.
+        let call = syscall.map(Self.summary)
+        let memoryCall = call?.memoryCall
         let subject = scontext == nil ? syscall?.subject : nil
         let domain = shared(scontext?.type ?? subject?.type)
         let android = Platform.isAndroid(context: scontext?.description ?? subject?.description, path: exe ?? targetPath)
@@ -276,7 +278,7 @@ public struct Diagnoser {
         let classification = Classifier.classify(permissions: permSet, syscall: syscall, call: memoryCall, mmap: event.mmap,
                                                  targetPath: targetPath, facts: analysed, target: target, android: android)
         var culprits = analysed.map { CulpritFinder.culprits(for: classification.mechanism, facts: $0, deniedFile: targetPath) } ?? []
-        for i in culprits.indices { culprits[i] = traceStackRequest(culprits[i], root: root) }
+        for i in culprits.indices { culprits[i] = traceStackRequest(culprits[i], root: root, closure: analysed?.closure) }
         if culprits.isEmpty, permSet.contains(.execmod), let targetPath {
             var c = Culprit(path: targetPath, reason: .deniedFile, detail: target?.detail ?? "is the file the execmod denial names",
                             chain: [targetPath], foundVia: ["AVC record"], jit: nil)
@@ -315,7 +317,6 @@ public struct Diagnoser {
         case .none:
             elfStatus = .unavailable("the records name no executable")
         }
-        let call = syscall.flatMap { syscall in memoryCall.map { Self.summary(syscall, $0) } }
         let finding = Finding(
             mechanism: classification.mechanism, permissions: permissions, tclass: first.tclass, target: targetPath,
             tcontext: shared(tcontext?.description), outcomes: Outcomes(blocked: blocked), permissionSets: [permissions],
@@ -459,11 +460,8 @@ public struct Diagnoser {
         return true
     }
 
-    static func summary(_ syscall: Syscall) -> CallSummary { summary(syscall, MemoryCall(syscall)) }
-
-    /// `call`: the syscall's, already read.
-    static func summary(_ syscall: Syscall, _ call: MemoryCall) -> CallSummary {
-        CallSummary(name: call.name, arch: syscall.machine, number: syscall.number, args: syscall.args,
+    static func summary(_ syscall: Syscall) -> CallSummary {
+        CallSummary(name: MemoryCall.name(of: syscall), arch: syscall.machine, number: syscall.number, args: syscall.args,
                     exit: syscall.exit, success: syscall.success)
     }
 

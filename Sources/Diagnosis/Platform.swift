@@ -7,16 +7,16 @@ import ELFLoader
 enum Platform {
     static let androidPaths = ["/system/", "/vendor/", "/apex/", "/data/app/", "/product/", "/odm/", "/system_ext/"]
 
+    /// The first byte first: every new finding asks, and only "u" (no other Character is
+    /// equivalent to it) begins with that byte.
     static func isAndroidContext(_ context: String) -> Bool {
         context.utf8.first == UInt8(ascii: "u") && (context.hasPrefix("u:r:") || context.hasPrefix("u:object_r:"))
     }
 
-    /// Asked for every new finding: the bytes are compared first, as a path cannot begin with
-    /// one of these Characters without beginning with its bytes.
     static func isAndroid(context: String?, path: String?) -> Bool {
         if let context, isAndroidContext(context) { return true }
         guard let path else { return false }
-        return androidPaths.contains { path.utf8.starts(with: $0.utf8) && path.hasPrefix($0) }
+        return androidPaths.contains { path.hasPrefix($0) }
     }
 
     static func isAndroid(_ finding: Finding) -> Bool {

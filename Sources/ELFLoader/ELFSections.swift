@@ -30,28 +30,17 @@ extension ELFFile {
     static let maxSymbols = 2_000_000
 
     public func sections(_ source: ByteSource) throws -> [Section] {
-        let raw = try unnamedSections(source)
-        let t = sectionTable
+        guard let table = try sectionHeaderTable(source) else { return [] }
         var names: [UInt8] = []
-        if t.nameIndex < raw.count {
-            let strtab = raw[t.nameIndex].section
+        if sectionTable.nameIndex < table.count {
+            let strtab = table.entry(sectionTable.nameIndex).section
             if strtab.size <= 1 << 20, let bytes = source.read(at: strtab.offset, count: Int(strtab.size)) { names = bytes }
         }
-        return raw.map { entry in
-            var s = entry.section
-            s.name = Self.string(in: names, at: UInt64(entry.nameOffset)) ?? ""
-            return s
+        return (0..<table.count).map { i in
+            var (nameOffset, section) = table.entry(i)
+            section.name = Self.string(in: names, at: UInt64(nameOffset)) ?? ""
+            return section
         }
-    }
-
-    /// The section headers with their names left empty, and where each name is: enough to find
-    /// sections by type, without the read of the name table and a string per section.
-    func unnamedSections(_ source: ByteSource) throws -> [(nameOffset: UInt32, section: Section)] {
-        guard let table = try sectionHeaderTable(source) else { return [] }
-        var raw: [(nameOffset: UInt32, section: Section)] = []
-        raw.reserveCapacity(table.count)
-        for i in 0..<table.count { raw.append(table.entry(i)) }
-        return raw
     }
 
     /// The section header table as read, each entry decoded when asked for; nil when the file
