@@ -3,10 +3,10 @@ import Testing
 import TestSupport
 @testable import ELFLoader
 
-/// A closure walked through the cache a run shares (whose part below the executable's own
-/// dependencies is reused across programs) is the closure a fresh walk gives, in whatever
-/// order the programs come: also where the executable's DT_RPATH, its path, its soname or its
-/// file take part in the walk below it.
+/// A closure walked through the cache a run shares (whose part after the executable, or below
+/// its own dependencies where $ORIGIN places them, is reused across programs) is the closure a
+/// fresh walk gives, in whatever order the programs come: also where the executable's DT_RPATH,
+/// its path, its soname or its file take part in the walk below it.
 @Suite struct SharedTailTests {
     let dir: TemporaryDirectory
     init() throws { dir = try TemporaryDirectory("shared-tail") }
