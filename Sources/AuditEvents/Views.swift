@@ -7,15 +7,29 @@ public struct SecurityContext: Sendable, Hashable, CustomStringConvertible {
     /// The first three colons: after user, role and type (no third: no level).
     private let c1, c2: String.Index
     private let c3: String.Index?
+    private let isASCII: Bool
 
     public init?(_ text: String) {
+        var text = text
+        // One pass over the contiguous bytes (a context is parsed for every new finding), its
+        // offsets then made indices of the UTF-8 view, which costs nothing in native text.
+        let (colons, ascii) = text.withUTF8 { bytes in
+            var colons: [Int] = []
+            colons.reserveCapacity(3)
+            var ascii = true
+            for (i, byte) in bytes.enumerated() {
+                if byte >= 0x80 { ascii = false }
+                if byte == UInt8(ascii: ":"), colons.count < 3 { colons.append(i) }
+            }
+            return (colons, ascii)
+        }
+        guard colons.count >= 2 else { return nil }
         let u = text.utf8
-        guard let c1 = u.firstIndex(of: UInt8(ascii: ":")),
-              let c2 = u[u.index(after: c1)...].firstIndex(of: UInt8(ascii: ":")) else { return nil }
         self.text = text
-        self.c1 = c1
-        self.c2 = c2
-        c3 = u[u.index(after: c2)...].firstIndex(of: UInt8(ascii: ":"))
+        c1 = u.index(u.startIndex, offsetBy: colons[0])
+        c2 = u.index(u.startIndex, offsetBy: colons[1])
+        c3 = colons.count > 2 ? u.index(u.startIndex, offsetBy: colons[2]) : nil
+        isASCII = ascii
     }
 
     public var user: String { String(text[..<c1]) }
@@ -26,7 +40,7 @@ public struct SecurityContext: Sendable, Hashable, CustomStringConvertible {
     /// In ASCII the parts joined again are the text as logged, so no String is built; other
     /// text is split by character, as the parts are.
     public var description: String {
-        text.utf8.allSatisfy({ $0 < 0x80 }) ? text : [user, role, type].joined(separator: ":") + (level.map { ":" + $0 } ?? "")
+        isASCII ? text : [user, role, type].joined(separator: ":") + (level.map { ":" + $0 } ?? "")
     }
 
     public static func == (a: SecurityContext, b: SecurityContext) -> Bool { a.text == b.text }

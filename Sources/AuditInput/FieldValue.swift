@@ -39,7 +39,7 @@ public enum FieldValue {
         switch shape(raw, name: name) {
         case .absent: return nil
         case .quoted: return String(decoding: UnsafeBufferPointer(rebasing: raw.dropFirst().dropLast()), as: UTF8.self)
-        case .hex: return text(from: hexBytes(raw) ?? [], nulAsSpace: name == "proctitle")
+        case .hex: return text(from: decodedHex(raw), nulAsSpace: name == "proctitle")
         case .bare: return String(decoding: raw, as: UTF8.self)
         }
     }
@@ -51,8 +51,12 @@ public enum FieldValue {
     }
 
     static func hexBytes(_ u: UnsafeBufferPointer<UInt8>) -> [UInt8]? {
-        guard isHex(u) else { return nil }
-        return [UInt8](unsafeUninitializedCapacity: u.count / 2) { out, count in
+        isHex(u) ? decodedHex(u) : nil
+    }
+
+    /// The bytes of a value `isHex` accepted (`shape` tested it already for `decode`).
+    private static func decodedHex(_ u: UnsafeBufferPointer<UInt8>) -> [UInt8] {
+        [UInt8](unsafeUninitializedCapacity: u.count / 2) { out, count in
             for i in 0..<(u.count / 2) { out[i] = nibble(u[2 * i])! << 4 | nibble(u[2 * i + 1])! }
             count = u.count / 2
         }
@@ -63,11 +67,13 @@ public enum FieldValue {
     }
 
     /// proctitle separates argv with NUL bytes; shown as spaces, as `ps` would.
-    static func text(from bytes: [UInt8], nulAsSpace: Bool) -> String {
-        var b = bytes
-        while b.last == 0 { b.removeLast() }
-        if nulAsSpace { b = b.map { $0 == 0 ? UInt8(ascii: " ") : $0 } }
-        return String(decoding: b, as: UTF8.self)
+    static func text(from bytes: consuming [UInt8], nulAsSpace: Bool) -> String {
+        while bytes.last == 0 { bytes.removeLast() }
+        if nulAsSpace {
+            // In place, in the array handed over (every new finding's command line comes here).
+            for i in bytes.indices where bytes[i] == 0 { bytes[i] = UInt8(ascii: " ") }
+        }
+        return String(decoding: bytes, as: UTF8.self)
     }
 
     private static func nibble(_ c: UInt8) -> UInt8? {

@@ -33,6 +33,15 @@ public enum Classifier {
     static func classify(permissions: Set<Permission>, syscall: Syscall?, mmap: MmapRecord?,
                          targetPath: String?, facts: ProgramFacts?,
                          target: DeniedFile? = nil, android: Bool = false) -> Classification {
+        classify(permissions: permissions, syscall: syscall, call: syscall.map(MemoryCall.init), mmap: mmap,
+                 targetPath: targetPath, facts: facts, target: target, android: android)
+    }
+
+    /// The same, with the syscall's `MemoryCall` already read (decoding its fields again cost as
+    /// much as the rest of the classification).
+    static func classify(permissions: Set<Permission>, syscall: Syscall?, call: MemoryCall?, mmap: MmapRecord?,
+                         targetPath: String?, facts: ProgramFacts?,
+                         target: DeniedFile?, android: Bool) -> Classification {
         var evidence: [String] = []
         func result(_ m: Mechanism, _ needed: [String] = []) -> Classification {
             Classification(mechanism: m, evidence: evidence, evidenceNeeded: needed)
@@ -66,10 +75,9 @@ public enum Classifier {
             return result(.textRelocation)
         }
 
-        guard let syscall else {
+        guard let syscall, let call else {
             return classifyWithoutSyscall(permissions, facts: facts, android: android, evidence: &evidence)
         }
-        let call = MemoryCall(syscall)
         switch call.kind {
         case .mprotect:
             guard let prot = call.prot else { return result(.unknown, ["the SYSCALL record's a2 (protection) was missing"]) }

@@ -58,9 +58,11 @@ extension Diagnoser {
     }
 
     /// Names, from debug info, the assembly sources that most likely lack .note.GNU-stack.
-    mutating func traceStackRequest(_ culprit: Culprit, root: Int = 0) -> Culprit {
+    /// `closure`: the program's, where the culprit's file was just found.
+    mutating func traceStackRequest(_ culprit: Culprit, root: Int = 0, closure: LoadClosure? = nil) -> Culprit {
         guard culprit.reason == .gnuStackExecutable || culprit.reason == .gnuStackMissing else { return culprit }
-        let scan = objects[root].assemblerScan(ofFile: culprit.path, loader: roots[root])
+        let object = closure?.objects.first { $0.realPath == culprit.path }
+        let scan = objects[root].assemblerScan(ofFile: culprit.path, loader: roots[root], object: object)
         var c = culprit
         let howToFind = "rebuild with binutils 2.39 or later, whose ld warns \"missing .note.GNU-stack section implies executable stack\" naming each object, or run scanelf -qeR on the build tree and static archives (objects without the note show as !WX)"
         switch scan {

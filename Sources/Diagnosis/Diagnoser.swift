@@ -273,13 +273,19 @@ public struct Diagnoser {
         let root = root(of: event)
         let facts = exe.map { program($0, root: root) }
         let analysed = facts.flatMap { try? $0.get() }
-        let domain = shared(first.scontext?.type ?? syscall?.subject?.type)
-        let android = Platform.isAndroid(context: first.scontext?.description ?? syscall?.subject?.description, path: exe ?? targetPath)
+        // Each read once: every view of a record decodes its field again.
+        let scontext = first.scontext, tcontext = first.tcontext
+        // The call's fields are decoded once, for the finding's call row and the classification.
+        let call = syscall.map(Self.summary)
+        let memoryCall = call?.memoryCall
+        let subject = scontext == nil ? syscall?.subject : nil
+        let domain = shared(scontext?.type ?? subject?.type)
+        let android = Platform.isAndroid(context: scontext?.description ?? subject?.description, path: exe ?? targetPath)
         let target = permSet.contains(.execmod) ? targetPath.map { targetFacts($0, closure: analysed, loader: roots[root]) } : nil
-        let classification = Classifier.classify(permissions: permSet, syscall: syscall, mmap: event.mmap,
+        let classification = Classifier.classify(permissions: permSet, syscall: syscall, call: memoryCall, mmap: event.mmap,
                                                  targetPath: targetPath, facts: analysed, target: target, android: android)
         var culprits = analysed.map { CulpritFinder.culprits(for: classification.mechanism, facts: $0, deniedFile: targetPath) } ?? []
-        for i in culprits.indices { culprits[i] = traceStackRequest(culprits[i], root: root) }
+        for i in culprits.indices { culprits[i] = traceStackRequest(culprits[i], root: root, closure: analysed?.closure) }
         if culprits.isEmpty, permSet.contains(.execmod), let targetPath {
             var c = Culprit(path: targetPath, reason: .deniedFile, detail: target?.detail ?? "is the file the execmod denial names",
                             chain: [targetPath], foundVia: ["AVC record"], jit: nil)
@@ -318,12 +324,11 @@ public struct Diagnoser {
         case .none:
             elfStatus = .unavailable("the records name no executable")
         }
-        let call = syscall.map(Self.summary)
         let finding = Finding(
             mechanism: classification.mechanism, permissions: permissions, tclass: first.tclass, target: targetPath,
-            tcontext: shared(first.tcontext?.description), outcomes: Outcomes(blocked: blocked), permissionSets: [permissions],
+            tcontext: shared(tcontext?.description), outcomes: Outcomes(blocked: blocked), permissionSets: [permissions],
             process: ProcessInfo(exe: exe, comm: syscall?.comm ?? first.comm, pids: PidList([sighting.pid].compactMap { $0 }),
-                                 scontext: shared(first.scontext?.description), domain: domain,
+                                 scontext: shared(scontext?.description), domain: domain,
                                  bits: analysed.map { $0.executable.elf.elfClass == .elf64 ? 64 : 32 } ?? syscall.flatMap(Self.bits)),
             count: 1, denials: sighting.denials,
             firstSeen: event.key.id, lastSeen: event.key.id, events: EventList([event.key]), call: call, proctitle: event.proctitle,
@@ -497,9 +502,8 @@ public struct Diagnoser {
     }
 
     static func summary(_ syscall: Syscall) -> CallSummary {
-        let call = MemoryCall(syscall)
-        return CallSummary(name: call.name, arch: syscall.machine, number: syscall.number, args: syscall.args,
-                           exit: syscall.exit, success: syscall.success)
+        CallSummary(name: MemoryCall.name(of: syscall), arch: syscall.machine, number: syscall.number, args: syscall.args,
+                    exit: syscall.exit, success: syscall.success)
     }
 
 }

@@ -25,9 +25,10 @@ public struct CallSummary: Sendable, Equatable {
     public var success: Bool?
     /// The call as C, e.g. `mprotect(0x7ffc…, 4096, PROT_READ|…)`. Written when asked for,
     /// not kept: ten thousand findings would hold 1.7 MB of it.
-    public var rendered: String {
-        MemoryCall(name: name, machine: arch, args: args).rendered(exit: exit, success: success)
-    }
+    public var rendered: String { memoryCall.rendered(exit: exit, success: success) }
+
+    /// What the arguments mean for this call.
+    var memoryCall: MemoryCall { MemoryCall(name: name, machine: arch, args: args) }
 }
 
 /// What the ELF side could or could not establish.

@@ -59,30 +59,44 @@ enum JITFingerprints {
     static let symbolPrefixesByFirstByte = Dictionary(grouping: symbolPrefixes) { $0.0.utf8.first ?? 0 }
 
     /// Whether a symbol name (its bytes) could be one of `symbolPrefixes`' as `bySymbols` tests
-    /// them, so that no string is made of the others (most of every executable's imports). An
-    /// ASCII name can begin with an ASCII prefix (none has a CR, which joins an LF into one
-    /// Character) only if its bytes do; any other name is left for the string comparison.
+    /// them, so that no string is made of the others (most of every object's symbols). The
+    /// first byte first, by table rather than by hashing it: `bySymbols` tests it too, and the
+    /// string it makes begins with the same byte when that is ASCII, as every prefix's is (a
+    /// byte that is not ASCII stays one, or becomes U+FFFD's). An ASCII name can begin with an
+    /// ASCII prefix (none has a CR, which joins an LF into one Character) only if its bytes do;
+    /// any other name is left for the string comparison.
     static func mayBeTelling(_ name: ArraySlice<UInt8>) -> Bool {
+        guard let first = name.first else { return false }
+        let candidates = symbolPrefixBytesByFirstByte[Int(first)]
+        guard !candidates.isEmpty else { return false }
         guard name.allSatisfy({ $0 < 0x80 }) else { return true }
-        guard let first = name.first, let candidates = symbolPrefixBytesByFirstByte[first] else { return false }
         return candidates.contains { name.starts(with: $0) }
     }
 
-    static let symbolPrefixBytesByFirstByte = symbolPrefixesByFirstByte.mapValues { $0.map { Array($0.0.utf8) } }
+    /// `symbolPrefixes`' bytes, indexed by their first byte.
+    static let symbolPrefixBytesByFirstByte: [[[UInt8]]] = {
+        var table = [[[UInt8]]](repeating: [], count: 256)
+        for (prefix, _) in symbolPrefixes { table[Int(prefix.utf8.first ?? 0)].append(Array(prefix.utf8)) }
+        return table
+    }()
 
     static func byName(_ object: LoadedObject) -> (component: JITComponent, clue: String)? {
         let base = object.path.lastPathComponent
         if object.parent == nil, let c = executables[base] { return (c, "the program is \(base)") }
         let names = [object.elf.dynamic?.soname, object.neededName, base].compactMap { $0 }
+        // The first byte first, as for symbols: an executable's names (its path and base name)
+        // seldom start with any prefix's, and each program's executable is asked.
+        guard names.contains(where: { $0.utf8.first.map(sonamePrefixFirstBytes.contains) ?? false }) else { return nil }
         for (prefix, component) in sonamePrefixes {
-            // The first byte first, as for symbols: an executable's names (its path) start with
-            // no prefix's, and the string comparison is the costly part of every program's check.
             if let name = names.first(where: { $0.utf8.first == prefix.utf8.first && $0.hasPrefix(prefix) }) {
                 return (component, "library \(name)")
             }
         }
         return nil
     }
+
+    /// The bytes `sonamePrefixes` begin with.
+    private static let sonamePrefixFirstBytes = Set(sonamePrefixes.compactMap(\.0.utf8.first))
 
     /// One match per component, naming the first telling symbol.
     static func bySymbols(_ symbols: [DynamicSymbol]) -> [(component: JITComponent, clue: String)] {

@@ -56,7 +56,12 @@ public struct MemoryCall: Sendable, Equatable {
     public var argumentsMeaningful: Bool
 
     init(_ syscall: Syscall) {
-        self.init(name: syscall.name ?? syscall.number.map { "syscall \($0)" } ?? "unknown syscall", machine: syscall.machine, args: syscall.args)
+        self.init(name: Self.name(of: syscall), machine: syscall.machine, args: syscall.args)
+    }
+
+    /// libaudit's name for the call, else its number.
+    static func name(of syscall: Syscall) -> String {
+        syscall.name ?? syscall.number.map { "syscall \($0)" } ?? "unknown syscall"
     }
 
     init(name: String, machine: String?, args a: [UInt64?]) {

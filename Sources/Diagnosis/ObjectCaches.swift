@@ -53,10 +53,12 @@ struct ObjectCaches {
     mutating func remember(_ clues: [JITMatch], ofShared part: LoadClosure.SharedPart) { sharedClues[part] = clues }
 
     /// The assembly units of a file's debug info (or of the debug file its build ID names).
-    mutating func assemblerScan(ofFile path: String, loader: LoaderSearch) -> AssemblerScan {
-        guard let file = loader.regularFile(path, &parsed) else { return loader.assemblerUnits(ofFile: path) }
+    /// `object`: the file as a closure just loaded it, whose identity and headers need no
+    /// lookup or parse again (an executable is not in the cache of lookups).
+    mutating func assemblerScan(ofFile path: String, loader: LoaderSearch, object: LoadedObject? = nil) -> AssemblerScan {
+        guard let file = object?.file ?? loader.regularFile(path, &parsed) else { return loader.assemblerUnits(ofFile: path) }
         if let known = assemblerScans[file] { return known }
-        let scan = loader.assemblerUnits(ofFile: path, resolvedTo: file.path)
+        let scan = loader.assemblerUnits(ofFile: path, resolvedTo: file.path, elf: object?.elf)
         assemblerScans[file] = scan
         return scan
     }

@@ -7,8 +7,10 @@ import ELFLoader
 enum Platform {
     static let androidPaths = ["/system/", "/vendor/", "/apex/", "/data/app/", "/product/", "/odm/", "/system_ext/"]
 
+    /// The first byte first: every new finding asks, and only "u" (no other Character is
+    /// equivalent to it) begins with that byte.
     static func isAndroidContext(_ context: String) -> Bool {
-        context.hasPrefix("u:r:") || context.hasPrefix("u:object_r:")
+        context.utf8.first == UInt8(ascii: "u") && (context.hasPrefix("u:r:") || context.hasPrefix("u:object_r:"))
     }
 
     static func isAndroid(context: String?, path: String?) -> Bool {

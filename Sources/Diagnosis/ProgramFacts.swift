@@ -84,7 +84,7 @@ public struct ProgramFacts: Sendable {
             var jit: [JITMatch] = []
             for match in found where !jit.contains(where: { $0.component == match.component }) {
                 let same = found.filter { $0.component == match.component }
-                var best = same.first { closure.objects[$0.index].parent != nil && JITFingerprints.byName(closure.objects[$0.index]) != nil } ?? match
+                var best = same.first { closure.objects[$0.index].parent != nil && caches.nameClue(of: closure.objects[$0.index]) != nil } ?? match
                 best.clue = same.map(\.clue).joined(separator: "; ")
                 jit.append(best)
             }

@@ -95,10 +95,15 @@ public final class FileBytes: ByteSource {
     /// Up to `max` bytes at `offset`: fewer at end of file, none past it; nil on a read error.
     public func readAvailable(at offset: UInt64, max: Int) -> [UInt8]? {
         guard max >= 0, offset <= UInt64(Int64.max) else { return nil }
-        var out = [UInt8](repeating: 0, count: max)
-        let n = out.withUnsafeMutableBytes { raw in try? fd.read(fromAbsoluteOffset: Int64(offset), into: raw) }
-        guard let n else { return nil }
-        return n == max ? out : Array(out.prefix(n))
+        // Not zeroed first: the read fills what is kept (a whole executable is read so, for
+        // every program of a run), and the array ends where the read did.
+        var failed = false
+        let out = [UInt8](unsafeUninitializedCapacity: max) { buffer, count in
+            let n = try? fd.read(fromAbsoluteOffset: Int64(offset), into: UnsafeMutableRawBufferPointer(buffer))
+            failed = n == nil
+            count = n ?? 0
+        }
+        return failed ? nil : out
     }
 
     public func read(at offset: UInt64, count: Int) -> [UInt8]? {

@@ -35,11 +35,12 @@ extension ELFFile {
 extension LoaderSearch {
     /// Assembler-written compile units of an object, from its own DWARF or from the separate
     /// debug file its build ID names (as debuginfo packages install them). `real`: the path
-    /// already resolved inside the root (a `FileIdentity`'s), opened without walking it again.
-    public func assemblerUnits(ofFile path: String, resolvedTo real: String? = nil) -> AssemblerScan {
+    /// already resolved inside the root (a `FileIdentity`'s), opened without walking it again;
+    /// `elf`: that file's headers, when already parsed.
+    public func assemblerUnits(ofFile path: String, resolvedTo real: String? = nil, elf parsed: ELFFile? = nil) -> AssemblerScan {
         do {
             let file = try real.map { try root.open(resolved: $0) } ?? root.open(path)
-            let elf = try ELFFile(file)
+            let elf = try parsed ?? ELFFile(file)
             if let units = try DWARFUnits.read(elf, source: file) {
                 return .units(units.filter(\.isAssembler), debugFile: path)
             }

@@ -71,6 +71,7 @@ public struct ELFFile: Sendable {
             throw ELFError("program headers lie past the end of the file (offset \(phoff), \(phnum) entries)")
         }
         let t = Reader(bytes: table, bigEndian: bigEndian)
+        programHeaders.reserveCapacity(phnum)
         for i in 0..<phnum {
             let o = i * phentsize
             let ph: ProgramHeader

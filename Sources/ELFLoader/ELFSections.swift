@@ -30,25 +30,24 @@ extension ELFFile {
     static let maxSymbols = 2_000_000
 
     public func sections(_ source: ByteSource) throws -> [Section] {
-        let raw = try unnamedSections(source)
-        let t = sectionTable
+        guard let table = try sectionHeaderTable(source) else { return [] }
         var names: [UInt8] = []
-        if t.nameIndex < raw.count {
-            let strtab = raw[t.nameIndex].section
+        if sectionTable.nameIndex < table.count {
+            let strtab = table.entry(sectionTable.nameIndex).section
             if strtab.size <= 1 << 20, let bytes = source.read(at: strtab.offset, count: Int(strtab.size)) { names = bytes }
         }
-        return raw.map { entry in
-            var s = entry.section
-            s.name = Self.string(in: names, at: UInt64(entry.nameOffset)) ?? ""
-            return s
+        return (0..<table.count).map { i in
+            var (nameOffset, section) = table.entry(i)
+            section.name = Self.string(in: names, at: UInt64(nameOffset)) ?? ""
+            return section
         }
     }
 
-    /// The section headers with their names left empty, and where each name is: enough to find
-    /// sections by type, without the read of the name table and a string per section.
-    func unnamedSections(_ source: ByteSource) throws -> [(nameOffset: UInt32, section: Section)] {
+    /// The section header table as read, each entry decoded when asked for; nil when the file
+    /// has none.
+    private func sectionHeaderTable(_ source: ByteSource) throws -> SectionHeaderTable? {
         let t = sectionTable
-        guard t.count > 0 else { return [] }
+        guard t.count > 0 else { return nil }
         let is64 = elfClass == .elf64
         guard t.count <= Self.maxSections, t.entrySize >= (is64 ? 64 : 40), t.entrySize <= 256 else {
             throw ELFError("implausible section header table (\(t.count) entries of \(t.entrySize) bytes)")
@@ -56,21 +55,7 @@ extension ELFFile {
         guard let table = source.read(at: t.offset, count: t.count * t.entrySize) else {
             throw ELFError("section headers lie past the end of the file")
         }
-        let r = Reader(bytes: table, bigEndian: bigEndian)
-        var raw: [(nameOffset: UInt32, section: Section)] = []
-        for i in 0..<t.count {
-            let o = i * t.entrySize
-            let s: Section
-            if is64 {
-                s = Section(name: "", type: r.u32(o + 4), flags: r.u64(o + 8), offset: r.u64(o + 24), size: r.u64(o + 32),
-                            link: r.u32(o + 40), entrySize: r.u64(o + 56))
-            } else {
-                s = Section(name: "", type: r.u32(o + 4), flags: UInt64(r.u32(o + 8)), offset: UInt64(r.u32(o + 16)),
-                            size: UInt64(r.u32(o + 20)), link: r.u32(o + 24), entrySize: UInt64(r.u32(o + 36)))
-            }
-            raw.append((r.u32(o), s))
-        }
-        return raw
+        return SectionHeaderTable(reader: Reader(bytes: table, bigEndian: bigEndian), is64: is64, entrySize: t.entrySize, count: t.count)
     }
 
     /// The dynamic symbol table: what the object exports and what it imports.
@@ -81,10 +66,12 @@ extension ELFFile {
     /// The same, only the symbols whose name (its bytes, without the NUL) `keep` accepts: a
     /// caller looking for a few names makes no string of the others.
     public func dynamicSymbols(_ source: ByteSource, keeping keep: (ArraySlice<UInt8>) -> Bool) throws -> [DynamicSymbol] {
-        let all = try unnamedSections(source).map(\.section)
-        guard let symtab = all.first(where: { $0.type == Section.dynamicSymbols }) else { return [] }
+        // Only the two headers needed are decoded: every program's executable is asked.
+        guard let all = try sectionHeaderTable(source),
+              let index = (0..<all.count).first(where: { all.type(of: $0) == Section.dynamicSymbols }) else { return [] }
+        let symtab = all.entry(index).section
         guard Int(symtab.link) < all.count else { throw ELFError(".dynsym names a string table that does not exist") }
-        let strtab = all[Int(symtab.link)]
+        let strtab = all.entry(Int(symtab.link)).section
         let entrySize = elfClass == .elf64 ? 24 : 16
         guard symtab.size / UInt64(entrySize) <= UInt64(Self.maxSymbols), strtab.size <= UInt64(ELFFile.maxStringTable) else {
             throw ELFError(".dynsym is implausibly large")
@@ -116,5 +103,29 @@ extension ELFFile {
         let tail = table[Int(offset)...]
         guard let end = tail.firstIndex(of: 0) else { return nil }
         return tail[..<end]
+    }
+}
+
+/// A section header table as read from the file, checked to hold `count` entries.
+private struct SectionHeaderTable {
+    let reader: Reader
+    let is64: Bool
+    let entrySize: Int
+    let count: Int
+
+    func type(of i: Int) -> UInt32 { reader.u32(i * entrySize + 4) }
+
+    /// Entry `i`, its name left empty.
+    func entry(_ i: Int) -> (nameOffset: UInt32, section: Section) {
+        let (r, o) = (reader, i * entrySize)
+        let s: Section
+        if is64 {
+            s = Section(name: "", type: r.u32(o + 4), flags: r.u64(o + 8), offset: r.u64(o + 24), size: r.u64(o + 32),
+                        link: r.u32(o + 40), entrySize: r.u64(o + 56))
+        } else {
+            s = Section(name: "", type: r.u32(o + 4), flags: UInt64(r.u32(o + 8)), offset: UInt64(r.u32(o + 16)),
+                        size: UInt64(r.u32(o + 20)), link: r.u32(o + 24), entrySize: UInt64(r.u32(o + 36)))
+        }
+        return (r.u32(o), s)
     }
 }

@@ -216,7 +216,7 @@ struct PathComponents {
 
     init(_ path: String) {
         rest = path[...]
-        ascii = path.utf8.allSatisfy { $0 < 0x80 }
+        ascii = path.utf8.withContiguousStorageIfAvailable { $0.allSatisfy { $0 < 0x80 } } ?? path.utf8.allSatisfy { $0 < 0x80 }
     }
 
     /// The next component of the innermost path in `stack` not yet used up.

@@ -72,8 +72,10 @@ extension LoaderSearch {
     /// executable's headers and bytes while it is open, for whatever else the caller reads of
     /// it (its symbols), so a program new to the run is opened once.
     ///
-    /// Below the executable's own dependencies a closure is the same for every program whose
-    /// dependencies were found as the same files, unless the executable's DT_RPATH takes part
+    /// After the executable a closure is the same for every program whose own DT_NEEDED
+    /// searches ask the same (names, DT_RUNPATH of plain directories), or, where they depend on
+    /// where the executable lies ($ORIGIN), below its dependencies for every program whose
+    /// dependencies were found as the same files; unless the executable's DT_RPATH takes part
     /// in the searches below it or its names meet the walk (`SharedTail`): that part is walked
     /// once per run and reused, as the rest of the cache is, while the tree is one snapshot.
     public func closure(executable: String, parsed: inout ELFCache,
@@ -85,13 +87,18 @@ extension LoaderSearch {
         }
         let elf = try readExecutable(file, readingExecutable)
         var walk = ClosureWalk(LoadedObject(path: executable, file: file, neededName: executable, elf: elf, parent: nil, foundVia: "executable"))
-        walk.searchNext(self, &parsed)   // the executable's own DT_NEEDED entries
         guard elf.dynamic?.rpath == nil else {
             // Its DT_RPATH is searched for every object below it that has no DT_RUNPATH.
             while !walk.isDone { walk.searchNext(self, &parsed) }
             return walk.closure
         }
-        let key = SharedTail.Key(walk)
+        let key: SharedTail.Key
+        if searchIsShared(requester: 0, objects: walk.objects) {
+            key = SharedTail.Key(executableSearches: walk)
+        } else {
+            walk.searchNext(self, &parsed)   // the executable's own DT_NEEDED entries, from where it lies
+            key = SharedTail.Key(dependencies: walk)
+        }
         var closure: LoadClosure
         if let tail = parsed.sharedTail(for: key), tail.isIndependent(of: walk.objects[0]) {
             walk.append(tail)
@@ -218,17 +225,27 @@ struct ClosureWalk {
     }
 }
 
-/// The part of a closure below the executable's own dependencies. Walking it reads only those
-/// dependencies as loaded (their paths, names and files), the machine and the interpreter's
-/// name, with two exceptions where the executable itself meets the walk: a DT_NEEDED entry
-/// naming the executable (its path or soname), and a search finding the executable's file.
-/// With neither, for this program or the one it was walked for, the same key gives the same
-/// tail. The executable's DT_RPATH would take part too; a program with one walks its own.
+/// The part of a closure after the executable, or below its own dependencies when their
+/// search depends on where it lies. Walking it reads only what the key holds (what the
+/// executable's own searches read of it, or its dependencies as loaded: their paths, names and
+/// files), the machine and the interpreter's name, with two exceptions where the executable
+/// itself meets the walk: a DT_NEEDED entry naming the executable (its path or soname), and a
+/// search finding the executable's file. With neither, for this program or the one it was
+/// walked for, the same key gives the same tail. The executable's DT_RPATH would take part
+/// too; a program with one walks its own.
 struct SharedTail {
     struct Key: Hashable {
         var machine: Machine
         var interpreter: String?
-        var dependencies: [Dependency]
+        var start: Start
+
+        enum Start: Hashable {
+            /// The tail starts at the executable's own DT_NEEDED entries, searched where every
+            /// program's are (`LoaderSearch.searchIsShared`): what those searches read of it.
+            case executable(needed: [String], runpath: [String]?, noDefaultLibraries: Bool)
+            /// The tail starts below the executable's dependencies.
+            case dependencies([Dependency])
+        }
 
         /// One of the executable's dependencies: what the walk below reads of it, and how it
         /// was found, so that closures with the same key have the same objects after the executable.
@@ -239,10 +256,22 @@ struct SharedTail {
             var foundVia: String
         }
 
-        init(_ walk: ClosureWalk) {
+        /// Before the executable's entries are searched.
+        init(executableSearches walk: ClosureWalk) {
             machine = walk.machine
             interpreter = walk.interpreter
-            dependencies = walk.objects.dropFirst().map { Dependency(path: $0.path, neededName: $0.neededName, file: $0.file, foundVia: $0.foundVia) }
+            let dynamic = walk.objects[0].elf.dynamic
+            start = .executable(needed: dynamic?.needed ?? [], runpath: dynamic?.runpath,
+                                noDefaultLibraries: dynamic?.noDefaultLibraries ?? false)
+        }
+
+        /// Once the executable's entries are searched.
+        init(dependencies walk: ClosureWalk) {
+            machine = walk.machine
+            interpreter = walk.interpreter
+            start = .dependencies(walk.objects.dropFirst().map {
+                Dependency(path: $0.path, neededName: $0.neededName, file: $0.file, foundVia: $0.foundVia)
+            })
         }
     }
 

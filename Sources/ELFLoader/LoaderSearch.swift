@@ -66,7 +66,7 @@ public struct LoaderSearch: Sendable {
     /// once files may have changed). A library installed since in an earlier directory is not
     /// seen: a run is one snapshot.
     func find(_ name: String, requester: Int, objects: [LoadedObject], machine: Machine, parsed: inout ELFCache) -> SearchResult {
-        guard !name.contains("/"), searchIsShared(requester: requester, objects: objects) else {
+        guard !Self.isPath(name), searchIsShared(requester: requester, objects: objects) else {
             return search(name, requester: requester, objects: objects, machine: machine, parsed: &parsed)
         }
         let dyn = objects[requester].elf.dynamic
@@ -85,11 +85,18 @@ public struct LoaderSearch: Sendable {
         return result
     }
 
+    /// A DT_NEEDED entry with a "/" (a Character) is a path, not a name to search for. The byte,
+    /// without which there is no such Character, is looked for first: every entry of every
+    /// program is asked, and scanning Characters cost more than the rest of the lookup.
+    private static func isPath(_ name: String) -> Bool {
+        name.utf8.contains(UInt8(ascii: "/")) && name.contains("/")
+    }
+
     /// True when only the requester's DT_RUNPATH, if it names plain directories, and what is
     /// the same for every program (LD_LIBRARY_PATH, the cache, the default directories) decide
     /// where a name is found: with a DT_RUNPATH no DT_RPATH applies, and without one none may
     /// up the chain. A dynamic string token ($ORIGIN) makes the RUNPATH the requester's own.
-    private func searchIsShared(requester: Int, objects: [LoadedObject]) -> Bool {
+    func searchIsShared(requester: Int, objects: [LoadedObject]) -> Bool {
         if let runpath = objects[requester].elf.dynamic?.runpath {
             return !runpath.contains { $0.utf8.contains(UInt8(ascii: "$")) }
         }
@@ -123,7 +130,7 @@ public struct LoaderSearch: Sendable {
             }
             return attempt(join(dir, name), via)
         }
-        if name.contains("/") {
+        if Self.isPath(name) {
             return attempt(name, "path in DT_NEEDED") ?? .missing(unreadable.first ?? "no such file")
         }
         let requesterObject = objects[requester]

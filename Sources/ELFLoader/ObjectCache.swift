@@ -62,7 +62,7 @@ extension BoundedCache: Sendable where Key: Sendable, Value: Sendable {}
 /// What the loader search learnt of files under one root, shared by every closure walked with
 /// it: each ELF file parsed once (by identity, so libc is read once per run, not once per
 /// program), where a library name was found when the answer cannot depend on the program
-/// asking, and the closures below programs' own dependencies (`SharedTail`). Bounded: a huge
+/// asking, and the closures after programs' executables (`SharedTail`). Bounded: a huge
 /// tree costs parsing again, not memory.
 ///
 /// What a path resolved to (a file's identity, or nothing there) is trusted until the caller

@@ -127,6 +127,7 @@ private func classify(_ perms: Set<Permission>, _ s: Syscall?, path: String? = n
         }
         #expect(!JITFingerprints.mayBeTelling(Array("malloc".utf8)[...]))
         #expect(!JITFingerprints.mayBeTelling(Array("__libc_start_main".utf8)[...]))
+        #expect(!JITFingerprints.mayBeTelling(Array("\u{e9}p".utf8)[...]))   // no prefix begins with its first byte
     }
 
     /// The byte search from the end answers as splitting the path on "/" did.

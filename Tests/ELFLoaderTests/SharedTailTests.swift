@@ -3,10 +3,10 @@ import Testing
 import TestSupport
 @testable import ELFLoader
 
-/// A closure walked through the cache a run shares (whose part below the executable's own
-/// dependencies is reused across programs) is the closure a fresh walk gives, in whatever
-/// order the programs come: also where the executable's DT_RPATH, its path, its soname or its
-/// file take part in the walk below it.
+/// A closure walked through the cache a run shares (whose part after the executable, or below
+/// its own dependencies where $ORIGIN places them, is reused across programs) is the closure a
+/// fresh walk gives, in whatever order the programs come: also where the executable's DT_RPATH,
+/// its path, its soname or its file take part in the walk below it.
 @Suite struct SharedTailTests {
     let dir: TemporaryDirectory
     init() throws { dir = try TemporaryDirectory("shared-tail") }
@@ -20,13 +20,15 @@ import TestSupport
         try put(lib, path)
     }
 
-    private func program(_ path: String, soname: String? = nil, needing needed: [String], rpath: String? = nil) throws {
+    private func program(_ path: String, soname: String? = nil, needing needed: [String], rpath: String? = nil,
+                         runpath: String? = nil) throws {
         var exe = ELFWriter.named("x86_64")
         exe.type = 3
         exe.interpreter = "/lib64/ld-linux-x86-64.so.2"
         exe.soname = soname
         exe.needed = needed
         exe.rpath = rpath
+        exe.runpath = runpath
         try put(exe, path)
     }
 
@@ -44,14 +46,21 @@ import TestSupport
         try library("/usr/lib/libmid.so", soname: "libmid.so", needing: ["libbot.so", "libalias.so"])
         try library("/usr/lib/libbot.so", soname: "libbot.so", needing: ["/opt/named/bin/prog", "libself.so", "libgone.so"])
         try library("/rpath/lib/libmid.so", soname: "libmid.so")
+        try library("/opt/origin/lib/libtop.so", soname: "libtop.so", needing: ["libmid.so"])
         let programs = ["/opt/a/bin/prog", "/opt/b/bin/prog", "/opt/rpath/bin/prog", "/opt/named/bin/prog",
-                        "/opt/soname/bin/prog", "/opt/aliased/bin/prog"]
-        for path in programs where path != "/opt/rpath/bin/prog" && path != "/opt/soname/bin/prog" {
+                        "/opt/soname/bin/prog", "/opt/aliased/bin/prog", "/opt/itself/bin/prog", "/opt/origin/bin/prog",
+                        "/opt/origin2/bin/prog"]
+        for path in programs.prefix(6) where path != "/opt/rpath/bin/prog" && path != "/opt/soname/bin/prog" {
             try program(path, needing: ["libtop.so"])
         }
         // Its DT_RPATH finds another libmid for libtop, below the executable.
         try program("/opt/rpath/bin/prog", needing: ["libtop.so"], rpath: "/rpath/lib")
         try program("/opt/soname/bin/prog", soname: "libself.so", needing: ["libtop.so"])
+        // Its own DT_NEEDED entry names it (its soname): the same names as the plain programs' ask.
+        try program("/opt/itself/bin/prog", soname: "libtop.so", needing: ["libtop.so"])
+        // Their $ORIGIN finds libtop where each lies (another file, or none), and the same libmid below it.
+        try program("/opt/origin/bin/prog", needing: ["libtop.so"], runpath: "$ORIGIN/../lib")
+        try program("/opt/origin2/bin/prog", needing: ["libtop.so"], runpath: "$ORIGIN/../lib")
         try FileManager.default.createSymbolicLink(atPath: dir.path + "/usr/lib/libalias.so", withDestinationPath: "/opt/aliased/bin/prog")
 
         let loader = LoaderSearch(root: FileSystemRoot(directory: dir.path))
@@ -63,11 +72,12 @@ import TestSupport
                 #expect(described(try loader.closure(executable: path, parsed: &parsed)) == fresh[path], "\(path) after \(first)")
             }
         }
-        // Below the executable, only the two plain programs have the same closure: reusing
-        // one program's walk for any other would show.
         let below = fresh.mapValues { Array($0.dropFirst()) }
-        #expect(Set(below.values).count == programs.count - 1)
+        // Below the executable, only the two plain programs and the one whose $ORIGIN finds no
+        // libtop have the same closure: reusing one program's walk for any other would show.
+        #expect(Set(below.values).count == programs.count - 2)
         #expect(below["/opt/a/bin/prog"] == below["/opt/b/bin/prog"])
+        #expect(below["/opt/a/bin/prog"] == below["/opt/origin2/bin/prog"])
     }
 
     /// Where a name was found is shared between requesters with the same plain DT_RUNPATH,
