@@ -50,23 +50,25 @@ struct FindingText {
         var block = TerminalText.wrap(s.bold("[\(number)] \(facts.title(f))") + " — " + s.cyan(mech.rawValue) + ": \(mech.summary)",
                                       prefix: "", indent: "    ", width: width)
         block += "\n"
-        var out = TextBuffer(capacity: 1_024)
-        row(&out, "process", facts.process(f))
-        row(&out, "domain", facts.domain(f))
-        if let target = f.target { row(&out, "object", clean(target) + (f.tcontext.map { " (\(clean($0)))" } ?? "")) }
+        // The rest is written to one buffer and made a String once: joining Strings would copy
+        // it piece by piece again.
+        var out = TextBuffer(capacity: 2_048)
+        row(&out, .process) { facts.process(f, into: &$0) }
+        row(&out, .domain) { facts.domain(f, into: &$0) }
+        if let target = f.target { row(&out, .object, clean(target) + (f.tcontext.map { " (\(clean($0)))" } ?? "")) }
         let outcome = facts.outcome(f)
-        row(&out, "outcome", (f.blocked || f.loaderError != nil ? s.red(outcome.word) : s.yellow(outcome.word)) + outcome.rest)
-        row(&out, "seen", facts.seen(f))
-        if let nodes = facts.nodes(f) { row(&out, "nodes", nodes) }
-        if let error = facts.loaderError(f) { row(&out, "error", error) }
-        if let call = facts.call(f) { row(&out, "call", call) }
+        row(&out, .outcome, (f.blocked || f.loaderError != nil ? s.red(outcome.word) : s.yellow(outcome.word)) + outcome.rest)
+        row(&out, .seen) { facts.seen(f, into: &$0) }
+        if let nodes = facts.nodes(f) { row(&out, .nodes, nodes) }
+        if let error = facts.loaderError(f) { row(&out, .error, error) }
+        if f.call != nil { row(&out, .call) { facts.call(f, into: &$0) } }
         // A command line stays whole, however long: it may be copied.
         if let command = facts.command(f) {
-            out += Self.rowPrefix(of: "command")
+            out += Row.command.prefix
             out += command
             out += "\n"
         }
-        row(&out, "log", facts.log(f))
+        row(&out, .log) { facts.log(f, into: &$0) }
 
         var references: [(name: String, place: String)] = []
         references.reserveCapacity(Body.kinds)
@@ -90,9 +92,9 @@ struct FindingText {
             full += "\n"
             full += whole ?? body(section, f, number: number, printed: &printed)
         }
-        if !references.isEmpty { row(&out, "as in", Self.referenceLine(references)) }
+        if !references.isEmpty { row(&out, .asIn, Self.referenceLine(references)) }
+        out += full
         block += out.text
-        block += full.text
         return block
     }
 
@@ -101,9 +103,9 @@ struct FindingText {
     static func referenceLine(_ references: [(name: String, place: String)]) -> String {
         // A block has a handful of sections: scanning them for each place costs less than
         // grouping them in a dictionary.
-        var line = ""
+        var line = TextBuffer(capacity: 128)
         for (i, r) in references.enumerated() where !references[..<i].contains(where: { $0.place == r.place }) {
-            if !line.isEmpty { line += "; " }
+            if line.count > 0 { line += "; " }
             line += r.place
             line += ": "
             line += r.name
@@ -112,7 +114,7 @@ struct FindingText {
                 line += other.name
             }
         }
-        return line
+        return line.text
     }
 
     /// A section's whole body and where it was printed before, if it was: the body taken
@@ -273,19 +275,31 @@ struct FindingText {
         return nil
     }
 
-    private func row(_ out: inout TextBuffer, _ label: String, _ value: String) {
-        TerminalText.wrap(value, prefix: Self.rowPrefix(of: label), indent: Self.rowIndent, width: width, into: &out)
+    /// The rows of a block, in order.
+    private enum Row: Int, CaseIterable {
+        case process, domain, object, outcome, seen, nodes, error, call, command, log, asIn
+
+        var label: String { self == .asIn ? "as in" : "\(self)" }
+
+        /// The row's start: its label, indented and padded to the value's column.
+        var prefix: String { Self.prefixes[rawValue] }
+
+        /// Made once: a block has eight or so rows, a report thousands of blocks.
+        private static let prefixes = allCases.map { "    " + $0.label.padding(toLength: 9) + " " }
+    }
+
+    private func row(_ out: inout TextBuffer, _ row: Row, _ value: String) {
+        TerminalText.wrap(value, prefix: row.prefix, indent: Self.rowIndent, width: width, into: &out)
         out += "\n"
     }
 
-    /// A row's start: its label, indented and padded to the value's column.
-    private static func rowPrefix(_ label: String) -> String { "    " + label.padding(toLength: 9) + " " }
-
-    /// The rows' starts, made once: a block has eight or so rows, a report thousands of blocks.
-    private static let rowPrefixes = ["process", "domain", "object", "outcome", "seen", "nodes", "error", "call", "command", "log", "as in"]
-        .map { (label: $0, prefix: rowPrefix($0)) }
-
-    private static func rowPrefix(of label: String) -> String { rowPrefixes.first { $0.label == label }?.prefix ?? rowPrefix(label) }
+    /// A row whose value `write` appends to a buffer, wrapped from there: no String is made of it.
+    private func row(_ out: inout TextBuffer, _ row: Row, _ write: (inout TextBuffer) -> Void) {
+        var value = TextBuffer(capacity: 256)
+        write(&value)
+        value.withBytes { TerminalText.wrap(bytes: $0, prefix: row.prefix, indent: Self.rowIndent, width: width, into: &out) }
+        out += "\n"
+    }
 
     /// Where a row's value continues: under its first word.
     private static let rowIndent = String(repeating: " ", count: 14)

@@ -32,14 +32,18 @@ public enum TerminalText {
     /// `wrap`, appended to `out`: a report is built in one buffer rather than joined from
     /// pieces, which with thousands of findings costs more than the wrapping itself.
     static func wrap(_ text: String, prefix: String, indent: String, width: Int, into out: inout TextBuffer) {
+        var text = text
+        text.withUTF8 { wrap(bytes: $0, prefix: prefix, indent: indent, width: width, into: &out) }
+    }
+
+    /// `wrap` of the UTF-8 text `bytes`, appended to `out`.
+    static func wrap(bytes: UnsafeBufferPointer<UInt8>, prefix: String, indent: String, width: Int, into out: inout TextBuffer) {
+        if isPlainWords(bytes) { return wrapPlainWords(bytes, prefix: prefix, indent: indent, width: width, into: &out) }
         let mark = out.count
-        let done: Bool? = text.utf8.withContiguousStorageIfAvailable { bytes in
-            wrapBytes(bytes, prefix: prefix, indent: indent, width: width, into: &out)
-        }
-        if done != true {
+        if !wrapBytes(bytes, prefix: prefix, indent: indent, width: width, into: &out) {
             // Only a space joined to a neighbouring scalar gets here: what the byte walk wrote goes.
             out.truncate(to: mark)
-            out += wrapCharacters(text, prefix: prefix, indent: indent, width: width)
+            out += wrapCharacters(String(decoding: bytes, as: UTF8.self), prefix: prefix, indent: indent, width: width)
         }
     }
 
@@ -148,6 +152,47 @@ public enum TerminalText {
         }
         append(run)
         return true
+    }
+
+    /// Whether `text` is printable ASCII words one space apart, with no space at either end
+    /// (most text): then every byte takes a column and every space is a place to break.
+    private static func isPlainWords(_ text: UnsafeBufferPointer<UInt8>) -> Bool {
+        guard let first = text.first, let last = text.last else { return true }
+        guard first != 0x20, last != 0x20 else { return false }
+        var previous: UInt8 = 0
+        for byte in text {
+            // A byte below the space or past the tilde wraps around past 0x5e.
+            if byte &- 0x20 > 0x5e || (byte == 0x20 && previous == 0x20) { return false }
+            previous = byte
+        }
+        return true
+    }
+
+    /// `wrap` on plain words (`isPlainWords`), appended to `out`: a line ends at the last space
+    /// that leaves it no wider than `width`, found by looking back from there, so only the
+    /// bytes around line ends are read, not each word measured.
+    private static func wrapPlainWords(_ text: UnsafeBufferPointer<UInt8>, prefix: String, indent: String, width: Int,
+                                       into out: inout TextBuffer) {
+        out += prefix
+        // The columns left on the line for the text from `start` on.
+        var room = width - visibleWidth(prefix)
+        var start = 0
+        while text.count - start > room {
+            var end = start + room
+            while end > start, text[end] != 0x20 { end -= 1 }
+            if end <= start {
+                // The first word is wider than the line: it has the line to itself.
+                end = start
+                while end < text.count, text[end] != 0x20 { end += 1 }
+                if end == text.count { break }
+            }
+            out.append(UnsafeBufferPointer(rebasing: text[start..<end]))
+            out += "\n"
+            out += indent
+            start = end + 1
+            room = width - visibleWidth(indent)
+        }
+        out.append(UnsafeBufferPointer(rebasing: text[start...]))
     }
 
     /// Characters a terminal shows: ANSI SGR sequences (ESC [ … m) take no column. Counted

@@ -16,6 +16,33 @@ struct TextBuffer {
 
     mutating func append(_ bytes: UnsafeBufferPointer<UInt8>) { self.bytes.append(contentsOf: bytes) }
 
+    /// `value` in decimal, zero-padded to at least `digits` digits. Written digit by digit in
+    /// place: the text report writes a dozen numbers for every finding (pids, dates and times),
+    /// and making each a String of its own first costs several times more than its digits.
+    mutating func append(decimal value: some BinaryInteger, digits: Int = 1) {
+        if value < 0 { bytes.append(UInt8(ascii: "-")) }
+        var magnitude = UInt64(value.magnitude)
+        var count = 1
+        var rest = magnitude
+        while rest >= 10 {
+            rest /= 10
+            count += 1
+        }
+        let end = bytes.count + max(count, digits)
+        bytes.append(contentsOf: repeatElement(UInt8(ascii: "0"), count: end - bytes.count))
+        bytes.withUnsafeMutableBufferPointer { buffer in
+            var i = end
+            while magnitude > 0 {
+                i -= 1
+                buffer[i] = UInt8(ascii: "0") + UInt8(magnitude % 10)
+                magnitude /= 10
+            }
+        }
+    }
+
+    /// The bytes written so far, in place.
+    func withBytes<R>(_ body: (UnsafeBufferPointer<UInt8>) -> R) -> R { bytes.withUnsafeBufferPointer(body) }
+
     /// Whether a newline was written from `mark` on.
     func hasNewline(from mark: Int) -> Bool { bytes[mark...].contains(UInt8(ascii: "\n")) }
 
