@@ -6,10 +6,18 @@ import Diagnosis
 struct FindingFacts {
     let value: (String) -> String
 
-    func title(_ f: Finding) -> String {
-        let mech = f.mechanism ?? .unknown
-        if f.permissions.isEmpty { return mech == .textRelocation ? "text relocation refused" : "executable stack refused" }
-        return f.permissions.map { value($0.name) }.joined(separator: " ") + " denied"
+    func title(_ f: Finding) -> String { text { title(f, into: &$0) } }
+
+    func title(_ f: Finding, into out: inout TextBuffer) {
+        if f.permissions.isEmpty {
+            out += f.mechanism == .textRelocation ? "text relocation refused" : "executable stack refused"
+            return
+        }
+        for permission in f.permissions {
+            out += value(permission.name)
+            out += " "
+        }
+        out += "denied"
     }
 
     /// `write`'s text as a String, for the renderers that join facts rather than append them.

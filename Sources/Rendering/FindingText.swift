@@ -45,30 +45,53 @@ struct FindingText {
         let s = style
         let facts = FindingFacts(value: clean)
         let mech = f.mechanism ?? .unknown
-        // The title apart from the rows and sections: its dash is not ASCII, and a String is made
-        // from ASCII bytes at a fraction of the cost of checking other UTF-8 byte by byte.
-        var block = TerminalText.wrap(s.bold("[\(number)] \(facts.title(f))") + " — " + s.cyan(mech.rawValue) + ": \(mech.summary)",
-                                      prefix: "", indent: "    ", width: width)
-        block += "\n"
+        // Each row's value is written to a buffer of its own, not made a String, then wrapped.
+        var value = TextBuffer(capacity: 256)
+        s.start(.bold, in: &value)
+        value += "["
+        value.append(decimal: number)
+        value += "] "
+        facts.title(f, into: &value)
+        s.end(in: &value)
+        value += " — "
+        s.append(mech.rawValue, .cyan, to: &value)
+        value += ": "
+        value += mech.summary
+        // The title made a String apart from the rows and sections: its dash is not ASCII, and
+        // a String is made from ASCII bytes at a fraction of the cost of checking other UTF-8
+        // byte by byte.
+        var title = TextBuffer(capacity: 256)
+        value.withBytes { TerminalText.wrap(bytes: $0, prefix: "", indent: "    ", width: width, into: &title) }
+        title += "\n"
+        value.truncate(to: 0)
         // The rest is written to one buffer and made a String once: joining Strings would copy
         // it piece by piece again.
         var out = TextBuffer(capacity: 2_048)
-        row(&out, .process) { facts.process(f, into: &$0) }
-        row(&out, .domain) { facts.domain(f, into: &$0) }
+        facts.process(f, into: &value)
+        row(&out, .process, &value)
+        facts.domain(f, into: &value)
+        row(&out, .domain, &value)
         if let target = f.target { row(&out, .object, clean(target) + (f.tcontext.map { " (\(clean($0)))" } ?? "")) }
         let outcome = facts.outcome(f)
-        row(&out, .outcome, (f.blocked || f.loaderError != nil ? s.red(outcome.word) : s.yellow(outcome.word)) + outcome.rest)
-        row(&out, .seen) { facts.seen(f, into: &$0) }
+        s.append(outcome.word, f.blocked || f.loaderError != nil ? .red : .yellow, to: &value)
+        value += outcome.rest
+        row(&out, .outcome, &value)
+        facts.seen(f, into: &value)
+        row(&out, .seen, &value)
         if let nodes = facts.nodes(f) { row(&out, .nodes, nodes) }
         if let error = facts.loaderError(f) { row(&out, .error, error) }
-        if f.call != nil { row(&out, .call) { facts.call(f, into: &$0) } }
+        if f.call != nil {
+            facts.call(f, into: &value)
+            row(&out, .call, &value)
+        }
         // A command line stays whole, however long: it may be copied.
         if let command = facts.command(f) {
             out += Row.command.prefix
             out += command
             out += "\n"
         }
-        row(&out, .log) { facts.log(f, into: &$0) }
+        facts.log(f, into: &value)
+        row(&out, .log, &value)
 
         var references: [(name: String, place: String)] = []
         references.reserveCapacity(Body.kinds)
@@ -94,8 +117,7 @@ struct FindingText {
         }
         if !references.isEmpty { row(&out, .asIn, Self.referenceLine(references)) }
         out += full
-        block += out.text
-        return block
+        return title.text + out.text
     }
 
     /// "[2]: why, evidence, fixes; [1]: at fault": each earlier finding with the sections this
@@ -293,12 +315,11 @@ struct FindingText {
         out += "\n"
     }
 
-    /// A row whose value `write` appends to a buffer, wrapped from there: no String is made of it.
-    private func row(_ out: inout TextBuffer, _ row: Row, _ write: (inout TextBuffer) -> Void) {
-        var value = TextBuffer(capacity: 256)
-        write(&value)
+    /// A row of the value written to `value`, which is then emptied for the next.
+    private func row(_ out: inout TextBuffer, _ row: Row, _ value: inout TextBuffer) {
         value.withBytes { TerminalText.wrap(bytes: $0, prefix: row.prefix, indent: Self.rowIndent, width: width, into: &out) }
         out += "\n"
+        value.truncate(to: 0)
     }
 
     /// Where a row's value continues: under its first word.

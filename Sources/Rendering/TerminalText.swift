@@ -159,8 +159,26 @@ public enum TerminalText {
     private static func isPlainWords(_ text: UnsafeBufferPointer<UInt8>) -> Bool {
         guard let first = text.first, let last = text.last else { return true }
         guard first != 0x20, last != 0x20 else { return false }
-        var previous: UInt8 = 0
-        for byte in text {
+        // Eight bytes at a time, as one word (every row of every finding is read here): each
+        // byte's test ends in its high bit. While no byte is past 0x7f, a byte plus 0x60 stays
+        // below 0x80 only if it is a control byte, plus 0x01 reaches 0x80 only if it is DEL,
+        // and a byte xor 0x20 plus 0x7f stays below 0x80 only if it was a space; no sum carries
+        // into the next byte.
+        let bytes = UnsafeRawBufferPointer(text)
+        let ones: UInt64 = 0x0101_0101_0101_0101, high = ones &* 0x80
+        var i = 0
+        // The flag of a space ending the previous word, where a space starting this one has it.
+        var spaceBefore: UInt64 = 0
+        while i + 8 <= bytes.count {
+            let word = UInt64(littleEndian: bytes.loadUnaligned(fromByteOffset: i, as: UInt64.self))
+            if (word | ~(word &+ ones &* 0x60) | (word &+ ones)) & high != 0 { return false }
+            let spaces = ~((word ^ ones &* 0x20) &+ ones &* 0x7f) & high
+            if spaces & (spaces << 8 | spaceBefore) != 0 { return false }
+            spaceBefore = spaces >> 56
+            i += 8
+        }
+        var previous = i > 0 ? text[i - 1] : 0
+        for byte in text[i...] {
             // A byte below the space or past the tilde wraps around past 0x5e.
             if byte &- 0x20 > 0x5e || (byte == 0x20 && previous == 0x20) { return false }
             previous = byte
@@ -223,9 +241,31 @@ public enum TerminalText {
 /// ANSI styles, applied only when the caller decided colour is wanted (a TTY, no NO_COLOR).
 struct Style {
     let enabled: Bool
-    func bold(_ s: String) -> String { enabled ? "\u{1b}[1m\(s)\u{1b}[0m" : s }
-    func red(_ s: String) -> String { enabled ? "\u{1b}[31m\(s)\u{1b}[0m" : s }
-    func yellow(_ s: String) -> String { enabled ? "\u{1b}[33m\(s)\u{1b}[0m" : s }
-    func cyan(_ s: String) -> String { enabled ? "\u{1b}[36m\(s)\u{1b}[0m" : s }
-    func dim(_ s: String) -> String { enabled ? "\u{1b}[2m\(s)\u{1b}[0m" : s }
+
+    /// The escapes that start each style; `reset` ends any.
+    enum Code: String {
+        case bold = "\u{1b}[1m", red = "\u{1b}[31m", yellow = "\u{1b}[33m", cyan = "\u{1b}[36m", dim = "\u{1b}[2m"
+        static let reset = "\u{1b}[0m"
+    }
+
+    func bold(_ s: String) -> String { styled(s, .bold) }
+    func red(_ s: String) -> String { styled(s, .red) }
+    func yellow(_ s: String) -> String { styled(s, .yellow) }
+    func cyan(_ s: String) -> String { styled(s, .cyan) }
+    func dim(_ s: String) -> String { styled(s, .dim) }
+
+    private func styled(_ s: String, _ code: Code) -> String { enabled ? code.rawValue + s + Code.reset : s }
+
+    /// `text` appended to `out` in the style `code`: a block's title and outcome are so written
+    /// with no String made of them.
+    func append(_ text: String, _ code: Code, to out: inout TextBuffer) {
+        start(code, in: &out)
+        out += text
+        end(in: &out)
+    }
+
+    /// The style `code` started in `out`, up to `end(in:)`.
+    func start(_ code: Code, in out: inout TextBuffer) { if enabled { out += code.rawValue } }
+
+    func end(in out: inout TextBuffer) { if enabled { out += Code.reset } }
 }
