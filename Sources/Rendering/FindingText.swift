@@ -44,19 +44,10 @@ struct FindingText {
     func block(_ f: Finding, number: Int, printed: inout PrintedParagraphs?) -> String {
         let s = style
         let facts = FindingFacts(value: clean)
-        let mech = f.mechanism ?? .unknown
-        // Each row's value is written to a buffer of its own, not made a String, then wrapped.
+        // The title and each row's value are written to a buffer of their own, not made
+        // Strings, then wrapped.
         var value = TextBuffer(capacity: 256)
-        s.start(.bold, in: &value)
-        value += "["
-        value.append(decimal: number)
-        value += "] "
-        facts.title(f, into: &value)
-        s.end(in: &value)
-        value += " — "
-        s.append(mech.rawValue, .cyan, to: &value)
-        value += ": "
-        value += mech.summary
+        heading(f, number: number, facts: facts, into: &value)
         // The title made a String apart from the rows and sections: its dash is not ASCII, and
         // a String is made from ASCII bytes at a fraction of the cost of checking other UTF-8
         // byte by byte.
@@ -115,19 +106,37 @@ struct FindingText {
             full += "\n"
             full += whole ?? body(section, f, number: number, printed: &printed)
         }
-        if !references.isEmpty { row(&out, .asIn, Self.referenceLine(references)) }
+        if !references.isEmpty {
+            Self.referenceLine(references, into: &value)
+            row(&out, .asIn, &value)
+        }
         out += full
         return title.text + out.text
     }
 
+    /// "[1] execmem denied — unknown: not enough evidence to say", before it is wrapped.
+    private func heading(_ f: Finding, number: Int, facts: FindingFacts, into out: inout TextBuffer) {
+        let mech = f.mechanism ?? .unknown
+        style.start(.bold, in: &out)
+        out += "["
+        out.append(decimal: number)
+        out += "] "
+        facts.title(f, into: &out)
+        style.end(in: &out)
+        out += " — "
+        style.append(mech.rawValue, .cyan, to: &out)
+        out += ": "
+        out += mech.summary
+    }
+
     /// "[2]: why, evidence, fixes; [1]: at fault": each earlier finding with the sections this
     /// one shares with it.
-    static func referenceLine(_ references: [(name: String, place: String)]) -> String {
+    static func referenceLine(_ references: [(name: String, place: String)], into line: inout TextBuffer) {
         // A block has a handful of sections: scanning them for each place costs less than
         // grouping them in a dictionary.
-        var line = TextBuffer(capacity: 128)
+        let start = line.count
         for (i, r) in references.enumerated() where !references[..<i].contains(where: { $0.place == r.place }) {
-            if line.count > 0 { line += "; " }
+            if line.count > start { line += "; " }
             line += r.place
             line += ": "
             line += r.name
@@ -136,7 +145,6 @@ struct FindingText {
                 line += other.name
             }
         }
-        return line.text
     }
 
     /// A section's whole body and where it was printed before, if it was: the body taken
@@ -252,7 +260,7 @@ struct FindingText {
     /// A long paragraph printed before becomes a pointer to it.
     private func paragraph(_ text: String, prefix: String, indent: String, place: String, printed: inout PrintedParagraphs?, into out: inout TextBuffer) {
         // Counting characters costs a walk of the text: only a report that points back needs it.
-        if printed != nil, text.count >= PrintedParagraphs.shortest, let before = printed?.earlier(paragraph: text, place: place) {
+        if printed != nil, Self.characterCount(text) >= PrintedParagraphs.shortest, let before = printed?.earlier(paragraph: text, place: place) {
             out += prefix
             out += "As in \(before)."
             return
@@ -268,6 +276,12 @@ struct FindingText {
             out += "  "
             out += style.cyan(command)
         }
+    }
+
+    /// How many characters `text` has. In ASCII text without CR (which with LF is one
+    /// character), its bytes, checked at a fraction of the cost of counting characters.
+    private static func characterCount(_ text: String) -> Int {
+        text.allBytes { $0 < 0x80 && $0 != UInt8(ascii: "\r") } ? text.utf8.count : text.count
     }
 
     /// Tools whose commands end an item of prose ("the AVC record: ausearch -m avc …"), each

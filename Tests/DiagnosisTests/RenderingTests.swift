@@ -182,10 +182,16 @@ import Testing
     /// Shared sections are grouped by the block they were printed in, blocks in the order first
     /// met, sections in their own order.
     @Test func referenceLineGroupsByPlace() {
-        let line = FindingText.referenceLine([("why", "[2]"), ("at fault", "[1]"), ("evidence", "[2]"), ("fixes", "[3]"), ("fix 1", "[1]")])
-        #expect(line == "[2]: why, evidence; [1]: at fault, fix 1; [3]: fixes")
-        #expect(FindingText.referenceLine([("why", "[1]")]) == "[1]: why")
-        #expect(FindingText.referenceLine([]) == "")
+        func line(_ references: [(name: String, place: String)]) -> String {
+            var out = TextBuffer()
+            out += "as in "
+            FindingText.referenceLine(references, into: &out)
+            return out.text
+        }
+        #expect(line([("why", "[2]"), ("at fault", "[1]"), ("evidence", "[2]"), ("fixes", "[3]"), ("fix 1", "[1]")])
+                == "as in [2]: why, evidence; [1]: at fault, fix 1; [3]: fixes")
+        #expect(line([("why", "[1]")]) == "as in [1]: why")
+        #expect(line([]) == "as in ")
     }
 
     @Test func wrapKeepsWordsWhole() {
