@@ -39,6 +39,7 @@ public enum TerminalText {
     /// `wrap` of the UTF-8 text `bytes`, appended to `out`.
     static func wrap(bytes: UnsafeBufferPointer<UInt8>, prefix: String, indent: String, width: Int, into out: inout TextBuffer) {
         if isPlainWords(bytes) { return wrapPlainWords(bytes, prefix: prefix, indent: indent, width: width, into: &out) }
+        if wrapSpacedWords(bytes, prefix: prefix, indent: indent, width: width, into: &out) { return }
         let mark = out.count
         if !wrapBytes(bytes, prefix: prefix, indent: indent, width: width, into: &out) {
             // Only a space joined to a neighbouring scalar gets here: what the byte walk wrote goes.
@@ -192,8 +193,9 @@ public enum TerminalText {
     private static func wrapPlainWords(_ text: UnsafeBufferPointer<UInt8>, prefix: String, indent: String, width: Int,
                                        into out: inout TextBuffer) {
         out += prefix
-        // The columns left on the line for the text from `start` on.
-        var room = width - visibleWidth(prefix)
+        // The columns left on the line for the text from `start` on. Most text fits on its
+        // first line, which is told without measuring the prefix: it is no wider than its bytes.
+        var room = prefix.utf8.count + text.count <= width ? text.count : width - visibleWidth(prefix)
         var start = 0
         while text.count - start > room {
             var end = start + room
@@ -211,6 +213,26 @@ public enum TerminalText {
             room = width - visibleWidth(indent)
         }
         out.append(UnsafeBufferPointer(rebasing: text[start...]))
+    }
+
+    /// `wrap` of printable ASCII with runs of spaces or spaces at its ends (a row of columns:
+    /// "…:s0   class process"), as the plain words it is made of, one space apart; false, with
+    /// nothing written, for other text.
+    private static func wrapSpacedWords(_ text: UnsafeBufferPointer<UInt8>, prefix: String, indent: String, width: Int,
+                                        into out: inout TextBuffer) -> Bool {
+        withUnsafeTemporaryAllocation(of: UInt8.self, capacity: text.count) { words in
+            var count = 0
+            for byte in text {
+                guard byte &- 0x20 <= 0x5e else { return false }
+                if byte != 0x20 || (count > 0 && words[count - 1] != 0x20) {
+                    words[count] = byte
+                    count += 1
+                }
+            }
+            if count > 0, words[count - 1] == 0x20 { count -= 1 }
+            wrapPlainWords(UnsafeBufferPointer(rebasing: words[..<count]), prefix: prefix, indent: indent, width: width, into: &out)
+            return true
+        }
     }
 
     /// Characters a terminal shows: ANSI SGR sequences (ESC [ … m) take no column. Counted
