@@ -6,7 +6,8 @@ import Diagnosis
 public enum TerminalText {
     public static func sanitize(_ s: String) -> String {
         // Most text is printable ASCII, which is left as it is.
-        if s.allBytes({ $0 >= 0x20 && $0 < 0x7f }) { return s }
+        var bytes = s
+        if bytes.withUTF8(PrintableASCII.isPrintable) { return s }
         var out = ""
         for scalar in s.unicodeScalars {
             let v = scalar.value
@@ -38,7 +39,7 @@ public enum TerminalText {
 
     /// `wrap` of the UTF-8 text `bytes`, appended to `out`.
     static func wrap(bytes: UnsafeBufferPointer<UInt8>, prefix: String, indent: String, width: Int, into out: inout TextBuffer) {
-        if isPlainWords(bytes) { return wrapPlainWords(bytes, prefix: prefix, indent: indent, width: width, into: &out) }
+        if PrintableASCII.isPlainWords(bytes) { return wrapPlainWords(bytes, prefix: prefix, indent: indent, width: width, into: &out) }
         if wrapSpacedWords(bytes, prefix: prefix, indent: indent, width: width, into: &out) { return }
         let mark = out.count
         if !wrapBytes(bytes, prefix: prefix, indent: indent, width: width, into: &out) {
@@ -155,41 +156,9 @@ public enum TerminalText {
         return true
     }
 
-    /// Whether `text` is printable ASCII words one space apart, with no space at either end
-    /// (most text): then every byte takes a column and every space is a place to break.
-    private static func isPlainWords(_ text: UnsafeBufferPointer<UInt8>) -> Bool {
-        guard let first = text.first, let last = text.last else { return true }
-        guard first != 0x20, last != 0x20 else { return false }
-        // Eight bytes at a time, as one word (every row of every finding is read here): each
-        // byte's test ends in its high bit. While no byte is past 0x7f, a byte plus 0x60 stays
-        // below 0x80 only if it is a control byte, plus 0x01 reaches 0x80 only if it is DEL,
-        // and a byte xor 0x20 plus 0x7f stays below 0x80 only if it was a space; no sum carries
-        // into the next byte.
-        let bytes = UnsafeRawBufferPointer(text)
-        let ones: UInt64 = 0x0101_0101_0101_0101, high = ones &* 0x80
-        var i = 0
-        // The flag of a space ending the previous word, where a space starting this one has it.
-        var spaceBefore: UInt64 = 0
-        while i + 8 <= bytes.count {
-            let word = UInt64(littleEndian: bytes.loadUnaligned(fromByteOffset: i, as: UInt64.self))
-            if (word | ~(word &+ ones &* 0x60) | (word &+ ones)) & high != 0 { return false }
-            let spaces = ~((word ^ ones &* 0x20) &+ ones &* 0x7f) & high
-            if spaces & (spaces << 8 | spaceBefore) != 0 { return false }
-            spaceBefore = spaces >> 56
-            i += 8
-        }
-        var previous = i > 0 ? text[i - 1] : 0
-        for byte in text[i...] {
-            // A byte below the space or past the tilde wraps around past 0x5e.
-            if byte &- 0x20 > 0x5e || (byte == 0x20 && previous == 0x20) { return false }
-            previous = byte
-        }
-        return true
-    }
-
-    /// `wrap` on plain words (`isPlainWords`), appended to `out`: a line ends at the last space
-    /// that leaves it no wider than `width`, found by looking back from there, so only the
-    /// bytes around line ends are read, not each word measured.
+    /// `wrap` on plain words (`PrintableASCII.isPlainWords`), appended to `out`: a line ends
+    /// at the last space that leaves it no wider than `width`, found by looking back from
+    /// there, so only the bytes around line ends are read, not each word measured.
     private static func wrapPlainWords(_ text: UnsafeBufferPointer<UInt8>, prefix: String, indent: String, width: Int,
                                        into out: inout TextBuffer) {
         out += prefix
@@ -223,7 +192,7 @@ public enum TerminalText {
         withUnsafeTemporaryAllocation(of: UInt8.self, capacity: text.count) { words in
             var count = 0
             for byte in text {
-                guard byte &- 0x20 <= 0x5e else { return false }
+                guard PrintableASCII.isPrintable(byte) else { return false }
                 if byte != 0x20 || (count > 0 && words[count - 1] != 0x20) {
                     words[count] = byte
                     count += 1

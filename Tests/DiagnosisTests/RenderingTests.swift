@@ -10,6 +10,23 @@ import Testing
         #expect(TerminalText.sanitize("\u{7f}\u{0}\u{1f}") == "\\x7f\\x00\\x1f")
     }
 
+    /// Printable ASCII is told eight bytes at a time: a control byte, DEL or ESC anywhere in
+    /// an eight-byte word or past the last is escaped; text with none is left as it is.
+    @Test func controlBytesAreEscapedWhereverTheyAre() {
+        let plain = "0123456789 abcdefghijklmnopqrstuvwxyz~"
+        for length in 0...plain.utf8.count {
+            let text = String(plain.prefix(length))
+            #expect(TerminalText.sanitize(text) == text)
+            for at in 0...length {
+                for (byte, escaped) in [("\u{0}", "\\x00"), ("\u{1f}", "\\x1f"), ("\u{7f}", "\\x7f"), ("\u{1b}", "\\x1b")] {
+                    var flawed = text
+                    flawed.insert(contentsOf: byte, at: flawed.index(flawed.startIndex, offsetBy: at))
+                    #expect(TerminalText.sanitize(flawed) == flawed.replacingOccurrences(of: byte, with: escaped), "\(flawed.debugDescription)")
+                }
+            }
+        }
+    }
+
     @Test func jsonEscapesAndKeepsKeyOrder() {
         let j = JSON.object([("z", .string("a\"b\\c\n\u{1}")), ("a", .array([.int(1), .bool(false), .null]))])
         #expect(j.serialized() == #"{"z":"a\"b\\c\n\u0001","a":[1,false,null]}"#)
