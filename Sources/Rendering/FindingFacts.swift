@@ -6,44 +6,71 @@ import Diagnosis
 struct FindingFacts {
     let value: (String) -> String
 
-    func title(_ f: Finding) -> String {
-        let mech = f.mechanism ?? .unknown
-        if f.permissions.isEmpty { return mech == .textRelocation ? "text relocation refused" : "executable stack refused" }
-        return f.permissions.map { value($0.name) }.joined(separator: " ") + " denied"
+    func title(_ f: Finding) -> String { text { title(f, into: &$0) } }
+
+    func title(_ f: Finding, into out: inout TextBuffer) {
+        if f.permissions.isEmpty {
+            out += f.mechanism == .textRelocation ? "text relocation refused" : "executable stack refused"
+            return
+        }
+        for permission in f.permissions {
+            out += value(permission.name)
+            out += " "
+        }
+        out += "denied"
     }
 
-    func process(_ f: Finding) -> String {
-        // Built in one string, not joined from arrays: every finding has this row.
-        var out = ""
-        if let comm = f.process.comm { out += "\"" + value(comm) + "\"" }
-        if let exe = f.process.exe { out += (out.isEmpty ? "(" : " (") + value(exe) + ")" }
-        if out.isEmpty { out = "unknown" }
+    /// `write`'s text as a String, for the renderers that join facts rather than append them.
+    private func text(_ write: (inout TextBuffer) -> Void) -> String {
+        var out = TextBuffer(capacity: 128)
+        write(&out)
+        return out.text
+    }
+
+    func process(_ f: Finding) -> String { text { process(f, into: &$0) } }
+
+    /// `process(_:)`, appended to `out`: every finding has this row.
+    func process(_ f: Finding, into out: inout TextBuffer) {
+        let mark = out.count
+        if let comm = f.process.comm {
+            out += "\""
+            out += value(comm)
+            out += "\""
+        }
+        if let exe = f.process.exe {
+            out += out.count == mark ? "(" : " ("
+            out += value(exe)
+            out += ")"
+        }
+        if out.count == mark { out += "unknown" }
         if !f.process.pids.isEmpty {
             out += f.process.pids.count > 1 ? ", pids " : ", pid "
             appendPidList(f.process, to: &out)
         }
-        return out
     }
 
     /// The first pids, then how many more; "at least" once the list itself was full.
-    private func appendPidList(_ p: ProcessInfo, to out: inout String) {
+    private func appendPidList(_ p: ProcessInfo, to out: inout TextBuffer) {
         let shown = 8
-        // Written digit by digit into one string, then appended once.
-        out += String(unsafeUninitializedCapacity: shown * (DecimalText.room() + 2)) { buffer in
-            var i = 0
-            for pid in p.pids.prefix(shown) {
-                if i > 0 { i = DecimalText.write(", ", into: buffer, at: i) }
-                i = DecimalText.write(pid, into: buffer, at: i)
-            }
-            return i
+        for (i, pid) in p.pids.prefix(shown).enumerated() {
+            if i > 0 { out += ", " }
+            out.append(decimal: pid)
         }
         let more = p.pids.count - min(shown, p.pids.count) + (p.pidsComplete ? 0 : 1)
         guard more > 0 else { return }
-        out += p.pidsComplete ? " and \(more) more" : " and at least \(more) more"
+        out += p.pidsComplete ? " and " : " and at least "
+        out.append(decimal: more)
+        out += " more"
     }
 
-    func domain(_ f: Finding) -> String {
-        value(f.process.scontext ?? f.process.domain ?? "unknown") + (f.tclass.map { "   class \(value($0))" } ?? "")
+    func domain(_ f: Finding) -> String { text { domain(f, into: &$0) } }
+
+    func domain(_ f: Finding, into out: inout TextBuffer) {
+        out += value(f.process.scontext ?? f.process.domain ?? "unknown")
+        if let tclass = f.tclass {
+            out += "   class "
+            out += value(tclass)
+        }
     }
 
     /// The outcome's word (for colour) and its explanation.
@@ -53,31 +80,39 @@ struct FindingFacts {
         return f.blocked ? ("blocked", " (enforcing: the access was refused)") : ("not blocked", " (permissive: logged, then allowed)")
     }
 
-    /// How often and when, with the first event's id and how many others there were.
-    func seen(_ f: Finding) -> String {
-        let times = f.count == 1 ? "once" : "\(f.count) times"
-        guard f.hasTime else { return times + ", in the loader's error message (no audit record)" }
-        if f.firstSeen.clock == .unknown, f.lastSeen.clock == .unknown {
-            return times + ", time unknown (the record carried no usable stamp)"
+    func seen(_ f: Finding) -> String { text { seen(f, into: &$0) } }
+
+    /// How often and when, with the first event's id and how many others there were; appended
+    /// to `out`: every finding has this row.
+    func seen(_ f: Finding, into out: inout TextBuffer) {
+        if f.count == 1 {
+            out += "once"
+        } else {
+            out.append(decimal: f.count)
+            out += " times"
         }
-        // Appended to one buffer: every finding has this row.
-        var out = TextBuffer(capacity: 128)
-        out += times
+        guard f.hasTime else {
+            out += ", in the loader's error message (no audit record)"
+            return
+        }
+        if f.firstSeen.clock == .unknown, f.lastSeen.clock == .unknown {
+            out += ", time unknown (the record carried no usable stamp)"
+            return
+        }
         out += ", "
-        out += Timestamp.local(f.firstSeen)
+        Timestamp.local(f.firstSeen, into: &out)
         if f.count > 1 {
             out += " to "
-            out += Timestamp.local(f.lastSeen)
+            Timestamp.local(f.lastSeen, into: &out)
         }
         out += " (event "
         out += value(f.events.first!.description)
         if f.count > 1 {
             out += " and "
-            out += String(f.count - 1)
+            out.append(decimal: f.count - 1)
             out += " more"
         }
         out += ")"
-        return out.text
     }
 
     /// "on 37 nodes: web01 (12), web02 (9), … and 32 more", most seen first; nil without `node=`.
@@ -100,7 +135,18 @@ struct FindingFacts {
         return message + value(error)
     }
 
-    func call(_ f: Finding) -> String? { f.call.map { $0.rendered + ($0.arch.map { "   [\($0)]" } ?? "") } }
+    func call(_ f: Finding) -> String? { f.call == nil ? nil : text { call(f, into: &$0) } }
+
+    /// `call(_:)`, appended to `out`; nothing without a call.
+    func call(_ f: Finding, into out: inout TextBuffer) {
+        guard let call = f.call else { return }
+        out += call.rendered
+        if let arch = call.arch {
+            out += "   ["
+            out += arch
+            out += "]"
+        }
+    }
 
     /// The command line, when it says more than the executable's path already does.
     func command(_ f: Finding) -> String? {
@@ -108,7 +154,13 @@ struct FindingFacts {
         return value(title)
     }
 
-    func log(_ f: Finding) -> String { "\(value(f.source.input)):\(f.source.line)" }
+    func log(_ f: Finding) -> String { text { log(f, into: &$0) } }
+
+    func log(_ f: Finding, into out: inout TextBuffer) {
+        out += value(f.source.input)
+        out += ":"
+        out.append(decimal: f.source.line)
+    }
 
     /// A non-exec denial in one line.
     func otherDenial(_ f: Finding) -> String {

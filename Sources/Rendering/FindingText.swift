@@ -44,29 +44,45 @@ struct FindingText {
     func block(_ f: Finding, number: Int, printed: inout PrintedParagraphs?) -> String {
         let s = style
         let facts = FindingFacts(value: clean)
-        let mech = f.mechanism ?? .unknown
-        // The title apart from the rows and sections: its dash is not ASCII, and a String is made
-        // from ASCII bytes at a fraction of the cost of checking other UTF-8 byte by byte.
-        var block = TerminalText.wrap(s.bold("[\(number)] \(facts.title(f))") + " — " + s.cyan(mech.rawValue) + ": \(mech.summary)",
-                                      prefix: "", indent: "    ", width: width)
-        block += "\n"
-        var out = TextBuffer(capacity: 1_024)
-        row(&out, "process", facts.process(f))
-        row(&out, "domain", facts.domain(f))
-        if let target = f.target { row(&out, "object", clean(target) + (f.tcontext.map { " (\(clean($0)))" } ?? "")) }
+        // The title and each row's value are written to a buffer of their own, not made
+        // Strings, then wrapped.
+        var value = TextBuffer(capacity: 256)
+        heading(f, number: number, facts: facts, into: &value)
+        // The title made a String apart from the rows and sections: its dash is not ASCII, and
+        // a String is made from ASCII bytes at a fraction of the cost of checking other UTF-8
+        // byte by byte.
+        var title = TextBuffer(capacity: 256)
+        value.withBytes { TerminalText.wrap(bytes: $0, prefix: "", indent: "    ", width: width, into: &title) }
+        title += "\n"
+        value.truncate(to: 0)
+        // The rest is written to one buffer and made a String once: joining Strings would copy
+        // it piece by piece again.
+        var out = TextBuffer(capacity: 2_048)
+        facts.process(f, into: &value)
+        row(&out, .process, &value)
+        facts.domain(f, into: &value)
+        row(&out, .domain, &value)
+        if let target = f.target { row(&out, .object, clean(target) + (f.tcontext.map { " (\(clean($0)))" } ?? "")) }
         let outcome = facts.outcome(f)
-        row(&out, "outcome", (f.blocked || f.loaderError != nil ? s.red(outcome.word) : s.yellow(outcome.word)) + outcome.rest)
-        row(&out, "seen", facts.seen(f))
-        if let nodes = facts.nodes(f) { row(&out, "nodes", nodes) }
-        if let error = facts.loaderError(f) { row(&out, "error", error) }
-        if let call = facts.call(f) { row(&out, "call", call) }
+        s.append(outcome.word, f.blocked || f.loaderError != nil ? .red : .yellow, to: &value)
+        value += outcome.rest
+        row(&out, .outcome, &value)
+        facts.seen(f, into: &value)
+        row(&out, .seen, &value)
+        if let nodes = facts.nodes(f) { row(&out, .nodes, nodes) }
+        if let error = facts.loaderError(f) { row(&out, .error, error) }
+        if f.call != nil {
+            facts.call(f, into: &value)
+            row(&out, .call, &value)
+        }
         // A command line stays whole, however long: it may be copied.
         if let command = facts.command(f) {
-            out += Self.rowPrefix(of: "command")
+            out += Row.command.prefix
             out += command
             out += "\n"
         }
-        row(&out, "log", facts.log(f))
+        facts.log(f, into: &value)
+        row(&out, .log, &value)
 
         var references: [(name: String, place: String)] = []
         references.reserveCapacity(Body.kinds)
@@ -90,20 +106,37 @@ struct FindingText {
             full += "\n"
             full += whole ?? body(section, f, number: number, printed: &printed)
         }
-        if !references.isEmpty { row(&out, "as in", Self.referenceLine(references)) }
-        block += out.text
-        block += full.text
-        return block
+        if !references.isEmpty {
+            Self.referenceLine(references, into: &value)
+            row(&out, .asIn, &value)
+        }
+        out += full
+        return title.text + out.text
+    }
+
+    /// "[1] execmem denied — unknown: not enough evidence to say", before it is wrapped.
+    private func heading(_ f: Finding, number: Int, facts: FindingFacts, into out: inout TextBuffer) {
+        let mech = f.mechanism ?? .unknown
+        style.start(.bold, in: &out)
+        out += "["
+        out.append(decimal: number)
+        out += "] "
+        facts.title(f, into: &out)
+        style.end(in: &out)
+        out += " — "
+        style.append(mech.rawValue, .cyan, to: &out)
+        out += ": "
+        out += mech.summary
     }
 
     /// "[2]: why, evidence, fixes; [1]: at fault": each earlier finding with the sections this
     /// one shares with it.
-    static func referenceLine(_ references: [(name: String, place: String)]) -> String {
+    static func referenceLine(_ references: [(name: String, place: String)], into line: inout TextBuffer) {
         // A block has a handful of sections: scanning them for each place costs less than
         // grouping them in a dictionary.
-        var line = ""
+        let start = line.count
         for (i, r) in references.enumerated() where !references[..<i].contains(where: { $0.place == r.place }) {
-            if !line.isEmpty { line += "; " }
+            if line.count > start { line += "; " }
             line += r.place
             line += ": "
             line += r.name
@@ -112,7 +145,6 @@ struct FindingText {
                 line += other.name
             }
         }
-        return line
     }
 
     /// A section's whole body and where it was printed before, if it was: the body taken
@@ -228,7 +260,7 @@ struct FindingText {
     /// A long paragraph printed before becomes a pointer to it.
     private func paragraph(_ text: String, prefix: String, indent: String, place: String, printed: inout PrintedParagraphs?, into out: inout TextBuffer) {
         // Counting characters costs a walk of the text: only a report that points back needs it.
-        if printed != nil, text.count >= PrintedParagraphs.shortest, let before = printed?.earlier(paragraph: text, place: place) {
+        if printed != nil, Self.characterCount(text) >= PrintedParagraphs.shortest, let before = printed?.earlier(paragraph: text, place: place) {
             out += prefix
             out += "As in \(before)."
             return
@@ -244,6 +276,12 @@ struct FindingText {
             out += "  "
             out += style.cyan(command)
         }
+    }
+
+    /// How many characters `text` has. In ASCII text without CR (which with LF is one
+    /// character), its bytes, checked at a fraction of the cost of counting characters.
+    private static func characterCount(_ text: String) -> Int {
+        text.allBytes { $0 < 0x80 && $0 != UInt8(ascii: "\r") } ? text.utf8.count : text.count
     }
 
     /// Tools whose commands end an item of prose ("the AVC record: ausearch -m avc …"), each
@@ -273,19 +311,30 @@ struct FindingText {
         return nil
     }
 
-    private func row(_ out: inout TextBuffer, _ label: String, _ value: String) {
-        TerminalText.wrap(value, prefix: Self.rowPrefix(of: label), indent: Self.rowIndent, width: width, into: &out)
+    /// The rows of a block, in order.
+    private enum Row: Int, CaseIterable {
+        case process, domain, object, outcome, seen, nodes, error, call, command, log, asIn
+
+        var label: String { self == .asIn ? "as in" : "\(self)" }
+
+        /// The row's start: its label, indented and padded to the value's column.
+        var prefix: String { Self.prefixes[rawValue] }
+
+        /// Made once: a block has eight or so rows, a report thousands of blocks.
+        private static let prefixes = allCases.map { "    " + $0.label.padding(toLength: 9) + " " }
+    }
+
+    private func row(_ out: inout TextBuffer, _ row: Row, _ value: String) {
+        TerminalText.wrap(value, prefix: row.prefix, indent: Self.rowIndent, width: width, into: &out)
         out += "\n"
     }
 
-    /// A row's start: its label, indented and padded to the value's column.
-    private static func rowPrefix(_ label: String) -> String { "    " + label.padding(toLength: 9) + " " }
-
-    /// The rows' starts, made once: a block has eight or so rows, a report thousands of blocks.
-    private static let rowPrefixes = ["process", "domain", "object", "outcome", "seen", "nodes", "error", "call", "command", "log", "as in"]
-        .map { (label: $0, prefix: rowPrefix($0)) }
-
-    private static func rowPrefix(of label: String) -> String { rowPrefixes.first { $0.label == label }?.prefix ?? rowPrefix(label) }
+    /// A row of the value written to `value`, which is then emptied for the next.
+    private func row(_ out: inout TextBuffer, _ row: Row, _ value: inout TextBuffer) {
+        value.withBytes { TerminalText.wrap(bytes: $0, prefix: row.prefix, indent: Self.rowIndent, width: width, into: &out) }
+        out += "\n"
+        value.truncate(to: 0)
+    }
 
     /// Where a row's value continues: under its first word.
     private static let rowIndent = String(repeating: " ", count: 14)

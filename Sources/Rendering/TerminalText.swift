@@ -6,7 +6,8 @@ import Diagnosis
 public enum TerminalText {
     public static func sanitize(_ s: String) -> String {
         // Most text is printable ASCII, which is left as it is.
-        if s.allBytes({ $0 >= 0x20 && $0 < 0x7f }) { return s }
+        var bytes = s
+        if bytes.withUTF8(PrintableASCII.isPrintable) { return s }
         var out = ""
         for scalar in s.unicodeScalars {
             let v = scalar.value
@@ -32,14 +33,19 @@ public enum TerminalText {
     /// `wrap`, appended to `out`: a report is built in one buffer rather than joined from
     /// pieces, which with thousands of findings costs more than the wrapping itself.
     static func wrap(_ text: String, prefix: String, indent: String, width: Int, into out: inout TextBuffer) {
+        var text = text
+        text.withUTF8 { wrap(bytes: $0, prefix: prefix, indent: indent, width: width, into: &out) }
+    }
+
+    /// `wrap` of the UTF-8 text `bytes`, appended to `out`.
+    static func wrap(bytes: UnsafeBufferPointer<UInt8>, prefix: String, indent: String, width: Int, into out: inout TextBuffer) {
+        if PrintableASCII.isPlainWords(bytes) { return wrapPlainWords(bytes, prefix: prefix, indent: indent, width: width, into: &out) }
+        if wrapSpacedWords(bytes, prefix: prefix, indent: indent, width: width, into: &out) { return }
         let mark = out.count
-        let done: Bool? = text.utf8.withContiguousStorageIfAvailable { bytes in
-            wrapBytes(bytes, prefix: prefix, indent: indent, width: width, into: &out)
-        }
-        if done != true {
+        if !wrapBytes(bytes, prefix: prefix, indent: indent, width: width, into: &out) {
             // Only a space joined to a neighbouring scalar gets here: what the byte walk wrote goes.
             out.truncate(to: mark)
-            out += wrapCharacters(text, prefix: prefix, indent: indent, width: width)
+            out += wrapCharacters(String(decoding: bytes, as: UTF8.self), prefix: prefix, indent: indent, width: width)
         }
     }
 
@@ -150,6 +156,54 @@ public enum TerminalText {
         return true
     }
 
+    /// `wrap` on plain words (`PrintableASCII.isPlainWords`), appended to `out`: a line ends
+    /// at the last space that leaves it no wider than `width`, found by looking back from
+    /// there, so only the bytes around line ends are read, not each word measured.
+    private static func wrapPlainWords(_ text: UnsafeBufferPointer<UInt8>, prefix: String, indent: String, width: Int,
+                                       into out: inout TextBuffer) {
+        out += prefix
+        // The columns left on the line for the text from `start` on. Most text fits on its
+        // first line, which is told without measuring the prefix: it is no wider than its bytes.
+        var room = prefix.utf8.count + text.count <= width ? text.count : width - visibleWidth(prefix)
+        var start = 0
+        while text.count - start > room {
+            var end = start + room
+            while end > start, text[end] != 0x20 { end -= 1 }
+            if end <= start {
+                // The first word is wider than the line: it has the line to itself.
+                end = start
+                while end < text.count, text[end] != 0x20 { end += 1 }
+                if end == text.count { break }
+            }
+            out.append(UnsafeBufferPointer(rebasing: text[start..<end]))
+            out += "\n"
+            out += indent
+            start = end + 1
+            room = width - visibleWidth(indent)
+        }
+        out.append(UnsafeBufferPointer(rebasing: text[start...]))
+    }
+
+    /// `wrap` of printable ASCII with runs of spaces or spaces at its ends (a row of columns:
+    /// "…:s0   class process"), as the plain words it is made of, one space apart; false, with
+    /// nothing written, for other text.
+    private static func wrapSpacedWords(_ text: UnsafeBufferPointer<UInt8>, prefix: String, indent: String, width: Int,
+                                        into out: inout TextBuffer) -> Bool {
+        withUnsafeTemporaryAllocation(of: UInt8.self, capacity: text.count) { words in
+            var count = 0
+            for byte in text {
+                guard PrintableASCII.isPrintable(byte) else { return false }
+                if byte != 0x20 || (count > 0 && words[count - 1] != 0x20) {
+                    words[count] = byte
+                    count += 1
+                }
+            }
+            if count > 0, words[count - 1] == 0x20 { count -= 1 }
+            wrapPlainWords(UnsafeBufferPointer(rebasing: words[..<count]), prefix: prefix, indent: indent, width: width, into: &out)
+            return true
+        }
+    }
+
     /// Characters a terminal shows: ANSI SGR sequences (ESC [ … m) take no column. Counted
     /// on UTF-8, where each scalar has one lead byte and ESC and `m` are single bytes.
     static func visibleWidth<S: StringProtocol>(_ s: S) -> Int {
@@ -178,9 +232,31 @@ public enum TerminalText {
 /// ANSI styles, applied only when the caller decided colour is wanted (a TTY, no NO_COLOR).
 struct Style {
     let enabled: Bool
-    func bold(_ s: String) -> String { enabled ? "\u{1b}[1m\(s)\u{1b}[0m" : s }
-    func red(_ s: String) -> String { enabled ? "\u{1b}[31m\(s)\u{1b}[0m" : s }
-    func yellow(_ s: String) -> String { enabled ? "\u{1b}[33m\(s)\u{1b}[0m" : s }
-    func cyan(_ s: String) -> String { enabled ? "\u{1b}[36m\(s)\u{1b}[0m" : s }
-    func dim(_ s: String) -> String { enabled ? "\u{1b}[2m\(s)\u{1b}[0m" : s }
+
+    /// The escapes that start each style; `reset` ends any.
+    enum Code: String {
+        case bold = "\u{1b}[1m", red = "\u{1b}[31m", yellow = "\u{1b}[33m", cyan = "\u{1b}[36m", dim = "\u{1b}[2m"
+        static let reset = "\u{1b}[0m"
+    }
+
+    func bold(_ s: String) -> String { styled(s, .bold) }
+    func red(_ s: String) -> String { styled(s, .red) }
+    func yellow(_ s: String) -> String { styled(s, .yellow) }
+    func cyan(_ s: String) -> String { styled(s, .cyan) }
+    func dim(_ s: String) -> String { styled(s, .dim) }
+
+    private func styled(_ s: String, _ code: Code) -> String { enabled ? code.rawValue + s + Code.reset : s }
+
+    /// `text` appended to `out` in the style `code`: a block's title and outcome are so written
+    /// with no String made of them.
+    func append(_ text: String, _ code: Code, to out: inout TextBuffer) {
+        start(code, in: &out)
+        out += text
+        end(in: &out)
+    }
+
+    /// The style `code` started in `out`, up to `end(in:)`.
+    func start(_ code: Code, in out: inout TextBuffer) { if enabled { out += code.rawValue } }
+
+    func end(in out: inout TextBuffer) { if enabled { out += Code.reset } }
 }

@@ -10,6 +10,23 @@ import Testing
         #expect(TerminalText.sanitize("\u{7f}\u{0}\u{1f}") == "\\x7f\\x00\\x1f")
     }
 
+    /// Printable ASCII is told eight bytes at a time: a control byte, DEL or ESC anywhere in
+    /// an eight-byte word or past the last is escaped; text with none is left as it is.
+    @Test func controlBytesAreEscapedWhereverTheyAre() {
+        let plain = "0123456789 abcdefghijklmnopqrstuvwxyz~"
+        for length in 0...plain.utf8.count {
+            let text = String(plain.prefix(length))
+            #expect(TerminalText.sanitize(text) == text)
+            for at in 0...length {
+                for (byte, escaped) in [("\u{0}", "\\x00"), ("\u{1f}", "\\x1f"), ("\u{7f}", "\\x7f"), ("\u{1b}", "\\x1b")] {
+                    var flawed = text
+                    flawed.insert(contentsOf: byte, at: flawed.index(flawed.startIndex, offsetBy: at))
+                    #expect(TerminalText.sanitize(flawed) == flawed.replacingOccurrences(of: byte, with: escaped), "\(flawed.debugDescription)")
+                }
+            }
+        }
+    }
+
     @Test func jsonEscapesAndKeepsKeyOrder() {
         let j = JSON.object([("z", .string("a\"b\\c\n\u{1}")), ("a", .array([.int(1), .bool(false), .null]))])
         #expect(j.serialized() == #"{"z":"a\"b\\c\n\u0001","a":[1,false,null]}"#)
@@ -32,6 +49,67 @@ import Testing
         }
         // Not ASCII: read as characters (a space and a combining accent are one character).
         #expect(TerminalText.wrap("a \u{301}b c", prefix: "", indent: "", width: 3) == "a \u{301}b\nc")
+    }
+
+    /// Plain words (printable ASCII one space apart), read eight bytes at a time, are wrapped
+    /// as word by word as characters; so is text that is nearly plain: a second space, a
+    /// control byte, DEL, an escape or a scalar past ASCII, at any place in an eight-byte word
+    /// or across two.
+    @Test func wrapOfPlainWordsIsWrapOnCharacters() {
+        var rng = SystemRandomNumberGenerator()
+        let words = ["a", "bb", "ccc", "dddddd", "eeeeeee", "ffffffff", "ggggggggg", "~!#", "0123456789abcdefghij"]
+        let flaws = ["  ", "\t", "\u{7f}", "\u{1b}[1m", "é", "\u{1f}", " "]
+        for _ in 0..<5_000 {
+            var text = (0..<Int.random(in: 0...10, using: &rng)).map { _ in words.randomElement(using: &rng)! }.joined(separator: " ")
+            if Bool.random(using: &rng), !text.isEmpty {
+                let at = text.index(text.startIndex, offsetBy: Int.random(in: 0...text.count, using: &rng))
+                text.insert(contentsOf: flaws.randomElement(using: &rng)!, at: at)
+            }
+            let width = Int.random(in: 1...30, using: &rng)
+            let prefix = ["", "> ", "    process   "].randomElement(using: &rng)!
+            #expect(TerminalText.wrap(text, prefix: prefix, indent: "  ", width: width)
+                    == TerminalText.wrapCharacters(text, prefix: prefix, indent: "  ", width: width), "\(text.debugDescription) at \(width)")
+        }
+    }
+
+    /// Numbers are written digit by digit as `String(describing:)` writes them, zero-padded.
+    @Test func decimalsAreWrittenAsStringsWriteThem() {
+        var out = TextBuffer()
+        for n: Int64 in [0, 7, -7, 10, 99, 100, 4_294_967_295, .max, .min] {
+            out.truncate(to: 0)
+            out.append(decimal: n)
+            #expect(out.text == String(n))
+        }
+        out.truncate(to: 0)
+        out.append(decimal: UInt64.max)
+        #expect(out.text == String(UInt64.max))
+        out.truncate(to: 0)
+        out.append(decimal: 7, digits: 3)
+        out += " "
+        out.append(decimal: 1_234, digits: 3)
+        out += " "
+        out.append(decimal: -5, digits: 2)
+        #expect(out.text == "007 1234 -05")
+    }
+
+    /// A memo keyed by texts' digest: the same texts are the same key, in other Strings too;
+    /// texts cut in other places are not.
+    @Test func digestKeysAreTheTextsTheyAreMadeOf() {
+        func key(_ texts: [String]) -> DigestKey<[String]> {
+            var digest = TextDigest()
+            for text in texts { digest.add(text) }
+            return DigestKey(value: texts, digest: digest.value)
+        }
+        let long = String(repeating: "a long paragraph — ", count: 9)
+        #expect(key(["ab", "c"]) == key(["a" + "b", "c"]))
+        #expect(key(["ab", "c"]) != key(["a", "bc"]))
+        #expect(key(["ab", "c"]).digest != key(["a", "bc"]).digest)
+        #expect(key([long, ""]) == key([String(long.reversed().reversed()), ""]))
+        #expect(key([long]) != key([long + "."]))
+        var printed = PrintedParagraphs()
+        #expect(printed.earlier(paragraph: long, place: "[1]") == nil)
+        #expect(printed.earlier(paragraph: String(long.reversed().reversed()), place: "[2]") == "[1]")
+        #expect(printed.earlier("Why", long, place: "[3]") == nil)
     }
 
     /// The summary's first fix is cut at the first clause break, found on the bytes of ASCII
@@ -121,10 +199,16 @@ import Testing
     /// Shared sections are grouped by the block they were printed in, blocks in the order first
     /// met, sections in their own order.
     @Test func referenceLineGroupsByPlace() {
-        let line = FindingText.referenceLine([("why", "[2]"), ("at fault", "[1]"), ("evidence", "[2]"), ("fixes", "[3]"), ("fix 1", "[1]")])
-        #expect(line == "[2]: why, evidence; [1]: at fault, fix 1; [3]: fixes")
-        #expect(FindingText.referenceLine([("why", "[1]")]) == "[1]: why")
-        #expect(FindingText.referenceLine([]) == "")
+        func line(_ references: [(name: String, place: String)]) -> String {
+            var out = TextBuffer()
+            out += "as in "
+            FindingText.referenceLine(references, into: &out)
+            return out.text
+        }
+        #expect(line([("why", "[2]"), ("at fault", "[1]"), ("evidence", "[2]"), ("fixes", "[3]"), ("fix 1", "[1]")])
+                == "as in [2]: why, evidence; [1]: at fault, fix 1; [3]: fixes")
+        #expect(line([("why", "[1]")]) == "as in [1]: why")
+        #expect(line([]) == "as in ")
     }
 
     @Test func wrapKeepsWordsWhole() {
