@@ -10,6 +10,7 @@ enum Prot {
                                                     (growsDown, "PROT_GROWSDOWN"), (growsUp, "PROT_GROWSUP")]
 
     static func describe(_ value: UInt64) -> String { describeBits(value, names, none: "PROT_NONE") }
+    static func append(_ value: UInt64, to out: inout [UInt8]) { appendBits(value, names, none: "PROT_NONE", to: &out) }
 }
 
 enum MapFlags {
@@ -21,24 +22,31 @@ enum MapFlags {
                                                     (0x4000, "MAP_NORESERVE"), (stack, "MAP_STACK")]
 
     static func describe(_ value: UInt64) -> String { describeBits(value, names, none: "0") }
+    static func append(_ value: UInt64, to out: inout [UInt8]) { appendBits(value, names, none: "0", to: &out) }
 }
 
 /// Flag bits by name, as strace prints them, with leftover bits in hex.
 func describeBits(_ value: UInt64, _ names: [(UInt64, String)], none: String) -> String {
-    // Appended to one string rather than joined from an array: every finding's call row asks.
-    var out = ""
+    var out: [UInt8] = []
+    appendBits(value, names, none: none, to: &out)
+    return String(decoding: out, as: UTF8.self)
+}
+
+/// `describeBits` appended to bytes: every finding's call row writes one or two.
+func appendBits(_ value: UInt64, _ names: [(UInt64, String)], none: String, to out: inout [UInt8]) {
+    let start = out.count
     var rest = value
     for (bit, name) in names where rest & bit != 0 {
-        if !out.isEmpty { out += "|" }
-        out += name
+        if out.count > start { out.append(UInt8(ascii: "|")) }
+        out.append(utf8Of: name)
         rest &= ~bit
     }
     if rest != 0 {
-        if !out.isEmpty { out += "|" }
-        out += "0x"
-        out += String(rest, radix: 16)
+        if out.count > start { out.append(UInt8(ascii: "|")) }
+        out.append(utf8Of: "0x")
+        out.append(hex: rest)
     }
-    return out.isEmpty ? none : out
+    if out.count == start { out.append(utf8Of: none) }
 }
 
 /// The memory call behind a denial, read from the SYSCALL record's a0…a3.
@@ -102,7 +110,7 @@ public struct MemoryCall: Sendable, Equatable {
         func hex(_ v: UInt64?) {
             if let v {
                 add("0x")
-                add(String(v, radix: 16))
+                out.append(hex: v)
             } else {
                 add("?")
             }
@@ -110,9 +118,9 @@ public struct MemoryCall: Sendable, Equatable {
         func addressLengthProt() {
             hex(address)
             add(", ")
-            add(length.map(String.init) ?? "?")
+            if let length { out.append(decimal: length) } else { add("?") }
             add(", ")
-            add(prot.map(Prot.describe) ?? "?")
+            if let prot { Prot.append(prot, to: &out) } else { add("?") }
         }
         switch kind {
         case .mprotect:
@@ -120,7 +128,7 @@ public struct MemoryCall: Sendable, Equatable {
         case .mmap where argumentsMeaningful:
             addressLengthProt()
             add(", ")
-            add(flags.map(MapFlags.describe) ?? "?")
+            if let flags { MapFlags.append(flags, to: &out) } else { add("?") }
             add(", …")
         case .mmap:
             hex(address)
@@ -129,15 +137,21 @@ public struct MemoryCall: Sendable, Equatable {
             add("…")
         }
         add(")")
-        add(Self.result(exit: exit, success: success))
+        Self.appendResult(exit: exit, success: success, to: &out)
         return String(decoding: out, as: UTF8.self)
     }
 
-    static func result(exit: Int64?, success: Bool?) -> String {
-        guard let exit else { return "" }
-        if exit == -13 { return " = -13 (EACCES)" }
-        if exit == -1 { return " = -1 (EPERM)" }
-        if exit < 0 { return " = \(exit)" }
-        return success == true && exit > 0xffff ? " = 0x" + String(exit, radix: 16) : " = \(exit)"
+    /// The call's return value as strace shows it: ` = -13 (EACCES)`; nothing when not logged.
+    static func appendResult(exit: Int64?, success: Bool?, to out: inout [UInt8]) {
+        guard let exit else { return }
+        if exit == -13 { return out.append(utf8Of: " = -13 (EACCES)") }
+        if exit == -1 { return out.append(utf8Of: " = -1 (EPERM)") }
+        if exit >= 0, success == true, exit > 0xffff {
+            out.append(utf8Of: " = 0x")
+            out.append(hex: UInt64(exit))
+        } else {
+            out.append(utf8Of: " = ")
+            out.append(decimal: exit)
+        }
     }
 }

@@ -16,3 +16,31 @@ extension Array where Element == UInt8 {
         if s.utf8.withContiguousStorageIfAvailable({ append(contentsOf: $0) }) == nil { append(contentsOf: s.utf8) }
     }
 }
+
+extension Array where Element == UInt8 {
+    /// `value` in decimal, as `String(value)` writes it, without making that String.
+    mutating func append(decimal value: Int64) {
+        if value < 0 { append(UInt8(ascii: "-")) }
+        append(decimal: value.magnitude)
+    }
+
+    mutating func append(decimal value: UInt64) {
+        let start = count
+        var rest = value
+        repeat {
+            append(UInt8(ascii: "0") + UInt8(rest % 10))
+            rest /= 10
+        } while rest > 0
+        self[start...].reverse()
+    }
+
+    /// `value` in lower-case hex, as `String(value, radix: 16)` writes it.
+    mutating func append(hex value: UInt64) {
+        var shift = Swift.max(0, (64 - value.leadingZeroBitCount + 3) / 4 * 4 - 4)
+        while shift >= 0 {
+            let nibble = UInt8((value >> UInt64(shift)) & 15)
+            append(nibble < 10 ? UInt8(ascii: "0") + nibble : UInt8(ascii: "a") + nibble - 10)
+            shift -= 4
+        }
+    }
+}

@@ -66,6 +66,19 @@ private func classify(_ perms: Set<Permission>, _ s: Syscall?, path: String? = n
         #expect(MemoryCall(s).rendered(exit: -13, success: false) == "mprotect(0x7ffd7caa3000, 4096, PROT_READ|PROT_WRITE|PROT_EXEC|PROT_GROWSDOWN) = -13 (EACCES)")
         let m = syscall(9, "0", "10000", "7", "22")
         #expect(MemoryCall(m).rendered(exit: nil, success: nil) == "mmap(0x0, 65536, PROT_READ|PROT_WRITE|PROT_EXEC, MAP_PRIVATE|MAP_ANONYMOUS, …)")
+
+        // Leftover bits in hex after the named ones, none at all, and each way of showing the result.
+        let odd = syscall(9, "ffffffffffffffff", "0", "10", "0")
+        #expect(MemoryCall(odd).rendered(exit: 0x7f00_0000_1000, success: true)
+                == "mmap(0xffffffffffffffff, 0, 0x10, 0, …) = 0x7f0000001000")
+        #expect(MemoryCall(odd).rendered(exit: 0x7f00_0000_1000, success: false) == "mmap(0xffffffffffffffff, 0, 0x10, 0, …) = 139637976731648")
+        let none = syscall(10, "1000", "12345678901", "0")
+        #expect(MemoryCall(none).rendered(exit: -1, success: false) == "mprotect(0x1000, 1250999896321, PROT_NONE) = -1 (EPERM)")
+        #expect(MemoryCall(none).rendered(exit: -22, success: false) == "mprotect(0x1000, 1250999896321, PROT_NONE) = -22")
+        #expect(MemoryCall(none).rendered(exit: 0, success: true) == "mprotect(0x1000, 1250999896321, PROT_NONE) = 0")
+        #expect(MemoryCall(syscall(10, "1000", "1000", "8000005")).rendered(exit: nil, success: nil)
+                == "mprotect(0x1000, 4096, PROT_READ|PROT_EXEC|0x8000000)")
+        #expect(Prot.describe(0x300_0000) == "PROT_GROWSDOWN|PROT_GROWSUP" && MapFlags.describe(0) == "0")
     }
 }
 
