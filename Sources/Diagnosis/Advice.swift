@@ -38,8 +38,8 @@ enum Advice {
         }
     }
 
-    static func why(_ f: Finding, android: Bool, host: HostFacts = HostFacts()) -> String {
-        let permissions = Set(f.permissions)
+    /// `permissions`: the finding's, as a set.
+    static func why(_ f: Finding, permissions: Set<Permission>, android: Bool, host: HostFacts = HostFacts()) -> String {
         let culprits = f.culprits
         let refused = refusal(f.outcomes)
         // Two permissions are "both refused" only when one occurrence was denied both.

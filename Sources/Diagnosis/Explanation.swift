@@ -53,7 +53,7 @@ extension Finding {
         if mechanism == .loaderExecStack, let note = Advice.execStackAVCOnHost(host) { f.evidence.append(note) }
         let advice = memo.advice(permissions: permissions, domain: f.process.domain, policy: policy, tcontext: f.tcontext, changes: changes)
         f.booleans = advice.booleans
-        f.why = Advice.why(f, android: policy.family == .android, host: host)
+        f.why = Advice.why(f, permissions: permissions, android: policy.family == .android, host: host)
         f.fixes = Advice.remedies(mechanism: mechanism, permissions: permissions, culprits: f.culprits, family: policy.family,
                                   executable: f.process.exe,
                                   readImpliesExec: mechanism == .readImpliesExec ? Advice.readImpliesExecOnHost(f, host: host) : nil)
@@ -73,6 +73,14 @@ public struct PolicyAdviceMemo {
         var values: [String: Bool]
         /// Only Android's device-policy rule names the target's type.
         var tcontext: String?
+
+        /// The domain and the permissions only: the booleans' values are the same for every
+        /// finding of a host, and hashing a dictionary (each entry with a hasher of its own)
+        /// cost more than all the rest of the look-up. Equality still compares every part.
+        func hash(into hasher: inout Hasher) {
+            hasher.combine(domain)
+            hasher.combine(permissions)
+        }
     }
 
     private var known: [Key: (booleans: [PolicyBoolean], fixes: [Fix])] = [:]
