@@ -16,8 +16,16 @@ enum Platform {
     static func isAndroid(context: String?, path: String?) -> Bool {
         if let context, isAndroidContext(context) { return true }
         guard let path else { return false }
-        return androidPaths.contains { path.hasPrefix($0) }
+        // The bytes first: `hasPrefix` compares Characters, and every new finding asks twice.
+        // No other text is equivalent to "/" or a lower-case letter, so a path starting with
+        // one of these prefixes starts with its bytes too.
+        let mayBe = path.utf8.withContiguousStorageIfAvailable { bytes in
+            androidPathBytes.contains { bytes.starts(with: $0) }
+        } ?? true
+        return mayBe && androidPaths.contains { path.hasPrefix($0) }
     }
+
+    private static let androidPathBytes = androidPaths.map { Array($0.utf8) }
 
     static func isAndroid(_ finding: Finding) -> Bool {
         isAndroid(context: finding.process.scontext, path: finding.process.exe ?? finding.target)
