@@ -66,6 +66,15 @@ private struct ParseFailure: Error { var line: String }
         }
         guard case .malformed = parse(line) else { Issue.record("accepted: \(line)"); return }
     }
+
+    /// As the log writes it: milliseconds in three digits, every digit of the largest values.
+    @Test func eventIDDescription() {
+        #expect(EventID(seconds: 1163773049, milliseconds: 845, serial: 11390).description == "1163773049.845:11390")
+        #expect(EventID(seconds: 1700000000, milliseconds: 7, serial: 0).description == "1700000000.007:0")
+        #expect(EventID(seconds: 0, milliseconds: 0, serial: 1).description == "0.000:1")
+        #expect(EventID(seconds: .max, milliseconds: 999, serial: .max).description == "18446744073709551615.999:18446744073709551615")
+        #expect(EventKey(node: "web1", id: EventID(seconds: 5, milliseconds: 40, serial: 9)).description == "web1:5.040:9")
+    }
 }
 
 @Suite struct FieldsTests {
