@@ -24,7 +24,8 @@ extension Diagnoser {
             let filter: [ShellCommand.Word] = message.program.map { ["-c", .value(Advice.comm(of: $0))] } ?? []
             needed.append("the AVC record: " + ShellCommand(["ausearch", "-m", "avc", "-ts", "recent"] + filter + ["--raw"]).inProse)
         }
-        let key = FindingKey.loader(textRelocation: textrel, object: message.object, program: exe ?? message.program ?? "?", reason: message.reason)
+        let key = HashedFindingKey(.loader(textRelocation: textrel, object: message.object, program: exe ?? message.program ?? "?",
+                                           reason: message.reason))
         var effect = Effect()
         let sighting = Sighting(event: nil, pid: nil, blocked: true, permissions: [], denials: 0)
         if fold(sighting, key: key, &effect) { return }

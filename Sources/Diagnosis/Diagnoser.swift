@@ -294,8 +294,8 @@ public struct Diagnoser {
         }
         let blocked = isBlocked(avcs, syscall)
         let files: FindingKey.ProgramFiles = facts == nil ? .noneNamed : analysed == nil ? .unreadable : .read
-        let key = FindingKey.exec(mechanism: classification.mechanism, program: programName, culprits: culprits.map(\.path),
-                                  domain: domain, files: files, factsNode: hosts.ownFactsNode(event.key.node))
+        let key = HashedFindingKey(.exec(mechanism: classification.mechanism, program: programName, culprits: culprits.map(\.path),
+                                         domain: domain, files: files, factsNode: hosts.ownFactsNode(event.key.node)))
         let sighting = Sighting(event: event.key, pid: syscall?.pid ?? first.pid, blocked: blocked, permissions: permissions,
                                 denials: denials)
         // Repeats of a known denial only add to its counts: nothing more is built for them.
@@ -363,7 +363,8 @@ public struct Diagnoser {
     private mutating func addOther(_ event: Event, _ syscall: Syscall?, _ avc: AVC, _ permissions: [Permission], _ effect: inout Effect) {
         let exe = syscall?.exe ?? avc.exe
         let domain = shared(avc.scontext?.type)
-        let key = FindingKey.other(permissions: permissions, tclass: avc.tclass, domain: domain, targetType: avc.tcontext?.type, program: exe ?? avc.comm ?? "?")
+        let key = HashedFindingKey(.other(permissions: permissions, tclass: avc.tclass, domain: domain, targetType: avc.tcontext?.type,
+                                          program: exe ?? avc.comm ?? "?"))
         let sighting = Sighting(event: event.key, pid: syscall?.pid ?? avc.pid, blocked: isBlocked([avc], syscall),
                                 permissions: permissions, denials: permissions.count)
         if fold(sighting, key: key, &effect) { return }
@@ -435,9 +436,10 @@ public struct Diagnoser {
         }
     }
 
-    /// Adds the sighting to the finding with this key; false if there is none yet.
-    mutating func fold(_ s: Sighting, key: FindingKey, _ effect: inout Effect) -> Bool {
-        guard let i = index[HashedFindingKey(key)] else { return false }
+    /// Adds the sighting to the finding with this key; false if there is none yet. The key
+    /// comes hashed: a new finding's key is looked up here and then stored by `insert`.
+    mutating func fold(_ s: Sighting, key: HashedFindingKey, _ effect: inout Effect) -> Bool {
+        guard let i = index[key] else { return false }
         let counted = Counted(index: i, blocked: s.blocked, denials: s.denials)
         count(counted, event: s.event, pid: s.pid)
         for p in s.permissions where !findings[i].permissions.contains(p) { findings[i].permissions.append(p) }
@@ -473,12 +475,12 @@ public struct Diagnoser {
     }
 
     /// A new finding, unless the bound on distinct findings is reached.
-    mutating func insert(_ finding: Finding, key: FindingKey, sighting: Sighting, _ effect: inout Effect) {
+    /// `finding` is consumed: a finding is a large value, and it is moved into `findings`, not copied.
+    mutating func insert(_ finding: consuming Finding, key: HashedFindingKey, sighting: Sighting, _ effect: inout Effect) {
         guard findings.count < Self.maxFindings else { return countUnkept(finding.denials, &effect) }
-        index[HashedFindingKey(key)] = findings.count
+        index[key] = findings.count
         effect.counted.append(Counted(index: findings.count, blocked: sighting.blocked, denials: sighting.denials))
         touched.append((findings.count, true))
-        var finding = finding
         finding.nodes.count(sighting.event?.node, denials: sighting.denials)
         familyGuess.note(finding)
         for text in [finding.process.scontext, finding.process.domain, finding.tcontext] { if let text { sharedTexts.insert(text) } }
