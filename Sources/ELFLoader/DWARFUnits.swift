@@ -17,7 +17,10 @@ public enum DWARFUnits {
     static let maxUnits = 200_000
 
     public static func read(_ elf: ELFFile, source: ByteSource) throws -> [CompileUnit]? {
-        let sections = try elf.sections(source)
+        // Only the .debug_ sections get a String for their name: one is made for every
+        // section otherwise, some forty of them, for the five looked for.
+        let debugPrefix = Array(".debug_".utf8)
+        let sections = try elf.sections(source) { $0.starts(with: debugPrefix) }
         guard let info = sections.first(where: { $0.name == ".debug_info" }), info.type != Section.noBits,
               let abbrev = sections.first(where: { $0.name == ".debug_abbrev" }) else { return nil }
         if info.flags & 0x800 != 0 { throw ELFError("the debug info is compressed (SHF_COMPRESSED), which this tool does not read") }

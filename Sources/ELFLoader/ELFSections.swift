@@ -30,17 +30,27 @@ extension ELFFile {
     static let maxSymbols = 2_000_000
 
     public func sections(_ source: ByteSource) throws -> [Section] {
+        try sections(source, keeping: { _ in true })
+    }
+
+    /// The same, only the sections whose name (its bytes; empty where the name table has none)
+    /// `keep` accepts: a caller looking for a few sections makes no string of the others.
+    public func sections(_ source: ByteSource, keeping keep: (ArraySlice<UInt8>) -> Bool) throws -> [Section] {
         guard let table = try sectionHeaderTable(source) else { return [] }
         var names: [UInt8] = []
         if sectionTable.nameIndex < table.count {
             let strtab = table.entry(sectionTable.nameIndex).section
             if strtab.size <= 1 << 20, let bytes = source.read(at: strtab.offset, count: Int(strtab.size)) { names = bytes }
         }
-        return (0..<table.count).map { i in
+        var kept: [Section] = []
+        for i in 0..<table.count {
             var (nameOffset, section) = table.entry(i)
-            section.name = Self.string(in: names, at: UInt64(nameOffset)) ?? ""
-            return section
+            let name = Self.bytes(in: names, at: UInt64(nameOffset)) ?? []
+            guard keep(name) else { continue }
+            section.name = String(decoding: name, as: UTF8.self)
+            kept.append(section)
         }
+        return kept
     }
 
     /// The section header table as read, each entry decoded when asked for; nil when the file
@@ -91,10 +101,6 @@ extension ELFFile {
             out.append(DynamicSymbol(name: String(decoding: name, as: UTF8.self), defined: shndx != 0))
         }
         return out
-    }
-
-    static func string(in table: [UInt8], at offset: UInt64) -> String? {
-        bytes(in: table, at: offset).map { String(decoding: $0, as: UTF8.self) }
     }
 
     /// The NUL-terminated string at `offset`, without its NUL; nil if it is not all there.
