@@ -44,6 +44,13 @@ struct TextBuffer: ~Copyable {
         }
     }
 
+    /// One ASCII byte: a separator written between numbers (a date has six).
+    mutating func append(ascii byte: UInt8) {
+        reserve(1)
+        start[count] = byte
+        count += 1
+    }
+
     static func += (buffer: inout TextBuffer, other: borrowing TextBuffer) { other.withBytes { buffer.append($0) } }
 
     /// `value` in decimal, zero-padded to at least `digits` digits. Written digit by digit in

@@ -1,4 +1,5 @@
 import Testing
+import AuditInput
 @testable import Rendering
 
 @Suite struct RenderingTests {
@@ -214,5 +215,13 @@ import Testing
     @Test func wrapKeepsWordsWhole() {
         #expect(TerminalText.wrap("aaa bbb ccc", prefix: "> ", indent: "  ", width: 9) == "> aaa bbb\n  ccc")
         #expect(TerminalText.wrap("", prefix: "> ", indent: "  ", width: 9) == "> ")
+    }
+
+    /// Every field zero-padded, the milliseconds in three digits; no date past year 9999.
+    @Test func timestampsInUTC() {
+        #expect(Timestamp.utc(EventID(seconds: 1795700000, milliseconds: 5, serial: 1)) == "2026-11-26T13:33:20.005Z")
+        #expect(Timestamp.utc(EventID(seconds: 1000000000, milliseconds: 999, serial: 1)) == "2001-09-09T01:46:40.999Z")
+        #expect(Timestamp.utc(EventID(seconds: 253402300800, milliseconds: 0, serial: 1)) == nil)
+        #expect(Timestamp.local(EventID(seconds: 812, milliseconds: 345, serial: 1)) == "812.3 s after boot")
     }
 }
