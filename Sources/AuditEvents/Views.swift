@@ -13,22 +13,29 @@ public struct SecurityContext: Sendable, Hashable, CustomStringConvertible {
         var text = text
         // One pass over the contiguous bytes (a context is parsed for every new finding), its
         // offsets then made indices of the UTF-8 view, which costs nothing in native text.
-        let (colons, ascii) = text.withUTF8 { bytes in
-            var colons: [Int] = []
-            colons.reserveCapacity(3)
+        // The colons in locals, not an array: no allocation.
+        let (colons, found, ascii) = text.withUTF8 { bytes in
+            var colons = (0, 0, 0), found = 0
             var ascii = true
             for (i, byte) in bytes.enumerated() {
                 if byte >= 0x80 { ascii = false }
-                if byte == UInt8(ascii: ":"), colons.count < 3 { colons.append(i) }
+                guard byte == UInt8(ascii: ":") else { continue }
+                switch found {
+                case 0: colons.0 = i
+                case 1: colons.1 = i
+                case 2: colons.2 = i
+                default: continue
+                }
+                found += 1
             }
-            return (colons, ascii)
+            return (colons, found, ascii)
         }
-        guard colons.count >= 2 else { return nil }
+        guard found >= 2 else { return nil }
         let u = text.utf8
         self.text = text
-        c1 = u.index(u.startIndex, offsetBy: colons[0])
-        c2 = u.index(u.startIndex, offsetBy: colons[1])
-        c3 = colons.count > 2 ? u.index(u.startIndex, offsetBy: colons[2]) : nil
+        c1 = u.index(u.startIndex, offsetBy: colons.0)
+        c2 = u.index(u.startIndex, offsetBy: colons.1)
+        c3 = found > 2 ? u.index(u.startIndex, offsetBy: colons.2) : nil
         isASCII = ascii
     }
 

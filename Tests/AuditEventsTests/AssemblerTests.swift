@@ -143,5 +143,10 @@ private let eoe = "type=EOE msg=audit(1700000000.100:42): "
         #expect(c?.type == "unconfined_t")
         #expect(c?.level == "s0-s0:c0.c1023")
         #expect(SecurityContext("nonsense") == nil)
+        // Two colons: no level; one: no context.
+        let noLevel = SecurityContext("u:r:t")
+        #expect(noLevel?.role == "r" && noLevel?.type == "t" && noLevel?.level == nil && noLevel?.description == "u:r:t")
+        #expect(SecurityContext("u:r") == nil)
+        #expect(SecurityContext("u:r:t:s0")?.level == "s0")
     }
 }
