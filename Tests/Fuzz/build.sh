@@ -9,7 +9,7 @@
 set -eu
 cd "$(dirname "$0")/../.."
 
-all_targets() { echo record_parser elf_readers stream_split; }
+all_targets() { echo record_parser elf_readers stream_split explain_render; }
 if [ "${1:-}" = --list ]; then all_targets | tr '\n' ' '; exit 0; fi
 SWIFT=${SWIFT:-swift}
 OUT=.build/fuzz
@@ -41,6 +41,7 @@ modules_of() {
         record_parser) echo AuditInput ;;
         elf_readers) echo ELFLoader ;;
         stream_split) echo AuditInput AuditEvents ;;
+        explain_render) echo AuditInput AuditEvents ELFLoader Diagnosis Rendering ;;
         *) echo "fuzz: unknown target $1" >&2; exit 2 ;;
     esac
 }

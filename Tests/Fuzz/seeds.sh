@@ -30,6 +30,8 @@ logs_into() {
 logs_into record_parser 12
 # stream_split: chunks of 41 bytes, halves from 9 bytes, lines cut at 288 bytes.
 logs_into stream_split 200 '\024\010\100'
+# explain_render: whole events, a few dozen at a time.
+logs_into explain_render 60
 
 # ELF readers: the selector byte (see elf_readers.swift), then the file.
 dir=$OUT/corpus-elf_readers
@@ -55,4 +57,4 @@ done
     for f in /etc/ld.so.conf.d/*.conf; do [ -f "$f" ] && { printf '\000'; cat "$f"; }; done
 } > "$dir/ld.so.conf"
 if [ -d Tests/Fuzz/seeds/elf_readers ]; then cp Tests/Fuzz/seeds/elf_readers/* "$dir/"; fi
-echo "fuzz: seeds in $(for t in record_parser stream_split elf_readers; do printf '%s (%s) ' "$OUT/corpus-$t" "$(ls "$OUT/corpus-$t" | wc -l)"; done)"
+echo "fuzz: seeds in $(for t in record_parser stream_split elf_readers explain_render; do printf '%s (%s) ' "$OUT/corpus-$t" "$(ls "$OUT/corpus-$t" | wc -l)"; done)"
