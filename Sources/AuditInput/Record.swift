@@ -16,24 +16,12 @@ public struct EventID: Hashable, Comparable, Sendable, CustomStringConvertible {
     public var description: String {
         // 20 digits at most for each UInt64, 3 for the milliseconds (parsed as at most 999).
         String(unsafeUninitializedCapacity: 20 + 1 + 5 + 1 + 20) { out in
-            var end = 0
-            func put(_ value: UInt64, digits: Int) {
-                var length = 1
-                var rest = value
-                while rest >= 10 { rest /= 10; length += 1 }
-                length = max(length, digits)
-                rest = value
-                for i in stride(from: end + length - 1, through: end, by: -1) {
-                    out[i] = UInt8(ascii: "0") + UInt8(rest % 10)
-                    rest /= 10
-                }
-                end += length
-            }
-            put(seconds, digits: 1)
-            out[end] = UInt8(ascii: "."); end += 1
-            put(UInt64(milliseconds), digits: 3)
-            out[end] = UInt8(ascii: ":"); end += 1
-            put(serial, digits: 1)
+            let start = out.baseAddress!
+            var end = DecimalDigits.write(seconds, to: start)
+            start[end] = UInt8(ascii: "."); end += 1
+            end += DecimalDigits.write(UInt64(milliseconds), minimum: 3, to: start + end)
+            start[end] = UInt8(ascii: ":"); end += 1
+            end += DecimalDigits.write(serial, to: start + end)
             return end
         }
     }

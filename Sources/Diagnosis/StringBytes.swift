@@ -1,3 +1,5 @@
+import AuditInput
+
 extension String {
     /// Whether every UTF-8 byte passes `test`: how printed values are told to be plain ASCII.
     /// Read from the string's own storage, where a walk of `utf8` through its iterator costs
@@ -26,12 +28,8 @@ extension Array where Element == UInt8 {
 
     mutating func append(decimal value: UInt64) {
         let start = count
-        var rest = value
-        repeat {
-            append(UInt8(ascii: "0") + UInt8(rest % 10))
-            rest /= 10
-        } while rest > 0
-        self[start...].reverse()
+        append(contentsOf: repeatElement(UInt8(ascii: "0"), count: DecimalDigits.count(value)))
+        withUnsafeMutableBufferPointer { _ = DecimalDigits.write(value, to: $0.baseAddress! + start) }
     }
 
     /// `value` in lower-case hex, as `String(value, radix: 16)` writes it.

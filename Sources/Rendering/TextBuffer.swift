@@ -1,3 +1,4 @@
+import AuditInput
 import Diagnosis
 
 /// Text built as UTF-8 bytes and made a String once. A finding's block is put together from
@@ -57,24 +58,13 @@ struct TextBuffer: ~Copyable {
     /// place: the text report writes a dozen numbers for every finding (pids, dates and times),
     /// and making each a String of its own first costs several times more than its digits.
     mutating func append(decimal value: some BinaryInteger, digits: Int = 1) {
-        var magnitude = UInt64(value.magnitude)
-        var length = 1
-        var rest = magnitude
-        while rest >= 10 {
-            rest /= 10
-            length += 1
-        }
-        length = max(length, digits)
-        reserve(length + 1)
+        let magnitude = UInt64(value.magnitude)
+        reserve(DecimalDigits.count(magnitude, minimum: digits) + 1)
         if value < 0 {
             start[count] = UInt8(ascii: "-")
             count += 1
         }
-        for i in stride(from: count + length - 1, through: count, by: -1) {
-            start[i] = UInt8(ascii: "0") + UInt8(magnitude % 10)
-            magnitude /= 10
-        }
-        count += length
+        count += DecimalDigits.write(magnitude, minimum: digits, to: start + count)
     }
 
     /// The bytes written so far, in place.
