@@ -55,6 +55,33 @@ struct CountJournal {
     }
 }
 
+extension Diagnoser {
+    /// The findings one event counted, in order. Almost every event counts one, held inline: a
+    /// repeat then copies its effect without retaining a buffer, whose reference count would
+    /// be a cache miss per repeat once thousands of findings are kept.
+    struct CountedList: Sequence {
+        private var first: Counted?
+        private var rest: [Counted] = []
+
+        mutating func append(_ counted: Counted) {
+            if first == nil { first = counted } else { rest.append(counted) }
+        }
+
+        func makeIterator() -> Iterator { Iterator(list: self) }
+
+        struct Iterator: IteratorProtocol {
+            fileprivate let list: CountedList
+            fileprivate var position = 0
+
+            mutating func next() -> Counted? {
+                defer { position += 1 }
+                if position == 0 { return list.first }
+                return position <= list.rest.count ? list.rest[position - 1] : nil
+            }
+        }
+    }
+}
+
 extension Finding {
     /// One more occurrence: the sighting's own event and pid, or a repeat's.
     mutating func count(_ c: Diagnoser.Counted, event: EventKey?, pid: Int64?) {

@@ -411,31 +411,6 @@ public struct Diagnoser {
         var denials: Int
     }
 
-    /// The findings one event counted, in order. Almost every event counts one, held inline: a
-    /// repeat then copies its effect without retaining a buffer, whose reference count would
-    /// be a cache miss per repeat once thousands of findings are kept.
-    struct CountedList: Sequence {
-        private var first: Counted?
-        private var rest: [Counted] = []
-
-        mutating func append(_ counted: Counted) {
-            if first == nil { first = counted } else { rest.append(counted) }
-        }
-
-        func makeIterator() -> Iterator { Iterator(list: self) }
-
-        struct Iterator: IteratorProtocol {
-            fileprivate let list: CountedList
-            fileprivate var position = 0
-
-            mutating func next() -> Counted? {
-                defer { position += 1 }
-                if position == 0 { return list.first }
-                return position <= list.rest.count ? list.rest[position - 1] : nil
-            }
-        }
-    }
-
     /// Adds the sighting to the finding with this key; false if there is none yet. The key
     /// comes hashed: a new finding's key is looked up here and then stored by `insert`.
     mutating func fold(_ s: Sighting, key: HashedFindingKey, _ effect: inout Effect) -> Bool {
