@@ -83,6 +83,9 @@ public struct Record: Sendable {
         self.source = source
     }
 
+    /// Bytes held: the body and its tail.
+    public var byteCount: Int { text.count }
+
     /// Everything after `): `, without the ENRICHED tail.
     public var body: String { String(decoding: text[..<bodyEnd], as: UTF8.self) }
 

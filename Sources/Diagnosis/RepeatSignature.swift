@@ -33,9 +33,11 @@ enum RepeatSignature {
         }
         var syscallPid: Int64?? = nil, avcPid: Int64?? = nil
         var records = 0
-        for record in event.records {
+        // By index: a `for record in` loop copies each record, retaining its storage and input
+        // name, which the reading thread is retaining for new records at the same time.
+        for i in event.records.indices {
             let code: UInt8
-            switch record.type {
+            switch event.records[i].type {
             case "PROCTITLE", "EOE": continue
             case "AVC": code = 1
             case "SYSCALL": code = 2
@@ -47,7 +49,7 @@ enum RepeatSignature {
             out.append(code)
             let lengthAt = out.count
             appendFixed(0, to: &out)
-            let pid = record.withBody { appendSteady($0, to: &out) }
+            let pid = event.records[i].withBody { appendSteady($0, to: &out) }
             let length = UInt64(out.count - lengthAt - 8)
             withUnsafeBytes(of: length.littleEndian) { out.replaceSubrange(lengthAt..<(lengthAt + 8), with: $0) }
             if code == 2, syscallPid == nil { syscallPid = .some(pid) }

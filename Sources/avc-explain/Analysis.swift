@@ -24,62 +24,41 @@ enum Analysis {
                     hosts: NodeHosts = NodeHosts(), scopes: [InputSource: InputScope] = [:], filter: EventFilter = EventFilter(),
                     progress: ProgressLine? = nil, warn: (String) -> Void) -> Outcome {
         var progress = progress
-        var assembler = Assembler()
         var diagnoser = Diagnoser(loader: loader, nodeLoaders: nodeLoaders, policy: policy, hosts: hosts)
         // Nothing reads the findings before the last event is in.
         diagnoser.defersCounts = true
         var inputs: [InputStats] = []
         var failed = false
-        for source in InputOrder.chronological(sources) {
-            let stream: RecordStream
-            do {
-                stream = try RecordStream(source)
-            } catch {
-                warn("\(source.name): cannot open: \(describe(error))")
-                failed = true
-                continue
-            }
-            var s = stream
-            defer { s.close() }
-            let scope = scopes[source]
-            var outOfScope = 0
-            if progress != nil {
-                s.onChunk = { bytes in progress?.update(bytes: bytes, denials: diagnoser.denialCount) }
-            }
-            do {
-                while let item = try s.next() {
-                    let done: [Event]
-                    switch item {
-                    case .record(let record):
-                        guard let scope else { done = assembler.add(record); break }
-                        guard let admitted = scope.admit(record) else { outOfScope += 1; done = []; break }
-                        done = assembler.add(admitted)
-                    case .boundary: done = assembler.boundary()
-                    case .loaderMessage(let message):
-                        if filter.accepts(message) { diagnoser.add(message) }
-                        done = []
-                    }
-                    for event in done where filter.accepts(event) { diagnoser.add(event) }
+        func take(_ batch: [ReadItem]) {
+            for item in batch {
+                switch item {
+                case .event(let event): diagnoser.add(event)
+                case .loaderMessage(let message): diagnoser.add(message)
+                case .scanned(let bytes): progress?.update(bytes: bytes, denials: diagnoser.denialCount)
+                case .finished(let end):
+                    progress?.finishInput(bytes: end.bytes)
+                    for line in end.warnings { warn(line) }
+                    failed = failed || end.failed
+                    guard let stats = end.stats else { break }
+                    report(stats, warn: warn)
+                    inputs.append(stats)
                 }
-                progress?.finishInput(bytes: s.bytesScanned)
-            } catch {
-                warn("\(source.name): read error after line \(s.stats.lines): \(describe(error))")
-                failed = true
             }
-            if let why = s.stats.refused {
-                warn("\(source.name): \(why)")
-                failed = true
-            }
-            var stats = s.stats
-            // The records left out are the logs' own: kept there, not here.
-            stats.kept -= min(stats.kept, outOfScope)
-            if scope?.before != nil {
-                warn("\(source.name): \(stats.kept) record\(stats.kept == 1 ? "" : "s") older than the report's audit logs read from here; the \(outOfScope) later ones are the logs' own")
-            }
-            report(stats, warn: warn)
-            inputs.append(stats)
         }
-        for event in assembler.flush() where filter.accepts(event) { diagnoser.add(event) }
+        // Reading and assembling on one thread, diagnosing on this one (see `EventReader`).
+        let reader = EventReader(sources: InputOrder.chronological(sources), scopes: scopes, filter: filter,
+                                 reportsProgress: progress != nil)
+        // Room for the reader to run ahead while the first denials of new programs are explained.
+        let handoff = Handoff<ReadItem>(maxBytes: 8 << 20)
+        if let thread = ReadingThread({ reader.run(send: handoff.send) }) {
+            while case let batch = handoff.receive(), !batch.isEmpty {
+                take(batch)
+                handoff.giveBack(batch)
+            }
+            thread.join()
+        } else {
+            reader.run { batch, _ in take(batch) }
+        }
         diagnoser.addPendingCounts()
         progress?.clear()
         // An input whose denials were all of other permissions says so, once the last events are in.
@@ -118,10 +97,5 @@ enum Analysis {
         } else if stats.denialRecords == 0 {
             warn("\(stats.name): no SELinux denial found: \(stats.records) audit record\(stats.records == 1 ? "" : "s"), none of them an AVC or USER_AVC")
         }
-    }
-
-    private static func describe(_ error: Error) -> String {
-        if let errno = error as? Errno { return errno.description }
-        return "\(error)"
     }
 }

@@ -1,0 +1,126 @@
+import AuditInput
+import AuditEvents
+import SystemPackage
+
+/// What reading the inputs hands the diagnosis, in input order.
+enum ReadItem: Sendable {
+    case event(Event)
+    case loaderMessage(LoaderMessage)
+    /// Bytes of the current input scanned so far (only sent for a progress line).
+    case scanned(Int)
+    /// An input is done with.
+    case finished(InputEnd)
+}
+
+/// What an input met with, and what to say about it, in the order it was found.
+struct InputEnd: Sendable {
+    /// Nil when the input could not be opened.
+    var stats: InputStats?
+    var warnings: [String]
+    var failed: Bool
+    /// Bytes scanned, for the progress line; 0 when reading stopped on an error.
+    var bytes: Int
+}
+
+/// The half of a run before the diagnosis: each input read in turn, its records admitted by
+/// the input's scope, assembled into events and filtered. It shares nothing with the
+/// diagnosis, so it runs on a thread of its own (see `Analysis`), handing over batches; a
+/// dense log then costs about the longer of the two halves, not their sum.
+struct EventReader {
+    let sources: [InputSource]
+    let scopes: [InputSource: InputScope]
+    let filter: EventFilter
+    /// Whether to send `.scanned` after each chunk.
+    let reportsProgress: Bool
+    /// Items and record bytes per batch: enough to make a hand-over rare, few enough to keep
+    /// both threads busy (and memory low).
+    var batchItems = 256
+    var batchBytes = 256 << 10
+
+    /// Reads everything, passing batches (and the record bytes they hold) to `send`, the last
+    /// one empty.
+    func run(send: ([ReadItem], Int) -> Void) {
+        var assembler = Assembler()
+        var batch: [ReadItem] = []
+        var bytes = 0
+        batch.reserveCapacity(batchItems)
+        func put(_ item: ReadItem) {
+            if case .event(let event) = item { bytes += Self.bytes(of: event) }
+            batch.append(item)
+            if batch.count >= batchItems || bytes >= batchBytes {
+                send(batch, bytes)
+                batch.removeAll(keepingCapacity: true)
+                bytes = 0
+            }
+        }
+        func put(_ events: [Event]) {
+            for event in events where filter.accepts(event) { put(.event(event)) }
+        }
+        for source in sources {
+            read(source, into: &assembler, put: put, put: put)
+        }
+        put(assembler.flush())
+        if !batch.isEmpty { send(batch, bytes) }
+        send([], 0)
+    }
+
+    /// What an event holds, for the hand-over's budget: its records' bytes, and for each what
+    /// it costs beyond them (its fields and its place in the event's array).
+    static func bytes(of event: Event) -> Int {
+        event.records.reduce(0) { $0 + $1.byteCount + 96 }
+    }
+
+    private func read(_ source: InputSource, into assembler: inout Assembler,
+                      put: (ReadItem) -> Void, put events: ([Event]) -> Void) {
+        var stream: RecordStream
+        do {
+            stream = try RecordStream(source)
+        } catch {
+            put(.finished(InputEnd(stats: nil, warnings: ["\(source.name): cannot open: \(Self.describe(error))"], failed: true, bytes: 0)))
+            return
+        }
+        defer { stream.close() }
+        let scope = scopes[source]
+        var outOfScope = 0
+        var end = InputEnd(stats: nil, warnings: [], failed: false, bytes: 0)
+        var scanned = 0
+        do {
+            while let item = try stream.next() {
+                if reportsProgress, stream.bytesScanned != scanned {
+                    scanned = stream.bytesScanned
+                    put(.scanned(scanned))
+                }
+                switch consume item {
+                case .record(let record):
+                    guard let scope else { events(assembler.add(record)); break }
+                    guard let admitted = scope.admit(record) else { outOfScope += 1; break }
+                    events(assembler.add(admitted))
+                case .boundary: events(assembler.boundary())
+                case .loaderMessage(let message):
+                    if filter.accepts(message) { put(.loaderMessage(message)) }
+                }
+            }
+            end.bytes = stream.bytesScanned
+        } catch {
+            end.warnings.append("\(source.name): read error after line \(stream.stats.lines): \(Self.describe(error))")
+            end.failed = true
+        }
+        var stats = stream.stats
+        if let why = stats.refused {
+            end.warnings.append("\(source.name): \(why)")
+            end.failed = true
+        }
+        // The records left out are the logs' own: kept there, not here.
+        stats.kept -= min(stats.kept, outOfScope)
+        if scope?.before != nil {
+            end.warnings.append("\(source.name): \(stats.kept) record\(stats.kept == 1 ? "" : "s") older than the report's audit logs read from here; the \(outOfScope) later ones are the logs' own")
+        }
+        end.stats = stats
+        put(.finished(end))
+    }
+
+    private static func describe(_ error: Error) -> String {
+        if let errno = error as? Errno { return errno.description }
+        return "\(error)"
+    }
+}
