@@ -49,7 +49,7 @@ enum Analysis {
         let reader = EventReader(sources: InputOrder.chronological(sources), scopes: scopes, filter: filter,
                                  reportsProgress: progress != nil)
         // Room for the reader to run ahead while the first denials of new programs are explained.
-        let handoff = Handoff<ReadItem>(maxBytes: 8 << 20)
+        let handoff = Handoff<ReadItem>(maxBytes: 2 << 20)
         if let thread = ReadingThread({ reader.run(send: handoff.send) }) {
             while case let batch = handoff.receive(), !batch.isEmpty {
                 take(batch)

@@ -67,7 +67,7 @@ struct EventReader {
     /// What an event holds, for the hand-over's budget: its records' bytes, and for each what
     /// it costs beyond them (its fields and its place in the event's array).
     static func bytes(of event: Event) -> Int {
-        event.records.reduce(0) { $0 + $1.byteCount + 96 }
+        event.records.reduce(0) { $0 + $1.byteCount + 160 }
     }
 
     private func read(_ source: InputSource, into assembler: inout Assembler,
