@@ -41,23 +41,25 @@ struct FindingText {
         static let kinds = 8
     }
 
+    /// The block as a String (live mode, tests).
     func block(_ f: Finding, number: Int, printed: inout PrintedParagraphs?) -> String {
+        var out = TextBuffer(capacity: 4_096)
+        block(f, number: number, printed: &printed, into: &out)
+        return out.text
+    }
+
+    /// The block appended to `out`: a report writes all its blocks to one buffer, whose bytes
+    /// go to the output as they are, never made a String.
+    func block(_ f: Finding, number: Int, printed: inout PrintedParagraphs?, into out: inout TextBuffer) {
         let s = style
         let facts = FindingFacts(value: clean)
         // The title and each row's value are written to a buffer of their own, not made
         // Strings, then wrapped.
         var value = TextBuffer(capacity: 256)
         heading(f, number: number, facts: facts, into: &value)
-        // The title made a String apart from the rows and sections: its dash is not ASCII, and
-        // a String is made from ASCII bytes at a fraction of the cost of checking other UTF-8
-        // byte by byte.
-        var title = TextBuffer(capacity: 256)
-        value.withBytes { TerminalText.wrap(bytes: $0, prefix: "", indent: "    ", width: width, into: &title) }
-        title += "\n"
+        value.withBytes { TerminalText.wrap(bytes: $0, prefix: "", indent: "    ", width: width, into: &out) }
+        out += "\n"
         value.truncate(to: 0)
-        // The rest is written to one buffer and made a String once: joining Strings would copy
-        // it piece by piece again.
-        var out = TextBuffer(capacity: 2_048)
         facts.process(f, into: &value)
         row(&out, .process, &value)
         facts.domain(f, into: &value)
@@ -111,7 +113,6 @@ struct FindingText {
             row(&out, .asIn, &value)
         }
         out += full
-        return title.text + out.text
     }
 
     /// "[2]: why, evidence, fixes; [1]: at fault": each earlier finding with the sections this

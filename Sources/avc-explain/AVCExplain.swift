@@ -167,6 +167,11 @@ struct BufferedOutput {
         if pending.count >= Self.threshold { flush() }
     }
 
+    mutating func write(bytes: UnsafeBufferPointer<UInt8>) {
+        pending.append(contentsOf: bytes)
+        if pending.count >= Self.threshold { flush() }
+    }
+
     mutating func flush() {
         Descriptor.write(pending, to: fd)
         pending.removeAll(keepingCapacity: true)

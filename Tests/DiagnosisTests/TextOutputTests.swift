@@ -1,0 +1,63 @@
+import Testing
+import TestSupport
+import Diagnosis
+@testable import Rendering
+
+/// The text report is written as bytes, in pieces, straight from one buffer: the pieces must
+/// add up to the report as a whole would be shown.
+@Suite struct TextOutputTests {
+    /// A report of many distinct blocks, longer than one piece.
+    static func longReport() throws -> Report {
+        let d = try HostFactsTests.diagnose(HostFactsTests.execmemLog, host: HostFactsTests.host(kernel: "5.14.0", glibc: "2.34"))
+        let base = try #require(d.facts.first)
+        let findings = (0..<120).map { i in
+            var f = base
+            f.evidence = ["evidence \(i) — mapped → \(String(repeating: "word\(i) ", count: 40))…", "≥ \(i) × 2 – done"]
+            return f
+        }
+        return Report(findings: findings, events: 120, denials: 120, inputs: [], sysroot: "/srv/root", policy: d.policyInForce)
+    }
+
+    /// Outside UTF-8, each piece gets its stand-ins as the whole report would: every piece ends
+    /// after a line feed, where a character always ends.
+    @Test func piecesAreShownAsTheWholeIs() throws {
+        let report = try Self.longReport()
+        let ascii = OutputConventions(width: 72, unicode: false)
+        var pieces: [[UInt8]] = []
+        TextRenderer(color: true, conventions: ascii).render(report, bytes: { pieces.append(Array($0)) })
+        #expect(pieces.count > 1)
+        #expect(pieces.allSatisfy { $0.last == UInt8(ascii: "\n") })
+        let whole = TextRenderer(color: true, conventions: OutputConventions(width: 72, unicode: true)).render(report)
+        #expect(whole.contains("—") && whole.contains("→"))
+        // Byte for byte (String's == would take canonically equivalent texts as equal).
+        #expect(pieces.joined().elementsEqual(ascii.shown(whole).utf8))
+    }
+
+    /// In UTF-8 the bytes are the String rendering's, whole characters in every piece.
+    @Test func bytesAreTheTextsBytes() throws {
+        let report = try Self.longReport()
+        let renderer = TextRenderer(color: false, conventions: OutputConventions(width: 100, unicode: true))
+        var pieces: [[UInt8]] = []
+        renderer.render(report, bytes: { pieces.append(Array($0)) })
+        var strings: [String] = []
+        renderer.render(report) { strings.append($0) }
+        #expect(pieces.map { String(decoding: $0, as: UTF8.self) } == strings)
+        #expect(pieces.count > 1 && pieces.allSatisfy { String(validating: $0, as: UTF8.self) != nil })
+    }
+
+    /// A space beside one of the prose's typographic characters is wrapped on bytes, as on
+    /// characters; beside a mark that joins it (a combining accent after, a prepended mark
+    /// before) it is not a place to break.
+    @Test func spacesBesideTheProsesMarksWrapAsCharacters() {
+        for mark in ["—", "–", "→", "…", "≥", "×"] {
+            let texts = ["a \(mark) b", "\(mark) x yy", "xx \(mark)", "x \(mark)\u{301} y", "x \(mark) \u{301}y", "x\u{600} \(mark) y",
+                         "x \(mark)\u{600} y", "[12] execmem denied \(mark) unknown: not enough", "\(mark) \(mark) \(mark)"]
+            for text in texts {
+                for width in 1...14 {
+                    #expect(TerminalText.wrap(text, prefix: "", indent: "    ", width: width)
+                            == TerminalText.wrapCharacters(text, prefix: "", indent: "    ", width: width), "\(text.debugDescription) at \(width)")
+                }
+            }
+        }
+    }
+}
