@@ -52,7 +52,11 @@ struct FindingFacts {
     /// The first pids, then how many more; "at least" once the list itself was full.
     private func appendPidList(_ p: ProcessInfo, to out: inout TextBuffer) {
         let shown = 8
-        for (i, pid) in p.pids.prefix(shown).enumerated() {
+        // The list's own iterator, not `prefix(_:).enumerated()`: those wrap it in generic
+        // sequences, which cost more than the digits for every finding.
+        var pids = p.pids.makeIterator()
+        for i in 0..<shown {
+            guard let pid = pids.next() else { break }
             if i > 0 { out += ", " }
             out.append(decimal: pid)
         }

@@ -61,3 +61,27 @@ import Diagnosis
         }
     }
 }
+
+extension TextOutputTests {
+    /// The process row names the first eight pids, then how many more; "at least" once the
+    /// list was full.
+    @Test func processRowPidLists() throws {
+        let d = try HostFactsTests.diagnose(HostFactsTests.execmemLog, host: HostFactsTests.host(kernel: "5.14.0", glibc: "2.34"))
+        var f = try #require(d.facts.first)
+        let facts = FindingFacts(value: TerminalText.sanitize)
+        func row(_ pids: [Int64], complete: Bool = true) -> String {
+            f.process.pids = PidList(pids)
+            f.process.pidsComplete = complete
+            return facts.process(f)
+        }
+        let who = "\"vendor-tool\" (/opt/vendor/bin/vendor-tool)"
+        #expect(row([]) == who)
+        #expect(row([], complete: false) == who)
+        #expect(row([7]) == who + ", pid 7")
+        #expect(row([7], complete: false) == who + ", pid 7 and at least 1 more")
+        #expect(row(Array(1...8)) == who + ", pids 1, 2, 3, 4, 5, 6, 7, 8")
+        #expect(row(Array(1...9).reversed()) == who + ", pids 9, 8, 7, 6, 5, 4, 3, 2 and 1 more")
+        #expect(row([40_000, 3, 65_535, 1, 2, 0, 9, 10, 11, 12], complete: false)
+                == who + ", pids 40000, 3, 65535, 1, 2, 0, 9, 10 and at least 3 more")
+    }
+}
