@@ -7,38 +7,70 @@ struct FindingText {
     let style: Style
     let width: Int
 
-    private struct Section {
-        var title: String
-        var note = ""
+    /// A block's sections, in their order. Told apart by kind, their titles and items looked
+    /// up when needed, rather than built as values for every finding (or held in closures,
+    /// which would copy the whole Finding for every section of every finding).
+    private enum Section: CaseIterable {
+        case why, atFault, live, stillRunning, evidence, settle, commandsToRun, fixes
+
+        var title: String {
+            switch self {
+            case .why: "Why"
+            case .atFault: "At fault"
+            case .live: "Seen in the running process"
+            case .stillRunning: "Still running (the host report's process list)"
+            case .evidence: "Evidence"
+            case .settle: "What would settle it"
+            case .commandsToRun: "Run where the program is installed"
+            case .fixes: "Fix, safest first"
+            }
+        }
+
         /// How the reference line names it.
-        var name: String
-        var body: Body
+        var name: String {
+            switch self {
+            case .why: "why"
+            case .atFault: "at fault"
+            case .live: "seen in the running process"
+            case .stillRunning: "still running"
+            case .evidence: "evidence"
+            case .settle: "what would settle it"
+            case .commandsToRun: "commands to run"
+            case .fixes: "fixes"
+            }
+        }
+
+        /// The items of a list of bullets, one paragraph an item; nil for other sections.
+        func bullets(_ f: Finding) -> [String]? {
+            switch self {
+            case .live: f.liveFacts
+            case .stillRunning: f.stillRunningFacts
+            case .evidence: f.evidence
+            case .settle: f.evidenceNeeded
+            case .why, .atFault, .commandsToRun, .fixes: nil
+            }
+        }
+
+        /// Whether `f`'s block has it: Why and At fault always, the others when not empty.
+        func isShown(for f: Finding) -> Bool {
+            switch self {
+            case .why, .atFault: true
+            case .commandsToRun: !f.commandsToRun.isEmpty
+            case .fixes: !f.fixes.isEmpty
+            case .live, .stillRunning, .evidence, .settle: bullets(f)?.isEmpty == false
+            }
+        }
 
         /// Commands are printed every time, to be copied from where they are needed.
-        var alwaysPrinted: Bool {
-            if case .commandsToRun = body { true } else { false }
-        }
+        var alwaysPrinted: Bool { self == .commandsToRun }
 
         /// Whether the body shortens paragraphs printed before.
         var sharesParagraphs: Bool {
-            switch body {
-            case .bullets, .fixes: true
+            switch self {
+            case .live, .stillRunning, .evidence, .settle, .fixes: true
             case .why, .atFault, .commandsToRun: false
             }
         }
-    }
-
-    /// What a section's lines are made of. Told apart by kind rather than held in closures: a
-    /// closure would copy the whole Finding, for every section of every finding.
-    private enum Body {
-        case why, atFault
-        /// One paragraph an item.
-        case bullets([String])
-        case commandsToRun
-        case fixes
-
-        /// The most sections a block has: Why, At fault, four lists of bullets, commands, fixes.
-        static let kinds = 8
     }
 
     /// The block as a String (live mode, tests).
@@ -87,10 +119,10 @@ struct FindingText {
         row(&out, .log, &value)
 
         var references: [(name: String, place: String)] = []
-        references.reserveCapacity(Body.kinds)
+        references.reserveCapacity(Section.allCases.count)
         var full = TextBuffer(capacity: 1_024)
         let place = "[\(number)]"
-        for section in sections(f) {
+        for section in Section.allCases where section.isShown(for: f) {
             var whole: String?
             if !section.alwaysPrinted, printed != nil {
                 // A body that does not shorten paragraphs printed before is rendered once, for
@@ -104,7 +136,7 @@ struct FindingText {
             }
             full += "\n  "
             full += s.bold(section.title)
-            full += section.note
+            if section == .commandsToRun { full += s.dim("  (they only read files)") }
             full += "\n"
             full += whole ?? body(section, f, number: number, printed: &printed)
         }
@@ -140,9 +172,9 @@ struct FindingText {
         -> (body: String, before: String?) {
         var none = PrintedParagraphs?.none
         let source: PrintedParagraphs.Source
-        switch section.body {
+        switch section {
         case .why: source = .texts([f.why])
-        case .bullets(let items): source = .texts(items)
+        case .live, .stillRunning, .evidence, .settle: source = .texts(section.bullets(f) ?? [])
         case .fixes: source = .fixes(f.fixes)
         case .atFault, .commandsToRun:
             let whole = body(section, f, number: number, printed: &none)
@@ -151,40 +183,18 @@ struct FindingText {
         return printed.section(section.title, source, place: place) { body(section, f, number: number, printed: &none) }
     }
 
-    private func sections(_ f: Finding) -> [Section] {
-        let s = style
-        var out: [Section] = []
-        out.reserveCapacity(Body.kinds)
-        out.append(Section(title: "Why", name: "why", body: .why))
-        out.append(Section(title: "At fault", name: "at fault", body: .atFault))
-        func bullets(_ title: String, _ name: String, _ items: [String]) {
-            guard !items.isEmpty else { return }
-            out.append(Section(title: title, name: name, body: .bullets(items)))
-        }
-        bullets("Seen in the running process", "seen in the running process", f.liveFacts)
-        bullets("Still running (the host report's process list)", "still running", f.stillRunningFacts)
-        bullets("Evidence", "evidence", f.evidence)
-        bullets("What would settle it", "what would settle it", f.evidenceNeeded)
-        if !f.commandsToRun.isEmpty {
-            out.append(Section(title: "Run where the program is installed", note: s.dim("  (they only read files)"), name: "commands to run",
-                               body: .commandsToRun))
-        }
-        if !f.fixes.isEmpty { out.append(Section(title: "Fix, safest first", name: "fixes", body: .fixes)) }
-        return out
-    }
-
     /// The lines under a section's title; paragraphs printed before become references when
     /// `printed` is given.
     private func body(_ section: Section, _ f: Finding, number: Int, printed: inout PrintedParagraphs?) -> String {
         var body = TextBuffer(capacity: 512)
-        switch section.body {
+        switch section {
         case .why:
             TerminalText.wrap(clean(f.why), prefix: "    ", indent: "    ", width: width, into: &body)
             body += "\n"
         case .atFault: atFault(f, into: &body)
         case .commandsToRun: commands(f.commandsToRun, indent: "    ", into: &body)
-        case .bullets(let items):
-            for item in items {
+        case .live, .stillRunning, .evidence, .settle:
+            for item in section.bullets(f) ?? [] {
                 paragraph(clean(item), prefix: "    - ", indent: "      ", place: "[\(number)], \(section.name)", printed: &printed, into: &body)
                 body += "\n"
             }
