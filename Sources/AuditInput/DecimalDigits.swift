@@ -22,7 +22,13 @@ public enum DecimalDigits {
     /// returns how many there are.
     @inlinable @discardableResult
     public static func write(_ value: UInt64, minimum: Int = 1, to out: UnsafeMutablePointer<UInt8>) -> Int {
-        let length = count(value, minimum: minimum)
+        write(value, length: count(value, minimum: minimum), to: out)
+    }
+
+    /// `write(_:minimum:to:)` with the length `count(value, minimum:)` gave, for a writer that
+    /// counted to make room.
+    @inlinable @discardableResult
+    public static func write(_ value: UInt64, length: Int, to out: UnsafeMutablePointer<UInt8>) -> Int {
         var rest = value
         var i = length
         // Two digits a division, then the last one or the padding zeros.

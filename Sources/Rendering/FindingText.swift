@@ -151,16 +151,21 @@ struct FindingText {
     /// one shares with it.
     static func referenceLine(_ references: [(name: String, place: String)], into line: inout TextBuffer) {
         // A block has a handful of sections: scanning them for each place costs less than
-        // grouping them in a dictionary.
-        let start = line.count
-        for (i, r) in references.enumerated() where !references[..<i].contains(where: { $0.place == r.place }) {
-            if line.count > start { line += "; " }
-            line += r.place
+        // grouping them in a dictionary. `named` marks those already written, one bit each
+        // (a block has eight sections at most).
+        assert(references.count <= UInt64.bitWidth)
+        var named: UInt64 = 0
+        for i in references.indices where named & (1 << i) == 0 {
+            if named != 0 { line += "; " }
+            let place = references[i].place
+            line += place
             line += ": "
-            line += r.name
-            for other in references[(i + 1)...] where other.place == r.place {
+            line += references[i].name
+            named |= 1 << i
+            for j in (i + 1)..<references.count where named & (1 << j) == 0 && references[j].place == place {
                 line += ", "
-                line += other.name
+                line += references[j].name
+                named |= 1 << j
             }
         }
     }
@@ -291,20 +296,21 @@ struct FindingText {
         // In ASCII text bytes are characters, and a byte search spares `firstRange(of:)` and
         // `hasPrefix` their work by character; other text is searched by character.
         let ascii = text.allBytes { $0 < 0x80 }
-        guard let colon = ascii ? firstColonSpace(text.utf8) : text.firstRange(of: ": ") else { return nil }
+        guard let colon = ascii ? firstColonSpace(text) : text.firstRange(of: ": ") else { return nil }
         let rest = text[colon.upperBound...]
         guard commandTools.contains(where: { ascii ? rest.utf8.starts(with: $0.utf8) : rest.hasPrefix($0) }) else { return nil }
         return (String(text[..<colon.lowerBound]) + ":", String(rest))
     }
 
-    /// The first ": " in ASCII text's bytes.
-    private static func firstColonSpace(_ bytes: String.UTF8View) -> Range<String.Index>? {
-        var previous: UInt8 = 0
-        for i in bytes.indices {
-            if previous == UInt8(ascii: ":"), bytes[i] == UInt8(ascii: " ") { return bytes.index(before: i)..<bytes.index(after: i) }
-            previous = bytes[i]
-        }
-        return nil
+    /// The first ": " in ASCII text's bytes, searched where they lie: walking the UTF-8 view
+    /// index by index cost several times more.
+    private static func firstColonSpace(_ text: String) -> Range<String.Index>? {
+        var text = text
+        guard let offset = text.withUTF8({ bytes in
+            bytes.indices.dropFirst().first { bytes[$0] == UInt8(ascii: " ") && bytes[$0 - 1] == UInt8(ascii: ":") }
+        }) else { return nil }
+        let space = text.utf8.index(text.startIndex, offsetBy: offset)
+        return text.utf8.index(before: space)..<text.utf8.index(after: space)
     }
 
     func clean(_ s: String) -> String { TerminalText.sanitize(s) }

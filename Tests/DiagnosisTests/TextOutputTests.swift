@@ -85,3 +85,24 @@ extension TextOutputTests {
                 == who + ", pids 40000, 3, 65535, 1, 2, 0, 9, 10 and at least 3 more")
     }
 }
+
+extension TextOutputTests {
+    /// A paragraph's ending command is found after its first ": " on bytes as by characters.
+    @Test func endingCommandsOnBytesAreByCharacters() {
+        func byCharacters(_ text: String) -> (String, String)? {
+            guard let colon = text.firstRange(of: ": ") else { return nil }
+            let rest = text[colon.upperBound...]
+            guard FindingText.commandTools.contains(where: { rest.hasPrefix($0) }) else { return nil }
+            return (String(text[..<colon.lowerBound]) + ":", String(rest))
+        }
+        let texts = ["the AVC record: ausearch -m avc -ts recent", "a:b: readelf -lW /bin/x", ": readelf x", ":readelf x", "no colon here",
+                     "x: notatool y", "a: b: readelf -d y", "é: readelf -d y", "x:: scanelf -qe", "ends with colon:", "ends with colon: ",
+                     "two: spaces:  readelf", "tab:\treadelf", "x: readelf", "x: readelfy", String(repeating: "word ", count: 40) + "then: patchelf --print-rpath f"]
+        for text in texts {
+            let found = FindingText.endingCommand(text)
+            let expected = byCharacters(text)
+            #expect(found?.0 == expected?.0 && found?.1 == expected?.1, "\(text.debugDescription)")
+            #expect((found == nil) == (expected == nil), "\(text.debugDescription)")
+        }
+    }
+}
