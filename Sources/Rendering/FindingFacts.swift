@@ -110,13 +110,27 @@ struct FindingFacts {
             Timestamp.local(f.lastSeen, into: &out)
         }
         out += " (event "
-        out += value(f.events.first!.description)
+        event(f.events.first!, into: &out)
         if f.count > 1 {
             out += " and "
             out.append(decimal: f.count - 1)
             out += " more"
         }
         out += ")"
+    }
+
+    /// The event's `description`, written to `out` piece by piece: its node made safe, then
+    /// digits and punctuation, which need no escaping.
+    private func event(_ key: EventKey, into out: inout TextBuffer) {
+        if let node = key.node {
+            out += value(node)
+            out.append(ascii: UInt8(ascii: ":"))
+        }
+        out.append(decimal: key.id.seconds)
+        out.append(ascii: UInt8(ascii: "."))
+        out.append(decimal: key.id.milliseconds, digits: 3)
+        out.append(ascii: UInt8(ascii: ":"))
+        out.append(decimal: key.id.serial)
     }
 
     /// "on 37 nodes: web01 (12), web02 (9), … and 32 more", most seen first; nil without `node=`.

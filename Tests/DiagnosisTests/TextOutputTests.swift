@@ -1,5 +1,6 @@
 import Testing
 import TestSupport
+import AuditInput
 import Diagnosis
 @testable import Rendering
 
@@ -103,6 +104,25 @@ extension TextOutputTests {
             let expected = byCharacters(text)
             #expect(found?.0 == expected?.0 && found?.1 == expected?.1, "\(text.debugDescription)")
             #expect((found == nil) == (expected == nil), "\(text.debugDescription)")
+        }
+    }
+}
+
+extension TextOutputTests {
+    /// The seen row names the first event as its description says it, the node made safe.
+    @Test func seenRowNamesTheEventAsItsDescription() throws {
+        let d = try HostFactsTests.diagnose(HostFactsTests.execmemLog, host: HostFactsTests.host(kernel: "5.14.0", glibc: "2.34"))
+        var f = try #require(d.facts.first)
+        let facts = FindingFacts(value: TerminalText.sanitize)
+        let ids = [EventID(seconds: 1_795_914_489, milliseconds: 5, serial: 7), EventID(seconds: 1_795_914_489, milliseconds: 999, serial: 0),
+                   EventID(seconds: 1_000_000_000, milliseconds: 1_234, serial: .max), EventID(seconds: 1_795_914_489, milliseconds: 0, serial: 10)]
+        for node in [nil, "web01", "web\u{1b}]0;x\u{7}01", "nœud\u{202e}"] {
+            for id in ids {
+                let key = EventKey(node: node, id: id)
+                f.events = EventList([key])
+                let row = facts.seen(f)
+                #expect(row.hasSuffix(" (event \(TerminalText.sanitize(key.description)))"), "\(row.debugDescription)")
+            }
         }
     }
 }
