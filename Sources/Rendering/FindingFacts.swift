@@ -5,6 +5,18 @@ import Diagnosis
 /// a string from a log safe where it is printed (terminal escapes; Markdown's specials too).
 struct FindingFacts {
     let value: (String) -> String
+    /// Whether the facts are wrapped as the text report wraps its rows, which joins words with
+    /// one space however many stood between them (`gap(in:)`).
+    var wrapped = false
+
+    /// The spaces that set a row's second column apart ("…:s0   class process"): three, or
+    /// one where the row is `wrapped` and the byte before is ASCII. One makes the row plain
+    /// words, wrapped without a pass that squeezes the spaces out, to the same lines: a space
+    /// after an ASCII byte and before the ASCII that follows every gap joins neither into one
+    /// character, so every wrap finds the same words either way.
+    private func gap(in out: inout TextBuffer) {
+        if wrapped, out.last.map({ $0 < 0x80 }) ?? true { out += " " } else { out += "   " }
+    }
 
     func title(_ f: Finding) -> String { text { title(f, into: &$0) } }
 
@@ -72,7 +84,8 @@ struct FindingFacts {
     func domain(_ f: Finding, into out: inout TextBuffer) {
         out += value(f.process.scontext ?? f.process.domain ?? "unknown")
         if let tclass = f.tclass {
-            out += "   class "
+            gap(in: &out)
+            out += "class "
             out += value(tclass)
         }
     }
@@ -160,7 +173,8 @@ struct FindingFacts {
         guard let call = f.call else { return }
         out += call.rendered
         if let arch = call.arch {
-            out += "   ["
+            gap(in: &out)
+            out += "["
             out += arch
             out += "]"
         }

@@ -84,7 +84,7 @@ struct FindingText {
     /// go to the output as they are, never made a String.
     func block(_ f: Finding, number: Int, printed: inout PrintedParagraphs?, into out: inout TextBuffer) {
         let s = style
-        let facts = FindingFacts(value: clean)
+        let facts = FindingFacts(value: clean, wrapped: true)
         // The title and each row's value are written to a buffer of their own, not made
         // Strings, then wrapped.
         var value = TextBuffer(capacity: 256)

@@ -68,6 +68,9 @@ struct TextBuffer: ~Copyable {
         count += DecimalDigits.write(magnitude, length: length, to: start + count)
     }
 
+    /// The last byte written; nil when nothing was.
+    var last: UInt8? { count > 0 ? start[count - 1] : nil }
+
     /// The bytes written so far, in place.
     func withBytes<R>(_ body: (UnsafeBufferPointer<UInt8>) -> R) -> R { body(UnsafeBufferPointer(start: start, count: count)) }
 

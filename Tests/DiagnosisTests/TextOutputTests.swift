@@ -126,3 +126,30 @@ extension TextOutputTests {
         }
     }
 }
+
+extension TextOutputTests {
+    /// The text report writes one space before a row's second column where the Markdown report
+    /// writes three: wrapped, the rows are the same, whatever the context before the gap ends
+    /// with (a prepended mark and a combining accent join a space; ASCII does not).
+    @Test func oneSpaceOrThreeBeforeTheSecondColumnWrapAlike() throws {
+        let d = try HostFactsTests.diagnose(HostFactsTests.execmemLog, host: HostFactsTests.host(kernel: "5.14.0", glibc: "2.34"))
+        var f = try #require(d.facts.first)
+        let one = FindingFacts(value: TerminalText.sanitize, wrapped: true)
+        let three = FindingFacts(value: TerminalText.sanitize)
+        let contexts = ["system_u:system_r:unconfined_service_t:s0", "", " ", "a  b", "ends in a prepended mark \u{D4E}", "ends in an accent e\u{301}",
+                        "joiner\u{200D}", "👍🏽", "漢字 漢字", "tab\t", "x\u{1b}[31m", String(repeating: "long_context_", count: 9), "s0 "]
+        for context in contexts {
+            for tclass in ["process", "", "\u{301}file"] {
+                f.process.scontext = context
+                f.tclass = tclass
+                let spaced = three.domain(f), squeezed = one.domain(f)
+                #expect(spaced.utf8.count == squeezed.utf8.count + (context.utf8.last.map { $0 < 0x80 } ?? true ? 2 : 0))
+                for width in [40, 47, 53, 61, 80] {
+                    #expect(TerminalText.wrap(squeezed, prefix: FindingText.Row.domain.prefix, indent: FindingText.rowIndent, width: width)
+                            == TerminalText.wrap(spaced, prefix: FindingText.Row.domain.prefix, indent: FindingText.rowIndent, width: width),
+                            "\(context.debugDescription) \(tclass.debugDescription) at \(width)")
+                }
+            }
+        }
+    }
+}
