@@ -5,6 +5,18 @@ import Diagnosis
 /// a string from a log safe where it is printed (terminal escapes; Markdown's specials too).
 struct FindingFacts {
     let value: (String) -> String
+    /// Whether the facts are wrapped as the text report wraps its rows, which joins words with
+    /// one space however many stood between them (`gap(in:)`).
+    var wrapped = false
+
+    /// The spaces that set a row's second column apart ("…:s0   class process"): three, or
+    /// one where the row is `wrapped` and the byte before is ASCII. One makes the row plain
+    /// words, wrapped without a pass that squeezes the spaces out, to the same lines: a space
+    /// after an ASCII byte and before the ASCII that follows every gap joins neither into one
+    /// character, so every wrap finds the same words either way.
+    private func gap(in out: inout TextBuffer) {
+        if wrapped, out.last.map({ $0 < 0x80 }) ?? true { out += " " } else { out += "   " }
+    }
 
     func title(_ f: Finding) -> String { text { title(f, into: &$0) } }
 
@@ -52,7 +64,11 @@ struct FindingFacts {
     /// The first pids, then how many more; "at least" once the list itself was full.
     private func appendPidList(_ p: ProcessInfo, to out: inout TextBuffer) {
         let shown = 8
-        for (i, pid) in p.pids.prefix(shown).enumerated() {
+        // The list's own iterator, not `prefix(_:).enumerated()`: those wrap it in generic
+        // sequences, which cost more than the digits for every finding.
+        var pids = p.pids.makeIterator()
+        for i in 0..<shown {
+            guard let pid = pids.next() else { break }
             if i > 0 { out += ", " }
             out.append(decimal: pid)
         }
@@ -68,7 +84,8 @@ struct FindingFacts {
     func domain(_ f: Finding, into out: inout TextBuffer) {
         out += value(f.process.scontext ?? f.process.domain ?? "unknown")
         if let tclass = f.tclass {
-            out += "   class "
+            gap(in: &out)
+            out += "class "
             out += value(tclass)
         }
     }
@@ -106,13 +123,27 @@ struct FindingFacts {
             Timestamp.local(f.lastSeen, into: &out)
         }
         out += " (event "
-        out += value(f.events.first!.description)
+        event(f.events.first!, into: &out)
         if f.count > 1 {
             out += " and "
             out.append(decimal: f.count - 1)
             out += " more"
         }
         out += ")"
+    }
+
+    /// The event's `description`, written to `out` piece by piece: its node made safe, then
+    /// digits and punctuation, which need no escaping.
+    private func event(_ key: EventKey, into out: inout TextBuffer) {
+        if let node = key.node {
+            out += value(node)
+            out.append(ascii: UInt8(ascii: ":"))
+        }
+        out.append(decimal: key.id.seconds)
+        out.append(ascii: UInt8(ascii: "."))
+        out.append(decimal: key.id.milliseconds, digits: 3)
+        out.append(ascii: UInt8(ascii: ":"))
+        out.append(decimal: key.id.serial)
     }
 
     /// "on 37 nodes: web01 (12), web02 (9), … and 32 more", most seen first; nil without `node=`.
@@ -142,7 +173,8 @@ struct FindingFacts {
         guard let call = f.call else { return }
         out += call.rendered
         if let arch = call.arch {
-            out += "   ["
+            gap(in: &out)
+            out += "["
             out += arch
             out += "]"
         }

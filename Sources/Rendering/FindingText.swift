@@ -7,57 +7,25 @@ struct FindingText {
     let style: Style
     let width: Int
 
-    private struct Section {
-        var title: String
-        var note = ""
-        /// How the reference line names it.
-        var name: String
-        var body: Body
-
-        /// Commands are printed every time, to be copied from where they are needed.
-        var alwaysPrinted: Bool {
-            if case .commandsToRun = body { true } else { false }
-        }
-
-        /// Whether the body shortens paragraphs printed before.
-        var sharesParagraphs: Bool {
-            switch body {
-            case .bullets, .fixes: true
-            case .why, .atFault, .commandsToRun: false
-            }
-        }
-    }
-
-    /// What a section's lines are made of. Told apart by kind rather than held in closures: a
-    /// closure would copy the whole Finding, for every section of every finding.
-    private enum Body {
-        case why, atFault
-        /// One paragraph an item.
-        case bullets([String])
-        case commandsToRun
-        case fixes
-
-        /// The most sections a block has: Why, At fault, four lists of bullets, commands, fixes.
-        static let kinds = 8
-    }
-
+    /// The block as a String (live mode, tests).
     func block(_ f: Finding, number: Int, printed: inout PrintedParagraphs?) -> String {
+        var out = TextBuffer(capacity: 4_096)
+        block(f, number: number, printed: &printed, into: &out)
+        return out.text
+    }
+
+    /// The block appended to `out`: a report writes all its blocks to one buffer, whose bytes
+    /// go to the output as they are, never made a String.
+    func block(_ f: Finding, number: Int, printed: inout PrintedParagraphs?, into out: inout TextBuffer) {
         let s = style
-        let facts = FindingFacts(value: clean)
+        let facts = FindingFacts(value: clean, wrapped: true)
         // The title and each row's value are written to a buffer of their own, not made
         // Strings, then wrapped.
         var value = TextBuffer(capacity: 256)
         heading(f, number: number, facts: facts, into: &value)
-        // The title made a String apart from the rows and sections: its dash is not ASCII, and
-        // a String is made from ASCII bytes at a fraction of the cost of checking other UTF-8
-        // byte by byte.
-        var title = TextBuffer(capacity: 256)
-        value.withBytes { TerminalText.wrap(bytes: $0, prefix: "", indent: "    ", width: width, into: &title) }
-        title += "\n"
+        value.withBytes { TerminalText.wrap(bytes: $0, prefix: "", indent: "    ", width: width, into: &out) }
+        out += "\n"
         value.truncate(to: 0)
-        // The rest is written to one buffer and made a String once: joining Strings would copy
-        // it piece by piece again.
-        var out = TextBuffer(capacity: 2_048)
         facts.process(f, into: &value)
         row(&out, .process, &value)
         facts.domain(f, into: &value)
@@ -85,10 +53,10 @@ struct FindingText {
         row(&out, .log, &value)
 
         var references: [(name: String, place: String)] = []
-        references.reserveCapacity(Body.kinds)
+        references.reserveCapacity(Section.allCases.count)
         var full = TextBuffer(capacity: 1_024)
         let place = "[\(number)]"
-        for section in sections(f) {
+        for section in Section.allCases where section.isShown(for: f) {
             var whole: String?
             if !section.alwaysPrinted, printed != nil {
                 // A body that does not shorten paragraphs printed before is rendered once, for
@@ -102,7 +70,7 @@ struct FindingText {
             }
             full += "\n  "
             full += s.bold(section.title)
-            full += section.note
+            if section == .commandsToRun { full += s.dim("  (they only read files)") }
             full += "\n"
             full += whole ?? body(section, f, number: number, printed: &printed)
         }
@@ -111,23 +79,27 @@ struct FindingText {
             row(&out, .asIn, &value)
         }
         out += full
-        return title.text + out.text
     }
 
     /// "[2]: why, evidence, fixes; [1]: at fault": each earlier finding with the sections this
     /// one shares with it.
     static func referenceLine(_ references: [(name: String, place: String)], into line: inout TextBuffer) {
         // A block has a handful of sections: scanning them for each place costs less than
-        // grouping them in a dictionary.
-        let start = line.count
-        for (i, r) in references.enumerated() where !references[..<i].contains(where: { $0.place == r.place }) {
-            if line.count > start { line += "; " }
-            line += r.place
+        // grouping them in a dictionary. `named` marks those already written, one bit each
+        // (a block has eight sections at most).
+        assert(references.count <= UInt64.bitWidth)
+        var named: UInt64 = 0
+        for i in references.indices where named & (1 << i) == 0 {
+            if named != 0 { line += "; " }
+            let place = references[i].place
+            line += place
             line += ": "
-            line += r.name
-            for other in references[(i + 1)...] where other.place == r.place {
+            line += references[i].name
+            named |= 1 << i
+            for j in (i + 1)..<references.count where named & (1 << j) == 0 && references[j].place == place {
                 line += ", "
-                line += other.name
+                line += references[j].name
+                named |= 1 << j
             }
         }
     }
@@ -139,9 +111,9 @@ struct FindingText {
         -> (body: String, before: String?) {
         var none = PrintedParagraphs?.none
         let source: PrintedParagraphs.Source
-        switch section.body {
+        switch section {
         case .why: source = .texts([f.why])
-        case .bullets(let items): source = .texts(items)
+        case .live, .stillRunning, .evidence, .settle: source = .texts(section.bullets(f) ?? [])
         case .fixes: source = .fixes(f.fixes)
         case .atFault, .commandsToRun:
             let whole = body(section, f, number: number, printed: &none)
@@ -150,40 +122,18 @@ struct FindingText {
         return printed.section(section.title, source, place: place) { body(section, f, number: number, printed: &none) }
     }
 
-    private func sections(_ f: Finding) -> [Section] {
-        let s = style
-        var out: [Section] = []
-        out.reserveCapacity(Body.kinds)
-        out.append(Section(title: "Why", name: "why", body: .why))
-        out.append(Section(title: "At fault", name: "at fault", body: .atFault))
-        func bullets(_ title: String, _ name: String, _ items: [String]) {
-            guard !items.isEmpty else { return }
-            out.append(Section(title: title, name: name, body: .bullets(items)))
-        }
-        bullets("Seen in the running process", "seen in the running process", f.liveFacts)
-        bullets("Still running (the host report's process list)", "still running", f.stillRunningFacts)
-        bullets("Evidence", "evidence", f.evidence)
-        bullets("What would settle it", "what would settle it", f.evidenceNeeded)
-        if !f.commandsToRun.isEmpty {
-            out.append(Section(title: "Run where the program is installed", note: s.dim("  (they only read files)"), name: "commands to run",
-                               body: .commandsToRun))
-        }
-        if !f.fixes.isEmpty { out.append(Section(title: "Fix, safest first", name: "fixes", body: .fixes)) }
-        return out
-    }
-
     /// The lines under a section's title; paragraphs printed before become references when
     /// `printed` is given.
     private func body(_ section: Section, _ f: Finding, number: Int, printed: inout PrintedParagraphs?) -> String {
         var body = TextBuffer(capacity: 512)
-        switch section.body {
+        switch section {
         case .why:
             TerminalText.wrap(clean(f.why), prefix: "    ", indent: "    ", width: width, into: &body)
             body += "\n"
         case .atFault: atFault(f, into: &body)
         case .commandsToRun: commands(f.commandsToRun, indent: "    ", into: &body)
-        case .bullets(let items):
-            for item in items {
+        case .live, .stillRunning, .evidence, .settle:
+            for item in section.bullets(f) ?? [] {
                 paragraph(clean(item), prefix: "    - ", indent: "      ", place: "[\(number)], \(section.name)", printed: &printed, into: &body)
                 body += "\n"
             }
@@ -280,20 +230,21 @@ struct FindingText {
         // In ASCII text bytes are characters, and a byte search spares `firstRange(of:)` and
         // `hasPrefix` their work by character; other text is searched by character.
         let ascii = text.allBytes { $0 < 0x80 }
-        guard let colon = ascii ? firstColonSpace(text.utf8) : text.firstRange(of: ": ") else { return nil }
+        guard let colon = ascii ? firstColonSpace(text) : text.firstRange(of: ": ") else { return nil }
         let rest = text[colon.upperBound...]
         guard commandTools.contains(where: { ascii ? rest.utf8.starts(with: $0.utf8) : rest.hasPrefix($0) }) else { return nil }
         return (String(text[..<colon.lowerBound]) + ":", String(rest))
     }
 
-    /// The first ": " in ASCII text's bytes.
-    private static func firstColonSpace(_ bytes: String.UTF8View) -> Range<String.Index>? {
-        var previous: UInt8 = 0
-        for i in bytes.indices {
-            if previous == UInt8(ascii: ":"), bytes[i] == UInt8(ascii: " ") { return bytes.index(before: i)..<bytes.index(after: i) }
-            previous = bytes[i]
-        }
-        return nil
+    /// The first ": " in ASCII text's bytes, searched where they lie: walking the UTF-8 view
+    /// index by index cost several times more.
+    private static func firstColonSpace(_ text: String) -> Range<String.Index>? {
+        var text = text
+        guard let offset = text.withUTF8({ bytes in
+            bytes.indices.dropFirst().first { bytes[$0] == UInt8(ascii: " ") && bytes[$0 - 1] == UInt8(ascii: ":") }
+        }) else { return nil }
+        let space = text.utf8.index(text.startIndex, offsetBy: offset)
+        return text.utf8.index(before: space)..<text.utf8.index(after: space)
     }
 
     func clean(_ s: String) -> String { TerminalText.sanitize(s) }

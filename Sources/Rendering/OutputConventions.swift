@@ -44,6 +44,14 @@ public struct OutputConventions: Sendable, Equatable {
 
     static let asciiStandIns: [Character: String] = ["—": "-", "–": "-", "→": "->", "…": "...", "≥": ">=", "×": "x"]
 
+    /// `shown` of the UTF-8 text `bytes`, handed to `write`: as they are in a UTF-8 locale or
+    /// when they are ASCII (a report's bytes are not made a String for nothing).
+    public func shown(bytes: UnsafeBufferPointer<UInt8>, to write: (UnsafeBufferPointer<UInt8>) -> Void) {
+        guard !unicode, !PrintableASCII.isASCII(bytes) else { return write(bytes) }
+        var text = shown(String(decoding: bytes, as: UTF8.self))
+        text.withUTF8(write)
+    }
+
     /// `text` as this output can show it: unchanged in a UTF-8 locale, with ASCII stand-ins for
     /// the prose's typographic characters otherwise (other characters, from logs, are left alone).
     ///

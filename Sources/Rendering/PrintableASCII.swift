@@ -32,6 +32,17 @@ enum PrintableASCII {
         return text[i...].allSatisfy(isPrintable)
     }
 
+    /// Whether every byte of `text` is ASCII (below 0x80).
+    static func isASCII(_ text: UnsafeBufferPointer<UInt8>) -> Bool {
+        let bytes = UnsafeRawBufferPointer(text)
+        var i = 0
+        while i + 8 <= bytes.count {
+            if word(bytes, at: i) & high != 0 { return false }
+            i += 8
+        }
+        return text[i...].allSatisfy { $0 < 0x80 }
+    }
+
     /// Whether `text` is printable words one space apart, with no space at either end (most
     /// text): then every byte takes a column and every space is a place to break a line.
     static func isPlainWords(_ text: UnsafeBufferPointer<UInt8>) -> Bool {

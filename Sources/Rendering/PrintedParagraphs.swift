@@ -35,10 +35,10 @@ struct PrintedParagraphs {
         var title: String
         var source: Source
 
-        /// Digested from every text the body is rendered from.
+        /// Digested from every text the body is rendered from. Not from the title: the same
+        /// texts under two titles are rare, and the keys' comparison tells them apart.
         var key: DigestKey<SectionKey> {
             var digest = TextDigest()
-            digest.add(title)
             switch source {
             case .texts(let texts):
                 for text in texts { digest.add(text) }

@@ -85,8 +85,22 @@ public enum TerminalText {
             while end < text.count, text[end] & 0xc0 == 0x80 { end += 1 }
         }
         guard start < i || end > i + 1 else { return true }
+        // The prose's own punctuation beside a space (the " — " of every block's title) is
+        // told without the grapheme breaking, which costs more than the rest of the wrap.
+        if (start == i || isLoneMark(text, start..<i)), (end == i + 1 || isLoneMark(text, (i + 1)..<end)) { return true }
         let around = String(decoding: UnsafeBufferPointer(rebasing: text[start..<end]), as: UTF8.self)
         return around.count == around.unicodeScalars.count
+    }
+
+    /// The UTF-8 of the typographic characters the prose uses (— – → … ≥ ×, those with ASCII
+    /// stand-ins). None joins a space into one character: a scalar does that only as an
+    /// extending or spacing mark or a zero-width joiner after the space, or a prepended mark
+    /// before it.
+    private static let loneMarks: [[UInt8]] = OutputConventions.asciiStandIns.keys.map { Array(String($0).utf8) }
+
+    /// Whether the bytes `range` of `text` are one of `loneMarks`.
+    private static func isLoneMark(_ text: UnsafeBufferPointer<UInt8>, _ range: Range<Int>) -> Bool {
+        loneMarks.contains { $0.count == range.count && $0.elementsEqual(text[range]) }
     }
 
     /// `wrap` on the bytes of `text`, appended to `out`, in one walk: words are found at space

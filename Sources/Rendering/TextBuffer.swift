@@ -59,13 +59,17 @@ struct TextBuffer: ~Copyable {
     /// and making each a String of its own first costs several times more than its digits.
     mutating func append(decimal value: some BinaryInteger, digits: Int = 1) {
         let magnitude = UInt64(value.magnitude)
-        reserve(DecimalDigits.count(magnitude, minimum: digits) + 1)
+        let length = DecimalDigits.count(magnitude, minimum: digits)
+        reserve(length + 1)
         if value < 0 {
             start[count] = UInt8(ascii: "-")
             count += 1
         }
-        count += DecimalDigits.write(magnitude, minimum: digits, to: start + count)
+        count += DecimalDigits.write(magnitude, length: length, to: start + count)
     }
+
+    /// The last byte written; nil when nothing was.
+    var last: UInt8? { count > 0 ? start[count - 1] : nil }
 
     /// The bytes written so far, in place.
     func withBytes<R>(_ body: (UnsafeBufferPointer<UInt8>) -> R) -> R { body(UnsafeBufferPointer(start: start, count: count)) }

@@ -17,13 +17,17 @@ public struct TextRenderer: StreamingRenderer {
     /// The report, handed to `write` piece by piece: each finding is explained and rendered
     /// when its turn comes, so memory holds one finding's prose at a time, not the report's.
     public func render(_ report: Report, to write: (String) -> Void) {
-        withoutActuallyEscaping(write) { write in renderShown(report) { write(conventions.shown($0)) } }
+        // Each piece is whole UTF-8: it ends where a finding's block does.
+        render(report, bytes: { write(String(decoding: $0, as: UTF8.self)) })
     }
 
-    private func renderShown(_ report: Report, to write: (String) -> Void) {
+    /// `render(_:to:)` as UTF-8 bytes, in pieces of about `pieceSize` bytes that end where a
+    /// block does: a report of thousands of findings is written to the output from one buffer,
+    /// with no String made of it on the way.
+    public func render(_ report: Report, bytes write: (UnsafeBufferPointer<UInt8>) -> Void) {
         let s = Style(enabled: color)
         let facts = FindingFacts(value: clean)
-        var out = ""
+        var out = TextBuffer(capacity: Self.pieceSize + 16_384)
         let exec = report.execFindings
         let other = report.otherFindings
         out += s.bold(wrap(FindingFacts.headline(report), prefix: "", indent: "  ")) + "\n"
@@ -40,21 +44,22 @@ public struct TextRenderer: StreamingRenderer {
             out += s.yellow(wrap("Limits reached: " + report.limits.map { clean($0.detail) }.joined(separator: "; ") + ".", prefix: "", indent: "  ")) + "\n"
         }
         if exec.isEmpty { out += "No execmem, execstack, execheap or execmod denials found.\n" }
-        write(out)
-        out = ""
         var printed: PrintedParagraphs? = PrintedParagraphs()
         var memo = PolicyAdviceMemo()
         for (i, finding) in exec.enumerated() {
             // Explained in the copy the loop made: a Finding is large, and copying it costs.
             var f = finding
             report.explain(&f, memo: &memo)
-            // Two writes, not one joined string: joining would copy the block once more.
-            write("\n")
-            write(FindingText(style: s, width: width).block(f, number: i + 1, printed: &printed))
+            out += "\n"
+            FindingText(style: s, width: width).block(f, number: i + 1, printed: &printed, into: &out)
+            if out.count >= Self.pieceSize { hand(&out, to: write) }
         }
         if !other.isEmpty {
-            write("\n" + s.bold("Other denials (not exec*)") + "\n")
-            for f in other { write(wrap(facts.otherDenial(f), prefix: "  - ", indent: "    ") + "\n") }
+            out += "\n" + s.bold("Other denials (not exec*)") + "\n"
+            for f in other {
+                out += wrap(facts.otherDenial(f), prefix: "  - ", indent: "    ") + "\n"
+                if out.count >= Self.pieceSize { hand(&out, to: write) }
+            }
         }
         if !report.timeline.isEmpty {
             out += "\n" + s.bold("Policy changes") + "\n"
@@ -66,7 +71,18 @@ public struct TextRenderer: StreamingRenderer {
                 out += wrap(clean(e.text) + (e.count > 1 ? " (\(e.count) times)" : ""), prefix: "  - ", indent: "    ") + "\n"
             }
         }
-        write(out)
+        hand(&out, to: write)
+    }
+
+    /// How much of the report is held before it is handed on.
+    static let pieceSize = 64 << 10
+
+    /// What `out` holds, as the output can show it, handed to `write`; `out` is then emptied.
+    /// Every piece ends with a line feed, after which a character always ends: the stand-ins
+    /// of `OutputConventions.shown` are the same for the pieces as for the whole.
+    private func hand(_ out: inout TextBuffer, to write: (UnsafeBufferPointer<UInt8>) -> Void) {
+        if out.count > 0 { out.withBytes { conventions.shown(bytes: $0, to: write) } }
+        out.truncate(to: 0)
     }
 
     /// One finding's block, as live mode prints it the moment it appears: whole, with no

@@ -137,14 +137,16 @@ enum Descriptor {
     }
 
     static func write(_ bytes: [UInt8], to fd: Int32) {
-        bytes.withUnsafeBytes { raw in
-            var offset = 0
-            while offset < raw.count {
-                let n = Glibc.write(fd, raw.baseAddress! + offset, raw.count - offset)
-                if n < 0 && errno == EINTR { continue }
-                if n <= 0 { return }
-                offset += n
-            }
+        bytes.withUnsafeBytes { write($0, to: fd) }
+    }
+
+    static func write(_ raw: UnsafeRawBufferPointer, to fd: Int32) {
+        var offset = 0
+        while offset < raw.count {
+            let n = Glibc.write(fd, raw.baseAddress! + offset, raw.count - offset)
+            if n < 0 && errno == EINTR { continue }
+            if n <= 0 { return }
+            offset += n
         }
     }
 }
@@ -164,6 +166,16 @@ struct BufferedOutput {
 
     mutating func write(_ text: String) {
         pending.append(contentsOf: text.utf8)
+        if pending.count >= Self.threshold { flush() }
+    }
+
+    mutating func write(bytes: UnsafeBufferPointer<UInt8>) {
+        // A renderer's piece of 64 KiB or more goes out from where it lies, not copied first.
+        if bytes.count >= Self.threshold {
+            flush()
+            return Descriptor.write(UnsafeRawBufferPointer(bytes), to: fd)
+        }
+        pending.append(contentsOf: bytes)
         if pending.count >= Self.threshold { flush() }
     }
 

@@ -56,7 +56,7 @@ struct Explain: ParsableCommand {
         var out = BufferedOutput(fd: 1)
         switch common.format {
         case .text:
-            TextRenderer(color: common.color.enabled(forDescriptor: 1), conventions: .detect(forDescriptor: 1)).render(report) { out.write($0) }
+            TextRenderer(color: common.color.enabled(forDescriptor: 1), conventions: .detect(forDescriptor: 1)).render(report, bytes: { out.write(bytes: $0) })
         case .summary: SummaryRenderer(conventions: .detect(forDescriptor: 1), byNode: options.byNode).render(report) { out.write($0) }
         case .markdown: MarkdownRenderer(conventions: .detect(forDescriptor: 1)).render(report) { out.write($0) }
         case .json:

@@ -93,6 +93,28 @@ import AuditInput
         #expect(out.text == "007 1234 -05")
     }
 
+    /// Digits are written two at a time: every length from 1 to 20, at each power of ten and
+    /// either side, and random values, padded to widths on both sides of their length.
+    @Test func decimalsOfEveryLengthAndPadding() {
+        var values: [UInt64] = [0, UInt64.max, UInt64.max - 1]
+        var power: UInt64 = 1
+        for _ in 0..<19 {
+            power *= 10
+            values += [power - 1, power, power + 1]
+        }
+        var rng = SystemRandomNumberGenerator()
+        values += (0..<2_000).map { _ in UInt64.random(in: 0...UInt64.max, using: &rng) >> UInt64.random(in: 0...63, using: &rng) }
+        var out = TextBuffer()
+        for value in values {
+            for digits in [1, 2, 3, 5, 12, 22] {
+                out.truncate(to: 0)
+                out.append(decimal: value, digits: digits)
+                let plain = String(value)
+                #expect(out.text == String(repeating: "0", count: max(0, digits - plain.count)) + plain, "\(value) in \(digits)")
+            }
+        }
+    }
+
     /// A memo keyed by texts' digest: the same texts are the same key, in other Strings too;
     /// texts cut in other places are not.
     @Test func digestKeysAreTheTextsTheyAreMadeOf() {

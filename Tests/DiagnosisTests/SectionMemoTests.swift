@@ -24,4 +24,21 @@ import Diagnosis
         #expect(asIn[2].contains("evidence"), "\(asIn[2])")
         #expect(blocks[1].contains("    - mapped a\n    - bc\n"))
     }
+
+    /// The same items under another title are another section: the second finding's "What
+    /// would settle it" has the first's Evidence items, and is printed, not pointed to.
+    @Test func theSameTextsUnderAnotherTitleAreAnotherSection() throws {
+        let d = try HostFactsTests.diagnose(HostFactsTests.execmemLog, host: HostFactsTests.host(kernel: "5.14.0", glibc: "2.34"))
+        let base = try #require(d.facts.first)
+        var first = base, second = base
+        first.evidence = ["mapped anonymous memory writable and executable"]
+        first.evidenceNeeded = ["the maps of the process"]
+        second.evidence = ["another item"]
+        second.evidenceNeeded = ["mapped anonymous memory writable and executable"]
+        let report = Report(findings: [first, second], events: 2, denials: 2, inputs: [], sysroot: nil, policy: d.policyInForce)
+        let blocks = Array(TextRenderer(color: false).render(report).components(separatedBy: "\n[").dropFirst())
+        #expect(blocks.count == 2)
+        #expect(!blocks[1].contains("what would settle it"), "\(blocks[1])")
+        #expect(blocks[1].contains("  What would settle it\n    - mapped anonymous memory writable and executable\n"), "\(blocks[1])")
+    }
 }
