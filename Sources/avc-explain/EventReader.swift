@@ -37,15 +37,14 @@ struct EventReader {
     var batchItems = 256
     var batchBytes = 256 << 10
 
-    /// Reads everything, passing batches (and the record bytes they hold) to `send`, the last
-    /// one empty.
+    /// Reads everything, passing batches (and the bytes they hold) to `send`, the last one empty.
     func run(send: ([ReadItem], Int) -> Void) {
         var assembler = Assembler()
         var batch: [ReadItem] = []
         var bytes = 0
         batch.reserveCapacity(batchItems)
         func put(_ item: ReadItem) {
-            if case .event(let event) = item { bytes += Self.bytes(of: event) }
+            bytes += Self.bytes(of: item)
             batch.append(item)
             if batch.count >= batchItems || bytes >= batchBytes {
                 send(batch, bytes)
@@ -64,10 +63,17 @@ struct EventReader {
         send([], 0)
     }
 
-    /// What an event holds, for the hand-over's budget: its records' bytes, and for each what
-    /// it costs beyond them (its fields and its place in the event's array).
-    static func bytes(of event: Event) -> Int {
-        event.records.reduce(0) { $0 + $1.byteCount + 160 }
+    /// What an item holds, for the hand-over's budget: an event's records' bytes, and for each
+    /// what it costs beyond them (its fields and its place in the event's array); a loader
+    /// message's text. Every item counts, so that no batch is free: a log of loader messages
+    /// alone (a line each, up to the 1 MiB line length) is held to the budget too.
+    static func bytes(of item: ReadItem) -> Int {
+        switch item {
+        case .event(let event): return event.records.reduce(0) { $0 + $1.byteCount + 160 }
+        case .loaderMessage(let message):
+            return 160 + message.object.utf8.count + message.reason.utf8.count + (message.program?.utf8.count ?? 0)
+        case .scanned, .finished: return MemoryLayout<ReadItem>.stride
+        }
     }
 
     private func read(_ source: InputSource, into assembler: inout Assembler,
