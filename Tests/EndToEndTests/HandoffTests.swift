@@ -175,6 +175,30 @@ import AuditInput
         #expect(batches.allSatisfy { $0.bytes >= 10_000 * $0.items.count - 10_000 })
     }
 
+    /// With a progress line, each chunk's mark goes at once, at the end of its batch, even when
+    /// the chunks hold no record to keep: the line moves while a log without denials (or a pipe
+    /// that stalls) is read. Marks were sent only beside items, in full batches, so this log
+    /// had none.
+    @Test func progressMarksGoAfterEveryChunk() throws {
+        let dir = try TemporaryDirectory("event-reader-progress")
+        let line = "type=USER_LOGIN msg=audit(1795700000.000:1): pid=1 uid=0 auid=4294967295 ses=4294967295 msg='op=login acct=\"root\" exe=\"/usr/sbin/sshd\" res=failed'\n"
+        let log = String(repeating: line, count: (4 << 20) / line.utf8.count)
+        let reader = EventReader(sources: [.file(try dir.write("logins.log", log))], scopes: [:], filter: .init(), reportsProgress: true)
+        let batches = Self.batches(reader).dropLast()
+        let marks = batches.map { batch in
+            batch.items.compactMap { item -> Int? in
+                if case .scanned(let bytes) = item { return bytes }
+                return nil
+            }
+        }
+        #expect(marks.flatMap { $0 }.count >= 2)
+        #expect(marks.flatMap { $0 }.last == log.utf8.count)
+        for (batch, marks) in zip(batches, marks) where !marks.isEmpty {
+            #expect(marks.count == 1)
+            if case .scanned = batch.items.last {} else { Issue.record("a progress mark waited in its batch") }
+        }
+    }
+
     private static func batches(_ reader: EventReader) -> [(items: [ReadItem], bytes: Int)] {
         var batches: [(items: [ReadItem], bytes: Int)] = []
         reader.run { batches.append(($0, $1)) }
