@@ -56,7 +56,7 @@ test: test-deps
 	$(MAKE) release-test
 
 # Coverage-guided fuzzing (libFuzzer + AddressSanitizer) of the record parser, the ELF readers,
-# the split-scan invariant and the whole diagnosis with every renderer: FUZZ_SECONDS per target; `make fuzz FUZZ_TARGETS=elf_readers` for one.
+# the split-scan invariant, the whole diagnosis with every renderer and the reading thread's hand-over: FUZZ_SECONDS per target; `make fuzz FUZZ_TARGETS=elf_readers` for one.
 .PHONY: fuzz fuzz-smoke
 FUZZ_SECONDS ?= 60
 FUZZ_TARGETS ?=
@@ -64,7 +64,7 @@ fuzz: deps
 	FUZZ_SECONDS=$(FUZZ_SECONDS) Tests/Fuzz/run.sh $(FUZZ_TARGETS)
 
 # The short run `make test` ends with; any crash or broken invariant fails the build.
-FUZZ_SMOKE_TARGETS ?= record_parser elf_readers stream_split explain_render
+FUZZ_SMOKE_TARGETS ?= record_parser elf_readers stream_split explain_render event_reader
 fuzz-smoke: deps
 	FUZZ_SECONDS=$(or $(FUZZ_SMOKE_SECONDS),10) Tests/Fuzz/run.sh $(FUZZ_SMOKE_TARGETS)
 

@@ -6,8 +6,9 @@ import Glibc
 /// Rotated logs given in any order (`audit.log audit.log.1 audit.log.2.gz`) are read oldest
 /// first, by the time of their first record, so findings' first and last times come out right.
 public enum InputOrder {
-    /// Files (and archive members) sorted by their first record's time; standard input, and files with no time in
-    /// their first 64 KiB, keep their place relative to each other at the front.
+    /// Files (and archive members) sorted by their first record's time; standard input, pipes
+    /// and devices (which can be read only once), and files with no time in their first 64 KiB,
+    /// keep their place relative to each other at the front.
     public static func chronological(_ sources: [InputSource]) -> [InputSource] {
         guard sources.count > 1 else { return sources }
         let stamped = sources.enumerated().map { (index: $0.offset, source: $0.element, time: firstTime($0.element)) }
@@ -44,9 +45,17 @@ public enum InputOrder {
         return nil
     }
 
-    /// An input's first 64 KiB (inflated if gzip'd); nil for standard input or one that cannot be opened.
+    /// An input's first 64 KiB (inflated if gzip'd); nil for standard input, a pipe or a device
+    /// (`<(zcat audit.log.1.gz)`: what is read from it here would be gone when its turn
+    /// comes, and opening it again would wait for a writer that never comes back), or one that
+    /// cannot be opened.
     static func head(_ source: InputSource) -> [UInt8]? {
-        guard source != .standardInput, let (opened, file) = try? source.open() else { return nil }
+        guard source != .standardInput else { return nil }
+        if case .file(let path) = source {
+            var info = stat()
+            guard stat(path, &info) == 0, info.st_mode & S_IFMT == S_IFREG else { return nil }
+        }
+        guard let (opened, file) = try? source.open() else { return nil }
         var bytes = opened
         defer {
             bytes.release()

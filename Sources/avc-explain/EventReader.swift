@@ -37,67 +37,97 @@ struct EventReader {
     var batchItems = 256
     var batchBytes = 256 << 10
 
-    /// Reads everything, passing batches (and the record bytes they hold) to `send`, the last
-    /// one empty.
+    /// Reads everything, passing batches (and the bytes they hold) to `send`, the last one empty.
     func run(send: ([ReadItem], Int) -> Void) {
-        var assembler = Assembler()
-        var batch: [ReadItem] = []
-        var bytes = 0
-        batch.reserveCapacity(batchItems)
-        func put(_ item: ReadItem) {
-            if case .event(let event) = item { bytes += Self.bytes(of: event) }
-            batch.append(item)
-            if batch.count >= batchItems || bytes >= batchBytes {
-                send(batch, bytes)
-                batch.removeAll(keepingCapacity: true)
-                bytes = 0
+        // The stream's chunk callback, stored in the stream, sends progress marks at once; the
+        // batch and the stream are gone before `run` returns, so `send` does not escape.
+        withoutActuallyEscaping(send) { send in
+            var assembler = Assembler()
+            let batch = Batch(maxItems: batchItems, maxBytes: batchBytes, send: send)
+            for source in sources {
+                read(source, into: &assembler, batch: batch)
             }
+            batch.put(assembler.flush(), filter: filter)
+            batch.flush()
+            send([], 0)
         }
-        func put(_ events: [Event]) {
+    }
+
+    /// The batch being filled, sent once it holds `maxItems` items or `maxBytes`.
+    private final class Batch {
+        let maxItems: Int
+        let maxBytes: Int
+        let send: ([ReadItem], Int) -> Void
+        private var items: [ReadItem] = []
+        private var bytes = 0
+
+        init(maxItems: Int, maxBytes: Int, send: @escaping ([ReadItem], Int) -> Void) {
+            (self.maxItems, self.maxBytes, self.send) = (maxItems, maxBytes, send)
+            items.reserveCapacity(maxItems)
+        }
+
+        func put(_ item: ReadItem) {
+            bytes += EventReader.bytes(of: item)
+            items.append(item)
+            if items.count >= maxItems || bytes >= maxBytes { flush() }
+        }
+
+        func put(_ events: [Event], filter: EventFilter) {
             for event in events where filter.accepts(event) { put(.event(event)) }
         }
-        for source in sources {
-            read(source, into: &assembler, put: put, put: put)
+
+        func flush() {
+            guard !items.isEmpty else { return }
+            send(items, bytes)
+            items.removeAll(keepingCapacity: true)
+            bytes = 0
         }
-        put(assembler.flush())
-        if !batch.isEmpty { send(batch, bytes) }
-        send([], 0)
     }
 
-    /// What an event holds, for the hand-over's budget: its records' bytes, and for each what
-    /// it costs beyond them (its fields and its place in the event's array).
-    static func bytes(of event: Event) -> Int {
-        event.records.reduce(0) { $0 + $1.byteCount + 160 }
+    /// What an item holds, for the hand-over's budget: an event's records' bytes, and for each
+    /// what it costs beyond them (its fields and its place in the event's array); a loader
+    /// message's text. Every item counts, so that no batch is free: a log of loader messages
+    /// alone (a line each, up to the 1 MiB line length) is held to the budget too.
+    static func bytes(of item: ReadItem) -> Int {
+        switch item {
+        case .event(let event): return event.records.reduce(0) { $0 + $1.byteCount + 160 }
+        case .loaderMessage(let message):
+            return 160 + message.object.utf8.count + message.reason.utf8.count + (message.program?.utf8.count ?? 0)
+        case .scanned, .finished: return MemoryLayout<ReadItem>.stride
+        }
     }
 
-    private func read(_ source: InputSource, into assembler: inout Assembler,
-                      put: (ReadItem) -> Void, put events: ([Event]) -> Void) {
+    private func read(_ source: InputSource, into assembler: inout Assembler, batch: Batch) {
         var stream: RecordStream
         do {
             stream = try RecordStream(source)
         } catch {
-            put(.finished(InputEnd(stats: nil, warnings: ["\(source.name): cannot open: \(Self.describe(error))"], failed: true, bytes: 0)))
+            batch.put(.finished(InputEnd(stats: nil, warnings: ["\(source.name): cannot open: \(Self.describe(error))"], failed: true, bytes: 0)))
             return
         }
         defer { stream.close() }
         let scope = scopes[source]
         var outOfScope = 0
         var end = InputEnd(stats: nil, warnings: [], failed: false, bytes: 0)
-        var scanned = 0
+        if reportsProgress {
+            // After every chunk, sent at once: the stream may read many chunks before it
+            // returns an item (a log without denials, a pipe that stalls), and a mark waiting
+            // in a batch would leave the progress line still.
+            stream.onChunk = { scanned in
+                batch.put(.scanned(scanned))
+                batch.flush()
+            }
+        }
         do {
             while let item = try stream.next() {
-                if reportsProgress, stream.bytesScanned != scanned {
-                    scanned = stream.bytesScanned
-                    put(.scanned(scanned))
-                }
                 switch consume item {
                 case .record(let record):
-                    guard let scope else { events(assembler.add(record)); break }
+                    guard let scope else { batch.put(assembler.add(record), filter: filter); break }
                     guard let admitted = scope.admit(record) else { outOfScope += 1; break }
-                    events(assembler.add(admitted))
-                case .boundary: events(assembler.boundary())
+                    batch.put(assembler.add(admitted), filter: filter)
+                case .boundary: batch.put(assembler.boundary(), filter: filter)
                 case .loaderMessage(let message):
-                    if filter.accepts(message) { put(.loaderMessage(message)) }
+                    if filter.accepts(message) { batch.put(.loaderMessage(message)) }
                 }
             }
             end.bytes = stream.bytesScanned
@@ -116,7 +146,7 @@ struct EventReader {
             end.warnings.append("\(source.name): \(stats.kept) record\(stats.kept == 1 ? "" : "s") older than the report's audit logs read from here; the \(outOfScope) later ones are the logs' own")
         }
         end.stats = stats
-        put(.finished(end))
+        batch.put(.finished(end))
     }
 
     private static func describe(_ error: Error) -> String {

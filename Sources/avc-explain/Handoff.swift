@@ -1,11 +1,16 @@
 import Dispatch
 import Synchronization
 
-/// Batches passed from one thread to another, in order, with at most `maxBytes` waiting (and
-/// always at least one batch, however large): the sender waits when the receiver falls that far
-/// behind, so memory stays bounded whichever side is slower. Items go in batches so that the
-/// two threads meet once per batch, not once per item (a semaphore wake-up costs about as much
-/// as diagnosing a repeated denial).
+/// Batches passed from one thread to another, in order, with at most `maxBytes` held between
+/// them (and always at least one batch, however large): once a send leaves more than that
+/// held, the sender waits until enough is freed, so memory stays bounded whichever side is
+/// slower. Items go in batches so that the two threads meet once per batch, not once per item
+/// (a semaphore wake-up costs about as much as diagnosing a repeated denial).
+///
+/// Held means sent and not yet freed: queued, being used by the receiver, or given back. A
+/// batch counts until it is freed, not just until it is received: otherwise a batch of one
+/// huge event (thousands of records of one stamp) was freed only after three more like it had
+/// been built, four times the memory of reading on one thread.
 ///
 /// Spent batches go back to the sender to be freed there: memory is then freed by the thread
 /// that allocated it. Freed by the receiver, each item's arrays went to the sender's malloc
@@ -13,55 +18,67 @@ import Synchronization
 /// log, a tenth of the run waiting on that lock).
 final class Handoff<Item: Sendable>: Sendable {
     let maxBytes: Int
-    private struct Queue {
-        var batches: [(items: [Item], bytes: Int)] = []
-        var bytes = 0
+    private struct State {
+        var queued: [(items: [Item], bytes: Int)] = []
+        /// The bytes of the batches received and not yet given back, in the order received.
+        var taken: [Int] = []
+        var spent: [[Item]] = []
+        var spentBytes = 0
+        var held = 0
     }
-    private let queue = Mutex(Queue())
-    private let spent = Mutex<[[Item]]>([])
-    /// Signalled once per batch sent, and once per batch received. A sender that finds no room
-    /// waits for a receipt and looks again; receipts it did not wait for leave the count high,
-    /// so it may look a few times for nothing, which is harmless.
+    private let state = Mutex(State())
+    /// Signalled once per batch sent, and once per batch given back. A sender that holds too
+    /// much waits for a batch given back and looks again; those it did not wait for leave the
+    /// count high, so it may look a few times for nothing, which is harmless.
     private let sent = DispatchSemaphore(value: 0)
-    private let received = DispatchSemaphore(value: 0)
+    private let givenBack = DispatchSemaphore(value: 0)
 
     init(maxBytes: Int) {
         self.maxBytes = maxBytes
     }
 
-    /// Hands `batch` over, waiting for room; `bytes` is what it holds. An empty batch means the
-    /// sender is done.
+    /// Hands `batch` over; `bytes` is what it holds. Returns once no more than `maxBytes` is held.
+    /// An empty batch means the sender is done.
     func send(_ batch: [Item], bytes: Int) {
-        // Spent batches are freed here, on the sender's thread, outside the lock.
-        var freed: [[Item]] = []
-        spent.withLock { swap(&$0, &freed) }
-        freed.removeAll()
-        while !queue.withLock({ q in
-            guard q.batches.isEmpty || q.bytes + bytes <= maxBytes else { return false }
-            q.batches.append((batch, bytes))
-            q.bytes += bytes
-            return true
-        }) {
-            received.wait()
+        _ = freeSpent()
+        state.withLock { s in
+            s.queued.append((batch, bytes))
+            s.held += bytes
         }
         sent.signal()
+        while freeSpent() { givenBack.wait() }
     }
 
-    /// The next batch, waiting for one; empty once the sender is done.
+    /// Frees the batches given back, here on the sender's thread and outside the lock; true
+    /// while more than `maxBytes` is still held.
+    private func freeSpent() -> Bool {
+        var freed: [[Item]] = []
+        return state.withLock { s in
+            swap(&s.spent, &freed)
+            s.held -= s.spentBytes
+            s.spentBytes = 0
+            return s.held > maxBytes
+        }
+    }
+
+    /// The next batch, waiting for one; empty once the sender is done. Every batch received
+    /// must be given back (`giveBack`): the sender waits for it.
     func receive() -> [Item] {
         sent.wait()
-        let batch = queue.withLock { q in
-            let first = q.batches.removeFirst()
-            q.bytes -= first.bytes
+        return state.withLock { s in
+            let first = s.queued.removeFirst()
+            s.taken.append(first.bytes)
             return first.items
         }
-        received.signal()
-        return batch
     }
 
     /// Hands a received batch back, to be freed by the sender.
     func giveBack(_ batch: consuming [Item]) {
         var batch = Optional(batch)
-        spent.withLock { $0.append(batch.take()!) }
+        state.withLock { s in
+            s.spent.append(batch.take()!)
+            s.spentBytes += s.taken.removeFirst()
+        }
+        givenBack.signal()
     }
 }

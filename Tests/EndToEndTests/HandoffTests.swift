@@ -54,6 +54,35 @@ import AuditInput
         #expect(Self.exchange(count: 20, bytes: 1_000, maxBytes: 100) == Array(0..<20))
     }
 
+    /// A batch past the budget is freed before the sender goes on: the next one is built with
+    /// nothing else held, as when reading on one thread (one huge event in memory, not four).
+    /// Without it, a send returned once its batch was queued and the batches given back
+    /// waited for the sender's next send to be freed.
+    @Test func aBatchPastTheBudgetIsFreedBeforeTheNextIsBuilt() {
+        final class Count: Sendable { let value = Atomic<Int>(0) }
+        final class Tracked: Sendable {
+            let freed: Count
+            init(_ freed: Count) { self.freed = freed }
+            deinit { freed.value.add(1, ordering: .sequentiallyConsistent) }
+        }
+        let freed = Count()
+        let handoff = Handoff<Tracked>(maxBytes: 100)
+        let unfreedAtReturn = Mutex<[Int]>([])
+        let thread = ReadingThread {
+            for i in 0..<20 {
+                handoff.send([Tracked(freed)], bytes: 1_000)
+                unfreedAtReturn.withLock { $0.append(i + 1 - freed.value.load(ordering: .sequentiallyConsistent)) }
+            }
+            handoff.send([], bytes: 0)
+        }
+        while case let batch = handoff.receive(), !batch.isEmpty {
+            usleep(1_000)
+            handoff.giveBack(batch)
+        }
+        thread?.join()
+        #expect(unfreedAtReturn.withLock { $0 } == Array(repeating: 0, count: 20))
+    }
+
     /// Items given back are released by the sender's thread, which allocated them.
     @Test func spentBatchesAreFreedBySender() throws {
         final class Log: Sendable { let threads = Mutex<[pthread_t]>([]) }
@@ -102,7 +131,7 @@ import AuditInput
             let batches = Self.batches(reader)
             #expect(batches.last?.items.isEmpty == true && batches.last?.bytes == 0)
             for batch in batches.dropLast() {
-                let sizes = batch.items.map(Self.bytes)
+                let sizes = batch.items.map(EventReader.bytes)
                 #expect(batch.bytes == sizes.reduce(0, +))
                 #expect(batch.items.count <= items)
                 if batch.items.count > 1 { #expect(batch.bytes - sizes.last! < bytes) }
@@ -127,14 +156,53 @@ import AuditInput
         #expect(ends[1].1.warnings.first?.hasPrefix(dir.path + "/missing.log: cannot open:") == true)
     }
 
+    /// Loader messages count against the budget by their text: a log of nothing else (one per
+    /// line, up to the 1 MiB line length) cannot fill memory while the diagnosis lags. They
+    /// counted nothing before, so any number of such batches could wait.
+    @Test func loaderMessagesCountTheirText() throws {
+        let dir = try TemporaryDirectory("event-reader-loader")
+        let reason = "Permission denied " + String(repeating: "Z", count: 10_000)
+        var log = ""
+        for i in 0..<10 {
+            log += "prog\(i): error while loading shared libraries: /opt/lib\(i).so: cannot enable executable stack as shared object requires: \(reason)\n"
+        }
+        var reader = EventReader(sources: [.file(try dir.write("loader.log", log))], scopes: [:], filter: .init(), reportsProgress: false)
+        reader.batchBytes = 25_000
+        let batches = Self.batches(reader).dropLast()
+        #expect(batches.flatMap(\.items).count == 11)
+        // Three messages make a batch of 30,000 bytes.
+        #expect(batches.map(\.items.count) == [3, 3, 3, 2])
+        #expect(batches.allSatisfy { $0.bytes >= 10_000 * $0.items.count - 10_000 })
+    }
+
+    /// With a progress line, each chunk's mark goes at once, at the end of its batch, even when
+    /// the chunks hold no record to keep: the line moves while a log without denials (or a pipe
+    /// that stalls) is read. Marks were sent only beside items, in full batches, so this log
+    /// had none.
+    @Test func progressMarksGoAfterEveryChunk() throws {
+        let dir = try TemporaryDirectory("event-reader-progress")
+        let line = "type=USER_LOGIN msg=audit(1795700000.000:1): pid=1 uid=0 auid=4294967295 ses=4294967295 msg='op=login acct=\"root\" exe=\"/usr/sbin/sshd\" res=failed'\n"
+        let log = String(repeating: line, count: (4 << 20) / line.utf8.count)
+        let reader = EventReader(sources: [.file(try dir.write("logins.log", log))], scopes: [:], filter: .init(), reportsProgress: true)
+        let batches = Self.batches(reader).dropLast()
+        let marks = batches.map { batch in
+            batch.items.compactMap { item -> Int? in
+                if case .scanned(let bytes) = item { return bytes }
+                return nil
+            }
+        }
+        #expect(marks.flatMap { $0 }.count >= 2)
+        #expect(marks.flatMap { $0 }.last == log.utf8.count)
+        for (batch, marks) in zip(batches, marks) where !marks.isEmpty {
+            #expect(marks.count == 1)
+            if case .scanned = batch.items.last {} else { Issue.record("a progress mark waited in its batch") }
+        }
+    }
+
     private static func batches(_ reader: EventReader) -> [(items: [ReadItem], bytes: Int)] {
         var batches: [(items: [ReadItem], bytes: Int)] = []
         reader.run { batches.append(($0, $1)) }
         return batches
     }
 
-    private static func bytes(_ item: ReadItem) -> Int {
-        if case .event(let event) = item { return EventReader.bytes(of: event) }
-        return 0
-    }
 }

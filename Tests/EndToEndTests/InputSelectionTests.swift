@@ -1,4 +1,5 @@
 import Foundation
+import Synchronization
 import Testing
 import TestSupport
 import AuditInput
@@ -47,6 +48,28 @@ import AuditInput
         for other in ["audit.log.bak", "audit.log.", "audit.logx", "audit.log-20261129", "audit.log.1.xz", "xaudit.log"] {
             #expect(InputOrder.rotationNumber(other, of: "audit.log") == nil, "\(other)")
         }
+    }
+
+    /// A pipe among several inputs (`<(zcat audit.log.1.gz) audit.log`) is not opened to peek
+    /// at its first stamp: what the peek read was gone when the pipe's turn came, and opening it
+    /// again waited for a writer that never came back, so the run hung.
+    @Test func aPipeIsNotPeekedAtForTheOrder() throws {
+        let dir = try TemporaryDirectory("pipe-order")
+        let pipe = dir.path + "/pipe"
+        #expect(mkfifo(pipe, 0o600) == 0)
+        let log = try dir.write("a.log", "type=AVC msg=audit(1795700000.100:1): avc:  denied  { execmem } for  pid=1 comm=\"a\" scontext=u:r:t:s0 tcontext=u:r:t:s0 tclass=process permissive=0\n")
+        let ordered = Mutex<[InputSource]>([])
+        let done = DispatchSemaphore(value: 0)
+        let thread = ReadingThread {
+            ordered.withLock { $0 = InputOrder.chronological([.file(log), .file(pipe)]) }
+            done.signal()
+        }
+        let peeked = done.wait(timeout: .now() + 5) == .timedOut
+        // A peek waiting for a writer is let go, to fail rather than hang.
+        if peeked { close(open(pipe, O_WRONLY)) }
+        thread?.join()
+        #expect(!peeked, "the pipe was opened to read its first stamp")
+        #expect(ordered.withLock { $0 } == [.file(pipe), .file(log)])
     }
 
     @Test func directoryListsRotationsOldestFirst() throws {

@@ -9,7 +9,7 @@
 set -eu
 cd "$(dirname "$0")/../.."
 
-all_targets() { echo record_parser elf_readers stream_split explain_render; }
+all_targets() { echo record_parser elf_readers stream_split explain_render event_reader; }
 if [ "${1:-}" = --list ]; then all_targets | tr '\n' ' '; exit 0; fi
 SWIFT=${SWIFT:-swift}
 OUT=.build/fuzz
@@ -42,7 +42,15 @@ modules_of() {
         elf_readers) echo ELFLoader ;;
         stream_split) echo AuditInput AuditEvents ;;
         explain_render) echo AuditInput AuditEvents ELFLoader Diagnosis Rendering ;;
+        event_reader) echo AuditInput AuditEvents ;;
         *) echo "fuzz: unknown target $1" >&2; exit 2 ;;
+    esac
+}
+
+# target name: the command's own files it is compiled with (the command is no module to link).
+sources_of() {
+    case $1 in
+        event_reader) echo Sources/avc-explain/EventReader.swift Sources/avc-explain/Handoff.swift Sources/avc-explain/ReadingThread.swift ;;
     esac
 }
 
@@ -52,6 +60,6 @@ for target in $targets; do
     for m in $(modules_of "$target"); do module "$m"; objects="$objects $OUT/modules/$m.o"; done
     echo "fuzz: linking $OUT/$target"
     # shellcheck disable=SC2086
-    swiftc $FLAGS -module-name "fuzz_$target" Tests/Fuzz/"$target".swift $objects $SYSTEM_OBJECTS \
+    swiftc $FLAGS -module-name "fuzz_$target" Tests/Fuzz/"$target".swift $(sources_of "$target") $objects $SYSTEM_OBJECTS \
         -use-ld=lld -laudit -lz -larchive -o "$OUT/$target"
 done

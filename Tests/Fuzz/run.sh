@@ -17,7 +17,7 @@ failed=""
 for target in $targets; do
     case $target in
         elf_readers) max_len=65536 ;;   # a small shared object with debug info, or ld.so.cache
-        stream_split|explain_render) max_len=16384 ;;
+        stream_split|explain_render|event_reader) max_len=16384 ;;
         *) max_len=4096 ;;
     esac
     echo "fuzz: $target for ${SECONDS_EACH}s"

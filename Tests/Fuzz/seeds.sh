@@ -32,6 +32,8 @@ logs_into record_parser 12
 logs_into stream_split 200 '\024\010\100'
 # explain_render: whole events, a few dozen at a time.
 logs_into explain_render 60
+# event_reader: batches of 3 items or 256 bytes, a budget of 1 KiB, progress marks.
+logs_into event_reader 60 '\005\040\100'
 
 # ELF readers: the selector byte (see elf_readers.swift), then the file.
 dir=$OUT/corpus-elf_readers
@@ -57,4 +59,4 @@ done
     for f in /etc/ld.so.conf.d/*.conf; do [ -f "$f" ] && { printf '\000'; cat "$f"; }; done
 } > "$dir/ld.so.conf"
 if [ -d Tests/Fuzz/seeds/elf_readers ]; then cp Tests/Fuzz/seeds/elf_readers/* "$dir/"; fi
-echo "fuzz: seeds in $(for t in record_parser stream_split elf_readers explain_render; do printf '%s (%s) ' "$OUT/corpus-$t" "$(ls "$OUT/corpus-$t" | wc -l)"; done)"
+echo "fuzz: seeds in $(for t in record_parser stream_split elf_readers explain_render event_reader; do printf '%s (%s) ' "$OUT/corpus-$t" "$(ls "$OUT/corpus-$t" | wc -l)"; done)"
