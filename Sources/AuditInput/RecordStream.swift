@@ -201,6 +201,10 @@ public struct RecordStream {
 
     public static let defaultMaxLineLength = ScanLayout.standard.maxLineLength
 
+    /// Where large regions' prescan halves are offered to another thread (see `SpareWork`);
+    /// nil: a Dispatch worker runs them.
+    public var spareWork: SpareWork?
+
     /// Opens the source. Throws `Errno` if the file cannot be opened.
     /// `keepEverything` keeps every record, not just those the diagnosis reads.
     public init(_ source: InputSource, layout: ScanLayout = .standard, keepEverything: Bool = false) throws {
@@ -296,7 +300,8 @@ public struct RecordStream {
         case .truncatedLine(let line): return .truncatedLine(line)
         case .lines(let lines):
             guard lines.count >= layout.parallelThreshold,
-                  let job = RegionPrescan(lines, lookups: halfLookups, maxLineLength: layout.maxLineLength, keepEverything: scanner.keepEverything)
+                  let job = RegionPrescan(lines, lookups: halfLookups, maxLineLength: layout.maxLineLength, keepEverything: scanner.keepEverything,
+                                          spare: spareWork)
             else { return .lines(lines) }
             if prescanAhead { job.start() }
             return .prescanning(job)

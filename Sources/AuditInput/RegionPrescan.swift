@@ -31,25 +31,42 @@ final class RegionPrescan: @unchecked Sendable {
     private let keepEverything: Bool
     private let worker = DispatchGroup()
     private var started = false
+    /// Where the halves are offered instead of to a Dispatch worker, if set.
+    private let spare: SpareWork?
 
     /// Splits `region` at the first line end after its middle, nil when there is none (the
     /// region is then scanned in one pass). `lookups`: one per half.
-    init?(_ region: UnsafeRawBufferPointer, lookups: [InterpretedLookups], maxLineLength: Int, keepEverything: Bool) {
+    init?(_ region: UnsafeRawBufferPointer, lookups: [InterpretedLookups], maxLineLength: Int, keepEverything: Bool, spare: SpareWork? = nil) {
         guard let base = region.baseAddress,
               let mid = memchr(base + region.count / 2, 0x0a, region.count - region.count / 2) else { return nil }
         let split = base.distance(to: mid) + 1
         self.region = region
         halves = [Half(0..<split, lookups[0]), Half(split..<region.count, lookups[1])]
         (self.maxLineLength, self.keepEverything) = (maxLineLength, keepEverything)
+        self.spare = spare
     }
 
     /// Sets the worker on the halves, once.
     func start() {
         guard !started else { return }
         started = true
+        if let spare { return spare.offer(self) }
         DispatchQueue.global().async(group: worker) { [self] in
             for half in halves where half.claim() { run(half) }
         }
+    }
+
+    /// Whether a half is still to be claimed (a helper's question; the answer may be stale).
+    var hasUnclaimedHalf: Bool { halves.contains { !$0.isClaimed } }
+
+    /// A helper's turn: runs the first half not yet claimed, as the worker would; false if
+    /// there was none.
+    func helpWithAHalf() -> Bool {
+        worker.enter()
+        defer { worker.leave() }
+        guard let half = halves.first(where: { $0.claim() }) else { return false }
+        run(half)
+        return true
     }
 
     /// The halves' prescans in order, and their lookups for the next region's halves.
@@ -81,6 +98,8 @@ final class RegionPrescan: @unchecked Sendable {
             self.range = range
             self.lookups = lookups
         }
+
+        var isClaimed: Bool { claimed.load(ordering: .acquiring) }
 
         /// True for the first thread to ask: that one runs the half.
         func claim() -> Bool {

@@ -46,17 +46,22 @@ enum Analysis {
             }
         }
         // Reading and assembling on one thread, diagnosing on this one (see `EventReader`).
-        let reader = EventReader(sources: InputOrder.chronological(sources), scopes: scopes, filter: filter,
+        var reader = EventReader(sources: InputOrder.chronological(sources), scopes: scopes, filter: filter,
                                  reportsProgress: progress != nil)
         // Room for the reader to run ahead while the first denials of new programs are explained.
         let handoff = Handoff<ReadItem>(maxBytes: 2 << 20)
-        if let thread = ReadingThread({ reader.run(send: handoff.send) }) {
-            while case let batch = handoff.receive(), !batch.isEmpty {
+        // This thread pre-scans the reader's regions while it has no events to diagnose.
+        let spare = SpareWork(wake: handoff.wake)
+        reader.spareWork = spare
+        if let thread = ReadingThread({ [reader] in reader.run(send: handoff.send) }) {
+            while case let batch = handoff.receive(whileWaiting: spare.help), !batch.isEmpty {
                 take(batch)
                 handoff.giveBack(batch)
             }
             thread.join()
         } else {
+            // Alone, with no one to offer prescan halves to.
+            reader.spareWork = nil
             reader.run { batch, _ in take(batch) }
         }
         diagnoser.addPendingCounts()

@@ -34,6 +34,8 @@ struct EventReader {
     let reportsProgress: Bool
     /// Items and record bytes per batch: enough to make a hand-over rare, few enough to keep
     /// both threads busy (and memory low).
+    /// Where the streams offer their prescan halves to the receiving thread (see `SpareWork`).
+    var spareWork: SpareWork?
     var batchItems = 256
     var batchBytes = 256 << 10
 
@@ -101,6 +103,7 @@ struct EventReader {
         var stream: RecordStream
         do {
             stream = try RecordStream(source)
+            stream.spareWork = spareWork
         } catch {
             batch.put(.finished(InputEnd(stats: nil, warnings: ["\(source.name): cannot open: \(Self.describe(error))"], failed: true, bytes: 0)))
             return

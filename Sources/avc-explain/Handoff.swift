@@ -27,7 +27,7 @@ final class Handoff<Item: Sendable>: Sendable {
         var held = 0
     }
     private let state = Mutex(State())
-    /// Signalled once per batch sent, and once per batch given back. A sender that holds too
+    /// Signalled once per batch sent (and per `wake`), and once per batch given back. A sender that holds too
     /// much waits for a batch given back and looks again; those it did not wait for leave the
     /// count high, so it may look a few times for nothing, which is harmless.
     private let sent = DispatchSemaphore(value: 0)
@@ -62,15 +62,27 @@ final class Handoff<Item: Sendable>: Sendable {
     }
 
     /// The next batch, waiting for one; empty once the sender is done. Every batch received
-    /// must be given back (`giveBack`): the sender waits for it.
-    func receive() -> [Item] {
-        sent.wait()
-        return state.withLock { s in
-            let first = s.queued.removeFirst()
-            s.taken.append(first.bytes)
-            return first.items
+    /// must be given back (`giveBack`): the sender waits for it. While there is none,
+    /// `whileWaiting` is called for other work, until it returns false (nothing to do); then the
+    /// receiver sleeps until a batch is sent or `wake` is called.
+    func receive(whileWaiting: () -> Bool = { false }) -> [Item] {
+        while true {
+            let batch = state.withLock { s -> [Item]? in
+                guard !s.queued.isEmpty else { return nil }
+                let first = s.queued.removeFirst()
+                s.taken.append(first.bytes)
+                return first.items
+            }
+            if let batch { return batch }
+            // `sent` counts sends and wakes, not batches waiting: a wake-up may find nothing,
+            // and a batch may be found before its signal is waited for; either way the receiver
+            // looks again, at worst once for nothing.
+            if !whileWaiting() { sent.wait() }
         }
     }
+
+    /// Wakes the receiver if it sleeps in `receive`, to look for work again.
+    func wake() { sent.signal() }
 
     /// Hands a received batch back, to be freed by the sender.
     func giveBack(_ batch: consuming [Item]) {

@@ -1,4 +1,5 @@
 import Foundation
+import Synchronization
 import Testing
 import TestSupport
 import AuditEvents
@@ -47,8 +48,9 @@ import AuditEvents
 /// companion the second half took from the first came after the first half's `----`, and one
 /// taken from before a `----` in an earlier region joined the event after it.
 @Suite struct SplitReadingTests {
-    private func read(_ text: String, _ layout: ScanLayout) throws -> [String] {
+    private func read(_ text: String, _ layout: ScanLayout, spare: SpareWork? = nil) throws -> [String] {
         var stream = try RecordStream(bytes: Array(text.utf8), name: "t", layout: layout)
+        stream.spareWork = spare
         defer { stream.close() }
         var items: [String] = []
         while let item = try stream.next() {
@@ -114,6 +116,43 @@ import AuditEvents
                 #expect(try read(log, ScanLayout(chunkSize: chunk, parallelThreshold: threshold, maxLineLength: 512)) == whole)
             }
         }
+    }
+
+    /// Halves offered to another thread (`SpareWork`) and run by it, or by the stream when the
+    /// helper has not begun them, give what whole reading gives: raw, pasted and `ausearch -i`
+    /// logs in small regions. First with a helper that takes the first half of every region as
+    /// soon as it is offered (so the helper's path is taken every time), then with a helper
+    /// thread taking whatever it can meanwhile (so the two race).
+    @Test(arguments: ["seed.ausearch-i.log", "chain.ausearch-i.log", "seed.ausearch-raw.log", "seed.enriched-pasted.log"])
+    func halvesRunByAHelperMatchWholeReading(_ name: String) throws {
+        let log = try String(contentsOfFile: Package.root + "/SampleLogs/forms/" + name, encoding: .utf8)
+        let whole = try read(log, ScanLayout(chunkSize: log.utf8.count + 1, parallelThreshold: .max, maxLineLength: 512))
+        final class Helper: Sendable {
+            let spare = Mutex<SpareWork?>(nil)
+            let done = Atomic(false), helped = Atomic(0)
+            func help() {
+                if spare.withLock({ $0 })?.help() == true { helped.add(1, ordering: .relaxed) }
+            }
+        }
+        let atOnce = Helper()
+        atOnce.spare.withLock { $0 = SpareWork(wake: { atOnce.help() }) }
+        let racing = Helper()
+        racing.spare.withLock { $0 = SpareWork(wake: {}) }
+        defer {
+            racing.done.store(true, ordering: .releasing)
+            atOnce.spare.withLock { $0 = nil }
+        }
+        let thread = Thread {
+            while !racing.done.load(ordering: .acquiring) { racing.help(); sched_yield() }
+        }
+        thread.start()
+        for helper in [atOnce, racing] {
+            for chunk in [97, 400, 1500] {
+                let spare = helper.spare.withLock { $0 }
+                #expect(try read(log, ScanLayout(chunkSize: chunk, parallelThreshold: 2, maxLineLength: 512), spare: spare) == whole)
+            }
+        }
+        #expect(atOnce.helped.load(ordering: .relaxed) > 0, "the helper ran no half: the test proves nothing")
     }
 
     /// Records as the assembler groups them, in the order the events complete.
