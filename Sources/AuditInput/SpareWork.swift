@@ -14,10 +14,19 @@ public final class SpareWork: Sendable {
         self.wake = wake
     }
 
+    /// Offers a region's halves. Regions whose halves are all claimed are let go here too, not
+    /// only when the helper looks: a helper kept busy (a log of many programs) may not look for
+    /// a long time, and each region holds its prescan's results.
     func offer(_ job: RegionPrescan) {
-        offered.withLock { $0.append(job) }
+        offered.withLock { jobs in
+            jobs.removeAll { !$0.hasUnclaimedHalf }
+            jobs.append(job)
+        }
         wake()
     }
+
+    /// Regions held (each with its prescan's results) until let go.
+    var regionsHeld: Int { offered.withLock { $0.count } }
 
     /// Runs one half not yet begun, if there is one; false when there is none.
     public func help() -> Bool {

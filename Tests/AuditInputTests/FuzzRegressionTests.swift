@@ -155,6 +155,18 @@ import AuditEvents
         #expect(atOnce.helped.load(ordering: .relaxed) > 0, "the helper ran no half: the test proves nothing")
     }
 
+    /// A helper that never looks (kept busy diagnosing) does not make the regions pile up: each
+    /// holds its prescan's results, and a log of a thousand regions held them all (165 MB for
+    /// the bench's log of a million programs).
+    @Test func regionsNoHelperTookAreLetGo() throws {
+        let log = try String(contentsOfFile: Package.root + "/SampleLogs/forms/seed.ausearch-raw.log", encoding: .utf8)
+        let spare = SpareWork(wake: {})
+        let whole = try read(log, ScanLayout(chunkSize: log.utf8.count + 1, parallelThreshold: .max, maxLineLength: 512))
+        #expect(try read(log, ScanLayout(chunkSize: 97, parallelThreshold: 2, maxLineLength: 512), spare: spare) == whole)
+        #expect(log.utf8.count / 97 > 20)
+        #expect(spare.regionsHeld <= 2)
+    }
+
     /// Records as the assembler groups them, in the order the events complete.
     private func events(_ bytes: [UInt8], _ layout: ScanLayout) throws -> [String] {
         var stream = try RecordStream(bytes: bytes, name: "t", layout: layout)
