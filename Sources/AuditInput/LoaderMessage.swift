@@ -21,6 +21,10 @@ public struct LoaderMessage: Sendable, Equatable {
     public var reason: String
     public var source: SourceLocation
 
+    /// strerror texts are short; names are paths (PATH_MAX). A line past either is no loader's.
+    public static let maxReasonLength = 128
+    public static let maxPathLength = 4096
+
     static let marker = ": cannot enable executable stack as shared object requires: "
     static let textRelocationMarker = ": cannot restore segment prot after reloc: "
 
@@ -53,6 +57,9 @@ public struct LoaderMessage: Sendable, Equatable {
             objectPart = head
         }
         guard let object = objectPart.split(separator: " ").last.map(String.init), !object.isEmpty else { return nil }
+        // Longer than glibc writes: not its message, and each would be kept in its finding.
+        guard reason.utf8.count <= maxReasonLength, object.utf8.count <= maxPathLength,
+              (program?.utf8.count ?? 0) <= maxPathLength else { return nil }
         return LoaderMessage(kind: kind, program: program.map(trimPunctuation), object: trimPunctuation(object), reason: reason, source: source)
     }
 

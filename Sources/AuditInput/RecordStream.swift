@@ -105,7 +105,13 @@ public struct InputStats: Sendable {
         case .boundary:
             return .boundary
         case .loaderMessage:
-            return LoaderMessage.parse(String(decoding: line.bytes.array(region), as: UTF8.self), source: location).map { .loaderMessage($0) }
+            if let message = LoaderMessage.parse(String(decoding: line.bytes.array(region), as: UTF8.self), source: location) {
+                return .loaderMessage(message)
+            }
+            malformed += 1
+            sampleMalformed([line.number])
+            add(skipped: [.unusableLoaderMessage: LineSample(line.number)], redacted: redacted)
+            return nil
         case .record:
             if case .record(let record) = line.bytes.with(region, { PastedText.parseUnescaped($0, source: location) }) {
                 kept(record)

@@ -4,6 +4,7 @@ public enum SkipReason: String, Sendable, CaseIterable, Comparable {
     case unreadableStamp = "an audit record whose stamp could not be read"
     case noPermission = "an AVC with no stamp and no permission"
     case summaryOfRecordRead = "setroubleshoot's summary of a denial already read from its record"
+    case unusableLoaderMessage = "a glibc loader error naming no object, or longer than glibc writes one"
 
     public static func < (a: SkipReason, b: SkipReason) -> Bool {
         allCases.firstIndex(of: a)! < allCases.firstIndex(of: b)!
