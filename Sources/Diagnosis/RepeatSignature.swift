@@ -33,11 +33,9 @@ enum RepeatSignature {
         }
         var syscallPid: Int64?? = nil, avcPid: Int64?? = nil
         var records = 0
-        // By index: a `for record in` loop copies each record, retaining its storage and input
-        // name, which the reading thread is retaining for new records at the same time.
-        for i in event.records.indices {
+        for record in event.records {
             let code: UInt8
-            switch event.records[i].type {
+            switch record.type {
             case "PROCTITLE", "EOE": continue
             case "AVC": code = 1
             case "SYSCALL": code = 2
@@ -49,7 +47,7 @@ enum RepeatSignature {
             out.append(code)
             let lengthAt = out.count
             appendFixed(0, to: &out)
-            let pid = event.records[i].withBody { appendSteady($0, to: &out) }
+            let pid = record.withBody { appendSteady($0, to: &out) }
             let length = UInt64(out.count - lengthAt - 8)
             withUnsafeBytes(of: length.littleEndian) { out.replaceSubrange(lengthAt..<(lengthAt + 8), with: $0) }
             if code == 2, syscallPid == nil { syscallPid = .some(pid) }
