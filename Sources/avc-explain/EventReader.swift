@@ -32,10 +32,10 @@ struct EventReader {
     let filter: EventFilter
     /// Whether to send `.scanned` after each chunk.
     let reportsProgress: Bool
-    /// Items and record bytes per batch: enough to make a hand-over rare, few enough to keep
-    /// both threads busy (and memory low).
     /// Where the streams offer their prescan halves to the receiving thread (see `SpareWork`).
     var spareWork: SpareWork?
+    /// Items and record bytes per batch: enough to make a hand-over rare, few enough to keep
+    /// both threads busy (and memory low).
     var batchItems = 256
     var batchBytes = 256 << 10
 
@@ -91,10 +91,11 @@ struct EventReader {
     /// message's text. Every item counts, so that no batch is free: a log of loader messages
     /// alone (a line each, up to the 1 MiB line length) is held to the budget too.
     static func bytes(of item: ReadItem) -> Int {
+        let overhead = 160
         switch item {
-        case .event(let event): return event.records.reduce(0) { $0 + $1.byteCount + 160 }
+        case .event(let event): return event.records.reduce(0) { $0 + $1.byteCount + overhead }
         case .loaderMessage(let message):
-            return 160 + message.object.utf8.count + message.reason.utf8.count + (message.program?.utf8.count ?? 0)
+            return overhead + message.object.utf8.count + message.reason.utf8.count + (message.program?.utf8.count ?? 0)
         case .scanned, .finished: return MemoryLayout<ReadItem>.stride
         }
     }
