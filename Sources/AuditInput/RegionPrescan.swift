@@ -52,15 +52,15 @@ final class RegionPrescan: @unchecked Sendable {
         started = true
         if let spare { return spare.offer(self) }
         DispatchQueue.global().async(group: worker) { [self] in
-            for half in halves where half.claim() { run(half) }
+            while helpWithAHalf() {}
         }
     }
 
     /// Whether a half is still to be claimed (a helper's question; the answer may be stale).
     var hasUnclaimedHalf: Bool { halves.contains { !$0.isClaimed } }
 
-    /// A helper's turn: runs the first half not yet claimed, as the worker would; false if
-    /// there was none.
+    /// A turn of the worker or a helper: runs the first half not yet claimed; false if there was
+    /// none. Counted in the group before the claim, so that `finish` waits for a half begun.
     func helpWithAHalf() -> Bool {
         worker.enter()
         defer { worker.leave() }

@@ -19,7 +19,7 @@ public final class SpareWork: Sendable {
     /// a long time, and each region holds its prescan's results.
     func offer(_ job: RegionPrescan) {
         offered.withLock { jobs in
-            jobs.removeAll { !$0.hasUnclaimedHalf }
+            Self.letGoOfClaimed(&jobs)
             jobs.append(job)
         }
         wake()
@@ -31,11 +31,15 @@ public final class SpareWork: Sendable {
     /// Runs one half not yet begun, if there is one; false when there is none.
     public func help() -> Bool {
         while let job = offered.withLock({ jobs -> RegionPrescan? in
-            jobs.removeAll { !$0.hasUnclaimedHalf }
+            Self.letGoOfClaimed(&jobs)
             return jobs.first
         }) {
             if job.helpWithAHalf() { return true }
         }
         return false
+    }
+
+    private static func letGoOfClaimed(_ jobs: inout [RegionPrescan]) {
+        jobs.removeAll { !$0.hasUnclaimedHalf }
     }
 }
