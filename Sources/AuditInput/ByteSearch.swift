@@ -10,10 +10,14 @@ import Musl
 enum ByteSearch {
     /// A needle with the byte memchr looks for chosen once: held in a `static let` where a
     /// search runs on every line, as choosing it costs about as much as a short search.
-    struct Needle {
-        let text: StaticString
+    /// (Sendable: the bytes are a StaticString's, in the binary, never written.)
+    struct Needle: @unchecked Sendable {
+        /// The text's bytes, read through a plain pointer (each use of a StaticString checks
+        /// which form it is in, once per byte compared).
+        let bytes: UnsafePointer<UInt8>
+        let count: Int
         let anchor: Int
-        init(_ text: StaticString) { (self.text, anchor) = (text, ByteSearch.rarest(text)) }
+        init(_ text: StaticString) { (bytes, count, anchor) = (text.utf8Start, text.utf8CodeUnitCount, ByteSearch.rarest(text)) }
     }
 
     /// Where `byte` first is in `bytes[from..<to]`.
@@ -29,14 +33,14 @@ enum ByteSearch {
     }
 
     static func find(_ needle: Needle, in bytes: UnsafeRawBufferPointer, from: Int = 0) -> Int? {
-        let (n, anchor) = (needle.text.utf8CodeUnitCount, needle.anchor)
+        let (n, anchor, text) = (needle.count, needle.anchor, needle.bytes)
         guard let base = bytes.baseAddress, n > 0, from >= 0 else { return nil }
-        let byte = Int32(needle.text.utf8Start[anchor])
+        let byte = Int32(text[anchor])
         var i = from + anchor
         while i + n - anchor <= bytes.count, let hit = memchr(base + i, byte, bytes.count - (n - anchor) + 1 - i) {
             let at = base.distance(to: UnsafeRawPointer(hit)) - anchor
             var k = 0
-            while k < n, base.load(fromByteOffset: at + k, as: UInt8.self) == needle.text.utf8Start[k] { k += 1 }
+            while k < n, base.load(fromByteOffset: at + k, as: UInt8.self) == text[k] { k += 1 }
             if k == n { return at }
             i = at + anchor + 1
         }
@@ -46,12 +50,12 @@ enum ByteSearch {
     /// Whether `needle` is in `bytes`, looked for from the end, a byte at a time: for the fields
     /// that end a record (`tclass=`, ` key=`), found within its last few dozen bytes.
     static func endsNear(_ needle: Needle, in bytes: UnsafeRawBufferPointer) -> Bool {
-        let (n, anchor) = (needle.text.utf8CodeUnitCount, needle.anchor)
+        let (n, anchor, text) = (needle.count, needle.anchor, needle.bytes)
         guard let base = bytes.baseAddress, n > 0 else { return false }
-        let byte = needle.text.utf8Start[anchor]
+        let byte = text[anchor]
         var at = bytes.count - n
         while at >= 0 {
-            if base.load(fromByteOffset: at + anchor, as: UInt8.self) == byte, memcmp(base + at, needle.text.utf8Start, n) == 0 { return true }
+            if base.load(fromByteOffset: at + anchor, as: UInt8.self) == byte, memcmp(base + at, text, n) == 0 { return true }
             at -= 1
         }
         return false
@@ -70,9 +74,9 @@ enum ByteSearch {
     }
 
     /// How rare each byte is in audit records, from the most common (a space, 0) up: bytes
-    /// not listed are the rarest.
+    /// not listed are the rarest. (`:` is common: a security context has three or four.)
     private static let rarity: [UInt8] = {
-        let common = Array(" =etaoinsrlcdu_mp0123456789\"hgfybwkvxjqz".utf8)
+        let common = Array(" =etaoinsrlcdu_:mp0123456789\"hgfybwkvxjqz".utf8)
         var table = [UInt8](repeating: UInt8(common.count), count: 256)
         for (i, b) in common.enumerated() { table[Int(b)] = UInt8(i) }
         return table

@@ -71,8 +71,8 @@ public enum InterpretedForm {
     /// of the types the diagnosis reads.
     enum Bodies { case always, whenRead }
 
-    /// What one pass over a line, eight bytes at a time, tells of it (every line of such a log is
-    /// read so): whether it has no byte a paste's escapes (`\`, `&`) or a multi-byte character
+    /// What one pass over a line, sixteen bytes at a time, tells of it (every line of such a log
+    /// is read so): whether it has no byte a paste's escapes (`\`, `&`) or a multi-byte character
     /// could be part of, and whether `cannot` or a second `type=` may be in it — a pair of their
     /// bytes, `nn` or `yp`, is, which most lines have not: only then are they looked for.
     private struct LineShape {
@@ -92,46 +92,43 @@ public enum InterpretedForm {
                 if line[i] == n, i + 1 < line.count, line[i + 1] == n { mayHoldCannotOrType = true }
             }
             var i = typeEnd
-            var high: UInt64 = 0
-            var escapes: UInt64 = 0
-            var pairs: UInt64 = 0
-            // `next` is the word one byte on: its byte k follows byte k of `word`.
-            while i + 9 <= line.count {
-                let word = base.loadUnaligned(fromByteOffset: i, as: UInt64.self)
-                let next = base.loadUnaligned(fromByteOffset: i + 1, as: UInt64.self)
-                high |= word
-                escapes |= InterpretedForm.zeroBytes(word ^ Self.backslashes) | InterpretedForm.zeroBytes(word ^ Self.ampersands)
-                pairs |= InterpretedForm.zeroBytes(word ^ Self.ns) & InterpretedForm.zeroBytes(next ^ Self.ns) | InterpretedForm.zeroBytes(word ^ Self.ys) & InterpretedForm.zeroBytes(next ^ Self.ps)
-                i += 8
+            // The bytes of all blocks or'ed (the high bit tells a non-ASCII byte), and the blocks'
+            // hits: `next` is the block one byte on, so its byte k follows byte k of `block`.
+            var all = SIMD16<UInt8>()
+            var hits = SIMDMask<SIMD16<Int8>>()
+            let (backslash, ampersand) = (SIMD16<UInt8>(repeating: UInt8(ascii: "\\")), SIMD16<UInt8>(repeating: UInt8(ascii: "&")))
+            let (ns, ys, ps) = (SIMD16<UInt8>(repeating: n), SIMD16<UInt8>(repeating: UInt8(ascii: "y")), SIMD16<UInt8>(repeating: UInt8(ascii: "p")))
+            while i + 17 <= line.count {
+                let block = base.loadUnaligned(fromByteOffset: i, as: SIMD16<UInt8>.self)
+                let next = base.loadUnaligned(fromByteOffset: i + 1, as: SIMD16<UInt8>.self)
+                all |= block
+                hits .|= block .== backslash .| block .== ampersand .| block .== ns .& next .== ns .| block .== ys .& next .== ps
+                i += 16
             }
-            if high & 0x8080_8080_8080_8080 != 0 || escapes != 0 { isPlainASCII = false }
-            // `zeroBytes` may flag a byte that is no hit (just above one): a false "may", never a miss.
-            if pairs != 0 { mayHoldCannotOrType = true }
+            // As two words each (the generic `any` and `.>=` went a lane at a time through memory).
+            let (hit0, hit1) = unsafeBitCast(hits, to: (UInt64, UInt64).self)
+            let (all0, all1) = unsafeBitCast(all, to: (UInt64, UInt64).self)
+            if hit0 | hit1 != 0 || (all0 | all1) & 0x8080_8080_8080_8080 != 0 {
+                // Which of them it was, a byte at a time: rare in such a log.
+                for k in typeEnd..<i { scan(line, k) }
+            }
             while i < line.count {
-                note(line[i])
-                if i + 1 < line.count, line[i] == n && line[i + 1] == n || line[i] == UInt8(ascii: "y") && line[i + 1] == UInt8(ascii: "p") {
-                    mayHoldCannotOrType = true
-                }
+                scan(line, i)
                 i += 1
+            }
+        }
+
+        /// Byte `i` of the line, past its own `type=`.
+        private mutating func scan(_ line: UnsafeRawBufferPointer, _ i: Int) {
+            note(line[i])
+            if i + 1 < line.count, line[i] == UInt8(ascii: "n") && line[i + 1] == UInt8(ascii: "n") || line[i] == UInt8(ascii: "y") && line[i + 1] == UInt8(ascii: "p") {
+                mayHoldCannotOrType = true
             }
         }
 
         private mutating func note(_ byte: UInt8) {
             if byte >= 0x80 || byte == UInt8(ascii: "\\") || byte == UInt8(ascii: "&") { isPlainASCII = false }
         }
-
-        private static let backslashes = 0x0101_0101_0101_0101 &* UInt64(UInt8(ascii: "\\"))
-        private static let ampersands = 0x0101_0101_0101_0101 &* UInt64(UInt8(ascii: "&"))
-        private static let ns = 0x0101_0101_0101_0101 &* UInt64(UInt8(ascii: "n"))
-        private static let ys = 0x0101_0101_0101_0101 &* UInt64(UInt8(ascii: "y"))
-        private static let ps = 0x0101_0101_0101_0101 &* UInt64(UInt8(ascii: "p"))
-    }
-
-    /// Nonzero exactly when some byte of `word` is zero (the borrow of a subtraction reaches
-    /// the high bit of a zero byte; `~word` leaves out bytes whose high bit was set already).
-    /// Exact for the lowest zero byte; a byte just above one may be flagged too.
-    private static func zeroBytes(_ word: UInt64) -> UInt64 {
-        (word &- 0x0101_0101_0101_0101) & ~word & 0x8080_8080_8080_8080
     }
 
     /// The record for `ausearch -i` text, nil if it is not one.
@@ -169,7 +166,7 @@ public enum InterpretedForm {
         }
         out.append("type=")
         out.append(type)
-        guard lookups.appendStamp(UnsafeRawBufferPointer(rebasing: text[(m + 11)..<close]), to: &out) else {
+        guard let stamp = lookups.appendStamp(UnsafeRawBufferPointer(rebasing: text[(m + 11)..<close]), to: &out) else {
             out.truncate(to: first)
             return nil
         }
@@ -192,7 +189,7 @@ public enum InterpretedForm {
         out.append(tail)
         let line = UnsafeRawBufferPointer(rebasing: out.bytes[first...])
         let header = CanonicalHeader(line)
-        return RecordFacts(header: header, avc: avc, looksCut: header.map { LineForms.looksCut(line, header: $0) } ?? false)
+        return RecordFacts(header: header, stamp: header == nil ? nil : stamp, avc: avc, looksCut: header.map { LineForms.looksCut(line, header: $0) } ?? false)
     }
 
 
@@ -206,12 +203,13 @@ public enum InterpretedForm {
     }
 
     /// `<date> <time>.<ms>:<serial>` in the analysing host's locale and zone, appended as the
-    /// raw stamp ` msg=audit(S.mmm:N): `; false (nothing appended) if the stamp is not one. The serial and milliseconds are exact;
-    /// the date is read in the common forms, else left at 0.
-    static func appendStamp(_ stamp: UnsafeRawBufferPointer, lookups: inout InterpretedLookups, to out: inout ByteWriter) -> Bool {
-        guard let colon = stamp.lastIndex(of: UInt8(ascii: ":")), let serial = integer(stamp[(colon + 1)...], as: UInt64.self) else { return false }
+    /// raw stamp ` msg=audit(S.mmm:N): `, and returned as the record's header reads it back; nil
+    /// (nothing appended) if the stamp is not one. The serial and milliseconds are exact; the
+    /// date is read in the common forms, else left at 0.
+    static func appendStamp(_ stamp: UnsafeRawBufferPointer, lookups: inout InterpretedLookups, to out: inout ByteWriter) -> Stamp? {
+        guard let colon = stamp.lastIndex(of: UInt8(ascii: ":")), let serial = integer(stamp[(colon + 1)...], as: UInt64.self) else { return nil }
         let dateTime = stamp[..<colon]
-        guard let dot = dateTime.lastIndex(of: UInt8(ascii: ".")), let ms = integer(dateTime[(dot + 1)...], as: Int.self), (0..<1000).contains(ms) else { return false }
+        guard let dot = dateTime.lastIndex(of: UInt8(ascii: ".")), let ms = integer(dateTime[(dot + 1)...], as: Int.self), (0..<1000).contains(ms) else { return nil }
         let seconds = lookups.seconds(UnsafeRawBufferPointer(rebasing: dateTime[..<dot]))
         out.append(" msg=audit(")
         appendDecimal(UInt64(seconds), to: &out)
@@ -222,7 +220,7 @@ public enum InterpretedForm {
         out.append(UInt8(ascii: ":"))
         appendDecimal(serial, to: &out)
         out.append("): ")
-        return true
+        return Stamp(seconds: UInt64(seconds), milliseconds: UInt64(ms), serial: serial)
     }
 
     /// A local date and time (`11/17/06 14:17:29`, `2006-11-17 …`, `17.11.2006 …`) as seconds
@@ -252,9 +250,9 @@ public enum InterpretedForm {
     }
 
     /// Interpreted values back to raw ones, for the fields the diagnosis reads; the words are
-    /// those between single spaces, as ausearch writes them. Only the words that may change are
-    /// looked at, found through their `=` with a key of at most seven letters; the bytes between
-    /// them are copied in runs, as they are.
+    /// those between single spaces, as ausearch writes them. A word may change when its first
+    /// `=` comes after a key of one to seven bytes (`syscall` is the longest `appendRaw` reads);
+    /// the bytes between the words that change are copied in runs, as they are.
     /// `avc`: where ` avc:` is in the body (-1: just before it); returns where it went in `out`.
     static func convert(_ body: UnsafeRawBufferPointer, syscall isSyscall: Bool, avc: Int?, lookups: inout InterpretedLookups,
                         into out: inout ByteWriter) -> Int? {
@@ -267,54 +265,59 @@ public enum InterpretedForm {
             out.append(UnsafeRawBufferPointer(rebasing: body[copied..<end]))
             copied = end
         }
-        var from = 0
-        while let eq = equalsSign(in: body, from: from) {
-            from = eq + 1
-            guard let key = keyStart(body, before: eq) else { continue }
-            let end = index(of: UInt8(ascii: " "), in: body, from: eq) ?? body.count
-            copy(upTo: key)
-            if appendRaw(UnsafeRawBufferPointer(rebasing: body[key..<eq]), UnsafeRawBufferPointer(rebasing: body[(eq + 1)..<end]),
-                         syscall: isSyscall, machine: &machine, lookups: &lookups, to: &out) {
-                copied = end
-                from = end
+        var word = 0
+        while word < body.count {
+            let end = spaceOrEnd(in: body, from: word)
+            if let eq = keyEnd(in: body, word: word, end: end), mayChange(UnsafeRawBufferPointer(rebasing: body[word..<eq])) {
+                copy(upTo: word)
+                if appendRaw(UnsafeRawBufferPointer(rebasing: body[word..<eq]), UnsafeRawBufferPointer(rebasing: body[(eq + 1)..<end]),
+                             syscall: isSyscall, machine: &machine, lookups: &lookups, to: &out) {
+                    copied = end
+                }
             }
+            word = end + 1
         }
         copy(upTo: body.count)
         return avcOut
     }
 
-    /// The next `=` at or after `from`, eight bytes at a time (most bytes of a body are none).
-    private static func equalsSign(in body: UnsafeRawBufferPointer, from: Int) -> Int? {
-        guard let base = body.baseAddress else { return nil }
+    /// Where the word at `word` ends: the next space, or the end of the body. Sixteen bytes at a
+    /// time (most words are shorter).
+    private static func spaceOrEnd(in body: UnsafeRawBufferPointer, from: Int) -> Int {
+        guard let base = body.baseAddress else { return body.count }
+        let spaces = SIMD16<UInt8>(repeating: UInt8(ascii: " "))
         var i = from
-        while i + 8 <= body.count {
-            // `zeroBytes` may also flag a byte just above a true hit: each flagged byte is checked.
-            var hits = zeroBytes(base.loadUnaligned(fromByteOffset: i, as: UInt64.self) ^ equalsSigns)
-            while hits != 0 {
-                let at = i + hits.trailingZeroBitCount / 8
-                if body[at] == UInt8(ascii: "=") { return at }
-                hits &= hits - 1
-            }
-            i += 8
+        while i + 16 <= body.count {
+            let (low, high) = unsafeBitCast(base.loadUnaligned(fromByteOffset: i, as: SIMD16<UInt8>.self) .== spaces, to: (UInt64, UInt64).self)
+            if low != 0 { return i + low.trailingZeroBitCount / 8 }
+            if high != 0 { return i + 8 + high.trailingZeroBitCount / 8 }
+            i += 16
         }
-        while i < body.count {
-            if body[i] == UInt8(ascii: "=") { return i }
+        while i < body.count, body[i] != UInt8(ascii: " ") { i += 1 }
+        return i
+    }
+
+    /// The word's first `=`, when a key of one to seven bytes comes before it.
+    private static func keyEnd(in body: UnsafeRawBufferPointer, word: Int, end: Int) -> Int? {
+        var i = word
+        while i < end, i - word < 8 {
+            if body[i] == UInt8(ascii: "=") { return i > word ? i : nil }
             i += 1
         }
         return nil
     }
 
-    private static let equalsSigns = 0x0101_0101_0101_0101 &* UInt64(UInt8(ascii: "="))
-
-    /// Where the key ending at the `=` at `eq` starts, when it is the word's first `=` and the
-    /// key is one to 7 bytes long (the keys `appendRaw` reads: `syscall` is the longest).
-    private static func keyStart(_ body: UnsafeRawBufferPointer, before eq: Int) -> Int? {
-        var k = eq
-        while k > 0, body[k - 1] != UInt8(ascii: " ") {
-            if eq - k == 7 || body[k - 1] == UInt8(ascii: "=") { return nil }
-            k -= 1
+    /// Whether `appendRaw` may change a word with this key, told by its length, first and last
+    /// bytes: most words of a record (`uid=`, `auid=`, `subj=`) keep theirs.
+    private static func mayChange(_ key: UnsafeRawBufferPointer) -> Bool {
+        func ends(_ first: Unicode.Scalar, _ last: Unicode.Scalar) -> Bool { key[0] == UInt8(ascii: first) && key[key.count - 1] == UInt8(ascii: last) }
+        switch key.count {
+        case 2: return key[0] == UInt8(ascii: "a")   // a0 to a3
+        case 3: return ends("e", "e") || ends("c", "d") || ends("p", "r")   // exe cwd per
+        case 4: return ends("a", "h") || ends("e", "t") || ends("c", "m") || ends("p", "h") || ends("n", "e")   // arch exit comm path name
+        case 7: return ends("s", "l")   // syscall
+        default: return false
         }
-        return k < eq ? k : nil
     }
 
     /// One `key=value` word with its value read back to the raw form; false (nothing appended)

@@ -13,21 +13,21 @@ struct InterpretedLookups {
     private var names = RecentNames()
     /// The last stamp read, and what it became: an event's records (four or so, one after
     /// another) share it. Refilled in place, keeping its storage.
-    private var stamp: (text: [UInt8], written: [UInt8], valid: Bool) = ([], [], false)
+    private var stamp: (text: [UInt8], written: [UInt8], read: Stamp?) = ([], [], nil)
 
     /// `InterpretedForm.appendStamp`, for the last stamp read again a copy of what it wrote.
-    mutating func appendStamp(_ text: UnsafeRawBufferPointer, to out: inout ByteWriter) -> Bool {
+    mutating func appendStamp(_ text: UnsafeRawBufferPointer, to out: inout ByteWriter) -> Stamp? {
         if Self.same(stamp.text, text) {
-            if stamp.valid { stamp.written.withUnsafeBytes { out.append($0) } }
-            return stamp.valid
+            if stamp.read != nil { stamp.written.withUnsafeBytes { out.append($0) } }
+            return stamp.read
         }
         stamp.text.removeAll(keepingCapacity: true)
         stamp.text += text
         let start = out.count
-        stamp.valid = InterpretedForm.appendStamp(text, lookups: &self, to: &out)
+        stamp.read = InterpretedForm.appendStamp(text, lookups: &self, to: &out)
         stamp.written.removeAll(keepingCapacity: true)
         stamp.written += UnsafeRawBufferPointer(rebasing: out.bytes[start...])
-        return stamp.valid
+        return stamp.read
     }
 
     mutating func seconds(_ dateTime: UnsafeRawBufferPointer) -> Int {

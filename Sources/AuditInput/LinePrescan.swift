@@ -59,6 +59,7 @@ struct ConvertedRecord {
     let range: Range<Int>
     var facts: RecordFacts
     var header: CanonicalHeader? { facts.header }
+    var stamp: Stamp? { facts.stamp }
     var avc: Int? { facts.avc }
     var looksCut: Bool { facts.looksCut }
 
@@ -86,18 +87,22 @@ struct ConvertedRecord {
 struct RecordFacts {
     /// nil when the line made has no canonical header after all (it is then counted as unreadable).
     var header: CanonicalHeader?
+    /// The header's stamp as `CanonicalHeader.stamp` reads it (nil when it does not parse),
+    /// known once the line is made: the selection reads it of every record.
+    var stamp: Stamp?
     /// Where ` avc:` is, when it is there.
     var avc: Int?
     /// Whether the record stops before its usual last field (see `LineForms.looksCut`).
     var looksCut: Bool
 
-    init(header: CanonicalHeader?, avc: Int?, looksCut: Bool) {
-        (self.header, self.avc, self.looksCut) = (header, avc, looksCut)
+    init(header: CanonicalHeader?, stamp: Stamp?, avc: Int?, looksCut: Bool) {
+        (self.header, self.stamp, self.avc, self.looksCut) = (header, stamp, avc, looksCut)
     }
 
     /// The facts searched for in the line.
     init(_ line: UnsafeRawBufferPointer) {
         header = CanonicalHeader(line)
+        stamp = header?.stamp(line)
         avc = ByteSearch.find(.avc, in: line)
         looksCut = header.map { LineForms.looksCut(line, header: $0) } ?? false
     }

@@ -218,7 +218,7 @@ struct LineScanner {
         record.withUnsafeBytes { line in
             let relevance = keepEverything ? .primary : RecordRelevance.of(UnsafeRawBufferPointer(rebasing: line[header.type]))
             guard relevance != .ignored else { return }
-            consider(line, header: header, relevance: relevance, stamp: keepEverything ? nil : header.stamp(line), bytes: record.lineBytes,
+            consider(line, header: header, relevance: relevance, stamp: keepEverything ? nil : record.stamp, bytes: record.lineBytes,
                      number: number, selected: &selected)
         }
     }

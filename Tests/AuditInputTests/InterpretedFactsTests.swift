@@ -3,8 +3,8 @@ import Testing
 import TestSupport
 @testable import AuditInput
 
-/// What the scan reads of a record made from an `ausearch -i` line (its header, where ` avc:`
-/// is, whether it looks cut short) is found while the record is made, not searched for again:
+/// What the scan reads of a record made from an `ausearch -i` line (its header and stamp, where
+/// ` avc:` is, whether it looks cut short) is found while the record is made, not searched for again:
 /// it must be what the search would find in the record made. Lines from the sample logs, and
 /// invented ones where a converted word moves ` avc:` or the words the cut test looks for.
 @Suite struct InterpretedFactsTests {
@@ -46,6 +46,7 @@ import TestSupport
                 #expect(facts.avc == searched.avc, "\(line)")
                 #expect(facts.looksCut == searched.looksCut, "\(line)")
                 #expect(facts.header?.type == searched.header?.type && facts.header?.node == searched.header?.node, "\(line)")
+                #expect(facts.stamp == searched.stamp, "\(line)")
             }
         }
         #expect(converted > 2 * Self.invented.count)
