@@ -51,6 +51,13 @@ struct ByteWriter: ~Copyable {
         count += 1
     }
 
+    /// `count` bytes written in place by `fill`, which must write all of them.
+    mutating func append(count: Int, _ fill: (UnsafeMutableRawBufferPointer) -> Void) {
+        reserve(count)
+        fill(UnsafeMutableRawBufferPointer(start: base! + self.count, count: count))
+        self.count += count
+    }
+
     /// Forgets the bytes written from `end` on (a line that turned out to be no record).
     mutating func truncate(to end: Int) {
         precondition(end >= 0 && end <= count)

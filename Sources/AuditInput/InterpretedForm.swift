@@ -246,7 +246,13 @@ public enum InterpretedForm {
     static func proctitle(_ body: UnsafeRawBufferPointer, into out: inout ByteWriter) {
         let value = CanonicalHeader.starts(body, 0, "proctitle=") ? body[10...] : body[...]
         out.append("proctitle=")
-        for b in value { out.append(hexDigit(b >> 4, upper: true)); out.append(hexDigit(b & 15, upper: true)) }
+        let digits = ("0123456789ABCDEF" as StaticString).utf8Start
+        out.append(count: 2 * value.count) { hex in
+            for (i, b) in value.enumerated() {
+                hex[2 * i] = digits[Int(b >> 4)]
+                hex[2 * i + 1] = digits[Int(b & 15)]
+            }
+        }
     }
 
     /// Interpreted values back to raw ones, for the fields the diagnosis reads; the words are
@@ -433,13 +439,13 @@ public enum InterpretedForm {
     private static func appendHex(_ value: UInt64, to out: inout ByteWriter) {
         var shift = max(0, (64 - value.leadingZeroBitCount + 3) / 4 * 4 - 4)
         while shift >= 0 {
-            out.append(hexDigit(UInt8((value >> UInt64(shift)) & 15), upper: false))
+            out.append(hexDigit(UInt8((value >> UInt64(shift)) & 15)))
             shift -= 4
         }
     }
 
-    private static func hexDigit(_ nibble: UInt8, upper: Bool) -> UInt8 {
-        nibble < 10 ? UInt8(ascii: "0") + nibble : (upper ? UInt8(ascii: "A") : UInt8(ascii: "a")) + nibble - 10
+    private static func hexDigit(_ nibble: UInt8) -> UInt8 {
+        nibble < 10 ? UInt8(ascii: "0") + nibble : UInt8(ascii: "a") + nibble - 10
     }
 
     private static func index(of byte: UInt8, in bytes: UnsafeRawBufferPointer, from: Int) -> Int? {
