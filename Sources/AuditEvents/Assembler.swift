@@ -21,10 +21,22 @@ public struct Event: Sendable {
 /// behind the newest record seen from its node. Time is always the records' own, never the
 /// wall clock, so a stream that lags or replays an old log is grouped as the file would be;
 /// each node has its own clock, so skew between aggregated hosts does not cut events short.
-/// `maxInFlight` bounds memory against input whose events never complete.
+/// `maxInFlight` and `maxInFlightBytes` bound memory against input whose events never
+/// complete: past either, the oldest open events are handed on as they are.
 public struct Assembler {
     public var window: UInt64
     public var maxInFlight: Int
+    /// The bytes of records open events may hold. Far above what real events hold (a few KB
+    /// each, done within seconds), it is reached by records from a forged or damaged log
+    /// (megabyte lines, events that never end): without it 4,096 open events could hold gigabytes.
+    public var maxInFlightBytes: Int
+    /// Bytes of the records in open events.
+    public private(set) var inFlightBytes = 0
+    /// Events handed on before they completed because open events held `maxInFlightBytes`: a
+    /// record of theirs read later opens an event of its own. (Reaching `maxInFlight` hands events
+    /// on too, unsaid: a storm of single-record events, `ausearch -m AVC` output, reaches it
+    /// with nothing lost.)
+    public private(set) var handedOnForBytes = 0
 
     private var inFlight: [EventKey: Event] = [:]
     private var order: [EventKey] = []          // arrival order, for eviction
@@ -33,9 +45,10 @@ public struct Assembler {
     private var newest: [String?: UInt64] = [:]
     private var lastNode: (node: String?, seconds: UInt64)?
 
-    public init(window: UInt64 = 2, maxInFlight: Int = 4096) {
+    public init(window: UInt64 = 2, maxInFlight: Int = 4096, maxInFlightBytes: Int = 8 << 20) {
         self.window = window
         self.maxInFlight = maxInFlight
+        self.maxInFlightBytes = maxInFlightBytes
     }
 
     /// Adds a record; returns the events it completed (possibly including its own).
@@ -61,22 +74,39 @@ public struct Assembler {
             // plain `ausearch` print each event newest first, EOE at the top, and the scanner
             // hands it over after the event's first SELinux record: there the `----` before the
             // next event (or the window) ends it, once all its records are in.
-            if let open, !inFlight.values[open].records.readAfter(record) { done.append(inFlight.remove(at: open).value) }
+            if let open, !inFlight.values[open].records.readAfter(record) { done.append(close(at: open)) }
             return done   // a lone EOE after PROCTITLE already ended the event carries nothing
         }
+        inFlightBytes += record.byteCount
         guard let open else {
             inFlight[key] = Event(key: key, records: [record])
             order.append(key)
-            if inFlight.count > maxInFlight { done += evictOldest(inFlight.count - maxInFlight) }
+            if !within(.events) { done += evictOldest(until: .events) }
+            if !within(.bytes) { done += evictOldestForBytes() }
             compactOrder()
             return done
         }
         inFlight.values[open].records.insertInInputOrder(record)
         if type == "PROCTITLE", inFlight.values[open].records.contains(where: { $0.type == "SYSCALL" }) {
-            done.append(inFlight.remove(at: open).value)
+            done.append(close(at: open))
+        } else if !within(.bytes) {
+            done += evictOldestForBytes()
         }
         compactOrder()
         return done
+    }
+
+    /// The open event at `index`, no longer open.
+    private mutating func close(at index: Dictionary<EventKey, Event>.Index) -> Event {
+        let event = inFlight.remove(at: index).value
+        inFlightBytes -= event.byteCount
+        return event
+    }
+
+    /// The open event of `key`, if there is one, no longer open.
+    private mutating func close(_ key: EventKey) -> Event? {
+        guard let index = inFlight.index(forKey: key) else { return nil }
+        return close(at: index)
     }
 
     /// The newest second seen from `node`; the node of the previous record is remembered, since
@@ -94,7 +124,7 @@ public struct Assembler {
 
     /// End of input: every event still open is complete.
     public mutating func flush() -> [Event] {
-        let events = order[orderStart...].compactMap { inFlight.removeValue(forKey: $0) }
+        let events = order[orderStart...].compactMap { close($0) }
         order.removeAll()
         orderStart = 0
         return events
@@ -105,20 +135,38 @@ public struct Assembler {
         var done: [Event] = []
         while orderStart < order.count {
             let key = order[orderStart]
-            guard let event = inFlight[key] else { orderStart += 1; continue }
-            guard event.key.id.seconds + window < newest[key.node] ?? 0 else { break }
-            done.append(inFlight.removeValue(forKey: key)!)
+            guard let index = inFlight.index(forKey: key) else { orderStart += 1; continue }
+            guard key.id.seconds + window < newest[key.node] ?? 0 else { break }
+            done.append(close(at: index))
             orderStart += 1
         }
         return done
     }
 
-    private mutating func evictOldest(_ count: Int) -> [Event] {
+    private enum Bound { case events, bytes }
+
+    private func within(_ bound: Bound) -> Bool {
+        switch bound {
+        case .events: return inFlight.count <= maxInFlight
+        case .bytes: return inFlightBytes <= maxInFlightBytes
+        }
+    }
+
+    /// The oldest open events, handed on until those left are within `bound`.
+    private mutating func evictOldest(until bound: Bound) -> [Event] {
         var done: [Event] = []
-        while done.count < count, orderStart < order.count {
-            if let event = inFlight.removeValue(forKey: order[orderStart]) { done.append(event) }
+        while !within(bound), orderStart < order.count {
+            if let event = close(order[orderStart]) { done.append(event) }
             orderStart += 1
         }
+        return done
+    }
+
+    /// The oldest open events, handed on until those left hold at most `maxInFlightBytes`
+    /// (the newest, if it alone holds more).
+    private mutating func evictOldestForBytes() -> [Event] {
+        let done = evictOldest(until: .bytes)
+        handedOnForBytes += done.count
         return done
     }
 
@@ -131,6 +179,11 @@ public struct Assembler {
         order = order[orderStart...].filter { inFlight[$0] != nil }
         orderStart = 0
     }
+}
+
+extension Event {
+    /// The bytes of its records' lines.
+    var byteCount: Int { records.reduce(0) { $0 + $1.byteCount } }
 }
 
 extension Array where Element == Record {

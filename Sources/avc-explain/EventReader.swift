@@ -112,6 +112,7 @@ struct EventReader {
         defer { stream.close() }
         let scope = scopes[source]
         var outOfScope = 0
+        let handedOnBefore = assembler.handedOnForBytes
         var end = InputEnd(stats: nil, warnings: [], failed: false, bytes: 0)
         if reportsProgress {
             // After every chunk, sent at once: the stream may read many chunks before it
@@ -139,6 +140,8 @@ struct EventReader {
             end.warnings.append("\(source.name): read error after line \(stream.stats.lines): \(Self.describe(error))")
             end.failed = true
         }
+        let handedOn = assembler.handedOnForBytes - handedOnBefore
+        if handedOn > 0 { end.warnings.append("\(source.name): " + Self.handedOn(handedOn, by: assembler)) }
         var stats = stream.stats
         if let why = stats.refused {
             end.warnings.append("\(source.name): \(why)")
@@ -151,6 +154,12 @@ struct EventReader {
         }
         end.stats = stats
         batch.put(.finished(end))
+    }
+
+    /// The warning for events the assembler handed on before they completed, to hold its bound
+    /// on the bytes of open events.
+    static func handedOn(_ count: Int, by assembler: Assembler) -> String {
+        "\(count) event\(count == 1 ? " was" : "s were") handed on before their last record, as open events held more than \(assembler.maxInFlightBytes >> 20) MiB of records (avc-explain's bound): a record of theirs read later makes an event of its own"
     }
 
     private static func describe(_ error: Error) -> String {

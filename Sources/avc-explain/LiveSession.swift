@@ -273,6 +273,7 @@ struct LiveSession {
         if netlink != nil { inputs.append(netlinkParser.stats) }
         if let plugin { inputs.append(plugin.parser.stats) }
         for stats in inputs { Analysis.report(stats) { Diagnostics.warn($0) } }
+        if assembler.handedOnForBytes > 0 { Diagnostics.warn(EventReader.handedOn(assembler.handedOnForBytes, by: assembler)) }
         // Counted, not explained: the prose of every finding at once would be the run's peak of memory.
         let counts = diagnoser.findingCount
         if output.wantsRecords {

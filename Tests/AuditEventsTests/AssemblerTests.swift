@@ -107,6 +107,30 @@ private let eoe = "type=EOE msg=audit(1700000000.100:42): "
         #expect(a.flush().count == 10)
     }
 
+    /// Open events hold at most `maxInFlightBytes` of records: past it the oldest are handed on,
+    /// counted, and a record of one read later opens an event of its own.
+    @Test func bytesHeldInOpenEventsAreBounded() {
+        var a = Assembler(window: 1000, maxInFlightBytes: 10_000)
+        let padding = String(repeating: "41", count: 450)
+        var done: [Event] = []
+        for serial in 0..<40 {
+            let stamp = "msg=audit(1700000000.000:\(serial)):"
+            done += a.add(rec("type=AVC \(stamp) avc:  denied  { execmem } for  pid=1 comm=\"a\" tclass=process", 2 * serial))
+            done += a.add(rec("type=PROCTITLE \(stamp) proctitle=\(padding)", 2 * serial + 1))
+            #expect(a.inFlightBytes <= 10_000)
+        }
+        // About 1 KB an event: nine or ten stay open, the rest were handed on oldest first, whole.
+        #expect(a.handedOnForBytes == done.count && done.count >= 30)
+        #expect(done.map(\.key.id.serial) == Array(0..<UInt64(done.count)))
+        #expect(done.allSatisfy { $0.records.map(\.type) == ["AVC", "PROCTITLE"] })
+        // A late record of an event handed on is an event of its own.
+        _ = a.add(rec("type=SYSCALL msg=audit(1700000000.000:0): arch=c000003e syscall=10 success=no exit=-13 pid=1", 100))
+        let rest = a.flush()
+        #expect(rest.count == 40 - done.count + 1)
+        #expect(rest.last?.key.id.serial == 0 && rest.last?.records.map(\.type) == ["SYSCALL"])
+        #expect(a.inFlightBytes == 0)
+    }
+
     @Test func singleRecordTypesCompleteAtOnce() {
         var a = Assembler()
         let done = a.add(rec("type=USER_AVC msg=audit(1700000000.100:43): pid=1 uid=0 msg='avc:  denied  { status } for auid=0 tclass=system'"))
