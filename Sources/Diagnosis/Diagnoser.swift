@@ -33,11 +33,11 @@ public struct Diagnoser {
     private var index: [HashedFindingKey: Int] = [:]
     public private(set) var eventsSeen = 0
     public private(set) var denialCount = 0
-    /// Denials that would have opened a new finding after `maxFindings` were kept.
+    /// Denials that would have opened a new finding once no more could be kept (`hasRoomForFindings`).
     public private(set) var unkeptDenials = 0
     /// Occurrences (events, loader messages) of those: counted, not kept.
     private(set) var unkeptOccurrences = 0
-    /// The programs exec* findings are kept for (at most `maxFindings`): past the bound, a denial
+    /// The programs exec* findings are kept for (at most `maxFindings`): past a bound, a denial
     /// of any other program cannot join a finding.
     private var keptExecPrograms: Set<String> = []
     /// Programs whose closure walk stopped at its bound, one entry each.
@@ -45,6 +45,13 @@ public struct Diagnoser {
 
     /// Bounds on what a hostile or enormous log can make this hold.
     static let maxFindings = 10_000
+    /// The text kept findings hold (`Finding.textBytes`): their strings come from the log, and a
+    /// path may be 4 KB. Real findings hold one or two KB each, so the number bounds them first.
+    static let maxFindingText = 12 << 20
+    /// `Finding.textBytes` of the findings kept.
+    private(set) var findingText = 0
+    /// Whether another finding may be kept (neither bound is reached).
+    var hasRoomForFindings: Bool { findings.count < Self.maxFindings && findingText < Self.maxFindingText }
     /// Caches only: a program evicted is analysed (or looked for) again, so reaching either
     /// costs time, not answers.
     static let maxPrograms = 4_096
@@ -267,7 +274,7 @@ public struct Diagnoser {
         // program: a program no kept finding names is counted unkept without its files being read
         // or the denial classified (in a log of 100,000 programs, most of them). Its closure is
         // not walked, so a cut in it is not noted either: the notes serve kept findings.
-        if findings.count >= Self.maxFindings, !keptExecPrograms.contains(programName) { return countUnkept(denials, &effect) }
+        if !hasRoomForFindings, !keptExecPrograms.contains(programName) { return countUnkept(denials, &effect) }
         let permSet = Set(permissions)
         let targetPath = avcs.lazy.compactMap { $0.path }.first ?? event.avcPath ?? avcs.lazy.compactMap { $0.name }.first
         let root = root(of: event)
@@ -301,7 +308,7 @@ public struct Diagnoser {
         // Repeats of a known denial only add to its counts: nothing more is built for them.
         if fold(sighting, key: key, &effect) { return }
         // Past the bound a new finding is only counted: its facts would be built for nothing.
-        guard findings.count < Self.maxFindings else { return countUnkept(sighting.denials, &effect) }
+        guard hasRoomForFindings else { return countUnkept(sighting.denials, &effect) }
         keptExecPrograms.insert(programName)
         var needed = classification.evidenceNeeded
         let elfStatus: ELFStatus
@@ -452,13 +459,14 @@ public struct Diagnoser {
     /// A new finding, unless the bound on distinct findings is reached.
     /// `finding` is consumed: a finding is a large value, and it is moved into `findings`, not copied.
     mutating func insert(_ finding: consuming Finding, key: HashedFindingKey, sighting: Sighting, _ effect: inout Effect) {
-        guard findings.count < Self.maxFindings else { return countUnkept(finding.denials, &effect) }
+        guard hasRoomForFindings else { return countUnkept(finding.denials, &effect) }
         index[key] = findings.count
         effect.counted.append(Counted(index: findings.count, blocked: sighting.blocked, denials: sighting.denials))
         touched.append((findings.count, true))
         finding.nodes.count(sighting.event?.node, denials: sighting.denials)
         familyGuess.note(finding)
         for text in [finding.process.scontext, finding.process.domain, finding.tcontext] { if let text { sharedTexts.insert(text) } }
+        findingText += finding.textBytes
         findings.append(finding)
     }
 

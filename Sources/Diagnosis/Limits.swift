@@ -13,6 +13,9 @@ public struct LimitReached: Sendable, Equatable {
         case selinuxErrors = "selinux_errors"
         /// Distinct findings kept; denials that would open another one are only counted.
         case findings
+        /// The text kept findings hold (`Diagnoser.maxFindingText`, in bytes): reached before
+        /// their number when the log's paths or command lines are long.
+        case findingText = "finding_text"
         /// Objects in one program's DT_NEEDED closure.
         case loadClosure = "load_closure"
         /// Nodes named per finding (`NodeCounts.maxListed`); occurrences on further nodes are only counted.
@@ -45,7 +48,7 @@ public struct LimitReached: Sendable, Equatable {
         switch kind {
         case .timeline: return "policy changes"
         case .selinuxErrors: return "records"
-        case .findings: return "occurrences"
+        case .findings, .findingText: return "occurrences"
         case .loadClosure: return "DT_NEEDED entries"
         case .nodes: return "occurrences"
         case .repeatSignatures: return "signatures"
@@ -62,6 +65,8 @@ public struct LimitReached: Sendable, Equatable {
             return "SELinux errors kept the first \(n(bound)) distinct texts: \(n(seen - kept)) of \(n(seen)) records had other texts and are not listed"
         case .findings:
             return "findings kept the first \(n(bound)) distinct ones: \(n(seen - kept)) of \(n(seen)) occurrences would have opened further findings and are not shown; narrow the input (--since, --comm, --perm)"
+        case .findingText:
+            return "findings stopped at \(bound >> 20) MiB of text (their paths, contexts and command lines come from the log): \(n(seen - kept)) of \(n(seen)) occurrences would have opened further findings and are not shown; narrow the input (--since, --comm, --perm)"
         case .loadClosure:
             let left = seen - kept
             return "the load closure of \(subject ?? "a program") was cut at \(n(bound)) objects: \(n(left)) DT_NEEDED \(left == 1 ? "entry was" : "entries were") not searched, so an object at fault may lie beyond the cut"
@@ -107,7 +112,12 @@ extension Diagnoser {
         }
         if unkeptOccurrences > 0 {
             let kept = findings.reduce(0) { $0 + $1.count }
-            out.append(LimitReached(.findings, bound: Self.maxFindings, kept: kept, seen: kept + unkeptOccurrences))
+            // Whichever bound stopped new findings (both hold once either does).
+            if findings.count >= Self.maxFindings {
+                out.append(LimitReached(.findings, bound: Self.maxFindings, kept: kept, seen: kept + unkeptOccurrences))
+            } else {
+                out.append(LimitReached(.findingText, bound: Self.maxFindingText, kept: kept, seen: kept + unkeptOccurrences))
+            }
         }
         let crowded = findings.filter { !$0.nodes.isComplete }
         if !crowded.isEmpty {
@@ -119,5 +129,21 @@ extension Diagnoser {
             out.append(LimitReached(.repeatSignatures, bound: repeats.maxEntries, kept: repeats.count, seen: repeats.stored))
         }
         return out + closureCuts
+    }
+}
+
+extension Finding {
+    /// The bytes of the text it holds, for `Diagnoser.maxFindingText`: the log's strings (paths,
+    /// contexts, the command line, the call) and the prose and commands made from them.
+    var textBytes: Int {
+        func bytes(_ s: String?) -> Int { s?.utf8.count ?? 0 }
+        func bytes(_ list: [String]) -> Int { list.reduce(0) { $0 + $1.utf8.count } }
+        var total = bytes(tclass) + bytes(target) + bytes(tcontext) + bytes(proctitle) + bytes(why) + bytes(loaderError)
+        total += bytes(process.exe) + bytes(process.comm) + bytes(process.scontext) + bytes(process.domain)
+        total += bytes(call?.name) + bytes(call?.arch) + bytes(source.input)
+        total += bytes(evidence) + bytes(evidenceNeeded) + bytes(commandsToRun) + bytes(liveFacts)
+        total += culprits.reduce(0) { $0 + bytes($1.path) + bytes($1.detail) + bytes($1.chain) + bytes($1.foundVia) + bytes($1.origin) }
+        total += fixes.reduce(0) { $0 + bytes($1.text) + bytes($1.commands) }
+        return total
     }
 }
