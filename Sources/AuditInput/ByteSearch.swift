@@ -92,4 +92,8 @@ extension ByteSearch.Needle {
     static let avc = Self(" avc:")
     static let tclass = Self("tclass=")
     static let key = Self(" key=")
+    // glibc's loader errors (see `LoaderMessage`).
+    static let loaderExecStack = Self(": cannot enable executable stack as shared object requires: ")
+    static let loaderTextRelocation = Self(": cannot restore segment prot after reloc: ")
+    static let loaderStartup = Self(": error while loading shared libraries: ")
 }

@@ -185,11 +185,11 @@ struct LineForms {
     static func stripQuoting(_ s: String) -> String {
         var t = Substring(s)
         while true {
-            let before = t.count
+            let before = t.startIndex   // (not `count`, a walk over the whole line)
             while let c = t.first, c == " " || c == "\t" { t.removeFirst() }
             if t.hasPrefix(">") { t.removeFirst() }
             else if t.hasPrefix("//") { t.removeFirst(2) }
-            if t.count == before { break }
+            if t.startIndex == before { break }
         }
         return String(t)
     }

@@ -25,48 +25,61 @@ public struct LoaderMessage: Sendable, Equatable {
     public static let maxReasonLength = 128
     public static let maxPathLength = 4096
 
-    static let marker = ": cannot enable executable stack as shared object requires: "
-    static let textRelocationMarker = ": cannot restore segment prot after reloc: "
-
     /// True when the line holds one of the loader's messages.
     static func isLoaderMessage(_ line: String) -> Bool {
-        line.contains(marker) || line.contains(textRelocationMarker)
+        var line = line
+        return line.withUTF8 { ByteSearch.find(.loaderExecStack, in: UnsafeRawBufferPointer($0)) != nil || ByteSearch.find(.loaderTextRelocation, in: UnsafeRawBufferPointer($0)) != nil }
     }
-    static let startup = ": error while loading shared libraries: "
 
     /// Finds the message anywhere in a line (journal and syslog prefixes, quoting).
     public static func parse(_ line: String, source: SourceLocation) -> LoaderMessage? {
+        var line = line
+        return line.withUTF8 { parse(UnsafeRawBufferPointer($0), source: source) }
+    }
+
+    /// `parse` on the line's bytes: every byte the message is cut at is ASCII (the markers, a
+    /// space between words, quotes), so a cut never falls inside a character.
+    public static func parse(_ line: UnsafeRawBufferPointer, source: SourceLocation) -> LoaderMessage? {
         let kind: Kind
-        let m: Range<String.Index>
-        if let r = line.firstRange(of: marker) {
-            (kind, m) = (.executableStack, r)
-        } else if let r = line.firstRange(of: textRelocationMarker) {
-            (kind, m) = (.textRelocation, r)
+        let marker: Range<Int>
+        if let at = ByteSearch.find(.loaderExecStack, in: line) {
+            (kind, marker) = (.executableStack, at..<(at + ByteSearch.Needle.loaderExecStack.count))
+        } else if let at = ByteSearch.find(.loaderTextRelocation, in: line) {
+            (kind, marker) = (.textRelocation, at..<(at + ByteSearch.Needle.loaderTextRelocation.count))
         } else {
             return nil
         }
-        var reason = String(line[m.upperBound...])
-        while let last = reason.last, last == "\"" || last == "'" || last == " " { reason.removeLast() }
-        let head = line[..<m.lowerBound]
-        var program: String?
-        let objectPart: Substring
-        if let s = head.firstRange(of: startup) {
-            program = head[..<s.lowerBound].split(separator: " ").last.map(String.init)
-            objectPart = head[s.upperBound...]
-        } else {
-            objectPart = head
+        var reasonEnd = line.count
+        while reasonEnd > marker.upperBound, [UInt8(ascii: "\""), UInt8(ascii: "'"), UInt8(ascii: " ")].contains(line[reasonEnd - 1]) { reasonEnd -= 1 }
+        let head = UnsafeRawBufferPointer(rebasing: line[..<marker.lowerBound])
+        var program: Range<Int>?
+        var objectPart = 0..<marker.lowerBound
+        if let s = ByteSearch.find(.loaderStartup, in: head) {
+            program = lastWord(in: line, 0..<s)
+            objectPart = (s + ByteSearch.Needle.loaderStartup.count)..<marker.lowerBound
         }
-        guard let object = objectPart.split(separator: " ").last.map(String.init), !object.isEmpty else { return nil }
+        guard let object = lastWord(in: line, objectPart) else { return nil }
         // Longer than glibc writes: not its message, and each would be kept in its finding.
-        guard reason.utf8.count <= maxReasonLength, object.utf8.count <= maxPathLength,
-              (program?.utf8.count ?? 0) <= maxPathLength else { return nil }
-        return LoaderMessage(kind: kind, program: program.map(trimPunctuation), object: trimPunctuation(object), reason: reason, source: source)
+        guard reasonEnd - marker.upperBound <= maxReasonLength, object.count <= maxPathLength, (program?.count ?? 0) <= maxPathLength else { return nil }
+        func text(_ range: Range<Int>) -> String { String(decoding: line[range], as: UTF8.self) }
+        return LoaderMessage(kind: kind, program: program.map { text(trimPunctuation(line, $0)) }, object: text(trimPunctuation(line, object)),
+                             reason: text(marker.upperBound..<reasonEnd), source: source)
     }
 
-    private static func trimPunctuation(_ s: String) -> String {
-        var t = Substring(s)
-        while let f = t.first, f == "\"" || f == "'" || f == "(" { t.removeFirst() }
-        while let l = t.last, l == ":" || l == "\"" || l == "'" { t.removeLast() }
-        return String(t)
+    /// The last word (between spaces) of `line[range]`, nil if it has none.
+    private static func lastWord(in line: UnsafeRawBufferPointer, _ range: Range<Int>) -> Range<Int>? {
+        var end = range.upperBound
+        while end > range.lowerBound, line[end - 1] == UInt8(ascii: " ") { end -= 1 }
+        var start = end
+        while start > range.lowerBound, line[start - 1] != UInt8(ascii: " ") { start -= 1 }
+        return start < end ? start..<end : nil
+    }
+
+    /// Quotes and a parenthesis before the name, quotes and a colon after it, left out.
+    private static func trimPunctuation(_ line: UnsafeRawBufferPointer, _ range: Range<Int>) -> Range<Int> {
+        var (start, end) = (range.lowerBound, range.upperBound)
+        while start < end, [UInt8(ascii: "\""), UInt8(ascii: "'"), UInt8(ascii: "(")].contains(line[start]) { start += 1 }
+        while end > start, [UInt8(ascii: ":"), UInt8(ascii: "\""), UInt8(ascii: "'")].contains(line[end - 1]) { end -= 1 }
+        return start..<end
     }
 }

@@ -10,7 +10,9 @@ enum PastedText {
     /// `unconfined\_t`, `&quot;`, `&lt;`, `&amp;`, `&#39;`: Markdown and HTML escaping left in a
     /// paste, undone so that names are read (and echoed in advice) as the log wrote them.
     static func unescape(_ text: String) -> String {
-        guard text.contains("\\") || text.contains("&") else { return text }
+        // On bytes (a Character search costs more than the line): with neither byte there is
+        // nothing to undo.
+        guard text.utf8.contains(UInt8(ascii: "\\")) || text.utf8.contains(UInt8(ascii: "&")) else { return text }
         var out = ""
         var rest = Substring(text)
         while let c = rest.first {
@@ -58,6 +60,9 @@ enum PastedText {
     /// stays with the first record, wrapper and all. A start inside a user-space message
     /// (`msg='…'`) is not one: the text there is the message's.
     static func records(_ text: String) -> [Substring] {
+        // Most lines in another form hold no record start at all: told on bytes.
+        var bytes = text
+        guard bytes.withUTF8({ ByteSearch.find(.type, in: UnsafeRawBufferPointer($0)) != nil }) else { return [text[...]] }
         var cuts: [String.Index] = []
         var search = text.isEmpty ? text.endIndex : text.index(after: text.startIndex)
         var quoted = false

@@ -105,7 +105,7 @@ public struct InputStats: Sendable {
         case .boundary:
             return .boundary
         case .loaderMessage:
-            if let message = LoaderMessage.parse(String(decoding: line.bytes.array(region), as: UTF8.self), source: location) {
+            if let message = line.bytes.with(region, { LoaderMessage.parse($0, source: location) }) {
                 return .loaderMessage(message)
             }
             malformed += 1

@@ -10,8 +10,14 @@ extension Diagnoser {
     public mutating func add(_ message: LoaderMessage) {
         touched.removeAll(keepingCapacity: true)
         let exe = message.program.flatMap { $0.hasPrefix("/") ? $0 : nil }
-        var needed: [String] = []
         let textrel = message.kind == .textRelocation
+        let key = HashedFindingKey(.loader(textRelocation: textrel, object: message.object, program: exe ?? message.program ?? "?",
+                                           reason: message.reason))
+        var effect = Effect()
+        let sighting = Sighting(event: nil, pid: nil, blocked: true, permissions: [], denials: 0)
+        // A repeat only counts: the object is looked for (files read) once per finding.
+        if fold(sighting, key: key, &effect) { return }
+        var needed: [String] = []
         var culprits = loaderMessageCulprits(message, executable: exe)
         for i in culprits.indices { culprits[i] = traceStackRequest(culprits[i]) }
         let invalid = message.reason.hasPrefix("Invalid argument")
@@ -24,11 +30,6 @@ extension Diagnoser {
             let filter: [ShellCommand.Word] = message.program.map { ["-c", .value(Advice.comm(of: $0))] } ?? []
             needed.append("the AVC record: " + ShellCommand(["ausearch", "-m", "avc", "-ts", "recent"] + filter + ["--raw"]).inProse)
         }
-        let key = HashedFindingKey(.loader(textRelocation: textrel, object: message.object, program: exe ?? message.program ?? "?",
-                                           reason: message.reason))
-        var effect = Effect()
-        let sighting = Sighting(event: nil, pid: nil, blocked: true, permissions: [], denials: 0)
-        if fold(sighting, key: key, &effect) { return }
         let finding = Finding(
             mechanism: textrel ? .textRelocation : .loaderExecStack, permissions: [], tclass: nil, target: message.object, tcontext: nil,
             outcomes: Outcomes(blocked: true), permissionSets: [],

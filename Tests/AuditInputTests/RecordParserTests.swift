@@ -223,5 +223,22 @@ private struct ParseFailure: Error { var line: String }
     @Test func otherLinesAreNotLoaderMessages() {
         #expect(LoaderMessage.parse("cannot enable executable stack as shared object requires: x", source: here) == nil)
         #expect(LoaderMessage.parse("hello", source: here) == nil)
+        // A marker with no object before it.
+        #expect(LoaderMessage.parse("   : cannot enable executable stack as shared object requires: Permission denied", source: here) == nil)
+    }
+
+    /// The message is cut on bytes: the words around the markers, the quotes, parenthesis and
+    /// colon around names, the blanks and quotes after the reason, non-ASCII names whole.
+    @Test func namesAndReasonAreCutAsGlibcWritesThem() throws {
+        let m = try #require(LoaderMessage.parse(#"x "'/opt/é app/bin/run': error while loading shared libraries: ("libé.so.1: cannot restore segment prot after reloc: Permission denied' "  "#, source: here))
+        #expect(m.kind == .textRelocation)
+        #expect(m.program == "app/bin/run")
+        #expect(m.object == "libé.so.1")
+        #expect(m.reason == "Permission denied")
+        // No word before the start-up marker: no program.
+        let bare = try #require(LoaderMessage.parse(" : error while loading shared libraries: libz.so: cannot enable executable stack as shared object requires: Invalid argument", source: here))
+        #expect(bare.program == nil && bare.object == "libz.so" && bare.kind == .executableStack)
+        // Longer than glibc writes: a reason past strerror's 128 bytes.
+        #expect(LoaderMessage.parse("libz.so: cannot enable executable stack as shared object requires: " + String(repeating: "x", count: 129), source: here) == nil)
     }
 }
