@@ -36,7 +36,7 @@ let package = Package(
             pkgConfig: "libarchive",
             providers: [.apt(["libarchive-dev"])]
         ),
-        // Linux interfaces the Glibc module leaves out (signalfd, audit netlink).
+        // Linux interfaces the Glibc module leaves out (signalfd, audit netlink, openat2).
         .systemLibrary(name: "CLinux"),
         // Bytes in, typed audit records out: line reading, record grammar, value decoding.
         .target(name: "AuditInput", dependencies: [
@@ -46,7 +46,7 @@ let package = Package(
         .target(name: "AuditEvents", dependencies: ["AuditInput", "CAudit"]),
         // ELF parsing and an emulation of ld.so's library search.
         .target(name: "ELFLoader", dependencies: [
-            .product(name: "SystemPackage", package: "swift-system"),
+            "CLinux", .product(name: "SystemPackage", package: "swift-system"),
         ]),
         // Events in, findings out: which mechanism, which object, which fix.
         .target(name: "Diagnosis", dependencies: ["AuditEvents", "ELFLoader"]),

@@ -1,4 +1,5 @@
 import SystemPackage
+import CLinux
 #if canImport(Glibc)
 import Glibc
 #elseif canImport(Musl)
@@ -64,10 +65,18 @@ public final class FileBytes: ByteSource {
         fd = try FileDescriptor.open(FilePath(path), .readOnly, options: [.closeOnExec, .noFollow, .nonBlocking])
     }
 
-    /// The same, for a path relative to an open directory (`openat`).
-    init(directory: Int32, path: UnsafePointer<CChar>) throws {
+    /// The same, for a path relative to an open directory (`openat`). `beneath`: the path is
+    /// one resolved inside that directory, to be opened only if it still lies there, with no
+    /// symlink on the way (one put there since, by a root that changes while it is read, would
+    /// otherwise lead the open out); where the kernel has no openat2 (before 5.6), as `openat`.
+    init(directory: Int32, path: UnsafePointer<CChar>, beneath: Bool = false) throws {
+        let flags = O_RDONLY | O_CLOEXEC | O_NOFOLLOW | O_NONBLOCK
         var raw: Int32
-        repeat { raw = openat(directory, path, O_RDONLY | O_CLOEXEC | O_NOFOLLOW | O_NONBLOCK) } while raw < 0 && errno == EINTR
+        repeat { raw = beneath ? clinux_openat_beneath(directory, path, flags) : -1 } while raw < 0 && errno == EINTR
+        if beneath, raw < 0, errno != ENOSYS { throw Errno(rawValue: errno) }
+        if raw < 0 {
+            repeat { raw = openat(directory, path, flags) } while raw < 0 && errno == EINTR
+        }
         guard raw >= 0 else { throw Errno(rawValue: errno) }
         fd = FileDescriptor(rawValue: raw)
     }

@@ -172,9 +172,9 @@ public struct FileSystemRoot: Sendable, Equatable {
     }
 
     /// Opens a path already resolved inside the root (a `FileIdentity`'s): no lookup per
-    /// component, and a final symlink put there since is refused rather than followed.
+    /// component, and a symlink put on its way since is refused rather than followed.
     public func open(resolved real: String) throws -> FileBytes {
-        try at(real) { try FileBytes(directory: $0, path: $1) }
+        try at(real) { try FileBytes(directory: $0, path: $1, beneath: directory != nil) }
     }
 
     /// Reads a whole small file inside the root (ld.so.cache, ld.so.conf), at most `limit` bytes.

@@ -115,6 +115,27 @@ final class MiniRoot: @unchecked Sendable {
         #expect(text == "inside\n", "the root's /etc/passwd, never the host's")
     }
 
+    /// A path resolved inside the root is opened beneath it: a directory on the way that became a
+    /// symlink since (a live or writable root changing during the run) is refused, not followed
+    /// out of the root to the host's file of the same name.
+    @Test func aDirectoryTurnedSymlinkAfterResolvingIsNotFollowedOut() throws {
+        let dir = try TemporaryDirectory("root-race")
+        let d = dir.path
+        let fm = FileManager.default
+        _ = try dir.write("root/lib/libx.so", "inside\n")
+        _ = try dir.write("host/libx.so", "outside\n")
+        let root = FileSystemRoot(directory: d + "/root")
+        let real = try #require(root.resolve("/lib/libx.so"))
+        #expect(try root.open(resolved: real).contents(limit: 100).map { String(decoding: $0, as: UTF8.self) } == "inside\n")
+        try fm.removeItem(atPath: d + "/root/lib")
+        try fm.createSymbolicLink(atPath: d + "/root/lib", withDestinationPath: d + "/host")
+        #expect(throws: (any Error).self) { try root.open(resolved: real) }
+        // Relative to the root too (`..` up and out).
+        try fm.removeItem(atPath: d + "/root/lib")
+        try fm.createSymbolicLink(atPath: d + "/root/lib", withDestinationPath: "../host")
+        #expect(throws: (any Error).self) { try root.open(resolved: real) }
+    }
+
     /// Components are split by Character: a "/" followed by a combining mark separates nothing
     /// (so /lnk/\u{301}f is one lookup, the symlink left to the kernel), while symlink targets,
     /// `.`, `..` and empty components resolve alike in ASCII and other paths.
