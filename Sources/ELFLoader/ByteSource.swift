@@ -68,12 +68,13 @@ public final class FileBytes: ByteSource {
     /// The same, for a path relative to an open directory (`openat`). `beneath`: the path is
     /// one resolved inside that directory, to be opened only if it still lies there, with no
     /// symlink on the way (one put there since, by a root that changes while it is read, would
-    /// otherwise lead the open out); where the kernel has no openat2 (before 5.6), as `openat`.
+    /// otherwise lead the open out). Where openat2 is missing (Linux before 5.6: ENOSYS) or
+    /// refused by a sandbox's syscall filter (EPERM; a file the kernel refuses gives openat that too), as `openat`.
     init(directory: Int32, path: UnsafePointer<CChar>, beneath: Bool = false) throws {
         let flags = O_RDONLY | O_CLOEXEC | O_NOFOLLOW | O_NONBLOCK
         var raw: Int32
         repeat { raw = beneath ? clinux_openat_beneath(directory, path, flags) : -1 } while raw < 0 && errno == EINTR
-        if beneath, raw < 0, errno != ENOSYS { throw Errno(rawValue: errno) }
+        if beneath, raw < 0, errno != ENOSYS, errno != EPERM { throw Errno(rawValue: errno) }
         if raw < 0 {
             repeat { raw = openat(directory, path, flags) } while raw < 0 && errno == EINTR
         }
