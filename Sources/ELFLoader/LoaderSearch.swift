@@ -62,9 +62,9 @@ public struct LoaderSearch: Sendable {
     }
 
     /// The search, or its answer from an earlier program when no DT_RPATH or $ORIGIN made it
-    /// the requester's own and the file found then is still the same file (looked up again
-    /// once files may have changed). A library installed since in an earlier directory is not
-    /// seen: a run is one snapshot.
+    /// the requester's own and the file found then is still the same file. A run over a log
+    /// is one snapshot; once files may have changed (a live session, before a new program)
+    /// the search is made again.
     func find(_ name: String, requester: Int, objects: [LoadedObject], machine: Machine, parsed: inout ELFCache) -> SearchResult {
         guard !Self.isPath(name), searchIsShared(requester: requester, objects: objects) else {
             return search(name, requester: requester, objects: objects, machine: machine, parsed: &parsed)

@@ -87,11 +87,16 @@ public struct ELFCache: Sendable {
         var file: FileIdentity?
     }
 
-    /// Forgets what paths resolved to, so the next lookup of each sees the files as they are now,
-    /// and the closures walked from them.
+    /// Forgets what paths resolved to, so the next lookup of each sees the files as they are now:
+    /// where library names were found (a newer one may have been installed in a directory
+    /// searched earlier), the directories met (one may have become a symlink, as an upgrade to
+    /// a versioned directory does), and the closures walked from them. Parsed files stay: they
+    /// are kept by identity, and a changed file is another one.
     public mutating func filesMayHaveChanged() {
         lookups.removeAll()
+        found.removeAll()
         tails.removeAll()
+        directories = KnownDirectories()
     }
 
     mutating func lookup(_ path: String) -> Lookup? { lookups[path] }

@@ -37,6 +37,43 @@ import TestSupport
         #expect(try libx().gnuStackFlags == 7)
     }
 
+    /// Once files may have changed (a live session, before a new program), where a library name
+    /// was found is searched again: a newer library installed in a directory searched earlier
+    /// (`/lib64` before `/usr/lib`) is the one the next program loads; and a directory
+    /// met before that became a symlink (an upgrade to a versioned directory) is followed.
+    @Test func aLiveSessionSeesLibrariesAndDirectoriesThatChanged() throws {
+        let dir = try TemporaryDirectory("live-search")
+        let d = dir.path
+        _ = try Toolchain.source("lib.c", "int lib(void) { return 1; }\n", in: d)
+        _ = try Toolchain.source("main.c", "int lib(void);\nint main(void) { return lib(); }\n", in: d)
+        try dir.directories(["plain", "stack", "root/opt/app-1/bin", "root/opt/app-2/bin", "root/usr/lib", "root/lib64"])
+        try Toolchain.gcc(["-shared", "-fPIC", "-o", "plain/libx.so", "lib.c"], in: d)
+        try Toolchain.gcc(["-shared", "-fPIC", "-Wl,-z,execstack", "-o", "stack/libx.so", "lib.c"], in: d)
+        try Toolchain.gcc(["-o", "root/opt/app-1/bin/prog", "main.c", "-Lplain", "-lx"], in: d)
+        try Toolchain.gcc(["-o", "root/opt/app-2/bin/prog", "main.c", "-Lplain", "-lx"], in: d)
+        try FileManager.default.copyItem(atPath: d + "/plain/libx.so", toPath: d + "/root/usr/lib/libx.so")
+        try FileManager.default.createSymbolicLink(atPath: d + "/root/opt/app", withDestinationPath: "app-1")
+        try FileManager.default.createDirectory(atPath: d + "/root/opt/current", withIntermediateDirectories: true)
+        try FileManager.default.copyItem(atPath: d + "/root/opt/app-1/bin", toPath: d + "/root/opt/current/bin")
+
+        let loader = LoaderSearch(root: FileSystemRoot(directory: d + "/root"))
+        var parsed = ELFCache()
+        func libx(_ exe: String) throws -> LoadedObject {
+            try #require(try loader.closure(executable: exe, parsed: &parsed).objects.first { $0.neededName == "libx.so" })
+        }
+        #expect(try libx("/opt/app/bin/prog").realPath == "/usr/lib/libx.so")
+        #expect(try libx("/opt/current/bin/prog").realPath == "/usr/lib/libx.so")
+        // A newer libx in /lib64, searched before /usr/lib; /opt/current now a symlink.
+        try FileManager.default.copyItem(atPath: d + "/stack/libx.so", toPath: d + "/root/lib64/libx.so")
+        try FileManager.default.removeItem(atPath: d + "/root/opt/current")
+        try FileManager.default.createSymbolicLink(atPath: d + "/root/opt/current", withDestinationPath: "app-2")
+        parsed.filesMayHaveChanged()
+        let newer = try libx("/opt/app/bin/prog")
+        #expect(newer.realPath == "/lib64/libx.so" && newer.elf.gnuStackFlags == 7)
+        let moved = try loader.closure(executable: "/opt/current/bin/prog", parsed: &parsed)
+        #expect(moved.objects[0].realPath == "/opt/app-2/bin/prog")
+    }
+
     /// A thousand one-off entries through a cache of four: it never holds more than four, and
     /// the entry read between them (libc, for every program) is never dropped.
     @Test func aBoundedCacheKeepsWhatIsReadAgain() {
