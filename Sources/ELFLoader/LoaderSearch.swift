@@ -95,8 +95,10 @@ public struct LoaderSearch: Sendable {
     /// True when only the requester's DT_RUNPATH, if it names plain directories, and what is
     /// the same for every program (LD_LIBRARY_PATH, the cache, the default directories) decide
     /// where a name is found: with a DT_RUNPATH no DT_RPATH applies, and without one none may
-    /// up the chain. A dynamic string token ($ORIGIN) makes the RUNPATH the requester's own.
+    /// up the chain. A dynamic string token ($ORIGIN) makes the RUNPATH, or a DT_NEEDED path,
+    /// the requester's own.
     func searchIsShared(requester: Int, objects: [LoadedObject]) -> Bool {
+        if objects[requester].elf.dynamic?.needed.contains(where: { $0.utf8.contains(UInt8(ascii: "$")) }) ?? false { return false }
         if let runpath = objects[requester].elf.dynamic?.runpath {
             return !runpath.contains { $0.utf8.contains(UInt8(ascii: "$")) }
         }
@@ -130,10 +132,14 @@ public struct LoaderSearch: Sendable {
             }
             return attempt(join(dir, name), via)
         }
-        if Self.isPath(name) {
-            return attempt(name, "path in DT_NEEDED") ?? .missing(unreadable.first ?? "no such file")
-        }
         let requesterObject = objects[requester]
+        if Self.isPath(name) {
+            // ld.so expands dynamic string tokens in such a path too ($ORIGIN: the requester's directory).
+            for path in expand(name, origin: requesterObject, machine: machine) {
+                if let hit = attempt(path, path == name ? "path in DT_NEEDED" : "path in DT_NEEDED \(name)") { return hit }
+            }
+            return .missing(unreadable.first ?? "no such file")
+        }
         let dyn = requesterObject.elf.dynamic
         // 1. DT_RPATH of the requester and each loader above it, when the requester has no DT_RUNPATH.
         if dyn?.runpath == nil {
@@ -182,7 +188,8 @@ public struct LoaderSearch: Sendable {
         dir.isEmpty ? name : (dir.hasSuffix("/") ? dir + name : dir + "/" + name)
     }
 
-    /// Dynamic string tokens: `$ORIGIN` is the directory of the object holding the path
+    /// Dynamic string tokens, in a DT_RPATH or DT_RUNPATH directory or a DT_NEEDED path:
+    /// `$ORIGIN` is the directory of the object holding the path
     /// (for the executable, its real location, as the kernel reports it); `$LIB` and
     /// `$PLATFORM` depend on the target's ld.so, so each plausible value is tried.
     func expand(_ dir: String, origin: LoadedObject, machine: Machine) -> [String] {

@@ -37,6 +37,30 @@ import TestSupport
         #expect(try found("libx.so")?.realPath == "/usr/lib/libx.so")
     }
 
+    /// A DT_NEEDED path holding `$ORIGIN` is expanded as ld.so does (elf/dl-load.c expands
+    /// dynamic string tokens in a needed path, from the requester's directory), and the object it
+    /// names is each program's own: two programs in two directories sharing one cache (and the
+    /// closures' shared tails) each load the library beside them.
+    @Test func aNeededPathWithOriginIsTheRequestersOwn() throws {
+        var exe = ELFWriter.named("x86_64")
+        exe.type = 2
+        exe.interpreter = "/lib64/ld-linux-x86-64.so.2"
+        exe.needed = ["$ORIGIN/../lib/libx.so"]
+        let lib = ELFWriter.named("x86_64")
+        for app in ["/opt/a", "/opt/b"] {
+            try put(exe, app + "/bin/prog")
+            try put(lib, app + "/lib/libx.so")
+        }
+        let loader = LoaderSearch(root: FileSystemRoot(directory: dir.path))
+        var parsed = ELFCache()
+        for app in ["/opt/a", "/opt/b", "/opt/a"] {
+            let closure = try loader.closure(executable: app + "/bin/prog", parsed: &parsed)
+            let x = try #require(closure.objects.first { $0.neededName == "$ORIGIN/../lib/libx.so" }, "\(app): \(closure.problems)")
+            #expect(x.realPath == app + "/lib/libx.so")
+            #expect(x.foundVia == "path in DT_NEEDED $ORIGIN/../lib/libx.so")
+        }
+    }
+
     /// glibc drops an object's DT_RPATH when it also has a DT_RUNPATH (elf/get-dynamic-info.h),
     /// so neither the executable's nor a library's RPATH then finds anything for the objects
     /// below it.
