@@ -182,8 +182,8 @@ public struct Assembler {
 }
 
 extension Event {
-    /// The bytes of its records' lines.
-    var byteCount: Int { records.reduce(0) { $0 + $1.byteCount } }
+    /// The bytes of its records' lines (what the assembler's and the hand-over's bounds count).
+    public var byteCount: Int { records.reduce(0) { $0 + $1.byteCount } }
 }
 
 extension Array where Element == Record {

@@ -28,7 +28,15 @@ public struct LoaderMessage: Sendable, Equatable {
     /// True when the line holds one of the loader's messages.
     static func isLoaderMessage(_ line: String) -> Bool {
         var line = line
-        return line.withUTF8 { ByteSearch.find(.loaderExecStack, in: UnsafeRawBufferPointer($0)) != nil || ByteSearch.find(.loaderTextRelocation, in: UnsafeRawBufferPointer($0)) != nil }
+        return line.withUTF8 { marker(in: UnsafeRawBufferPointer($0)) != nil }
+    }
+
+    /// Which message the line holds, and where its marker is.
+    private static func marker(in line: UnsafeRawBufferPointer) -> (kind: Kind, range: Range<Int>)? {
+        func found(_ needle: ByteSearch.Needle, _ kind: Kind) -> (kind: Kind, range: Range<Int>)? {
+            ByteSearch.find(needle, in: line).map { (kind, $0..<($0 + needle.count)) }
+        }
+        return found(.loaderExecStack, .executableStack) ?? found(.loaderTextRelocation, .textRelocation)
     }
 
     /// Finds the message anywhere in a line (journal and syslog prefixes, quoting).
@@ -40,15 +48,7 @@ public struct LoaderMessage: Sendable, Equatable {
     /// `parse` on the line's bytes: every byte the message is cut at is ASCII (the markers, a
     /// space between words, quotes), so a cut never falls inside a character.
     public static func parse(_ line: UnsafeRawBufferPointer, source: SourceLocation) -> LoaderMessage? {
-        let kind: Kind
-        let marker: Range<Int>
-        if let at = ByteSearch.find(.loaderExecStack, in: line) {
-            (kind, marker) = (.executableStack, at..<(at + ByteSearch.Needle.loaderExecStack.count))
-        } else if let at = ByteSearch.find(.loaderTextRelocation, in: line) {
-            (kind, marker) = (.textRelocation, at..<(at + ByteSearch.Needle.loaderTextRelocation.count))
-        } else {
-            return nil
-        }
+        guard let (kind, marker) = marker(in: line) else { return nil }
         var reasonEnd = line.count
         while reasonEnd > marker.upperBound, [UInt8(ascii: "\""), UInt8(ascii: "'"), UInt8(ascii: " ")].contains(line[reasonEnd - 1]) { reasonEnd -= 1 }
         let head = UnsafeRawBufferPointer(rebasing: line[..<marker.lowerBound])

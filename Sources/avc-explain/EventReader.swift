@@ -93,7 +93,7 @@ struct EventReader {
     static func bytes(of item: ReadItem) -> Int {
         let overhead = 160
         switch item {
-        case .event(let event): return event.records.reduce(0) { $0 + $1.byteCount + overhead }
+        case .event(let event): return event.byteCount + overhead * event.records.count
         case .loaderMessage(let message):
             return overhead + message.object.utf8.count + message.reason.utf8.count + (message.program?.utf8.count ?? 0)
         case .scanned, .finished: return MemoryLayout<ReadItem>.stride
